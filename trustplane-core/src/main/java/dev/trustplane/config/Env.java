@@ -1,0 +1,44 @@
+package dev.trustplane.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every environment variable Trustplane reads, registered once with a description and whether it
+ * is sensitive. Sensitive values are never logged, printed or put into error messages.
+ */
+public enum Env {
+    TRUSTPLANE_REGISTRY_USERNAME("User name for every registry contacted (overrides the Docker config file)", false),
+    TRUSTPLANE_REGISTRY_PASSWORD("Password for TRUSTPLANE_REGISTRY_USERNAME", true),
+    TRUSTPLANE_REGISTRY_TOKEN("Bearer token sent to every registry contacted (for registries that hand out tokens"
+            + " out of band)", true),
+    TRUSTPLANE_INSECURE_REGISTRIES("Comma-separated registries (host[:port]) reached over plain HTTP", false),
+    DOCKER_CONFIG("Directory of the Docker client configuration (config.json); default ~/.docker", false),
+    REGISTRY_AUTH_FILE("Path of a containers-auth.json file (as podman and skopeo use), read after config.json",
+            false);
+
+    private final String description;
+    private final boolean sensitive;
+
+    Env(String description, boolean sensitive) {
+        this.description = description;
+        this.sensitive = sensitive;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean sensitive() {
+        return sensitive;
+    }
+
+    public Optional<String> read(Map<String, String> environment) {
+        String value = environment.get(name());
+        return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+
+    public Optional<String> read() {
+        return read(System.getenv());
+    }
+}

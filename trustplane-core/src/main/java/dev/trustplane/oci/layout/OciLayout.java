@@ -1,0 +1,294 @@
+package dev.trustplane.oci.layout;
+
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageIndex;
+import dev.trustplane.oci.Manifest;
+import dev.trustplane.oci.MediaTypes;
+import dev.trustplane.oci.OciLimits;
+import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.VerifyingInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * An OCI image-layout directory: {@code oci-layout}, {@code index.json} and {@code blobs/ALG/HEX}.
+ * The embedded default image store. Every write goes to a temporary file that is renamed into
+ * place only when complete and verified; {@code index.json} is replaced last, so a crash never
+ * leaves an index that points at a missing blob.
+ */
+public final class OciLayout {
+    public static final String REF_NAME = "org.opencontainers.image.ref.name";
+    static final String LAYOUT_FILE = "oci-layout";
+    static final String INDEX_FILE = "index.json";
+    private static final String LAYOUT_CONTENT = "{\"imageLayoutVersion\":\"1.0.0\"}";
+
+    private final Path root;
+    private final OciLimits limits;
+
+    private OciLayout(Path root, OciLimits limits) {
+        this.root = root;
+        this.limits = limits;
+    }
+
+    /** Opens an existing layout; the error says what is missing. */
+    public static OciLayout open(Path dir) {
+        return open(dir, OciLimits.DEFAULT);
+    }
+
+    public static OciLayout open(Path dir, OciLimits limits) {
+        Path root = dir.toAbsolutePath().normalize();
+        if (!Files.isDirectory(root)) {
+            throw new TrustplaneException(ErrorKind.NOT_FOUND, "OCI layout " + dir + " does not exist;"
+                    + " check the path after \"oci:\" (a destination layout is created by copy)");
+        }
+        if (!Files.isRegularFile(root.resolve(LAYOUT_FILE))) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Directory " + dir + " is not an OCI layout:"
+                    + " it has no \"oci-layout\" file. Point at the directory that holds oci-layout and index.json");
+        }
+        return new OciLayout(root, limits);
+    }
+
+    /** Opens a layout, creating an empty one when the directory is missing or empty. */
+    public static OciLayout openOrCreate(Path dir) {
+        Path root = dir.toAbsolutePath().normalize();
+        try {
+            if (Files.isRegularFile(root.resolve(LAYOUT_FILE))) {
+                return open(root);
+            }
+            if (Files.isDirectory(root)) {
+                try (var children = Files.list(root)) {
+                    if (children.findAny().isPresent()) {
+                        throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Directory " + dir + " is not empty and"
+                                + " not an OCI layout; choose an empty or new directory for the layout");
+                    }
+                }
+            }
+            Files.createDirectories(root.resolve("blobs").resolve("sha256"));
+            AtomicFiles.write(root.resolve(LAYOUT_FILE), LAYOUT_CONTENT.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(root.resolve(INDEX_FILE), ImageIndex.of(List.of()).toJson());
+            return new OciLayout(root, OciLimits.DEFAULT);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot create the OCI layout " + dir + ": " + e, e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The layout's {@code index.json}. */
+    public ImageIndex index() {
+        Path file = root.resolve(INDEX_FILE);
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            Manifest m = RawManifest.of(bytes, MediaTypes.OCI_INDEX).parse(limits, file.toString());
+            return (ImageIndex) m;
+        } catch (NoSuchFileException e) {
+            return ImageIndex.of(List.of());
+        } catch (IOException e) {
+            throw ioError("read " + file, e);
+        }
+    }
+
+    public List<LayoutEntry> entries() {
+        List<LayoutEntry> entries = new ArrayList<>();
+        for (Descriptor d : index().manifests()) {
+            entries.add(new LayoutEntry(d, d.annotation(REF_NAME)));
+        }
+        return entries;
+    }
+
+    /** The entry whose {@code ref.name} is {@code tag}. */
+    public Optional<Descriptor> resolveTag(String tag) {
+        return index().manifests().stream().filter(d -> tag.equals(d.annotation(REF_NAME))).findFirst();
+    }
+
+    /** A manifest by digest: a top-level entry, or any manifest blob the layout holds. */
+    public Optional<Descriptor> resolveDigest(Digest digest) {
+        for (Descriptor d : index().manifests()) {
+            if (d.digest().equals(digest)) {
+                return Optional.of(d);
+            }
+        }
+        if (!hasBlob(digest)) {
+            return Optional.empty();
+        }
+        byte[] bytes = readBlob(digest, limits.maxManifestBytes());
+        RawManifest raw = RawManifest.verified(bytes, null, digest, root.toString());
+        return Optional.of(raw.descriptor());
+    }
+
+    public Path blobPath(Digest digest) {
+        return root.resolve("blobs").resolve(digest.algorithm().prefix()).resolve(digest.hex());
+    }
+
+    public boolean hasBlob(Digest digest) {
+        return Files.isRegularFile(blobPath(digest));
+    }
+
+    public long blobSize(Digest digest) {
+        try {
+            return Files.size(blobPath(digest));
+        } catch (IOException e) {
+            throw missingBlob(digest, e);
+        }
+    }
+
+    /** A stream of the blob that fails at its end unless the content matches digest and size. */
+    public InputStream openBlob(Digest digest, long size) {
+        try {
+            return new VerifyingInputStream(Files.newInputStream(blobPath(digest)), digest, size,
+                    "OCI layout " + root);
+        } catch (IOException e) {
+            throw missingBlob(digest, e);
+        }
+    }
+
+    /** Reads a small blob whole, refusing more than {@code maxBytes} and content that does not match. */
+    public byte[] readBlob(Digest digest, long maxBytes) {
+        long size = blobSize(digest);
+        if (size > maxBytes) {
+            throw new dev.trustplane.error.LimitExceededException("max-blob-read", maxBytes,
+                    "Blob " + digest + " in " + root + " (" + size + " bytes)");
+        }
+        try (InputStream in = openBlob(digest, size)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw ioError("read blob " + digest, e);
+        }
+    }
+
+    public RawManifest readManifest(Descriptor descriptor) {
+        limits.checkManifestSize(descriptor.size(), "Manifest " + descriptor.digest() + " in " + root);
+        byte[] bytes = readBlob(descriptor.digest(), limits.maxManifestBytes());
+        return RawManifest.verified(bytes, descriptor.mediaType(), descriptor.digest(), "OCI layout " + root);
+    }
+
+    /**
+     * Stores a blob from a stream, verifying digest and size while writing to a temporary file.
+     * Returns false without reading when the blob is already present.
+     */
+    public boolean writeBlob(Digest digest, long size, InputStream content) {
+        Path target = blobPath(digest);
+        if (Files.isRegularFile(target)) {
+            return false;
+        }
+        try {
+            Files.createDirectories(target.getParent());
+            InputStream verified = content instanceof VerifyingInputStream v && v.checks(digest, size) ? content
+                    : new VerifyingInputStream(content, digest, size, "the copy source");
+            AtomicFiles.writeVerified(target, verified);
+            return true;
+        } catch (IOException e) {
+            throw ioError("write blob " + digest, e);
+        }
+    }
+
+    public void writeBlob(byte[] content) {
+        Digest digest = Digest.sha256(content);
+        writeBlob(digest, content.length, new java.io.ByteArrayInputStream(content));
+    }
+
+    public void writeManifest(RawManifest manifest) {
+        writeBlob(manifest.digest(), manifest.size(), new java.io.ByteArrayInputStream(manifest.bytes()));
+    }
+
+    /** Points {@code tag} at {@code descriptor}; an entry that had this tag loses it. */
+    public void tag(String tag, Descriptor descriptor) {
+        requireBlob(descriptor.digest());
+        updateIndex(index -> {
+            List<Descriptor> kept = new ArrayList<>();
+            for (Descriptor d : index.manifests()) {
+                if (!tag.equals(d.annotation(REF_NAME))) {
+                    kept.add(d);
+                }
+            }
+            Map<String, String> annotations = new HashMap<>(descriptor.annotations());
+            annotations.put(REF_NAME, tag);
+            kept.add(descriptor.withAnnotations(annotations));
+            return index.withManifests(kept);
+        });
+    }
+
+    /** Lists {@code descriptor} in {@code index.json} without a tag (used for referrers). */
+    public void addUntagged(Descriptor descriptor) {
+        requireBlob(descriptor.digest());
+        updateIndex(index -> index.plus(descriptor));
+    }
+
+    /** Removes the tag; its blobs stay until {@link #gc}. Returns false when the tag did not exist. */
+    public boolean untag(String tag) {
+        boolean[] found = {false};
+        updateIndex(index -> {
+            List<Descriptor> kept = new ArrayList<>();
+            for (Descriptor d : index.manifests()) {
+                if (tag.equals(d.annotation(REF_NAME))) {
+                    found[0] = true;
+                } else {
+                    kept.add(d);
+                }
+            }
+            return index.withManifests(kept);
+        });
+        return found[0];
+    }
+
+    /** Manifests listed in the layout whose {@code subject} is {@code subject}, optionally of one artifact type. */
+    public List<Descriptor> referrers(Digest subject, String artifactType) {
+        return new LayoutReferrers(this, limits).find(subject, artifactType);
+    }
+
+    /** Runs {@code action} while holding this layout's writer lock. */
+    public <T> T locked(java.util.function.Supplier<T> action) {
+        return LayoutLock.locked(root, action);
+    }
+
+    /** Removes blobs that nothing in {@code index.json} reaches, and temporary files older than {@code grace}. */
+    public GcResult gc(java.time.Duration grace) {
+        return locked(() -> new LayoutGc(this, limits).run(grace));
+    }
+
+    private void updateIndex(UnaryOperator<ImageIndex> change) {
+        locked(() -> {
+            ImageIndex updated = change.apply(index());
+            try {
+                AtomicFiles.write(root.resolve(INDEX_FILE), updated.toJson());
+            } catch (IOException e) {
+                throw ioError("write " + INDEX_FILE, e);
+            }
+            return null;
+        });
+    }
+
+    private void requireBlob(Digest digest) {
+        if (!hasBlob(digest)) {
+            throw new IllegalStateException("refusing to list " + digest + " in " + root
+                    + "/index.json: the blob is not in the layout");
+        }
+    }
+
+    private TrustplaneException missingBlob(Digest digest, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new TrustplaneException(ErrorKind.NOT_FOUND, "OCI layout " + root + " has no blob " + digest
+                    + "; the layout is incomplete — copy the image into it again", e);
+        }
+        return ioError("read blob " + digest, e);
+    }
+
+    private TrustplaneException ioError(String what, IOException e) {
+        return new TrustplaneException(ErrorKind.IO, "Cannot " + what + " in OCI layout " + root + ": " + e, e);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.trustplane.oci.transfer;
+
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.RawManifest;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/** Read access to images in a layout or a registry, through one interface. */
+public interface ImageSource {
+
+    Location location();
+
+    /** The manifest the location names (tag, digest, or a layout's only image). */
+    RawManifest resolve();
+
+    /** A manifest by descriptor, verified against its digest. */
+    RawManifest manifest(Descriptor descriptor);
+
+    /** A blob stream that fails at its end unless digest and size match. */
+    InputStream blob(Descriptor descriptor);
+
+    /** A small blob read whole and verified (configs, artifact payloads), at most {@code maxBytes}. */
+    byte[] readBlob(Descriptor descriptor, long maxBytes);
+
+    /** The file holding the blob, when the source is local (lets uploads stream from disk). */
+    default Optional<Path> blobFile(Descriptor descriptor) {
+        return Optional.empty();
+    }
+
+    /** Manifests whose subject is {@code subject}. */
+    List<Descriptor> referrers(Digest subject, String artifactType);
+
+    /** Where the referrers came from, for display ("referrers API", "fallback tag", "layout index"). */
+    String referrersSource(Digest subject);
+}
