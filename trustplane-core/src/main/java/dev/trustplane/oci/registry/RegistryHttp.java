@@ -80,19 +80,33 @@ final class RegistryHttp {
     }
 
     HttpResponse<InputStream> send(Call call, String method, URI uri, Map<String, String> headers, Body body) {
-        return send(call, method, () -> uri, headers, body);
+        return send(call, method, () -> currentScheme(call, uri), headers, body);
+    }
+
+    /** A URI made before the registry was found to speak plain HTTP gets the scheme now known. */
+    private URI currentScheme(Call call, URI uri) {
+        String scheme = schemes.get(call.registry());
+        if (scheme == null || scheme.equals(uri.getScheme())
+                || !uri.getRawAuthority().equalsIgnoreCase(apiHost(call.registry()))) {
+            return uri;
+        }
+        return URI.create(scheme + uri.toString().substring(uri.getScheme().length()));
     }
 
     private HttpResponse<InputStream> send(Call call, String method, Supplier<URI> uri, Map<String, String> headers,
             Body body) {
+        boolean switchedToPlain = false;
         for (int attempt = 1; ; attempt++) {
             HttpResponse<InputStream> response;
+            URI target = uri.get();
             try {
-                response = exchange(call, new Request(method, uri.get(), headers, body));
+                response = exchange(call, new Request(method, target, headers, body));
             } catch (SSLException e) {
-                if (allowsPlainHttp(call.registry()) && !"http".equals(schemes.get(call.registry()))) {
-                    schemes.put(call.registry(), "http");
-                    listener.debug("registry " + call.registry() + " speaks no TLS; using plain HTTP");
+                if (allowsPlainHttp(call.registry()) && "https".equals(target.getScheme()) && !switchedToPlain) {
+                    switchedToPlain = true;
+                    if (schemes.put(call.registry(), "http") == null) {
+                        listener.debug("registry " + call.registry() + " speaks no TLS; using plain HTTP");
+                    }
                     attempt--;
                     continue;
                 }

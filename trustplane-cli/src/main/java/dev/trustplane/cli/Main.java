@@ -1,0 +1,111 @@
+package dev.trustplane.cli;
+
+import dev.trustplane.error.TrustplaneException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.lang.reflect.Constructor;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Properties;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+@Command(name = "trustplane", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Supply-chain trust control plane for container images.",
+        subcommands = {TourCommand.class, CopyCommand.class, InspectCommand.class, ReferrersCommand.class,
+                AttachCommand.class, TagsCommand.class, LoginCommand.class, LogoutCommand.class, GcCommand.class},
+        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 not found, 4 authentication/denied,",
+                "5 unreachable, 6 integrity (digest mismatch), 7 limit exceeded, 8 unsupported, 9 registry error,",
+                "10 local I/O error."})
+public final class Main implements Runnable {
+    private final CliContext ctx;
+
+    Main(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @picocli.CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(ctx.out());
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        boolean interactive = System.console() != null && System.getenv("CI") == null;
+        int code = run(args, new CliContext(out, err, System.in, System.getenv(), interactive));
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /** Runs one command line with the given streams and environment; returns the exit code. */
+    static int run(String[] args, CliContext ctx) {
+        return commandLine(ctx).execute(args);
+    }
+
+    public static int run(String[] args, PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env) {
+        return run(args, new CliContext(out, err, in, env, false));
+    }
+
+    static CommandLine commandLine(CliContext ctx) {
+        CommandLine cl = new CommandLine(Main.class, new Factory(ctx));
+        cl.setOut(ctx.out());
+        cl.setErr(ctx.err());
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ctx.err().println("trustplane: error: " + ex.getMessage());
+            ctx.err().println("Run `" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help` for usage.");
+            ctx.err().flush();
+            return ExitCode.USAGE.code();
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            Throwable e = ex instanceof CommandLine.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
+            if (e instanceof TrustplaneException te) {
+                ctx.err().println("trustplane: error: " + te.getMessage());
+                ctx.err().flush();
+                return ExitCode.of(te.kind()).code();
+            }
+            if (ex instanceof CommandLine.ExecutionException && ex.getCause() == null) {
+                ctx.err().println("trustplane: error: " + ex.getMessage());
+                ctx.err().flush();
+                return ExitCode.FAILURE.code();
+            }
+            ctx.err().println("trustplane: internal error: " + e);
+            e.printStackTrace(ctx.err());
+            ctx.err().flush();
+            return ExitCode.FAILURE.code();
+        });
+        return cl;
+    }
+
+    /** Creates command objects with the context injected. */
+    private record Factory(CliContext ctx) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                Constructor<K> c = cls.getDeclaredConstructor(CliContext.class);
+                c.setAccessible(true);
+                return c.newInstance(ctx);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws Exception {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("/trustplane-version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"trustplane " + p.getProperty("version", "unknown")};
+        }
+    }
+}

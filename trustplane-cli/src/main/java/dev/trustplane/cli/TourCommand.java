@@ -1,0 +1,82 @@
+package dev.trustplane.cli;
+
+import dev.trustplane.oci.RawManifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "tour", description = {
+        "A short end-to-end tour of what Trustplane does today, on the embedded default (OCI layouts on disk,",
+        "no services): make a demo image, inspect it, copy it, attach an artifact, list referrers, collect garbage.",
+        "With --registry it also pushes to and pulls from that registry."})
+final class TourCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = "Working directory (default: a new temporary directory)")
+    Path dir;
+
+    @Option(names = "--registry", paramLabel = "HOST[:PORT]", description = "Also copy through this registry")
+    String registry;
+
+    TourCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("trustplane-tour");
+        String store = "oci:" + work.resolve("store");
+        String mirror = "oci:" + work.resolve("mirror");
+        step("1. Write a deterministic demo image into the OCI layout " + store);
+        RawManifest image = TourImage.write(work.resolve("store"), "demo");
+        ctx.out().println("   " + image.digest());
+        step("2. Inspect it");
+        run("inspect", store + ":demo");
+        step("3. Copy it to a second layout: the digest is unchanged");
+        run("copy", store + ":demo", mirror + ":demo");
+        step("4. Attach an artifact (a note) to the copy as an OCI 1.1 referrer");
+        Path note = work.resolve("note.json");
+        Files.writeString(note, "{\"note\":\"evidence travels with the image\"}\n");
+        run("attach", mirror + ":demo", "--artifact-type", "application/vnd.trustplane.tour.note+json",
+                note + ":application/json");
+        step("5. List the referrers of the copy");
+        run("referrers", mirror + ":demo");
+        step("6. Copy again: every blob is already there");
+        run("copy", store + ":demo", mirror + ":demo");
+        if (registry != null) {
+            step("7. Push to the registry " + registry + " and pull back");
+            run("copy", store + ":demo", registry + "/trustplane/tour:demo");
+            run("copy", registry + "/trustplane/tour:demo", "oci:" + work.resolve("pulled") + ":demo");
+            run("tags", registry + "/trustplane/tour");
+        }
+        step((registry != null ? "8" : "7") + ". Collect garbage in the mirror layout");
+        run("gc", mirror);
+        ctx.out().println();
+        ctx.out().println("Tour done. Files are in " + work);
+        return 0;
+    }
+
+    private void step(String text) {
+        ctx.out().println();
+        ctx.out().println("== " + text);
+        ctx.out().flush();
+    }
+
+    private void run(String... args) {
+        List<String> shown = new ArrayList<>(List.of("trustplane"));
+        shown.addAll(List.of(args));
+        ctx.out().println("$ " + String.join(" ", shown));
+        ctx.out().flush();
+        int code = Main.commandLine(ctx).execute(args);
+        if (code != 0) {
+            throw new CommandLine.ExecutionException(new CommandLine(this), "tour step failed with exit code " + code
+                    + ": trustplane " + String.join(" ", args));
+        }
+    }
+}
