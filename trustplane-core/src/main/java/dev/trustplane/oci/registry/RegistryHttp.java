@@ -62,9 +62,13 @@ final class RegistryHttp {
         this.timeout = timeout;
     }
 
-    /** {@code https://host/v2/} + path, or http for loopback and registries marked insecure that speak no TLS. */
+    /**
+     * {@code https://host/v2/} + path. Loopback registries are reached over plain HTTP (as local
+     * test and mirror registries serve it); registries marked insecure try TLS first and fall
+     * back to plain HTTP when the TLS handshake fails.
+     */
     URI uri(Call call, String path) {
-        String scheme = schemes.getOrDefault(call.registry(), "https");
+        String scheme = schemes.computeIfAbsent(call.registry(), r -> isLoopback(r) ? "http" : "https");
         return URI.create(scheme + "://" + apiHost(call.registry()) + "/v2/" + path);
     }
 

@@ -1,0 +1,156 @@
+package dev.trustplane.oci.layout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageIndex;
+import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.MediaTypes;
+import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.TestImages;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class OciLayoutTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldWriteSpecLayoutWhenCreated() throws Exception {
+        OciLayout layout = OciLayout.openOrCreate(dir.resolve("l"));
+        RawManifest image = TestImages.write(layout, "v1", 2, 100, 1);
+        assertThat(Files.readString(dir.resolve("l/oci-layout"))).isEqualTo("{\"imageLayoutVersion\":\"1.0.0\"}");
+        assertThat(Files.readString(dir.resolve("l/index.json")))
+                .contains("\"org.opencontainers.image.ref.name\":\"v1\"").contains(image.digest().toString());
+        assertThat(OciLayout.open(dir.resolve("l")).resolveTag("v1").orElseThrow().digest()).isEqualTo(image.digest());
+        assertThat(layout.readManifest(image.descriptor()).bytes()).isEqualTo(image.bytes());
+    }
+
+    @Test
+    void shouldMoveTagWhenRetagged() {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        TestImages.write(layout, "v1", 1, 10, 1);
+        RawManifest second = TestImages.write(layout, "v1", 1, 10, 2);
+        assertThat(layout.entries()).hasSize(1);
+        assertThat(layout.resolveTag("v1").orElseThrow().digest()).isEqualTo(second.digest());
+    }
+
+    @Test
+    void shouldLeaveNothingWhenBlobDigestMismatches() throws Exception {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        Digest claimed = Digest.sha256("expected");
+        assertThatThrownBy(() -> layout.writeBlob(claimed, 8, new ByteArrayInputStream("tampered".getBytes())))
+                .isInstanceOf(TrustplaneException.class)
+                .satisfies(e -> assertThat(((TrustplaneException) e).kind()).isEqualTo(ErrorKind.INTEGRITY));
+        try (Stream<Path> files = Files.list(dir.resolve("blobs/sha256"))) {
+            assertThat(files.toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldRefuseBlobThatRunsLongerThanDeclared() {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        byte[] content = "0123456789".getBytes();
+        assertThatThrownBy(() -> layout.writeBlob(Digest.sha256(content), 5, new ByteArrayInputStream(content)))
+                .hasMessageContaining("longer than its declared size 5");
+        assertThat(layout.hasBlob(Digest.sha256(content))).isFalse();
+    }
+
+    @Test
+    void shouldCollectUnreferencedBlobsAndStaleTempFiles() throws Exception {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        RawManifest kept = TestImages.write(layout, "keep", 2, 50, 1);
+        RawManifest dropped = TestImages.write(layout, "drop", 2, 50, 2);
+        Path stale = dir.resolve("blobs/sha256/.tmp-crashed");
+        Files.write(stale, new byte[10]);
+        Files.setLastModifiedTime(stale, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
+        assertThat(layout.untag("drop")).isTrue();
+
+        GcResult result = layout.gc(Duration.ZERO);
+
+        assertThat(result.blobsRemoved()).isEqualTo(4);
+        assertThat(result.tempFilesRemoved()).isEqualTo(1);
+        assertThat(layout.hasBlob(dropped.digest())).isFalse();
+        assertThat(layout.hasBlob(kept.digest())).isTrue();
+        ImageManifest m = (ImageManifest) kept.parse();
+        m.layers().forEach(l -> assertThat(layout.hasBlob(l.digest())).isTrue());
+        assertThat(layout.hasBlob(m.config().digest())).isTrue();
+    }
+
+    @Test
+    void shouldKeepYoungBlobsWithinGrace() {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        layout.writeBlob("orphan".getBytes());
+        assertThat(layout.gc(Duration.ofHours(1)).blobsRemoved()).isZero();
+        assertThat(layout.gc(Duration.ZERO).blobsRemoved()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldFindReferrersWithArtifactType() {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        RawManifest image = TestImages.write(layout, "v1", 1, 10, 1);
+        layout.writeBlob(MediaTypes.EMPTY_JSON);
+        RawManifest sbom = ImageManifest.artifact("application/vnd.cyclonedx+json", List.of(), image.descriptor(),
+                Map.of("k", "v")).toRaw();
+        layout.writeManifest(sbom);
+        layout.addUntagged(sbom.descriptor());
+
+        List<Descriptor> found = layout.referrers(image.digest(), null);
+
+        assertThat(found).singleElement().satisfies(d -> {
+            assertThat(d.digest()).isEqualTo(sbom.digest());
+            assertThat(d.artifactType()).isEqualTo("application/vnd.cyclonedx+json");
+            assertThat(d.annotations()).containsEntry("k", "v");
+        });
+        assertThat(layout.referrers(image.digest(), "application/other")).isEmpty();
+    }
+
+    @Test
+    void shouldNotLoseTagsWhenWritersRunConcurrently() throws Exception {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        RawManifest image = TestImages.write(layout, null, 1, 10, 1);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String tag = "t" + i;
+            futures.add(pool.submit(() -> layout.tag(tag, image.descriptor())));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        assertThat(layout.entries()).hasSize(40);
+    }
+
+    @Test
+    void shouldExplainWhenDirectoryIsNotALayout() throws Exception {
+        Files.writeString(dir.resolve("x.txt"), "x");
+        assertThatThrownBy(() -> OciLayout.open(dir)).hasMessage("Directory " + dir + " is not an OCI layout: it has"
+                + " no \"oci-layout\" file. Point at the directory that holds oci-layout and index.json");
+        assertThatThrownBy(() -> OciLayout.openOrCreate(dir)).hasMessageContaining("is not empty and not an OCI layout");
+        assertThatThrownBy(() -> OciLayout.open(dir.resolve("missing"))).hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void shouldKeepIndexReadableWhenIndexIsEmpty() {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        assertThat(layout.index()).isEqualTo(ImageIndex.of(List.of()));
+    }
+}
