@@ -24,6 +24,11 @@ public final class ProcessRunner {
     }
 
     public static Result run(List<String> command, Map<String, String> env, long timeoutSeconds) {
+        return run(command, env, timeoutSeconds, null);
+    }
+
+    /** Runs in {@code workDir} (null: the current directory). */
+    public static Result run(List<String> command, Map<String, String> env, long timeoutSeconds, Path workDir) {
         try {
             Path out = Files.createTempFile("peer", ".out");
             Path err = Files.createTempFile("peer", ".err");
@@ -31,6 +36,9 @@ public final class ProcessRunner {
                 ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
                 pb.environment().putAll(env);
+                if (workDir != null) {
+                    pb.directory(workDir.toFile());
+                }
                 Process p = pb.start();
                 if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                     p.destroyForcibly();

@@ -130,7 +130,9 @@ final class RegistryHttp {
                         "Interrupted while trying to " + call.operation(), e);
             }
             int status = response.statusCode();
-            if (RetryPolicy.retriableStatus(status) && body.replayable() && attempt < retry.maxAttempts()) {
+            boolean idempotentRead = method.equals("GET") || method.equals("HEAD");
+            if ((RetryPolicy.retriableStatus(status) || (status == 500 && idempotentRead)) && body.replayable()
+                    && attempt < retry.maxAttempts()) {
                 Duration wait = retryAfter(response).orElse(retry.backoff(attempt));
                 if (wait.compareTo(retry.maxRetryAfter()) > 0) {
                     throw RegistryErrors.fromResponse(call, response, " and asked to retry after "

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * When to retry a registry request: on 429, 502, 503, 504 and broken connections, with
+ * When to retry a registry request: on 429, 502, 503, 504 (and 500 for reads) and broken connections, with
  * exponential backoff and jitter, honouring {@code Retry-After} up to {@code maxRetryAfter}.
  */
 public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxRetryAfter) {
