@@ -119,7 +119,7 @@ final class RegistryHttp {
                 if (!body.replayable() || attempt >= retry.maxAttempts()) {
                     throw RegistryErrors.unreachable(call, e, attempt);
                 }
-                listener.warn("registry " + call.registry() + " " + RegistryErrors.describe(e) + " while trying to "
+                listener.debug("registry " + call.registry() + " " + RegistryErrors.describe(e) + " while trying to "
                         + call.operation() + "; retrying (attempt " + (attempt + 1) + " of " + retry.maxAttempts()
                         + ")");
                 sleep(retry.backoff(attempt));

@@ -1,0 +1,111 @@
+package dev.trustplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustplane.testkit.RegistryPeer;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Verbs run in-process: exit codes and the exact error line. */
+class CliCommandTest {
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run withStdin(String stdin, String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
+                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                Map.of("DOCKER_CONFIG", dir.resolve("docker").toString()));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Run run(String... args) {
+        return withStdin("", args);
+    }
+
+    @Test
+    void shouldRejectMalformedReferenceWithUsageCode() {
+        Run r = run("inspect", "reg.io/App:1");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("trustplane: error: Invalid image reference \"reg.io/App:1\": repository name"
+                + " must be lowercase\n");
+    }
+
+    @Test
+    void shouldRejectUnknownTransport() {
+        Run r = run("copy", "docker-archive:x.tar", "oci:" + dir + ":v1");
+        assertThat(r.code()).isEqualTo(8);
+        assertThat(r.err()).startsWith("trustplane: error: Transport \"docker-archive:\" in \"docker-archive:x.tar\" is"
+                + " not supported");
+    }
+
+    @Test
+    void shouldNameMissingLayout() {
+        Run r = run("inspect", "oci:" + dir.resolve("nope") + ":v1");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).isEqualTo("trustplane: error: OCI layout " + dir.resolve("nope") + " does not exist; check"
+                + " the path after \"oci:\" (a destination layout is created by copy)\n");
+    }
+
+    @Test
+    void shouldReportUnreachableRegistry() throws Exception {
+        int port = RegistryPeer.freePort();
+        Run r = run("tags", "127.0.0.1:" + port + "/app");
+        assertThat(r.code()).isEqualTo(5);
+        assertThat(r.err()).startsWith("trustplane: error: Cannot reach registry 127.0.0.1:" + port
+                + " to list tags of 127.0.0.1:" + port + "/app: connection refused");
+    }
+
+    @Test
+    void shouldRunTourOnEmbeddedDefault() {
+        Run r = run("tour", "--dir", dir.resolve("tour").toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("sha256:093ca4f58813307576bf8f0ce28ca32b6106668021faa7f37f6c25c9889529fe")
+                .contains("└── application/vnd.trustplane.tour.note+json")
+                .contains("Blobs: 0 copied (0 B), 2 already present");
+    }
+
+    @Test
+    void shouldLoginToRealRegistryAndLogout() throws Exception {
+        try (RegistryPeer registry = RegistryPeer.start(dir, "alice", "s3cret")) {
+            Run bad = withStdin("wrong\n", "login", registry.host(), "-u", "alice", "--password-stdin");
+            assertThat(bad.code()).isEqualTo(4);
+            assertThat(bad.err()).isEqualTo("trustplane: error: Login to " + registry.host() + " as alice failed: the"
+                    + " registry rejected the credentials; nothing was stored\n");
+            assertThat(dir.resolve("docker/config.json")).doesNotExist();
+
+            Run ok = withStdin("s3cret\n", "login", registry.host(), "-u", "alice", "--password-stdin");
+            assertThat(ok.code()).isZero();
+            assertThat(Files.readString(dir.resolve("docker/config.json"))).doesNotContain("s3cret");
+            run("tour", "--dir", dir.resolve("t").toString());
+            Run push = run("copy", "oci:" + dir.resolve("t/store") + ":demo", registry.host() + "/private/tour:demo");
+            assertThat(push.code()).isZero();
+            assertThat(run("tags", registry.host() + "/private/tour").out()).isEqualTo("demo\n");
+
+            assertThat(run("logout", registry.host()).code()).isZero();
+            Run denied = run("tags", registry.host() + "/private/tour");
+            assertThat(denied.code()).isEqualTo(4);
+            assertThat(run("logout", registry.host()).code()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void shouldListVerbsAndExitCodesInHelp() {
+        Run r = run("--help");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("copy", "inspect", "referrers", "tags", "login", "logout", "attach", "gc", "tour")
+                .contains("Exit codes:");
+    }
+}
