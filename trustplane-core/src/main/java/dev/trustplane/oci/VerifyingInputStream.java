@@ -19,6 +19,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     private final MessageDigest hasher;
     private long count;
     private boolean verified;
+    private java.util.function.LongConsumer onRead = n -> { };
 
     /** @param expectedSize the size the descriptor declares, or -1 when unknown (then unbounded). */
     public VerifyingInputStream(InputStream in, Digest expected, long expectedSize, String source) {
@@ -45,6 +46,7 @@ public final class VerifyingInputStream extends FilterInputStream {
         }
         hasher.update(b, off, n);
         count += n;
+        onRead.accept(n);
         if (expectedSize >= 0 && count > expectedSize) {
             throw new TrustplaneException(ErrorKind.INTEGRITY, "Blob " + expected + " from " + source
                     + " is longer than its declared size " + expectedSize + "; refusing it");
@@ -60,6 +62,12 @@ public final class VerifyingInputStream extends FilterInputStream {
     @Override
     public boolean markSupported() {
         return false;
+    }
+
+    /** Reports every chunk read (for progress), without another copy or hash of the content. */
+    public VerifyingInputStream onRead(java.util.function.LongConsumer listener) {
+        this.onRead = listener;
+        return this;
     }
 
     /** True when this stream checks exactly {@code digest} and {@code size}. */

@@ -148,7 +148,7 @@ public final class OciLayout {
     }
 
     /** A stream of the blob that fails at its end unless the content matches digest and size. */
-    public InputStream openBlob(Digest digest, long size) {
+    public VerifyingInputStream openBlob(Digest digest, long size) {
         try {
             return new VerifyingInputStream(Files.newInputStream(blobPath(digest)), digest, size,
                     "OCI layout " + root);

@@ -39,7 +39,7 @@ final class BlobEndpoints {
     }
 
     /** Streams a blob; the stream fails at its end when digest or size differ, so nothing unverified is kept. */
-    InputStream open(ImageReference repo, Descriptor blob) {
+    VerifyingInputStream open(ImageReference repo, Descriptor blob) {
         Call call = Call.pull(repo.registry(), repo.repository(), "pull blob " + blob.digest() + " from "
                 + repo.name());
         HttpResponse<InputStream> response = http.send(call, "GET", repo.repository() + "/blobs/" + blob.digest(),

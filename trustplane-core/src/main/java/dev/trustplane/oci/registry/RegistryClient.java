@@ -80,7 +80,7 @@ public final class RegistryClient {
     }
 
     /** A verifying stream of the blob: reading it to the end fails unless digest and size match. */
-    public InputStream openBlob(ImageReference repo, Descriptor blob) {
+    public dev.trustplane.oci.VerifyingInputStream openBlob(ImageReference repo, Descriptor blob) {
         return blobs.open(repo, blob);
     }
 

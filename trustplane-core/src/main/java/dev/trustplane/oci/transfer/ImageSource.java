@@ -3,7 +3,7 @@ package dev.trustplane.oci.transfer;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.RawManifest;
-import java.io.InputStream;
+import dev.trustplane.oci.VerifyingInputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +20,7 @@ public interface ImageSource {
     RawManifest manifest(Descriptor descriptor);
 
     /** A blob stream that fails at its end unless digest and size match. */
-    InputStream blob(Descriptor descriptor);
+    VerifyingInputStream blob(Descriptor descriptor);
 
     /** A small blob read whole and verified (configs, artifact payloads), at most {@code maxBytes}. */
     byte[] readBlob(Descriptor descriptor, long maxBytes);

@@ -5,6 +5,7 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.VerifyingInputStream;
 import dev.trustplane.oci.layout.LayoutEntry;
 import dev.trustplane.oci.layout.OciLayout;
 import java.io.InputStream;
@@ -56,7 +57,7 @@ final class LayoutSource implements ImageSource {
     }
 
     @Override
-    public InputStream blob(Descriptor descriptor) {
+    public VerifyingInputStream blob(Descriptor descriptor) {
         return layout.openBlob(descriptor.digest(), descriptor.size());
     }
 

@@ -7,6 +7,7 @@ import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.VerifyingInputStream;
 import dev.trustplane.oci.registry.Referrers;
 import dev.trustplane.oci.registry.RegistryClient;
 import java.io.IOException;
@@ -53,7 +54,7 @@ final class RegistrySource implements ImageSource {
     }
 
     @Override
-    public InputStream blob(Descriptor descriptor) {
+    public VerifyingInputStream blob(Descriptor descriptor) {
         return client.openBlob(location.reference(), descriptor);
     }
 
