@@ -78,30 +78,6 @@ class CliCommandTest {
     }
 
     @Test
-    void shouldLoginToRealRegistryAndLogout() throws Exception {
-        try (RegistryPeer registry = RegistryPeer.start(dir, "alice", "s3cret")) {
-            Run bad = withStdin("wrong\n", "login", registry.host(), "-u", "alice", "--password-stdin");
-            assertThat(bad.code()).isEqualTo(4);
-            assertThat(bad.err()).isEqualTo("trustplane: error: Login to " + registry.host() + " as alice failed: the"
-                    + " registry rejected the credentials; nothing was stored\n");
-            assertThat(dir.resolve("docker/config.json")).doesNotExist();
-
-            Run ok = withStdin("s3cret\n", "login", registry.host(), "-u", "alice", "--password-stdin");
-            assertThat(ok.code()).isZero();
-            assertThat(Files.readString(dir.resolve("docker/config.json"))).doesNotContain("s3cret");
-            run("tour", "--dir", dir.resolve("t").toString());
-            Run push = run("copy", "oci:" + dir.resolve("t/store") + ":demo", registry.host() + "/private/tour:demo");
-            assertThat(push.code()).isZero();
-            assertThat(run("tags", registry.host() + "/private/tour").out()).isEqualTo("demo\n");
-
-            assertThat(run("logout", registry.host()).code()).isZero();
-            Run denied = run("tags", registry.host() + "/private/tour");
-            assertThat(denied.code()).isEqualTo(4);
-            assertThat(run("logout", registry.host()).code()).isEqualTo(3);
-        }
-    }
-
-    @Test
     void shouldListVerbsAndExitCodesInHelp() {
         Run r = run("--help");
         assertThat(r.code()).isZero();
