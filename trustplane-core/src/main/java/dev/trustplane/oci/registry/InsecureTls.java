@@ -18,15 +18,19 @@ final class InsecureTls {
     private InsecureTls() {
     }
 
-    static HttpClient client(Duration connectTimeout) {
+    static SSLContext context() {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new TrustAll()}, null);
-            return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
-                    .followRedirects(HttpClient.Redirect.NEVER).sslContext(context).build();
+            return context;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot build a TLS context", e);
         }
+    }
+
+    static HttpClient client(Duration connectTimeout) {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER).sslContext(context()).build();
     }
 
     private static final class TrustAll extends X509ExtendedTrustManager {

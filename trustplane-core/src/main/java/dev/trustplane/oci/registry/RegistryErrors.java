@@ -95,7 +95,7 @@ final class RegistryErrors {
         if (e.getCause() instanceof UnresolvedAddressException || e instanceof java.net.UnknownHostException) {
             return "host not found";
         }
-        if (e instanceof HttpTimeoutException) {
+        if (e instanceof HttpTimeoutException || e instanceof java.net.SocketTimeoutException) {
             return "no answer in time";
         }
         if (e instanceof ConnectException) {

@@ -44,6 +44,7 @@ final class RegistryHttp {
 
     private final HttpClient client;
     private final HttpClient insecureTlsClient;
+    private final UrlConnectionGet urlConnection;
     private final Authenticator authenticator;
     private final Set<String> insecure;
     private final RetryPolicy retry;
@@ -55,6 +56,7 @@ final class RegistryHttp {
             RetryPolicy retry, EventListener listener, Duration timeout) {
         this.client = client;
         this.insecureTlsClient = insecureTlsClient;
+        this.urlConnection = new UrlConnectionGet(insecure.isEmpty() ? null : InsecureTls.context());
         this.authenticator = new Authenticator(credentials);
         this.insecure = Set.copyOf(insecure);
         this.retry = retry;
@@ -182,14 +184,13 @@ final class RegistryHttp {
         URI uri = request.uri();
         String auth = authorization;
         for (int hop = 0; ; hop++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
-                    .method(request.method(), request.body().publisher().get());
-            request.headers().forEach(b::header);
-            if (auth != null) {
-                b.header("Authorization", auth);
+            HttpResponse<InputStream> response;
+            if (request.method().equals("GET") || request.method().equals("HEAD")) {
+                response = urlConnection.send(request.method(), uri, request.headers(), auth, timeout,
+                        insecure.contains(call.registry()));
+            } else {
+                response = sendWithClient(call, request, uri, auth);
             }
-            HttpResponse<InputStream> response = clientFor(call.registry()).send(b.build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
             int status = response.statusCode();
             boolean redirect = status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
             if (!redirect || !(request.method().equals("GET") || request.method().equals("HEAD"))
@@ -203,6 +204,17 @@ final class RegistryHttp {
             }
             uri = next;
         }
+    }
+
+    private HttpResponse<InputStream> sendWithClient(Call call, Request request, URI uri, String auth)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
+                .method(request.method(), request.body().publisher().get());
+        request.headers().forEach(b::header);
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return clientFor(call.registry()).send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     private HttpClient clientFor(String registry) {
