@@ -69,15 +69,19 @@ final class BlobEndpoints {
         throw http.fail(call, response);
     }
 
-    /** Monolithic upload: POST for a session, then one PUT with the whole content. */
+    /** Monolithic upload: POST for a session, then one PUT with the whole file. */
     void upload(ImageReference repo, Descriptor blob, Path file) {
-        upload(repo, blob, null, () -> {
-            try {
-                return HttpRequest.BodyPublishers.ofFile(file);
-            } catch (java.io.FileNotFoundException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+        Call call = uploadCall(repo, blob);
+        URI location = start(call, repo);
+        HttpResponse<InputStream> response = http.send(call, "PUT", withDigest(location, blob.digest()),
+                Map.of("Content-Type", "application/octet-stream"), new RegistryHttp.Body(() -> {
+                    try {
+                        return HttpRequest.BodyPublishers.ofFile(file);
+                    } catch (java.io.FileNotFoundException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, true, file));
+        finish(call, response);
     }
 
     void upload(ImageReference repo, Descriptor blob, URI session, IoSupplier<InputStream> content) {

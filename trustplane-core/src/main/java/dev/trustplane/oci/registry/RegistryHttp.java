@@ -30,12 +30,16 @@ import javax.net.ssl.SSLException;
 final class RegistryHttp {
     private static final int MAX_REDIRECTS = 5;
 
-    /** A request body that can be sent again when {@code replayable}. */
-    record Body(Supplier<HttpRequest.BodyPublisher> publisher, boolean replayable) {
-        static final Body NONE = new Body(HttpRequest.BodyPublishers::noBody, true);
+    /** A request body that can be sent again when {@code replayable}; {@code file} when it is a whole file. */
+    record Body(Supplier<HttpRequest.BodyPublisher> publisher, boolean replayable, java.nio.file.Path file) {
+        static final Body NONE = new Body(HttpRequest.BodyPublishers::noBody, true, null);
+
+        Body(Supplier<HttpRequest.BodyPublisher> publisher, boolean replayable) {
+            this(publisher, replayable, null);
+        }
 
         static Body bytes(byte[] content) {
-            return new Body(() -> HttpRequest.BodyPublishers.ofByteArray(content), true);
+            return new Body(() -> HttpRequest.BodyPublishers.ofByteArray(content), true, null);
         }
     }
 
@@ -44,7 +48,7 @@ final class RegistryHttp {
 
     private final HttpClient client;
     private final HttpClient insecureTlsClient;
-    private final UrlConnectionGet urlConnection;
+    private final UrlConnectionTransport urlConnection;
     private final Authenticator authenticator;
     private final Set<String> insecure;
     private final RetryPolicy retry;
@@ -56,7 +60,7 @@ final class RegistryHttp {
             RetryPolicy retry, EventListener listener, Duration timeout) {
         this.client = client;
         this.insecureTlsClient = insecureTlsClient;
-        this.urlConnection = new UrlConnectionGet(insecure.isEmpty() ? null : InsecureTls.context());
+        this.urlConnection = new UrlConnectionTransport(insecure.isEmpty() ? null : InsecureTls.context());
         this.authenticator = new Authenticator(credentials);
         this.insecure = Set.copyOf(insecure);
         this.retry = retry;
@@ -185,9 +189,9 @@ final class RegistryHttp {
         String auth = authorization;
         for (int hop = 0; ; hop++) {
             HttpResponse<InputStream> response;
-            if (request.method().equals("GET") || request.method().equals("HEAD")) {
+            if (request.method().equals("GET") || request.method().equals("HEAD") || request.body().file() != null) {
                 response = urlConnection.send(request.method(), uri, request.headers(), auth, timeout,
-                        insecure.contains(call.registry()));
+                        insecure.contains(call.registry()), request.body().file());
             } else {
                 response = sendWithClient(call, request, uri, auth);
             }
