@@ -9,7 +9,7 @@ import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.oci.registry.RegistryClient;
-import dev.trustplane.oci.transfer.ImageCopier;
+import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +70,7 @@ final class AttachCommand implements Callable<Integer> {
         }
         ProgressRenderer renderer = registry.renderer(ctx);
         RegistryClient client = registry.client(ctx, renderer);
-        RawManifest subject = new ImageCopier(client, renderer, 1).open(location).resolve();
+        RawManifest subject = ImageSource.open(location, client).resolve();
         RawManifest artifact = ImageManifest.artifact(artifactType, layers, subject.descriptor(), annotations).toRaw();
         Descriptor emptyConfig = Descriptor.of(MediaTypes.OCI_EMPTY, MediaTypes.EMPTY_JSON);
         switch (location) {

@@ -11,7 +11,6 @@ import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.OciLimits;
 import dev.trustplane.oci.RawManifest;
-import dev.trustplane.oci.transfer.ImageCopier;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
 import java.io.PrintWriter;
@@ -51,7 +50,7 @@ final class InspectCommand implements Callable<Integer> {
         Formats.require(format);
         Location location = Location.parse(image);
         ProgressRenderer renderer = registry.renderer(ctx);
-        ImageSource source = new ImageCopier(registry.client(ctx, renderer), renderer, 1).open(location);
+        ImageSource source = ImageSource.open(location, registry.client(ctx, renderer));
         RawManifest root = source.resolve();
         Manifest manifest = root.parse(OciLimits.DEFAULT, location.toString());
         PrintWriter out = ctx.out();

@@ -7,8 +7,7 @@ import dev.trustplane.oci.registry.Credentials;
 import dev.trustplane.oci.registry.DockerConfig;
 import dev.trustplane.oci.registry.RegistryClient;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,12 +42,8 @@ final class LoginCommand implements Callable<Integer> {
     public Integer call() {
         String host = LogoutCommand.host(registry);
         Credentials credentials = Credentials.basic(username, RegistryOptions.readSecret(ctx));
-        List<String> insecureHosts = new ArrayList<>();
-        if (insecure) {
-            insecureHosts.add(host);
-        }
         RegistryClient client = RegistryClient.builder().credentials(CredentialProvider.fixed(credentials))
-                .insecure(java.util.Set.copyOf(insecureHosts)).build();
+                .insecure(insecure ? Set.of(host) : Set.of()).build();
         try {
             client.ping(host);
         } catch (TrustplaneException e) {

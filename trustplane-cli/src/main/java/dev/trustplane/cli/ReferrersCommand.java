@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.RawManifest;
-import dev.trustplane.oci.transfer.ImageCopier;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
 import java.io.PrintWriter;
@@ -53,7 +52,7 @@ final class ReferrersCommand implements Callable<Integer> {
         Formats.require(format);
         Location location = Location.parse(image);
         ProgressRenderer renderer = registry.renderer(ctx);
-        ImageSource source = new ImageCopier(registry.client(ctx, renderer), renderer, 1).open(location);
+        ImageSource source = ImageSource.open(location, registry.client(ctx, renderer));
         RawManifest root = source.resolve();
         PrintWriter out = ctx.out();
         Set<Digest> seen = new HashSet<>();

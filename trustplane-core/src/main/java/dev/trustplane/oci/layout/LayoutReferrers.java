@@ -2,14 +2,11 @@ package dev.trustplane.oci.layout;
 
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
-import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.OciLimits;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /** Finds the manifests of a layout that name a subject, as the image-layout spec 1.1 lists them. */
 final class LayoutReferrers {
@@ -31,19 +28,13 @@ final class LayoutReferrers {
             if (m.subject() == null || !m.subject().digest().equals(subject)) {
                 continue;
             }
-            String type = m.artifactType() != null ? m.artifactType() : configType(m);
+            String type = m.effectiveArtifactType();
             if (artifactType != null && !artifactType.equals(type)) {
                 continue;
             }
-            Map<String, String> annotations = new HashMap<>(m.annotations());
             found.add(Descriptor.of(d.mediaType(), d.digest(), d.size()).withArtifactType(type)
-                    .withAnnotations(annotations));
+                    .withAnnotations(m.annotations()));
         }
         return found;
-    }
-
-    /** The OCI 1.1 rule: without artifactType, a manifest's config media type is its artifact type. */
-    private static String configType(Manifest m) {
-        return m instanceof ImageManifest im ? im.config().mediaType() : null;
     }
 }

@@ -3,7 +3,6 @@ package dev.trustplane.oci.registry;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
-import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.OciLimits;
@@ -13,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -134,10 +132,8 @@ public final class RegistryClient {
         }
         ManifestEndpoints.PutResult result = manifests.put(repo.pinned(manifest.digest()), manifest);
         if (!result.subjectProcessed()) {
-            String artifactType = parsed.artifactType() != null ? parsed.artifactType()
-                    : parsed instanceof ImageManifest im ? im.config().mediaType() : null;
-            Descriptor entry = manifest.descriptor().withArtifactType(artifactType)
-                    .withAnnotations(new HashMap<>(parsed.annotations()));
+            Descriptor entry = manifest.descriptor().withArtifactType(parsed.effectiveArtifactType())
+                    .withAnnotations(parsed.annotations());
             referrers.addToFallback(repo.pinned(parsed.subject().digest()), entry);
         }
         return manifest.digest();

@@ -4,14 +4,10 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.event.EventListener;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
-import java.nio.channels.UnresolvedAddressException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -279,10 +275,5 @@ final class RegistryHttp {
             Thread.currentThread().interrupt();
             throw new RegistryException(ErrorKind.UNREACHABLE, "", 0, null, "Interrupted while waiting to retry", e);
         }
-    }
-
-    static boolean isConnectFailure(IOException e) {
-        return e instanceof ConnectException || e.getCause() instanceof UnresolvedAddressException
-                || e instanceof HttpTimeoutException || e instanceof InterruptedIOException;
     }
 }

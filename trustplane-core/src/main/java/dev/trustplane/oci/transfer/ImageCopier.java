@@ -38,16 +38,8 @@ public final class ImageCopier {
         this.parallelism = parallelism;
     }
 
-    /** Opens a location for reading. */
-    public ImageSource open(Location location) {
-        return switch (location) {
-            case Location.Layout l -> new LayoutSource(l);
-            case Location.Registry r -> new RegistrySource(r, client);
-        };
-    }
-
     public CopyResult copy(Location from, Location to) {
-        ImageSource source = open(from);
+        ImageSource source = ImageSource.open(from, client);
         ImageSink sink = switch (to) {
             case Location.Layout l -> new LayoutSink(l);
             case Location.Registry r -> new RegistrySink(r, client);
@@ -57,7 +49,7 @@ public final class ImageCopier {
 
     private CopyResult run(ImageSource source, ImageSink sink, String tag) {
         RawManifest root = source.resolve();
-        if (to(sink) instanceof Location.Registry r && r.reference().digest() != null
+        if (sink.location() instanceof Location.Registry r && r.reference().digest() != null
                 && !r.reference().digest().equals(root.digest())) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The destination " + r + " pins digest "
                     + r.reference().digest() + " but the source " + source.location() + " is " + root.digest()
@@ -130,10 +122,6 @@ public final class ImageCopier {
                 throw new TrustplaneException(ErrorKind.IO, "Copy interrupted", e);
             }
         }
-    }
-
-    private static Location to(ImageSink sink) {
-        return sink.location();
     }
 
     /** The destination's tag, else the source's, else none (the root is stored by digest). */

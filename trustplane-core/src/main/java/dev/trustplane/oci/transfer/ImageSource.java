@@ -11,6 +11,14 @@ import java.util.Optional;
 /** Read access to images in a layout or a registry, through one interface. */
 public interface ImageSource {
 
+    /** Opens a location for reading; registry locations go through {@code client}. */
+    static ImageSource open(Location location, dev.trustplane.oci.registry.RegistryClient client) {
+        return switch (location) {
+            case Location.Layout l -> new LayoutSource(l);
+            case Location.Registry r -> new RegistrySource(r, client);
+        };
+    }
+
     Location location();
 
     /** The manifest the location names (tag, digest, or a layout's only image). */

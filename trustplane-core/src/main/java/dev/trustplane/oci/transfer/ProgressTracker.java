@@ -4,9 +4,6 @@ import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.VerifyingInputStream;
-import java.io.FilterInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Wraps blob streams to report bytes moved as {@link Event.Progress} events, at most every 100 ms per blob. */
@@ -46,47 +43,5 @@ final class ProgressTracker {
                 listener.on(new Event.Progress(task, label, state[0], blob.size(), state[0] == blob.size()));
             }
         });
-    }
-
-    InputStream track(Descriptor blob, InputStream in) {
-        String task = blob.digest().toString();
-        String label = blob.digest().shortForm();
-        listener.on(new Event.Progress(task, label, 0, blob.size(), false));
-        return new FilterInputStream(in) {
-            private long done;
-            private long lastReport = System.nanoTime();
-            private boolean finished;
-
-            @Override
-            public int read() throws IOException {
-                int b = super.read();
-                count(b < 0 ? -1 : 1);
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) throws IOException {
-                int n = super.read(buf, off, len);
-                count(n);
-                return n;
-            }
-
-            private void count(int n) {
-                if (n < 0) {
-                    if (!finished) {
-                        finished = true;
-                        listener.on(new Event.Progress(task, label, done, blob.size(), true));
-                    }
-                    return;
-                }
-                done += n;
-                bytes.addAndGet(n);
-                long now = System.nanoTime();
-                if (now - lastReport >= INTERVAL_NANOS) {
-                    lastReport = now;
-                    listener.on(new Event.Progress(task, label, done, blob.size(), false));
-                }
-            }
-        };
     }
 }

@@ -105,7 +105,7 @@ class PeerInteropIT {
                 image.descriptor(), Map.of()).toRaw();
         client.pushReferrer(ref, ours);
 
-        ImageSource src = copier().open(Location.parse(ref.toString()));
+        ImageSource src = ImageSource.open(Location.parse(ref.toString()), RegistryClient.builder().build());
         List<Descriptor> found = src.referrers(image.digest(), null);
         String discover = ProcessRunner.runOk(List.of(oras, "discover", "--plain-http", "--format", "tree",
                 ref.toString())).stdout();
