@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 @Command(name = "trustplane", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Supply-chain trust control plane for container images.",
         subcommands = {TourCommand.class, CopyCommand.class, InspectCommand.class, ReferrersCommand.class,
-                AttachCommand.class, TagsCommand.class, LoginCommand.class, LogoutCommand.class, GcCommand.class},
+                AttachCommand.class, TagsCommand.class, LoginCommand.class, LogoutCommand.class, GcCommand.class,
+                LockCommand.class, BuildCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 not found, 4 authentication/denied,",
                 "5 unreachable, 6 integrity (digest mismatch), 7 limit exceeded, 8 unsupported, 9 registry error,",
                 "10 local I/O error."})

@@ -1,0 +1,76 @@
+package dev.trustplane.cli;
+
+import dev.trustplane.build.ImageBuilder;
+import dev.trustplane.build.ImageSpec;
+import dev.trustplane.build.ImageSpecParser;
+import dev.trustplane.build.LockedPackage;
+import dev.trustplane.build.Lockfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "lock", description = {
+        "Resolve an image spec against the signed Debian archives and write SPEC.lock.json.",
+        "Every InRelease is verified against the keyring; every index is checked against it.",
+        "A build from the lockfile uses exactly the packages it pins."})
+final class LockCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Parameters(index = "0", paramLabel = "SPEC", description = "image spec (YAML), see docs/image-spec.md")
+    Path spec;
+
+    @Option(names = "--output", paramLabel = "FILE", description = "lockfile to write (default: SPEC.lock.json)")
+    Path output;
+
+    @Option(names = {"-v", "--verbose"}, description = "print what is fetched and verified")
+    boolean verbose;
+
+    LockCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    static Path defaultLock(Path spec) {
+        String name = spec.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        return spec.resolveSibling(name + ".lock.json");
+    }
+
+    @Override
+    public Integer call() {
+        ImageSpec parsed = ImageSpecParser.parse(spec);
+        Path target = output != null ? output : defaultLock(spec);
+        Lockfile previous = Files.isRegularFile(target) ? readQuietly(target) : null;
+        ProgressRenderer renderer = new ProgressRenderer(ctx.err(), ctx.interactive(), verbose);
+        Lockfile lock;
+        try {
+            lock = new ImageBuilder(ImageBuilder.defaultCache(ctx.env()), renderer, Clock.systemUTC(),
+                    Runtime.getRuntime().availableProcessors()).lock(parsed, previous);
+        } finally {
+            renderer.finish();
+        }
+        lock.write(target);
+        for (Map.Entry<String, Map<String, List<LockedPackage>>> arch : lock.packages().entrySet()) {
+            for (Map.Entry<String, List<LockedPackage>> variant : arch.getValue().entrySet()) {
+                long bytes = variant.getValue().stream().mapToLong(LockedPackage::size).sum();
+                ctx.out().println("Locked " + parsed.name() + " " + variant.getKey() + "/" + arch.getKey() + ": "
+                        + variant.getValue().size() + " packages (" + Sizes.human(bytes) + ")");
+            }
+        }
+        ctx.out().println("SOURCE_DATE_EPOCH: " + lock.sourceDateEpoch());
+        ctx.out().println("Wrote " + target);
+        return 0;
+    }
+
+    private static Lockfile readQuietly(Path file) {
+        try {
+            return Lockfile.read(file);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.trustplane.build;
+
+import dev.trustplane.debian.ArchiveKeyring;
+import dev.trustplane.debian.ArchiveSnapshot;
+import dev.trustplane.debian.ContentCache;
+import dev.trustplane.debian.DebianArchive;
+import dev.trustplane.debian.PackageFetcher;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.event.EventListener;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.ImageIndex;
+import dev.trustplane.oci.MediaTypes;
+import dev.trustplane.oci.Platform;
+import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.layout.OciLayout;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The image builder's entry point: {@link #lock} resolves a spec against the signed archives,
+ * {@link #build} turns a lock into images in an OCI layout — fetch, assemble, system files,
+ * layers, configuration, manifests, SBOMs — as named steps. The same lock gives the same digests.
+ */
+public final class ImageBuilder {
+    private final Path cacheDir;
+    private final EventListener listener;
+    private final Clock clock;
+    private final int parallelism;
+
+    public ImageBuilder(Path cacheDir, EventListener listener, Clock clock, int parallelism) {
+        this.cacheDir = cacheDir;
+        this.listener = listener;
+        this.clock = clock;
+        this.parallelism = Math.max(1, parallelism);
+    }
+
+    /** The default cache: $TRUSTPLANE_CACHE, else $XDG_CACHE_HOME/trustplane, else ~/.cache/trustplane. */
+    public static Path defaultCache(Map<String, String> env) {
+        String explicit = env.get("TRUSTPLANE_CACHE");
+        if (explicit != null && !explicit.isBlank()) {
+            return Path.of(explicit);
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "trustplane");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "trustplane");
+    }
+
+    private ContentCache cache() {
+        return new ContentCache(cacheDir.resolve("content"), listener);
+    }
+
+    /**
+     * Resolves the spec. When {@code previous} pins the same packages, its SOURCE_DATE_EPOCH is
+     * kept, so relocking an unchanged package set does not change image digests.
+     */
+    public Lockfile lock(ImageSpec spec, Lockfile previous) {
+        ArchiveKeyring keyring = ArchiveKeyring.load(spec.keyring());
+        ArchiveSnapshot snapshot = new DebianArchive(cache(), keyring, clock, listener)
+                .load(spec.archives(), spec.architectures());
+        Lockfile lock = Locker.lock(spec, snapshot);
+        if (previous != null && previous.packages().equals(lock.packages())) {
+            lock = new Lockfile(lock.version(), lock.specName(), lock.specSha256(), lock.release(),
+                    previous.sourceDateEpoch(), lock.archives(), lock.packages());
+        }
+        return lock;
+    }
+
+    /** Builds every variant and architecture of {@code lock} into {@code layout}, tagged {@code tag} and {@code tag-dev}. */
+    public BuildResult build(ImageSpec spec, Lockfile lock, OciLayout layout, String tag) {
+        if (!lock.release().equals(spec.release())) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The lockfile is for " + lock.release()
+                    + " but the spec asks for " + spec.release() + "; run `trustplane lock` again");
+        }
+        List<PackageFetcher.Wanted> wanted = new ArrayList<>();
+        Map<String, Boolean> seen = new LinkedHashMap<>();
+        for (String arch : spec.architectures()) {
+            for (String variant : spec.variants()) {
+                for (LockedPackage p : lock.packages(arch, variant)) {
+                    if (seen.put(p.sha256(), true) == null) {
+                        wanted.add(new PackageFetcher.Wanted(p.name(), p.archive(), p.filename(), p.size(),
+                                p.sha256()));
+                    }
+                }
+            }
+        }
+        long t0 = System.nanoTime();
+        Map<String, Path> debs = new PackageFetcher(cache(), listener, parallelism * 2).fetch(wanted);
+        listener.debug("Fetched and verified " + wanted.size() + " packages in " + (System.nanoTime() - t0) / 1_000_000
+                + " ms");
+        Path temp = cacheDir.resolve("tmp");
+        List<BuildResult.Variant> results = new ArrayList<>();
+        // Everything is written to the layout first; tags move only once every variant succeeded.
+        List<Runnable> tagging = new ArrayList<>();
+        for (String variant : spec.variants()) {
+            Map<String, Descriptor> manifests = new LinkedHashMap<>();
+            List<Descriptor> sboms = new ArrayList<>();
+            int count = 0;
+            for (String arch : spec.architectures()) {
+                List<LockedPackage> packages = lock.packages(arch, variant);
+                count = Math.max(count, packages.size());
+                ImageAssembly.Output out = new ImageAssembly(spec, lock, variant, arch, packages, debs, temp,
+                        parallelism, listener).run(layout);
+                manifests.put(arch, out.manifest());
+                sboms.addAll(out.sboms());
+            }
+            Descriptor top;
+            if (manifests.size() == 1) {
+                top = manifests.values().iterator().next();
+            } else {
+                ImageIndex index = ImageIndex.of(new ArrayList<>(manifests.values()));
+                RawManifest raw = index.toRaw();
+                layout.writeManifest(raw);
+                top = Descriptor.of(MediaTypes.OCI_INDEX, raw.digest(), raw.size());
+            }
+            String variantTag = variant.equals("runtime") ? tag : tag + "-" + variant;
+            Descriptor finalTop = top;
+            tagging.add(() -> layout.tag(variantTag, finalTop));
+            results.add(new BuildResult.Variant(variant, variantTag, top, manifests, count, sboms));
+        }
+        layout.locked(() -> {
+            tagging.forEach(Runnable::run);
+            return null;
+        });
+        return new BuildResult(results);
+    }
+
+    static Platform platform(String arch) {
+        return arch.equals("arm64") ? new Platform("linux", "arm64", "v8", null, List.of())
+                : Platform.of("linux", arch);
+    }
+}

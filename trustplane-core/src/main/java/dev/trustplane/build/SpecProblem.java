@@ -1,0 +1,9 @@
+package dev.trustplane.build;
+
+/** One problem in an image spec: where ({@code packages[2]}) and what. */
+public record SpecProblem(String path, String message) {
+    @Override
+    public String toString() {
+        return path + ": " + message;
+    }
+}

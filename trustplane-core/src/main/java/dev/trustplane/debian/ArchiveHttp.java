@@ -1,0 +1,79 @@
+package dev.trustplane.debian;
+
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.LimitExceededException;
+import dev.trustplane.error.TrustplaneException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * Plain HTTP(S) GETs against a Debian archive, with retries on connection failures and 5xx.
+ * Integrity comes from the signed InRelease, not from the transport (as with apt).
+ */
+final class ArchiveHttp {
+    private static final int ATTEMPTS = 3;
+    private final HttpClient client = HttpClient.newBuilder()
+            .connectTimeout(Duration.ofSeconds(15))
+            .followRedirects(HttpClient.Redirect.NORMAL)
+            .build();
+
+    /** Reads a small document completely, refusing more than {@code max} bytes. */
+    byte[] get(URI uri, long max) {
+        return withRetries(uri, in -> {
+            byte[] data = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (data.length > max) {
+                throw new LimitExceededException("archive document size", max, uri.toString());
+            }
+            return data;
+        });
+    }
+
+    interface BodyHandler<T> {
+        T handle(InputStream body) throws IOException;
+    }
+
+    <T> T withRetries(URI uri, BodyHandler<T> handler) {
+        IOException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri)
+                        .timeout(Duration.ofSeconds(60)).header("User-Agent", "trustplane").GET().build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                int status = response.statusCode();
+                try (InputStream body = response.body()) {
+                    if (status == 200) {
+                        return handler.handle(body);
+                    }
+                    if (status == 404 || status == 410) {
+                        throw new TrustplaneException(ErrorKind.NOT_FOUND, "Debian archive has no " + uri
+                                + " (HTTP " + status + "); check the archive URL, suite and component in the image"
+                                + " spec, or re-lock if the package was superseded");
+                    }
+                    if (status < 500) {
+                        throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "Debian archive answered HTTP "
+                                + status + " for " + uri);
+                    }
+                    last = new IOException("HTTP " + status);
+                }
+            } catch (IOException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TrustplaneException(ErrorKind.UNREACHABLE, "Interrupted while fetching " + uri, e);
+            }
+            try {
+                Thread.sleep(250L * attempt * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new TrustplaneException(ErrorKind.UNREACHABLE, "Cannot fetch " + uri + " after " + ATTEMPTS
+                + " attempts (" + last + "); check the network or the archive URL in the image spec", last);
+    }
+}
