@@ -112,7 +112,7 @@ public record Lockfile(
         }
     }
 
-    static Lockfile parse(byte[] bytes, String source) {
+    public static Lockfile parse(byte[] bytes, String source) {
         try {
             JsonNode root = JSON.readTree(bytes);
             int version = root.path("lockfileVersion").asInt(-1);

@@ -75,9 +75,10 @@ public final class ArchiveKeyring {
     /**
      * Checks a cleartext-signed {@code InRelease} and returns the signed text. Refuses it unless at
      * least one signature is from a key in this keyring that was valid when it signed, and no
-     * signature from a key of this keyring is bad.
+     * signature from a key of this keyring is bad. Synchronized: BouncyCastle's certificates cache
+     * their validity lazily and are not safe to evaluate from several threads at once.
      */
-    public String verify(byte[] inRelease, String what, Instant now) {
+    public synchronized String verify(byte[] inRelease, String what, Instant now) {
         Cleartext signed = Cleartext.split(inRelease, what);
         try {
             OpenPGPDetachedSignatureProcessor processor = new OpenPGPDetachedSignatureProcessor(

@@ -91,6 +91,11 @@ public final class DebianArchive {
         byte[] bytes = http.get(uri, MAX_INRELEASE);
         String text = keyring.verify(bytes, uri.toString(), clock.instant());
         ReleaseFile release = ReleaseFile.parse(text, uri.toString());
+        if (!suite.equals(release.suite()) && !suite.equals(release.codename())) {
+            throw new TrustplaneException(ErrorKind.INTEGRITY, "Refusing " + uri + ": it is signed for suite "
+                    + release.suite() + " (" + release.codename() + "), not " + suite + "; the mirror serves another"
+                    + " suite under this name");
+        }
         Instant now = clock.instant();
         if (release.validUntil() != null && now.isAfter(release.validUntil())) {
             throw new TrustplaneException(ErrorKind.INTEGRITY, "Refusing " + uri + ": it expired at "
