@@ -1,0 +1,125 @@
+package dev.trustplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustplane.testkit.Peers;
+import dev.trustplane.testkit.ProcessRunner;
+import dev.trustplane.testkit.RegistryPeer;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Builds real images from the real Debian archive (deb.debian.org) and runs them: umoci unpacks
+ * the layout, and the program runs as uid 65532 in a chroot inside fresh namespaces.
+ */
+class BuildIT {
+    private static final Path CACHE = Path.of("target/it-cache").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
+                new ByteArrayInputStream(new byte[0]), Map.of("TRUSTPLANE_CACHE", CACHE.toString()));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path spec(String name, String yaml) throws Exception {
+        Path file = dir.resolve(name + ".yaml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private String digest(Run run) {
+        assertThat(run.code()).as(run.err()).isZero();
+        return run.out().lines().filter(l -> l.startsWith("Digest: ")).findFirst().orElseThrow().substring(8);
+    }
+
+    private ProcessRunner.Result runInImage(Path layout, String tag, String... command) {
+        Path bundle = dir.resolve("bundle-" + tag);
+        if (!Files.isDirectory(bundle)) {
+            ProcessRunner.runOk(List.of(Peers.require("umoci").toString(), "unpack", "--image", layout + ":" + tag,
+                    bundle.toString()));
+        }
+        List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--mount", "--uts", "--ipc", "--net",
+                "--pid", "--fork", "chroot", "--userspec=65532:65532", bundle.resolve("rootfs").toString()));
+        cmd.addAll(List.of(command));
+        return ProcessRunner.run(cmd, Map.of(), 60);
+    }
+
+    @Test
+    void shouldBuildBaseReproduciblyAndRunOpensslAsNonroot() throws Exception {
+        Path spec = spec("base", """
+                name: base
+                release: bookworm
+                packages: [base-files, netbase, tzdata, ca-certificates, libc6, libssl3, openssl]
+                variants: {dev: {enabled: false}}
+                """);
+        Run lock = run("lock", spec.toString());
+        assertThat(lock.code()).as(lock.err()).isZero();
+        assertThat(lock.out()).contains("Locked base runtime/amd64: ");
+        String first = digest(run("build", spec.toString(), "-o", "oci:" + dir.resolve("a") + ":base"));
+        String second = digest(run("build", spec.toString(), "-o", "oci:" + dir.resolve("b") + ":base"));
+        assertThat(second).isEqualTo(first);
+
+        ProcessRunner.Result openssl = runInImage(dir.resolve("a"), "base", "/usr/bin/openssl", "version");
+        assertThat(openssl.exitCode()).as(openssl.stderr()).isZero();
+        assertThat(openssl.stdout()).startsWith("OpenSSL 3.0.");
+        ProcessRunner.Result id = runInImage(dir.resolve("a"), "base", "/bin/sh", "-c", "true");
+        assertThat(id.exitCode()).as("base has no shell").isNotZero();
+    }
+
+    @Test
+    void shouldBuildStaticWithoutLibcOrShellAndPushItToTheRegistry() throws Exception {
+        Path spec = spec("static", """
+                name: static
+                release: bookworm
+                packages: [base-files, netbase, tzdata, ca-certificates]
+                without-dependencies: [base-files, netbase, tzdata, ca-certificates]
+                variants: {dev: {enabled: false}}
+                """);
+        String digest = digest(run("build", spec.toString(), "-o", "oci:" + dir.resolve("s") + ":static"));
+        Path bundle = dir.resolve("bundle");
+        ProcessRunner.runOk(List.of(Peers.require("umoci").toString(), "unpack", "--image", dir.resolve("s")
+                + ":static", bundle.toString()));
+        Path rootfs = bundle.resolve("rootfs");
+        assertThat(rootfs.resolve("etc/ssl/certs/ca-certificates.crt")).isNotEmptyFile();
+        assertThat(Files.readString(rootfs.resolve("etc/passwd"))).contains("nonroot:x:65532:65532");
+        assertThat(rootfs.resolve("usr/bin/sh")).doesNotExist();
+        assertThat(rootfs.resolve("usr/lib/x86_64-linux-gnu/libc.so.6")).doesNotExist();
+        try (RegistryPeer registry = RegistryPeer.start(dir.resolve("reg"))) {
+            String pushed = digest(run("build", spec.toString(), "-o", registry.host() + "/hardened/static:1"));
+            assertThat(pushed).isEqualTo(digest);
+            Run referrers = run("referrers", registry.host() + "/hardened/static:1");
+            assertThat(referrers.out()).contains("application/vnd.cyclonedx+json", "application/spdx+json");
+        }
+    }
+
+    @Test
+    void shouldRunAPythonOneLinerInThePython3Image() throws Exception {
+        Path spec = spec("python3", """
+                name: python3
+                release: bookworm
+                packages: [base-files, netbase, tzdata, ca-certificates, libc6, python3]
+                variants: {dev: {enabled: false}}
+                layering: {strategy: origin, max-layers: 3}
+                """);
+        digest(run("build", spec.toString(), "-o", "oci:" + dir.resolve("p") + ":py"));
+        ProcessRunner.Result py = runInImage(dir.resolve("p"), "py", "/usr/bin/python3", "-c",
+                "import ssl, os; print(os.getuid(), ssl.OPENSSL_VERSION.split()[0])");
+        assertThat(py.exitCode()).as(py.stderr()).isZero();
+        assertThat(py.stdout()).isEqualTo("65532 OpenSSL\n");
+    }
+}
