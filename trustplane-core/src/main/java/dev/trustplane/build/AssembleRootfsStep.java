@@ -5,11 +5,9 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -27,10 +25,16 @@ final class AssembleRootfsStep {
     private final ImageSpec spec;
     private final String architecture;
     private final List<LockedPackage> packages;
-    private final Map<String, Path> debs;
+    private final PackageSource debs;
     private final int parallelism;
 
-    AssembleRootfsStep(ImageSpec spec, String architecture, List<LockedPackage> packages, Map<String, Path> debs,
+    /** Reads one locked package, handing its data entries to the visitor. */
+    @FunctionalInterface
+    interface PackageSource {
+        DebFile.Control read(LockedPackage p, String what, DebFile.Visitor visitor);
+    }
+
+    AssembleRootfsStep(ImageSpec spec, String architecture, List<LockedPackage> packages, PackageSource debs,
             int parallelism) {
         this.spec = spec;
         this.architecture = architecture;
@@ -65,11 +69,10 @@ final class AssembleRootfsStep {
     }
 
     private InstalledPackage unpack(RootFs fs, LockedPackage p) {
-        Path deb = debs.get(p.sha256());
         String what = p.name() + "_" + p.version() + "_" + p.architecture() + ".deb";
         List<String> files = new ArrayList<>();
         String[] copyright = {null};
-        DebFile.Control control = DebFile.read(deb, what, (entry, content) -> {
+        DebFile.Control control = debs.read(p, what, (entry, content) -> {
             String path = mergedUsr(entry.path());
             switch (entry.type()) {
                 case DIRECTORY -> fs.directory(path, entry.mode(), entry.uid(), entry.gid(), p.name());

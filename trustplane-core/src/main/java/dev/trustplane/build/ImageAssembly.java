@@ -40,13 +40,13 @@ final class ImageAssembly {
     private final String variant;
     private final String arch;
     private final List<LockedPackage> packages;
-    private final Map<String, Path> debs;
+    private final AssembleRootfsStep.PackageSource debs;
     private final Path temp;
     private final int parallelism;
     private final EventListener listener;
 
     ImageAssembly(ImageSpec spec, Lockfile lock, String variant, String arch, List<LockedPackage> packages,
-            Map<String, Path> debs, Path temp, int parallelism, EventListener listener) {
+            AssembleRootfsStep.PackageSource debs, Path temp, int parallelism, EventListener listener) {
         this.spec = spec;
         this.lock = lock;
         this.variant = variant;
@@ -74,6 +74,7 @@ final class ImageAssembly {
                     + " entries in " + (t1 - t0) / 1_000_000 + " ms, " + layers.size() + " layer(s) written in "
                     + (System.nanoTime() - t1) / 1_000_000 + " ms");
         }
+        long stored = System.nanoTime();
         try {
             List<Descriptor> layerDescriptors = new ArrayList<>();
             for (WriteLayerStep.Layer layer : layers) {
@@ -93,7 +94,10 @@ final class ImageAssembly {
             layout.writeManifest(raw);
             Descriptor descriptor = Descriptor.of(MediaTypes.OCI_MANIFEST, raw.digest(), raw.size())
                     .withPlatform(ImageBuilder.platform(arch));
+            long sbomStart = System.nanoTime();
             List<Descriptor> sboms = sboms(layout, descriptor, installed, epoch);
+            listener.debug("Stored the image in " + (sbomStart - stored) / 1_000_000 + " ms and its SBOMs in "
+                    + (System.nanoTime() - sbomStart) / 1_000_000 + " ms");
             return new Output(descriptor, sboms);
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot store the image in " + layout.root() + ": " + e, e);

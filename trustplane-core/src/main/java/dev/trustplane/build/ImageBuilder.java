@@ -5,6 +5,7 @@ import dev.trustplane.debian.ArchiveSnapshot;
 import dev.trustplane.debian.ContentCache;
 import dev.trustplane.debian.DebianArchive;
 import dev.trustplane.debian.PackageFetcher;
+import dev.trustplane.debian.UnpackedPackages;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
@@ -17,6 +18,7 @@ import dev.trustplane.oci.layout.OciLayout;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,9 +93,17 @@ public final class ImageBuilder {
             }
         }
         long t0 = System.nanoTime();
-        Map<String, Path> debs = new PackageFetcher(cache(), listener, parallelism * 2).fetch(wanted);
-        listener.debug("Fetched and verified " + wanted.size() + " packages in " + (System.nanoTime() - t0) / 1_000_000
+        UnpackedPackages unpacked = new UnpackedPackages(cacheDir.resolve("unpacked"), listener);
+        PackageFetcher fetcher = new PackageFetcher(cache(), listener, parallelism * 2);
+        Map<String, PackageFetcher.Wanted> bySha = new HashMap<>();
+        wanted.forEach(w -> bySha.put(w.sha256(), w));
+        Map<String, Path> debs = new java.util.concurrent.ConcurrentHashMap<>(
+                fetcher.fetch(wanted.stream().filter(w -> !unpacked.has(w.sha256())).toList()));
+        listener.debug("Fetched and verified " + debs.size() + " of " + wanted.size() + " packages ("
+                + (wanted.size() - debs.size()) + " already unpacked) in " + (System.nanoTime() - t0) / 1_000_000
                 + " ms");
+        AssembleRootfsStep.PackageSource source = (p, what, visitor) -> unpacked.read(p.sha256(),
+                () -> debs.computeIfAbsent(p.sha256(), sha -> fetcher.one(bySha.get(sha))), what, visitor);
         Path temp = cacheDir.resolve("tmp");
         List<BuildResult.Variant> results = new ArrayList<>();
         // Everything is written to the layout first; tags move only once every variant succeeded.
@@ -105,7 +115,7 @@ public final class ImageBuilder {
             for (String arch : spec.architectures()) {
                 List<LockedPackage> packages = lock.packages(arch, variant);
                 count = Math.max(count, packages.size());
-                ImageAssembly.Output out = new ImageAssembly(spec, lock, variant, arch, packages, debs, temp,
+                ImageAssembly.Output out = new ImageAssembly(spec, lock, variant, arch, packages, source, temp,
                         parallelism, listener).run(layout);
                 manifests.put(arch, out.manifest());
                 sboms.addAll(out.sboms());

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.function.Predicate;
 import java.util.zip.Deflater;
-import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -24,13 +23,21 @@ import org.apache.commons.compress.archivers.tar.TarConstants;
 /**
  * Writes part of a {@link RootFs} as a reproducible gzip layer: entries sorted by path, fixed
  * mtime (SOURCE_DATE_EPOCH), numeric owners without names, PAX headers only for long names, a
- * gzip header without name or time. Hardlinks point at the first path of their group in sorted
+ * gzip header without name or time, compressed in parallel in fixed blocks. Hardlinks point at the first path of their group in sorted
  * order, so the target always precedes the link.
  */
 final class WriteLayerStep {
     /** The written layer: compressed digest and size, and the digest of the uncompressed tar. */
     record Layer(Path file, Digest digest, long size, Digest diffId, int entries) {
     }
+
+    private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private static final java.util.concurrent.ExecutorService GZIP_POOL = java.util.concurrent.Executors
+            .newFixedThreadPool(THREADS, r -> {
+                Thread t = new Thread(r, "trustplane-gzip");
+                t.setDaemon(true);
+                return t;
+            });
 
     private final RootFs fs;
     private final long epoch;
@@ -55,7 +62,8 @@ final class WriteLayerStep {
             try (OutputStream fileOut = Files.newOutputStream(file);
                  DigestOutputStream compressedOut = new DigestOutputStream(new BufferedOutputStream(fileOut, 1 << 16),
                          compressed);
-                 GZIPOutputStream gzip = new FastGzip(compressedOut);
+                 OutputStream gzip = new ParallelGzipOutputStream(compressedOut, GZIP_POOL, THREADS,
+                         Deflater.DEFAULT_COMPRESSION);
                  DigestOutputStream tarOut = new DigestOutputStream(new BufferedOutputStream(gzip, 1 << 16),
                          uncompressed);
                  TarArchiveOutputStream tar = new TarArchiveOutputStream(tarOut, 10240, "UTF-8")) {
@@ -141,13 +149,5 @@ final class WriteLayerStep {
             }
         }
         tar.closeArchiveEntry();
-    }
-
-    /** JDK gzip (fixed header: no name, no time) at a level that favours speed, as most image builders do. */
-    private static final class FastGzip extends GZIPOutputStream {
-        FastGzip(OutputStream out) throws IOException {
-            super(out, 1 << 16);
-            def.setLevel(Deflater.DEFAULT_COMPRESSION);
-        }
     }
 }

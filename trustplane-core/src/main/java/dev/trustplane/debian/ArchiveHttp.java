@@ -17,10 +17,18 @@ import java.time.Duration;
  */
 final class ArchiveHttp {
     private static final int ATTEMPTS = 3;
-    private final HttpClient client = HttpClient.newBuilder()
-            .connectTimeout(Duration.ofSeconds(15))
-            .followRedirects(HttpClient.Redirect.NORMAL)
-            .build();
+    private HttpClient client;
+
+    /** Created on first use: building an HttpClient costs ~150 ms that warm builds never need. */
+    private synchronized HttpClient client() {
+        if (client == null) {
+            client = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(15))
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
+        }
+        return client;
+    }
 
     /** Reads a small document completely, refusing more than {@code max} bytes. */
     byte[] get(URI uri, long max) {
@@ -41,7 +49,7 @@ final class ArchiveHttp {
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                HttpResponse<InputStream> response = client.send(HttpRequest.newBuilder(uri)
+                HttpResponse<InputStream> response = client().send(HttpRequest.newBuilder(uri)
                         .timeout(Duration.ofSeconds(60)).header("User-Agent", "trustplane").GET().build(),
                         HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();

@@ -5,7 +5,9 @@ import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.FilterInputStream;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,7 +50,19 @@ public final class DebFile {
         }
     }
 
+    /** Receives the decompressed {@code control.tar} and {@code data.tar} while a package is read. */
+    public interface Repack {
+        OutputStream control() throws IOException;
+
+        OutputStream data() throws IOException;
+    }
+
     static Control read(InputStream in, String what, Visitor visitor) throws IOException {
+        return read(in, what, visitor, null);
+    }
+
+    /** Reads a package; when {@code repack} is given, the decompressed tars are copied to it as they are read. */
+    public static Control read(InputStream in, String what, Visitor visitor, Repack repack) throws IOException {
         ArArchiveInputStream ar = new ArArchiveInputStream(in);
         Control control = null;
         boolean sawData = false;
@@ -66,9 +80,13 @@ public final class DebFile {
                 if (member.getLength() > MAX_CONTROL) {
                     throw new LimitExceededException("control.tar size", MAX_CONTROL, what);
                 }
-                control = control(decompress(ar, name, what), what);
+                InputStream tar = tee(decompress(ar, name, what), repack == null ? null : repack.control());
+                control = control(tar, what);
+                drain(tar);
             } else if (name.startsWith("data.tar")) {
-                data(decompress(ar, name, what), what, visitor);
+                InputStream tar = tee(decompress(ar, name, what), repack == null ? null : repack.data());
+                data(tar, what, visitor);
+                drain(tar);
                 sawData = true;
             }
         }
@@ -77,6 +95,50 @@ public final class DebFile {
                     + " is not a complete .deb (debian-binary, control.tar and data.tar are required)");
         }
         return control;
+    }
+
+    private static InputStream tee(InputStream in, OutputStream copy) {
+        if (copy == null) {
+            return in;
+        }
+        return new FilterInputStream(in) {
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) {
+                    copy.write(b);
+                }
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int r = super.read(b, off, len);
+                if (r > 0) {
+                    copy.write(b, off, r);
+                }
+                return r;
+            }
+
+            @Override
+            public long skip(long n) throws IOException {
+                long skipped = 0;
+                byte[] buffer = new byte[8192];
+                while (skipped < n) {
+                    int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+                    if (r < 0) {
+                        break;
+                    }
+                    skipped += r;
+                }
+                return skipped;
+            }
+        };
+    }
+
+    /** Reads what the tar reader left (end-of-archive padding) so a copy is complete. */
+    private static void drain(InputStream in) throws IOException {
+        in.transferTo(OutputStream.nullOutputStream());
     }
 
     private static InputStream decompress(InputStream member, String name, String what) throws IOException {

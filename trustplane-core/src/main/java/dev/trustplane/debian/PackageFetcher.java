@@ -62,7 +62,8 @@ public final class PackageFetcher {
         return result;
     }
 
-    private Path one(Wanted w) {
+    /** Fetches (or finds in the cache) one package. */
+    public Path one(Wanted w) {
         return cache.get(w.sha256(), w.size()).orElseGet(() -> {
             URI uri = URI.create(w.archive() + "/" + w.filename());
             String task = "deb:" + w.sha256();
