@@ -12,6 +12,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.layout.OciLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BuildIT {
     private static final Path CACHE = Path.of("target/it-cache").toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -79,6 +87,53 @@ class BuildIT {
         assertThat(openssl.stdout()).startsWith("OpenSSL 3.0.");
         ProcessRunner.Result id = runInImage(dir.resolve("a"), "base", "/bin/sh", "-c", "true");
         assertThat(id.exitCode()).as("base has no shell").isNotZero();
+
+        // trivy, reading the image as scanners do, finds exactly the packages our SBOM lists
+        Path trivyJson = dir.resolve("trivy.json");
+        ProcessRunner.Result trivy = ProcessRunner.run(List.of(Peers.require("trivy").toString(), "image",
+                "--format", "cyclonedx", "--scanners", "license", "--offline-scan", "--skip-db-update",
+                "--skip-java-db-update", "--cache-dir", dir.resolve("trivy-cache").toString(),
+                "--input", dir.resolve("a") + ":base", "--output", trivyJson.toString()), Map.of(), 300);
+        assertThat(trivy.exitCode()).as(trivy.stderr()).isZero();
+        assertThat(trivy.stderr()).doesNotContain("WARN");
+        OciLayout layout = OciLayout.open(dir.resolve("a"));
+        Descriptor image = layout.resolveTag("base").orElseThrow();
+        Descriptor sbom = layout.referrers(image.digest(), "application/vnd.cyclonedx+json").get(0);
+        ImageManifest sbomManifest = (ImageManifest) layout.readManifest(sbom).parse();
+        Set<String> ours = debPackages(JSON.readTree(layout.readBlob(sbomManifest.layers().get(0).digest(), 16 << 20)));
+        Set<String> theirs = debPackages(JSON.readTree(Files.readAllBytes(trivyJson)));
+        assertThat(ours).isNotEmpty().isEqualTo(theirs);
+        assertThat(ours).anyMatch(p -> p.startsWith("libc6=2.36-")).anyMatch(p -> p.startsWith("libssl3=3.0."));
+    }
+
+    private static Set<String> debPackages(JsonNode bom) {
+        Set<String> names = new TreeSet<>();
+        bom.path("components").forEach(c -> {
+            if (c.path("purl").asText().startsWith("pkg:deb/")) {
+                names.add(c.path("name").asText() + "=" + c.path("version").asText());
+            }
+        });
+        return names;
+    }
+
+    @Test
+    void shouldGiveTheDevVariantAShellAndAWorkingDpkgDatabase() throws Exception {
+        Path spec = spec("base", """
+                name: base
+                release: bookworm
+                packages: [base-files, netbase, tzdata, ca-certificates, libc6]
+                """);
+        Run build = run("build", spec.toString(), "-o", "oci:" + dir.resolve("d") + ":base");
+        assertThat(build.out()).contains("Built oci:" + dir.resolve("d") + ":base-dev (");
+        Path bundle = dir.resolve("bundle-dev");
+        ProcessRunner.runOk(List.of(Peers.require("umoci").toString(), "unpack", "--image", dir.resolve("d")
+                + ":base-dev", bundle.toString()));
+        ProcessRunner.Result shell = ProcessRunner.run(List.of("unshare", "--mount", "--uts", "--ipc", "--net",
+                "--pid", "--fork", "chroot", bundle.resolve("rootfs").toString(), "/bin/sh", "-c",
+                "id -u && dpkg-query -W -f='${Package} ${Status}\\n' libc6 && apt-get --version | head -1"),
+                Map.of("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"), 60);
+        assertThat(shell.exitCode()).as(shell.stderr()).isZero();
+        assertThat(shell.stdout()).startsWith("0\nlibc6 install ok installed\napt ");
     }
 
     @Test

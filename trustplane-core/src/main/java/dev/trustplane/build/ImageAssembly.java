@@ -68,7 +68,7 @@ final class ImageAssembly {
             new SystemFilesStep(spec, variant, installed).run(fs);
             long t1 = System.nanoTime();
             for (var include : layerGroups(installed)) {
-                layers.add(new WriteLayerStep(fs, epoch, include).run(temp));
+                layers.add(new WriteLayerStep(fs, epoch, include, spec.layering().gzipLevel()).run(temp));
             }
             listener.debug("Assembled " + spec.name() + " " + variant + "/" + arch + ": " + fs.nodes().size()
                     + " entries in " + (t1 - t0) / 1_000_000 + " ms, " + layers.size() + " layer(s) written in "

@@ -73,8 +73,11 @@ public record ImageSpec(
     public record Hardening(boolean stripSetuid, boolean removeDocs) {
     }
 
-    /** {@code single}: one layer; {@code origin}: up to {@code maxLayers} grouped by source package. */
-    public record Layering(String strategy, int maxLayers) {
+    /**
+     * {@code single}: one layer; {@code origin}: up to {@code maxLayers} grouped by source package.
+     * {@code gzipLevel}: 1 (fastest, the default, as go-containerregistry-based builders) to 9 (smallest).
+     */
+    public record Layering(String strategy, int maxLayers, int gzipLevel) {
     }
 
     /** What the {@code -dev} variant adds: packages and the user it runs as. */

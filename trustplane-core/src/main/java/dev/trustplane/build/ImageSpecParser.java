@@ -122,7 +122,7 @@ public final class ImageSpecParser {
             problem("workdir", "must be an absolute path");
         }
         JsonNode hardening = object(root.get("hardening"), "hardening", Set.of("strip-setuid", "remove-docs"));
-        JsonNode layering = object(root.get("layering"), "layering", Set.of("strategy", "max-layers"));
+        JsonNode layering = object(root.get("layering"), "layering", Set.of("strategy", "max-layers", "gzip-level"));
         String strategy = text(layering, "strategy", "single", false);
         if (strategy != null && !List.of("single", "origin").contains(strategy)) {
             problem("layering.strategy", "'" + strategy + "' is not one of [single, origin]");
@@ -131,10 +131,14 @@ public final class ImageSpecParser {
         if (maxLayers < 1 || maxLayers > 32) {
             problem("layering.max-layers", "must be between 1 and 32");
         }
+        int gzipLevel = integer(layering, "gzip-level", 1, "layering.gzip-level");
+        if (gzipLevel < 1 || gzipLevel > 9) {
+            problem("layering.gzip-level", "must be between 1 (fastest) and 9 (smallest)");
+        }
         JsonNode variants = object(root.get("variants"), "variants", Set.of("dev"));
         JsonNode dev = object(variants.get("dev"), "variants.dev", Set.of("enabled", "packages", "run-as"));
         List<String> devPackages = dev.has("packages") ? strings(dev.get("packages"), "variants.dev.packages", false)
-                : List.of("bash", "coreutils", "dpkg", "apt");
+                : List.of("dash", "bash", "coreutils", "dpkg", "apt");
         for (int i = 0; i < devPackages.size(); i++) {
             checkPackage(devPackages.get(i), "variants.dev.packages[" + i + "]");
         }
@@ -143,7 +147,7 @@ public final class ImageSpecParser {
                 workdir, map(root.get("labels"), "labels"), map(root.get("annotations"), "annotations"), ports,
                 files(root.get("files")), arches,
                 new ImageSpec.Hardening(bool(hardening, "strip-setuid", true), bool(hardening, "remove-docs", true)),
-                new ImageSpec.Layering(strategy, maxLayers),
+                new ImageSpec.Layering(strategy, maxLayers, gzipLevel),
                 new ImageSpec.DevVariant(bool(dev, "enabled", true), devPackages, text(dev, "run-as", "root", false)),
                 directory, sha256);
     }

@@ -158,25 +158,40 @@ final class SystemFilesStep {
         return sb.toString();
     }
 
-    /** Distroless layout: one file per package, read by trivy, syft and grype. */
+    /**
+     * Distroless layout: one status file per package in {@code status.d}, read by trivy, syft and
+     * grype; file lists and checksums in {@code info/} where dpkg keeps them (trivy reads every
+     * file in {@code status.d} as a status paragraph, so they must not go there).
+     */
     private void statusD(RootFs fs) {
         fs.directory("var/lib/dpkg/status.d", 0755, 0, 0, null);
         for (InstalledPackage p : installed) {
-            String name = p.locked().name();
-            fs.file("var/lib/dpkg/status.d/" + name, 0644, 0, 0, null, status(p).getBytes(StandardCharsets.UTF_8));
-            if (!p.md5sums().isEmpty()) {
-                fs.file("var/lib/dpkg/status.d/" + name + ".md5sums", 0644, 0, 0, null,
-                        p.md5sums().getBytes(StandardCharsets.UTF_8));
-            }
+            fs.file("var/lib/dpkg/status.d/" + p.locked().name(), 0644, 0, 0, null,
+                    status(p).getBytes(StandardCharsets.UTF_8));
         }
+        packageInfo(fs);
     }
 
     /** The full dpkg layout, so dpkg and apt in the dev variant know what is installed. */
     private void dpkgDatabase(RootFs fs) {
         StringBuilder all = new StringBuilder();
-        fs.directory("var/lib/dpkg/info", 0755, 0, 0, null);
         for (InstalledPackage p : installed) {
             all.append(status(p)).append('\n');
+        }
+        packageInfo(fs);
+        fs.file("var/lib/dpkg/status", 0644, 0, 0, null, all.toString().getBytes(StandardCharsets.UTF_8));
+        fs.file("var/lib/dpkg/arch", 0644, 0, 0, null, (installed.isEmpty() ? "" : archOf() + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+        for (String f : List.of("var/lib/dpkg/available", "var/lib/dpkg/diversions", "var/lib/dpkg/statoverride")) {
+            fs.file(f, 0644, 0, 0, null, new byte[0]);
+        }
+        fs.directory("var/lib/dpkg/updates", 0755, 0, 0, null);
+    }
+
+    /** {@code info/<package>.list} and {@code .md5sums}, named {@code <package>:<arch>} for Multi-Arch: same. */
+    private void packageInfo(RootFs fs) {
+        fs.directory("var/lib/dpkg/info", 0755, 0, 0, null);
+        for (InstalledPackage p : installed) {
             String name = p.locked().name();
             String key = "same".equals(p.control().get("Multi-Arch")) ? name + ":" + p.locked().architecture() : name;
             StringBuilder list = new StringBuilder();
@@ -188,13 +203,6 @@ final class SystemFilesStep {
                         p.md5sums().getBytes(StandardCharsets.UTF_8));
             }
         }
-        fs.file("var/lib/dpkg/status", 0644, 0, 0, null, all.toString().getBytes(StandardCharsets.UTF_8));
-        fs.file("var/lib/dpkg/arch", 0644, 0, 0, null, (installed.isEmpty() ? "" : archOf() + "\n")
-                .getBytes(StandardCharsets.UTF_8));
-        for (String f : List.of("var/lib/dpkg/available", "var/lib/dpkg/diversions", "var/lib/dpkg/statoverride")) {
-            fs.file(f, 0644, 0, 0, null, new byte[0]);
-        }
-        fs.directory("var/lib/dpkg/updates", 0755, 0, 0, null);
     }
 
     private String archOf() {

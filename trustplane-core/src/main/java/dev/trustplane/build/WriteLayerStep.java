@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.function.Predicate;
-import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -42,11 +41,13 @@ final class WriteLayerStep {
     private final RootFs fs;
     private final long epoch;
     private final Predicate<RootFs.Node> include;
+    private final int gzipLevel;
 
-    WriteLayerStep(RootFs fs, long epoch, Predicate<RootFs.Node> include) {
+    WriteLayerStep(RootFs fs, long epoch, Predicate<RootFs.Node> include, int gzipLevel) {
         this.fs = fs;
         this.epoch = epoch;
         this.include = include;
+        this.gzipLevel = gzipLevel;
     }
 
     Layer run(Path tempDir) {
@@ -62,8 +63,7 @@ final class WriteLayerStep {
             try (OutputStream fileOut = Files.newOutputStream(file);
                  DigestOutputStream compressedOut = new DigestOutputStream(new BufferedOutputStream(fileOut, 1 << 16),
                          compressed);
-                 OutputStream gzip = new ParallelGzipOutputStream(compressedOut, GZIP_POOL, THREADS,
-                         Deflater.DEFAULT_COMPRESSION);
+                 OutputStream gzip = new ParallelGzipOutputStream(compressedOut, GZIP_POOL, THREADS, gzipLevel);
                  DigestOutputStream tarOut = new DigestOutputStream(new BufferedOutputStream(gzip, 1 << 16),
                          uncompressed);
                  TarArchiveOutputStream tar = new TarArchiveOutputStream(tarOut, 10240, "UTF-8")) {

@@ -105,6 +105,7 @@ public final class SbomGenerator {
         ArrayNode rels = doc.putArray("relationships");
         rels.addObject().put("spdxElementId", "SPDXRef-DOCUMENT").put("relationshipType", "DESCRIBES")
                 .put("relatedSpdxElement", "SPDXRef-Image");
+        java.util.Map<String, String> extracted = new java.util.TreeMap<>();
         for (SbomPackage p : packages) {
             ObjectNode o = pkgs.addObject();
             String id = spdxId(p);
@@ -115,7 +116,7 @@ public final class SbomGenerator {
             o.put("downloadLocation", "NOASSERTION");
             o.put("filesAnalyzed", false);
             o.putArray("checksums").addObject().put("algorithm", "SHA256").put("checksumValue", p.debSha256());
-            String declared = declared(p.licenses());
+            String declared = declared(p.licenses(), extracted);
             o.put("licenseConcluded", "NOASSERTION");
             o.put("licenseDeclared", declared);
             o.put("sourceInfo", "built from Debian source package " + p.source() + " " + p.sourceVersion());
@@ -130,16 +131,35 @@ public final class SbomGenerator {
                         .put("relatedSpdxElement", spdxId(q)));
             }
         }
+        if (!extracted.isEmpty()) {
+            ArrayNode infos = doc.putArray("hasExtractedLicensingInfos");
+            extracted.forEach((id, name) -> infos.addObject().put("licenseId", id).put("name", name)
+                    .put("extractedText", "The license named '" + name + "' in a Debian machine-readable copyright"
+                            + " file (/usr/share/doc/<package>/copyright in the image has the text)."));
+        }
         return bytes(doc);
     }
 
-    private static String declared(List<Copyright.License> licenses) {
-        List<String> ids = licenses.stream().map(Copyright.License::spdxId).filter(id -> id != null).distinct()
-                .toList();
-        if (ids.isEmpty() || ids.size() != licenses.size()) {
+    /**
+     * The licenses of a package's copyright file joined with AND (the file lists the licenses of
+     * its parts); names without an SPDX identifier become LicenseRef-s declared in the document.
+     */
+    private static String declared(List<Copyright.License> licenses, java.util.Map<String, String> extracted) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (Copyright.License l : licenses) {
+            String id = l.spdxId() != null && !l.spdxId().startsWith("LicenseRef-") ? l.spdxId()
+                    : "LicenseRef-" + l.name().replaceAll("[^A-Za-z0-9.-]", "-");
+            if (id.startsWith("LicenseRef-")) {
+                extracted.putIfAbsent(id, l.name());
+            }
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        }
+        if (ids.isEmpty()) {
             return "NOASSERTION";
         }
-        return ids.size() == 1 ? ids.get(0) : String.join(" AND ", ids);
+        return String.join(" AND ", ids);
     }
 
     private static String spdxId(SbomPackage p) {
