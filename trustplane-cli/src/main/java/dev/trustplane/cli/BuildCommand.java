@@ -55,6 +55,11 @@ final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Location destination = Location.parse(output);
+        if (destination instanceof Location.Layout l && l.digest() != null
+                || destination instanceof Location.Registry r && r.reference().digest() != null) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Build output " + output + " names a digest; give "
+                    + (destination instanceof Location.Layout ? "oci:DIR[:TAG]" : "REGISTRY/REPO:TAG"));
+        }
         ImageSpec parsed = ImageSpecParser.parse(spec);
         ProgressRenderer renderer = registry.renderer(ctx);
         Path cache = ImageBuilder.defaultCache(ctx.env());
@@ -63,19 +68,11 @@ final class BuildCommand implements Callable<Integer> {
         try {
             Lockfile lockfile = lockfile(parsed, builder);
             if (destination instanceof Location.Layout l) {
-                if (l.digest() != null) {
-                    throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Build output " + output
-                            + " names a digest; give oci:DIR[:TAG]");
-                }
                 BuildResult result = builder.build(parsed, lockfile, OciLayout.openOrCreate(l.dir()),
                         l.tag() == null ? "latest" : l.tag());
                 report(result, "oci:" + l.dir() + ":");
             } else {
                 ImageReference ref = ((Location.Registry) destination).reference();
-                if (ref.digest() != null) {
-                    throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Build output " + output
-                            + " names a digest; give REGISTRY/REPO:TAG");
-                }
                 Path temp = cache.resolve("tmp").resolve("layout-" + UUID.randomUUID());
                 try {
                     OciLayout layout = OciLayout.openOrCreate(temp);

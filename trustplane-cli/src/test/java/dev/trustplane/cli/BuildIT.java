@@ -61,8 +61,10 @@ class BuildIT {
             ProcessRunner.runOk(List.of(Peers.require("umoci").toString(), "unpack", "--image", layout + ":" + tag,
                     bundle.toString()));
         }
+        // a fresh /proc inside the new PID namespace, as a container runtime gives (ld.so resolves $ORIGIN with it)
         List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--mount", "--uts", "--ipc", "--net",
-                "--pid", "--fork", "chroot", "--userspec=65532:65532", bundle.resolve("rootfs").toString()));
+                "--pid", "--fork", "--mount-proc=" + bundle.resolve("rootfs/proc"), "chroot", "--userspec=65532:65532",
+                bundle.resolve("rootfs").toString()));
         cmd.addAll(List.of(command));
         return ProcessRunner.run(cmd, Map.of(), 60);
     }
@@ -114,6 +116,27 @@ class BuildIT {
             }
         });
         return names;
+    }
+
+    @Test
+    void shouldRunJavaAsNonrootWithTheDebianTrustStore() throws Exception {
+        Path spec = spec("java", """
+                name: java
+                release: bookworm
+                packages: [base-files, netbase, tzdata, ca-certificates, libc6, default-jre-headless]
+                entrypoint: [/usr/bin/java]
+                links: {/usr/bin/java: /usr/lib/jvm/default-java/bin/java}
+                variants: {dev: {enabled: false}}
+                layering: {strategy: origin, max-layers: 3}
+                """);
+        digest(run("build", spec.toString(), "-o", "oci:" + dir.resolve("j") + ":java"));
+        ProcessRunner.Result java = runInImage(dir.resolve("j"), "java", "/usr/bin/java", "-version");
+        assertThat(java.exitCode()).as(java.stderr()).isZero();
+        assertThat(java.stderr()).startsWith("openjdk version \"17.");
+        ProcessRunner.Result store = runInImage(dir.resolve("j"), "java", "/usr/lib/jvm/default-java/bin/keytool",
+                "-list", "-cacerts", "-storepass", "changeit");
+        assertThat(store.exitCode()).as(store.stderr()).isZero();
+        assertThat(store.stdout()).contains("Keystore type: JKS").containsPattern("contains 1\\d\\d entries");
     }
 
     @Test

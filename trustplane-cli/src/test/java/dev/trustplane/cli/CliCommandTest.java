@@ -84,4 +84,34 @@ class CliCommandTest {
         assertThat(r.out()).contains("copy", "inspect", "referrers", "tags", "login", "logout", "attach", "gc", "tour")
                 .contains("Exit codes:");
     }
+
+    @Test
+    void shouldNameAMissingImageSpec() {
+        Run r = run("build", dir.resolve("nope.yaml").toString(), "-o", "oci:" + dir.resolve("out") + ":v1");
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).isEqualTo("trustplane: error: Image spec " + dir.resolve("nope.yaml") + " does not exist\n");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void shouldListEverySpecProblemWithUsageCode() throws Exception {
+        Path spec = dir.resolve("bad.yaml");
+        Files.writeString(spec, "name: bad\nrelease: bookworm\npackages: []\nlayering: {gzip-level: 12}\n");
+        Run r = run("lock", spec.toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("trustplane: error: Image spec " + spec + " has 2 problems (see"
+                + " docs/image-spec.md):\n  packages: must not be empty\n  layering.gzip-level: must be between 1"
+                + " (fastest) and 9 (smallest)\n");
+        assertThat(dir.resolve("bad.lock.json")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseABuildOutputWithADigest() throws Exception {
+        Path spec = dir.resolve("ok.yaml");
+        Files.writeString(spec, "name: ok\nrelease: bookworm\npackages: [libc6]\n");
+        Run r = run("build", spec.toString(), "-o", "oci:" + dir + "@sha256:" + "a".repeat(64));
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("trustplane: error: Build output oci:" + dir + "@sha256:" + "a".repeat(64)
+                + " names a digest; give oci:DIR[:TAG]\n");
+    }
 }

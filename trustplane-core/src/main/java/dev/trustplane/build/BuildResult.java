@@ -14,7 +14,7 @@ public record BuildResult(List<Variant> variants) {
     public record Variant(String name, String tag, Descriptor descriptor, Map<String, Descriptor> manifests,
             int packages, List<Descriptor> sboms) {
         public Variant {
-            manifests = Map.copyOf(manifests);
+            manifests = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(manifests));
             sboms = List.copyOf(sboms);
         }
     }

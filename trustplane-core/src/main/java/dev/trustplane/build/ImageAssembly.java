@@ -65,7 +65,7 @@ final class ImageAssembly {
         try (RootFs fs = new RootFs(temp)) {
             long t0 = System.nanoTime();
             installed = new AssembleRootfsStep(spec, arch, packages, debs, parallelism).run(fs);
-            new SystemFilesStep(spec, variant, installed).run(fs);
+            new SystemFilesStep(spec, variant, installed, epoch).run(fs);
             long t1 = System.nanoTime();
             for (var include : layerGroups(installed)) {
                 layers.add(new WriteLayerStep(fs, epoch, include, spec.layering().gzipLevel()).run(temp));

@@ -1,5 +1,6 @@
 package dev.trustplane.build;
 
+import dev.trustplane.config.Env;
 import dev.trustplane.debian.ArchiveKeyring;
 import dev.trustplane.debian.ArchiveSnapshot;
 import dev.trustplane.debian.ContentCache;
@@ -43,15 +44,9 @@ public final class ImageBuilder {
 
     /** The default cache: $TRUSTPLANE_CACHE, else $XDG_CACHE_HOME/trustplane, else ~/.cache/trustplane. */
     public static Path defaultCache(Map<String, String> env) {
-        String explicit = env.get("TRUSTPLANE_CACHE");
-        if (explicit != null && !explicit.isBlank()) {
-            return Path.of(explicit);
-        }
-        String xdg = env.get("XDG_CACHE_HOME");
-        if (xdg != null && !xdg.isBlank()) {
-            return Path.of(xdg, "trustplane");
-        }
-        return Path.of(System.getProperty("user.home"), ".cache", "trustplane");
+        return Env.TRUSTPLANE_CACHE.read(env).map(Path::of)
+                .or(() -> Env.XDG_CACHE_HOME.read(env).map(x -> Path.of(x, "trustplane")))
+                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache", "trustplane"));
     }
 
     private ContentCache cache() {

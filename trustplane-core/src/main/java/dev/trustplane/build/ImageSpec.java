@@ -26,6 +26,7 @@ public record ImageSpec(
         Map<String, String> annotations,
         List<String> ports,
         List<ExtraFile> files,
+        Map<String, String> links,
         List<String> architectures,
         Hardening hardening,
         Layering layering,
@@ -44,6 +45,7 @@ public record ImageSpec(
         annotations = Map.copyOf(annotations);
         ports = List.copyOf(ports);
         files = List.copyOf(files);
+        links = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(links));
         architectures = List.copyOf(architectures);
     }
 

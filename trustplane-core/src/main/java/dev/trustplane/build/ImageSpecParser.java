@@ -28,7 +28,7 @@ public final class ImageSpecParser {
     public static final List<String> ARCHITECTURES = List.of("amd64", "arm64");
     public static final int NONROOT_ID = 65532;
     private static final Set<String> TOP = Set.of("name", "release", "archives", "keyring", "packages", "without-dependencies", "accounts",
-            "entrypoint", "cmd", "env", "workdir", "labels", "annotations", "ports", "files", "architectures",
+            "entrypoint", "cmd", "env", "workdir", "labels", "annotations", "ports", "files", "links", "architectures",
             "hardening", "layering", "variants");
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,127}");
     private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]+(=[^\\s]+)?");
@@ -145,7 +145,7 @@ public final class ImageSpecParser {
         return new ImageSpec(name, release, archives, keyring, packages, withoutDeps, accounts,
                 strings(root.get("entrypoint"), "entrypoint", false), strings(root.get("cmd"), "cmd", false), env,
                 workdir, map(root.get("labels"), "labels"), map(root.get("annotations"), "annotations"), ports,
-                files(root.get("files")), arches,
+                files(root.get("files")), links(root.get("links")), arches,
                 new ImageSpec.Hardening(bool(hardening, "strip-setuid", true), bool(hardening, "remove-docs", true)),
                 new ImageSpec.Layering(strategy, maxLayers, gzipLevel),
                 new ImageSpec.DevVariant(bool(dev, "enabled", true), devPackages, text(dev, "run-as", "root", false)),
@@ -306,6 +306,19 @@ public final class ImageSpecParser {
             }
         }
         return list;
+    }
+
+    private Map<String, String> links(JsonNode node) {
+        Map<String, String> links = map(node, "links");
+        links.forEach((path, target) -> {
+            if (!path.startsWith("/") || path.contains("/../") || path.endsWith("/..") || path.equals("/")) {
+                problem("links." + path, "the link must be an absolute path inside the image");
+            }
+            if (target.isBlank()) {
+                problem("links." + path, "the target must not be empty");
+            }
+        });
+        return links;
     }
 
     private Path path(String text) {

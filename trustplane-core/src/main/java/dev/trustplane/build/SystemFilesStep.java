@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * Does natively what maintainer scripts would have done and what images need: accounts, name
- * service switch, the CA bundle, UTC time zone, {@code /tmp}, home directories, os-release, the
+ * service switch, the CA bundle (and the Java trust store when a JRE wants one), UTC time zone,
+ * {@code /tmp}, home directories, os-release, the
  * package database (distroless {@code status.d} layout, or the full dpkg layout for the dev
  * variant so apt works) and the spec's extra files.
  */
@@ -34,11 +35,13 @@ final class SystemFilesStep {
     private final ImageSpec spec;
     private final String variant;
     private final List<InstalledPackage> installed;
+    private final long epoch;
 
-    SystemFilesStep(ImageSpec spec, String variant, List<InstalledPackage> installed) {
+    SystemFilesStep(ImageSpec spec, String variant, List<InstalledPackage> installed, long epoch) {
         this.spec = spec;
         this.variant = variant;
         this.installed = installed;
+        this.epoch = epoch;
     }
 
     void run(RootFs fs) {
@@ -82,6 +85,7 @@ final class SystemFilesStep {
         } else {
             statusD(fs);
         }
+        links(fs);
         extraFiles(fs);
     }
 
@@ -98,8 +102,12 @@ final class SystemFilesStep {
         }
         StringBuilder conf = new StringBuilder();
         StringBuilder bundle = new StringBuilder();
+        Map<String, String> javaStore = new java.util.TreeMap<>();
         for (String path : certs) {
             String pem = new String(fs.read(path), StandardCharsets.UTF_8);
+            String file = path.substring(path.lastIndexOf('/') + 1);
+            javaStore.put(("debian:" + file.substring(0, file.length() - ".crt".length()) + ".pem")
+                    .toLowerCase(java.util.Locale.ROOT), pem);
             bundle.append(pem);
             if (!pem.endsWith("\n")) {
                 bundle.append('\n');
@@ -109,6 +117,11 @@ final class SystemFilesStep {
         fs.directory("etc/ssl/certs", 0755, 0, 0, null);
         fs.file("etc/ssl/certs/ca-certificates.crt", 0644, 0, 0, null, bundle.toString().getBytes(StandardCharsets.UTF_8));
         fs.file("etc/ca-certificates.conf", 0644, 0, 0, null, conf.toString().getBytes(StandardCharsets.UTF_8));
+        if (fs.exists("etc/ssl/certs/java") || installed.stream().anyMatch(
+                p -> p.locked().name().equals("ca-certificates-java"))) {
+            fs.directory("etc/ssl/certs/java", 0755, 0, 0, null);
+            fs.file("etc/ssl/certs/java/cacerts", 0644, 0, 0, null, JavaTrustStore.jks(javaStore, epoch));
+        }
     }
 
     private void osRelease(RootFs fs) {
@@ -123,17 +136,10 @@ final class SystemFilesStep {
         fs.file("etc/os-release", 0644, 0, 0, null, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** The package's control paragraph as dpkg records it once installed. */
     private static String status(InstalledPackage p) {
-        StringBuilder sb = new StringBuilder();
-        boolean statusWritten = false;
-        for (Map.Entry<String, String> f : p.control().fields().entrySet()) {
-            String line = format(f.getKey(), f.getValue());
-            sb.append(line);
-            if (!statusWritten && f.getKey().equalsIgnoreCase("Package")) {
-                sb.append("Status: install ok installed\n");
-                statusWritten = true;
-            }
-        }
+        StringBuilder sb = new StringBuilder(p.control().withFieldAfter("Package", "Status", "install ok installed")
+                .format());
         if (!p.conffiles().isBlank()) {
             sb.append("Conffiles:\n");
             for (String c : p.conffiles().split("\n")) {
@@ -141,19 +147,6 @@ final class SystemFilesStep {
                     sb.append(' ').append(c.strip()).append(" newconffile\n");
                 }
             }
-        }
-        return sb.toString();
-    }
-
-    private static String format(String key, String value) {
-        String[] lines = value.split("\n", -1);
-        StringBuilder sb = new StringBuilder(key).append(':');
-        if (!lines[0].isEmpty()) {
-            sb.append(' ').append(lines[0]);
-        }
-        sb.append('\n');
-        for (int i = 1; i < lines.length; i++) {
-            sb.append(' ').append(lines[i].isEmpty() ? "." : lines[i]).append('\n');
         }
         return sb.toString();
     }
@@ -229,6 +222,11 @@ final class SystemFilesStep {
             }
         }
         return out.toString();
+    }
+
+    /** Symbolic links the spec asks for, e.g. what update-alternatives would have made. */
+    private void links(RootFs fs) {
+        spec.links().forEach((path, target) -> fs.symlink(AssembleRootfsStep.mergedUsr(normalise(path)), target, null));
     }
 
     private void extraFiles(RootFs fs) {

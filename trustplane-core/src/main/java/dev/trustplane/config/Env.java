@@ -15,7 +15,9 @@ public enum Env {
     TRUSTPLANE_INSECURE_REGISTRIES("Comma-separated registries (host[:port]) reached over plain HTTP", false),
     DOCKER_CONFIG("Directory of the Docker client configuration (config.json); default ~/.docker", false),
     REGISTRY_AUTH_FILE("Path of a containers-auth.json file (as podman and skopeo use), read after config.json",
-            false);
+            false),
+    TRUSTPLANE_CACHE("Directory of the package, index and unpacked-package caches of the image builder", false),
+    XDG_CACHE_HOME("Base cache directory when TRUSTPLANE_CACHE is not set (default ~/.cache)", false);
 
     private final String description;
     private final boolean sensitive;

@@ -52,6 +52,23 @@ public final class Deb822 {
             return fields.isEmpty();
         }
 
+        /** A copy with {@code name: value} inserted right after the field {@code after} (or at the end). */
+        public Paragraph withFieldAfter(String after, String name, String value) {
+            Paragraph copy = new Paragraph();
+            boolean inserted = false;
+            for (Map.Entry<String, String> f : fields.entrySet()) {
+                copy.put(f.getKey(), f.getValue());
+                if (!inserted && f.getKey().equalsIgnoreCase(after)) {
+                    copy.put(name, value);
+                    inserted = true;
+                }
+            }
+            if (!inserted) {
+                copy.put(name, value);
+            }
+            return copy;
+        }
+
         /** Writes the paragraph back in control-file syntax, ending with a newline. */
         public String format() {
             StringBuilder sb = new StringBuilder();

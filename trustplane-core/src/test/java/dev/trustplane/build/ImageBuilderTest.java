@@ -76,7 +76,8 @@ class ImageBuilderTest {
     private ImageSpec spec(String packages) {
         String yaml = "name: mini\nrelease: bookworm\nkeyring: " + keyring + "\npackages: " + packages + "\n"
                 + "archives:\n  - url: " + url + "\n    suites: [stable, stable-security]\n"
-                + "variants: {dev: {enabled: false}}\nentrypoint: [/usr/bin/mawk]\n";
+                + "variants: {dev: {enabled: false}}\nentrypoint: [/usr/bin/mawk]\n"
+                + "links: {/usr/local/bin/awk: /usr/bin/mawk}\n";
         return ImageSpecParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "mini.yaml", dir);
     }
 
@@ -131,6 +132,7 @@ class ImageBuilderTest {
         assertThat(entries).containsKey("usr/share/doc/base-files/copyright")
                 .doesNotContainKeys("usr/share/doc/base-files/README", "usr/share/man/man1/x.1");
         assertThat(entries.get("tmp/").getMode()).isEqualTo(01777);
+        assertThat(entries.get("usr/local/bin/awk").getLinkName()).isEqualTo("/usr/bin/mawk");
         assertThat(entries.get("home/nonroot/").getLongUserId()).isEqualTo(65532);
         assertThat(contents.get("etc/passwd")).contains("nonroot:x:65532:65532:nonroot:/home/nonroot:/sbin/nologin");
         assertThat(contents.get("var/lib/dpkg/status.d/libc6"))

@@ -41,7 +41,7 @@ class ImageSpecParserTest {
                 .hasMessage("""
                         Image spec spec.yaml has 7 problems (see docs/image-spec.md):
                           colour: unknown key; allowed: [accounts, annotations, architectures, archives, cmd, entrypoint,\
-                         env, files, hardening, keyring, labels, layering, name, packages, ports, release, variants,\
+                         env, files, hardening, keyring, labels, layering, links, name, packages, ports, release, variants,\
                          without-dependencies, workdir]
                           name: 'Base' must be lower case letters, digits, '.', '_' or '-'
                           release: 'buster' is not supported; use one of [bookworm, trixie]
