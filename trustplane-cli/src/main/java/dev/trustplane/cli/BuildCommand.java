@@ -28,9 +28,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "build", description = {
-        "Build a hardened image from an image spec: Debian packages from the signed archive, no daemon,",
-        "no maintainer scripts, reproducible to the byte. Produces the runtime image (TAG) and the dev",
-        "variant (TAG-dev), each with CycloneDX and SPDX SBOMs attached as referrers."})
+        "Build a hardened image from an image spec: Debian packages from the signed",
+        "archive, no daemon, no maintainer scripts, reproducible to the byte.",
+        "Produces the runtime image (TAG) and the dev variant (TAG-dev), each with",
+        "CycloneDX and SPDX SBOMs attached as referrers."})
 final class BuildCommand implements Callable<Integer> {
     private final CliContext ctx;
 

@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "lock", description = {
-        "Resolve an image spec against the signed Debian archives and write SPEC.lock.json.",
-        "Every InRelease is verified against the keyring; every index is checked against it.",
-        "A build from the lockfile uses exactly the packages it pins."})
+        "Resolve an image spec against the signed Debian archives and write",
+        "SPEC.lock.json. Every InRelease is verified against the keyring; every",
+        "index is checked against it. A build from the lockfile uses exactly the",
+        "packages it pins."})
 final class LockCommand implements Callable<Integer> {
     private final CliContext ctx;
 

@@ -10,7 +10,8 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-@Command(name = "trustplane", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+@Command(name = "trustplane", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
         description = "Supply-chain trust control plane for container images.",
         subcommands = {TourCommand.class, CopyCommand.class, InspectCommand.class, ReferrersCommand.class,
                 AttachCommand.class, TagsCommand.class, LoginCommand.class, LogoutCommand.class, GcCommand.class,
