@@ -44,7 +44,7 @@ class ImageBuilderTest {
     void publish() throws IOException {
         TestArchive.SigningKey key = TestArchive.SigningKey.generate(NOW.minusSeconds(3600), 0);
         archive = new TestArchive(dir.resolve("archive"), key);
-        archive.add("stable", TestArchive.deb("base-files", "12.4", "amd64").field("Pre-Depends", "awk")
+        archive.add("stable", TestArchive.deb("base-files", "12.4", "all").field("Pre-Depends", "awk")
                 .dir("./etc/", 0755).file("./etc/debian_version", 0644, "12.4\n")
                 .dir("./usr/lib/", 0755).file("./usr/lib/os-release", 0644, "ID=debian\n")
                 .symlink("./etc/os-release", "../usr/lib/os-release")
@@ -61,6 +61,10 @@ class ImageBuilderTest {
                 .dir("./lib/x86_64-linux-gnu/", 0755).file("./lib/x86_64-linux-gnu/libc.so.6", 0755, "old\n"));
         archive.add("stable-security", TestArchive.deb("libc6", "2.36-9+deb12u4", "amd64")
                 .dir("./lib/x86_64-linux-gnu/", 0755).file("./lib/x86_64-linux-gnu/libc.so.6", 0755, "fixed\n"));
+        archive.add("stable", TestArchive.deb("libc6", "2.36-9", "arm64")
+                .dir("./lib/aarch64-linux-gnu/", 0755).file("./lib/aarch64-linux-gnu/libc.so.6", 0755, "arm\n"));
+        archive.add("stable", TestArchive.deb("mawk", "1.3.4", "arm64").field("Provides", "awk")
+                .field("Depends", "libc6").dir("./usr/bin/", 0755).file("./usr/bin/mawk", 0755, "mawk-arm\n"));
         archive.add("stable", TestArchive.deb("evil", "1.0", "amd64").file("./../../etc/evil", 0644, "x"));
         archive.publish(NOW.minusSeconds(600), NOW.plus(Duration.ofDays(7)));
         url = archive.start();
@@ -157,6 +161,41 @@ class ImageBuilderTest {
         assertThat(bom).contains("\"specVersion\" : \"1.6\"",
                 "\"purl\" : \"pkg:deb/debian/libc6@2.36-9%2Bdeb12u4?arch=amd64&distro=debian-12\"",
                 "\"id\" : \"GPL-2.0-or-later\"", image.digest().hex());
+    }
+
+    @Test
+    void shouldBuildAMultiArchIndexFromEachArchitecturesPackages() throws IOException {
+        String yaml = "name: mini\nrelease: bookworm\nkeyring: " + keyring + "\npackages: [base-files]\n"
+                + "archives:\n  - url: " + url + "\n    suites: [stable, stable-security]\n"
+                + "architectures: [amd64, arm64]\nvariants: {dev: {enabled: false}}\n";
+        ImageSpec spec = ImageSpecParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "multi.yaml", dir);
+        Lockfile lock = builder("cache").lock(spec, null);
+        assertThat(lock.packages("arm64", "runtime")).extracting(p -> p.name() + ":" + p.architecture())
+                .containsExactly("base-files:all", "libc6:arm64", "mawk:arm64");
+        OciLayout layout = OciLayout.openOrCreate(dir.resolve("out"));
+        BuildResult result = builder("cache").build(spec, lock, layout, "v1");
+        Descriptor top = result.variants().get(0).descriptor();
+        assertThat(top.mediaType()).isEqualTo("application/vnd.oci.image.index.v1+json");
+        Descriptor arm = result.variants().get(0).manifests().get("arm64");
+        assertThat(arm.platform().architecture()).isEqualTo("arm64");
+        assertThat(arm.platform().variant()).isEqualTo("v8");
+        ImageManifest manifest = (ImageManifest) layout.readManifest(arm).parse();
+        String config = new String(layout.readBlob(manifest.config().digest(), 1 << 20), StandardCharsets.UTF_8);
+        assertThat(config).contains("\"architecture\":\"arm64\"", "\"variant\":\"v8\"");
+        Map<String, String> files = new LinkedHashMap<>();
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(
+                layout.blobPath(manifest.layers().get(0).digest())));
+             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                if (e.isFile()) {
+                    files.put(e.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        assertThat(files).containsEntry("usr/lib/aarch64-linux-gnu/libc.so.6", "arm\n")
+                .containsEntry("usr/bin/mawk", "mawk-arm\n").doesNotContainKey("usr/lib/x86_64-linux-gnu/libc.so.6");
+        assertThat(layout.referrers(arm.digest(), null)).hasSize(2);
     }
 
     @Test

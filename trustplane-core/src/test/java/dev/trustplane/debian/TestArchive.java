@@ -235,31 +235,38 @@ public final class TestArchive implements AutoCloseable {
     public void publish(Instant date, Instant validUntil) {
         try {
             for (Map.Entry<String, List<Deb>> suite : suites.entrySet()) {
-                StringBuilder packages = new StringBuilder();
-                for (Deb deb : suite.getValue()) {
-                    byte[] bytes = deb.bytes();
-                    Path file = root.resolve(deb.filename());
-                    Files.createDirectories(file.getParent());
-                    Files.write(file, bytes);
-                    packages.append("Package: ").append(deb.name).append("\nVersion: ").append(deb.version)
-                            .append("\nArchitecture: ").append(deb.arch).append('\n');
-                    deb.fields.forEach((k, v) -> packages.append(k).append(": ").append(v).append('\n'));
-                    packages.append("Filename: ").append(deb.filename()).append("\nSize: ").append(bytes.length)
-                            .append("\nSHA256: ").append(Digest.sha256(bytes).hex()).append("\n\n");
-                }
-                ByteArrayOutputStream xz = new ByteArrayOutputStream();
-                try (OutputStream out = new XZOutputStream(xz, new LZMA2Options(1))) {
-                    out.write(packages.toString().getBytes(StandardCharsets.UTF_8));
-                }
-                String indexPath = "main/binary-amd64/Packages.xz";
                 Path dists = root.resolve("dists").resolve(suite.getKey());
-                Files.createDirectories(dists.resolve("main/binary-amd64"));
-                Files.write(dists.resolve(indexPath), xz.toByteArray());
+                StringBuilder sums = new StringBuilder();
+                for (String arch : List.of("amd64", "arm64")) {
+                    StringBuilder packages = new StringBuilder();
+                    for (Deb deb : suite.getValue()) {
+                        if (!deb.arch.equals(arch) && !deb.arch.equals("all")) {
+                            continue;
+                        }
+                        byte[] bytes = deb.bytes();
+                        Path file = root.resolve(deb.filename());
+                        Files.createDirectories(file.getParent());
+                        Files.write(file, bytes);
+                        packages.append("Package: ").append(deb.name).append("\nVersion: ").append(deb.version)
+                                .append("\nArchitecture: ").append(deb.arch).append('\n');
+                        deb.fields.forEach((k, v) -> packages.append(k).append(": ").append(v).append('\n'));
+                        packages.append("Filename: ").append(deb.filename()).append("\nSize: ").append(bytes.length)
+                                .append("\nSHA256: ").append(Digest.sha256(bytes).hex()).append("\n\n");
+                    }
+                    ByteArrayOutputStream xz = new ByteArrayOutputStream();
+                    try (OutputStream out = new XZOutputStream(xz, new LZMA2Options(1))) {
+                        out.write(packages.toString().getBytes(StandardCharsets.UTF_8));
+                    }
+                    String indexPath = "main/binary-" + arch + "/Packages.xz";
+                    Files.createDirectories(dists.resolve("main/binary-" + arch));
+                    Files.write(dists.resolve(indexPath), xz.toByteArray());
+                    sums.append(' ').append(Digest.sha256(xz.toByteArray()).hex()).append(' ').append(xz.size())
+                            .append(' ').append(indexPath).append('\n');
+                }
                 String release = "Origin: Test\nSuite: " + suite.getKey() + "\nCodename: " + suite.getKey()
                         + "\nDate: " + RFC_2822.format(date) + "\n"
                         + (validUntil == null ? "" : "Valid-Until: " + RFC_2822.format(validUntil) + "\n")
-                        + "Architectures: amd64\nComponents: main\nSHA256:\n "
-                        + Digest.sha256(xz.toByteArray()).hex() + " " + xz.size() + " " + indexPath + "\n";
+                        + "Architectures: amd64 arm64\nComponents: main\nSHA256:\n" + sums;
                 Files.write(dists.resolve("InRelease"), clearsign(release, key));
             }
         } catch (IOException e) {
