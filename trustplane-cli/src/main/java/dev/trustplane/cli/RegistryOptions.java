@@ -41,7 +41,7 @@ final class RegistryOptions {
     @Option(names = {"-v", "--verbose"}, description = "Print debug messages and each finished transfer")
     boolean verbose;
 
-    @Option(names = "--parallel", paramLabel = "N", defaultValue = "4",
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "6",
             description = "Blobs transferred at once (default: ${DEFAULT-VALUE})")
     int parallel;
 

@@ -73,7 +73,7 @@ final class TourCommand implements Callable<Integer> {
         shown.addAll(List.of(args));
         ctx.out().println("$ " + String.join(" ", shown));
         ctx.out().flush();
-        int code = Main.commandLine(ctx).execute(args);
+        int code = Main.commandLine(ctx, args).execute(args);
         if (code != 0) {
             throw new CommandLine.ExecutionException(new CommandLine(this), "tour step failed with exit code " + code
                     + ": trustplane " + String.join(" ", args));

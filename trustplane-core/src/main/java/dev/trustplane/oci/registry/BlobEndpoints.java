@@ -74,13 +74,13 @@ final class BlobEndpoints {
         Call call = uploadCall(repo, blob);
         URI location = start(call, repo);
         HttpResponse<InputStream> response = http.send(call, "PUT", withDigest(location, blob.digest()),
-                Map.of("Content-Type", "application/octet-stream"), new RegistryHttp.Body(() -> {
+                Map.of("Content-Type", "application/octet-stream"), RegistryHttp.Body.file(file, () -> {
                     try {
                         return HttpRequest.BodyPublishers.ofFile(file);
                     } catch (java.io.FileNotFoundException e) {
                         throw new UncheckedIOException(e);
                     }
-                }, true, file));
+                }));
         finish(call, response);
     }
 

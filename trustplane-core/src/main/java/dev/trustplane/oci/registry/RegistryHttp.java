@@ -26,24 +26,37 @@ import javax.net.ssl.SSLException;
 final class RegistryHttp {
     private static final int MAX_REDIRECTS = 5;
 
-    /** A request body that can be sent again when {@code replayable}; {@code file} when it is a whole file. */
-    record Body(Supplier<HttpRequest.BodyPublisher> publisher, boolean replayable, java.nio.file.Path file) {
-        static final Body NONE = new Body(HttpRequest.BodyPublishers::noBody, true, null);
+    /**
+     * A request body that can be sent again when {@code replayable}; {@code file} when it is a
+     * whole file, {@code content} when it is bytes in memory (both go through HttpURLConnection).
+     */
+    record Body(Supplier<HttpRequest.BodyPublisher> publisher, boolean replayable, java.nio.file.Path file,
+            byte[] content) {
+        static final Body NONE = new Body(HttpRequest.BodyPublishers::noBody, true, null, null);
 
         Body(Supplier<HttpRequest.BodyPublisher> publisher, boolean replayable) {
-            this(publisher, replayable, null);
+            this(publisher, replayable, null, null);
         }
 
         static Body bytes(byte[] content) {
-            return new Body(() -> HttpRequest.BodyPublishers.ofByteArray(content), true, null);
+            return new Body(() -> HttpRequest.BodyPublishers.ofByteArray(content), true, null, content);
+        }
+
+        static Body file(java.nio.file.Path file, Supplier<HttpRequest.BodyPublisher> publisher) {
+            return new Body(publisher, true, file, null);
+        }
+
+        /** Whether HttpURLConnection can send it: no body, a file or bytes (not a one-shot stream). */
+        boolean simple() {
+            return this == NONE || file != null || content != null;
         }
     }
 
     record Request(String method, URI uri, Map<String, String> headers, Body body) {
     }
 
-    private final HttpClient client;
-    private final HttpClient insecureTlsClient;
+    private final Lazy<HttpClient> client;
+    private final Lazy<HttpClient> insecureTlsClient;
     private final UrlConnectionTransport urlConnection;
     private final Authenticator authenticator;
     private final Set<String> insecure;
@@ -52,7 +65,8 @@ final class RegistryHttp {
     private final Duration timeout;
     private final Map<String, String> schemes = new ConcurrentHashMap<>();
 
-    RegistryHttp(HttpClient client, HttpClient insecureTlsClient, CredentialProvider credentials, Set<String> insecure,
+    RegistryHttp(Lazy<HttpClient> client, Lazy<HttpClient> insecureTlsClient, CredentialProvider credentials,
+            Set<String> insecure,
             RetryPolicy retry, EventListener listener, Duration timeout) {
         this.client = client;
         this.insecureTlsClient = insecureTlsClient;
@@ -185,9 +199,9 @@ final class RegistryHttp {
         String auth = authorization;
         for (int hop = 0; ; hop++) {
             HttpResponse<InputStream> response;
-            if (request.method().equals("GET") || request.method().equals("HEAD") || request.body().file() != null) {
+            if (!request.method().equals("PATCH") && request.body().simple()) {
                 response = urlConnection.send(request.method(), uri, request.headers(), auth, timeout,
-                        insecure.contains(call.registry()), request.body().file());
+                        insecure.contains(call.registry()), request.body().file(), request.body().content());
             } else {
                 response = sendWithClient(call, request, uri, auth);
             }
@@ -218,7 +232,7 @@ final class RegistryHttp {
     }
 
     private HttpClient clientFor(String registry) {
-        return insecure.contains(registry) ? insecureTlsClient : client;
+        return (insecure.contains(registry) ? insecureTlsClient : client).get();
     }
 
     boolean allowsPlainHttp(String registry) {

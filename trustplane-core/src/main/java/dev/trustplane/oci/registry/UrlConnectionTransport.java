@@ -21,10 +21,11 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 
 /**
- * GET, HEAD and file uploads through {@link HttpURLConnection}. Measured on blob transfers, it
- * streams several times faster than {@link HttpClient} in a short-lived CLI process
- * (docs/benchmarks.md), and its read timeout bounds a stalled body. Other requests with a body
- * stay on HttpClient (HttpURLConnection has no PATCH).
+ * Every request except PATCH and one-shot streamed bodies goes through {@link HttpURLConnection}:
+ * measured on blob transfers it streams several times faster than {@link HttpClient} in a
+ * short-lived CLI process, it needs no client set-up (~0.2 s for HttpClient and its TLS context),
+ * and its read timeout bounds a stalled body (docs/benchmarks.md). HttpURLConnection has no
+ * PATCH, so chunked uploads stay on HttpClient.
  */
 final class UrlConnectionTransport {
     private final SSLContext insecureContext;
@@ -34,7 +35,7 @@ final class UrlConnectionTransport {
     }
 
     HttpResponse<InputStream> send(String method, URI uri, Map<String, String> headers, String authorization,
-            Duration timeout, boolean insecureTls, Path file) throws IOException {
+            Duration timeout, boolean insecureTls, Path file, byte[] content) throws IOException {
         HttpURLConnection c = (HttpURLConnection) uri.toURL().openConnection();
         if (insecureTls && c instanceof HttpsURLConnection https && insecureContext != null) {
             https.setSSLSocketFactory(insecureContext.getSocketFactory());
@@ -53,6 +54,13 @@ final class UrlConnectionTransport {
             c.setFixedLengthStreamingMode(Files.size(file));
             try (OutputStream out = c.getOutputStream()) {
                 Files.copy(file, out);
+            }
+        } else if (content != null || method.equals("POST") || method.equals("PUT")) {
+            byte[] bytes = content == null ? new byte[0] : content;
+            c.setDoOutput(true);
+            c.setFixedLengthStreamingMode(bytes.length);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(bytes);
             }
         }
         int status = c.getResponseCode();
