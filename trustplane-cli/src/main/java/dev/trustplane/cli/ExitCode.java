@@ -14,7 +14,8 @@ public enum ExitCode {
     LIMIT(7, "untrusted input exceeded a limit"),
     UNSUPPORTED(8, "the input uses something Trustplane does not support"),
     REMOTE_ERROR(9, "the registry answered with an error"),
-    IO(10, "a local file operation failed");
+    IO(10, "a local file operation failed"),
+    VULNERABLE(11, "scan: a finding at or above --fail-on");
 
     private final int code;
     private final String meaning;

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         description = "Supply-chain trust control plane for container images.",
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 not found, 4 authentication/denied,",
                 "5 unreachable, 6 integrity (digest mismatch), 7 limit exceeded, 8 unsupported, 9 registry error,",
-                "10 local I/O error."})
+                "10 local I/O error, 11 scan found vulnerabilities at or above --fail-on."})
 public final class Main implements Runnable {
     /**
      * The verbs, in help order. Only the verb being run is reflected into a picocli model: building
@@ -36,6 +36,8 @@ public final class Main implements Runnable {
         verbs.put("gc", GcCommand.class);
         verbs.put("lock", LockCommand.class);
         verbs.put("build", BuildCommand.class);
+        verbs.put("db", DbCommand.class);
+        verbs.put("scan", ScanCommand.class);
         return java.util.Collections.unmodifiableMap(verbs);
     }
 

@@ -1,0 +1,130 @@
+package dev.trustplane.cli;
+
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.oci.Platform;
+import dev.trustplane.oci.transfer.ImageSource;
+import dev.trustplane.oci.transfer.Location;
+import dev.trustplane.vuln.Finding;
+import dev.trustplane.vuln.ImageSbom;
+import dev.trustplane.vuln.SbomReader;
+import dev.trustplane.vuln.ScanReport;
+import dev.trustplane.vuln.ScanReportJson;
+import dev.trustplane.vuln.Scanner;
+import dev.trustplane.vuln.Severity;
+import dev.trustplane.vuln.VulnDb;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "scan", description = {
+        "Match an SBOM (CycloneDX or SPDX JSON, from Trustplane, trivy or syft) or an",
+        "image's attached SBOM against the Debian security tracker, with Debian's",
+        "semantics: source packages, dpkg version order, no-DSA, unimportant."})
+final class ScanCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Parameters(index = "0", paramLabel = "SBOM|IMAGE", description = "an SBOM file, or oci:DIR[:TAG] / REGISTRY/REPO:TAG")
+    String target;
+
+    @Option(names = "--fail-on", paramLabel = "SEVERITY",
+            description = "exit 11 when a finding is at or above: low, medium, high, critical")
+    String failOn;
+
+    @Option(names = "--ignore-unfixed", description = "only report findings that a newer package fixes")
+    boolean ignoreUnfixed;
+
+    @Option(names = "--show-unimportant", description = "also list what Debian rates unimportant")
+    boolean showUnimportant;
+
+    @Option(names = "--release", paramLabel = "CODENAME", description = "Debian release of the packages"
+            + " (default: from the SBOM's purls or operating system)")
+    String release;
+
+    @Option(names = "--platform", paramLabel = "OS/ARCH", description = "image of an index to scan (default linux/amd64)")
+    String platform;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json")
+    String format;
+
+    @Option(names = "--max-age-days", paramLabel = "N", defaultValue = "7",
+            description = "warn when the database is older (default: ${DEFAULT-VALUE})")
+    int maxAgeDays;
+
+    @Mixin
+    RegistryOptions registry = new RegistryOptions();
+
+    ScanCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        Severity threshold = failOn == null ? null : Severity.parse(failOn);
+        if (!format.equals("table") && !format.equals("json")) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Unknown --format '" + format + "'; use table or json");
+        }
+        VulnDb db = VulnDb.open(DbCommand.dir(ctx));
+        byte[] sbom = sbom();
+        SbomReader.Result input = SbomReader.read(sbom, target, release);
+        ScanReport report = new Scanner(db).scan(target, input,
+                new Scanner.Options(ignoreUnfixed, showUnimportant, Duration.ofDays(maxAgeDays)), Instant.now());
+        report.warnings().forEach(w -> ctx.err().println("trustplane: warning: " + w));
+        if (format.equals("json")) {
+            ctx.out().print(new String(ScanReportJson.write(report), StandardCharsets.UTF_8));
+        } else {
+            table(report);
+        }
+        return threshold != null && report.failsAt(threshold) ? ExitCode.VULNERABLE.code() : 0;
+    }
+
+    private byte[] sbom() {
+        Path file = Path.of(target);
+        if (!target.startsWith("oci:") && Files.isRegularFile(file)) {
+            try {
+                return Files.readAllBytes(file);
+            } catch (IOException e) {
+                throw new TrustplaneException(ErrorKind.IO, "Cannot read SBOM " + file + ": " + e, e);
+            }
+        }
+        Location location = Location.parse(target);
+        ProgressRenderer renderer = registry.renderer(ctx);
+        try {
+            ImageSource source = ImageSource.open(location, registry.client(ctx, renderer));
+            return ImageSbom.read(source, platform == null ? null : Platform.parse(platform));
+        } finally {
+            renderer.finish();
+        }
+    }
+
+    private void table(ScanReport report) {
+        ctx.out().println(report.subject() + " (" + report.sbomFormat() + ", " + report.packages() + " packages; "
+                + "database taken " + report.db().takenAt() + ")");
+        if (report.findings().isEmpty()) {
+            ctx.out().println("No vulnerabilities (" + report.notAffected() + " tracker records say not affected)");
+            return;
+        }
+        StringBuilder summary = new StringBuilder();
+        for (Map.Entry<Severity, Integer> e : report.counts().entrySet()) {
+            summary.append(summary.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue());
+        }
+        ctx.out().println(report.findings().size() + " findings: " + summary + " (" + report.notAffected()
+                + " records say not affected)");
+        ctx.out().printf("%-10s %-18s %-22s %-26s %-26s %s%n", "SEVERITY", "VULNERABILITY", "PACKAGE", "INSTALLED",
+                "FIXED IN", "VERDICT");
+        for (Finding f : report.findings()) {
+            ctx.out().printf("%-10s %-18s %-22s %-26s %-26s %s%n", f.severity(), f.vulnerability(), f.pkg().name(),
+                    f.pkg().version(), f.fixedVersion() == null ? "-" : f.fixedVersion(),
+                    f.verdict().label() + " (" + f.reason() + ")");
+        }
+    }
+}

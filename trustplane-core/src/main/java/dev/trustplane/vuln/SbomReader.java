@@ -1,0 +1,175 @@
+package dev.trustplane.vuln;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the Debian packages of an SBOM — CycloneDX 1.4–1.6 or SPDX 2.3 JSON, Trustplane's own or
+ * another tool's (trivy, syft) — with their source packages and the Debian release, from the
+ * purl's {@code distro} qualifier or the SBOM's operating-system component.
+ */
+public final class SbomReader {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<String, String> CODENAMES = Map.of("10", "buster", "11", "bullseye", "12", "bookworm",
+            "13", "trixie", "14", "forky");
+    private static final Pattern SPDX_SOURCE = Pattern.compile("(?:source package|from:)\\s+(\\S+)\\s+(\\S+)");
+
+    /** The packages found and the format they came from. */
+    public record Result(String format, List<ScannedPackage> packages) {
+        public Result {
+            packages = List.copyOf(packages);
+        }
+    }
+
+    private SbomReader() {
+    }
+
+    public static Result read(byte[] json, String source, String releaseOverride) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "SBOM " + source + " is not valid JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        if (root != null && "CycloneDX".equals(root.path("bomFormat").asText())) {
+            return new Result("CycloneDX " + root.path("specVersion").asText(), cycloneDx(root, releaseOverride));
+        }
+        if (root != null && root.path("spdxVersion").asText().startsWith("SPDX-2")) {
+            return new Result(root.path("spdxVersion").asText(), spdx(root, releaseOverride));
+        }
+        throw new TrustplaneException(ErrorKind.UNSUPPORTED, "SBOM " + source + " is neither CycloneDX JSON"
+                + " (bomFormat) nor SPDX 2.x JSON (spdxVersion); give one of those, or an image reference");
+    }
+
+    private static List<ScannedPackage> cycloneDx(JsonNode root, String override) {
+        String osRelease = null;
+        List<JsonNode> components = new ArrayList<>();
+        collect(root.path("metadata").path("component"), components);
+        root.path("components").forEach(c -> collect(c, components));
+        for (JsonNode c : components) {
+            if (c.path("type").asText().equals("operating-system") && c.path("name").asText().equals("debian")) {
+                osRelease = codename(c.path("version").asText());
+            }
+        }
+        List<ScannedPackage> out = new ArrayList<>();
+        for (JsonNode c : components) {
+            String purl = c.path("purl").asText();
+            if (!purl.startsWith("pkg:deb/")) {
+                continue;
+            }
+            Map<String, String> props = new HashMap<>();
+            c.path("properties").forEach(p -> props.put(p.path("name").asText(), p.path("value").asText()));
+            String source = first(props.get("trustplane:debian:source"), props.get("aquasecurity:trivy:SrcName"));
+            String sourceVersion = first(props.get("trustplane:debian:source-version"),
+                    srcVersion(props.get("aquasecurity:trivy:SrcVersion"), props.get("aquasecurity:trivy:SrcRelease"),
+                            props.get("aquasecurity:trivy:SrcEpoch")));
+            out.add(fromPurl(purl, c.path("name").asText(null), c.path("version").asText(null), source,
+                    sourceVersion, override, osRelease));
+        }
+        return out;
+    }
+
+    private static void collect(JsonNode c, List<JsonNode> into) {
+        if (c == null || c.isMissingNode() || c.isNull()) {
+            return;
+        }
+        into.add(c);
+        c.path("components").forEach(child -> collect(child, into));
+    }
+
+    private static List<ScannedPackage> spdx(JsonNode root, String override) {
+        List<ScannedPackage> out = new ArrayList<>();
+        String osRelease = null;
+        for (JsonNode p : root.path("packages")) {
+            if (p.path("primaryPackagePurpose").asText().equals("OPERATING-SYSTEM")
+                    && p.path("name").asText().equals("debian")) {
+                osRelease = codename(p.path("versionInfo").asText());
+            }
+        }
+        for (JsonNode p : root.path("packages")) {
+            for (JsonNode ref : p.path("externalRefs")) {
+                String purl = ref.path("referenceLocator").asText();
+                if (!ref.path("referenceType").asText().equals("purl") || !purl.startsWith("pkg:deb/")) {
+                    continue;
+                }
+                String source = null;
+                String sourceVersion = null;
+                Matcher m = SPDX_SOURCE.matcher(p.path("sourceInfo").asText());
+                if (m.find()) {
+                    source = m.group(1);
+                    sourceVersion = m.group(2);
+                }
+                out.add(fromPurl(purl, p.path("name").asText(null), p.path("versionInfo").asText(null), source,
+                        sourceVersion, override, osRelease));
+            }
+        }
+        return out;
+    }
+
+    static ScannedPackage fromPurl(String purl, String name, String version, String source, String sourceVersion,
+            String override, String osRelease) {
+        String rest = purl.substring("pkg:deb/".length());
+        int q = rest.indexOf('?');
+        String path = q < 0 ? rest : rest.substring(0, q);
+        Map<String, String> qualifiers = new HashMap<>();
+        if (q >= 0) {
+            for (String kv : rest.substring(q + 1).split("&")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) {
+                    qualifiers.put(kv.substring(0, eq), decode(kv.substring(eq + 1)));
+                }
+            }
+        }
+        int at = path.indexOf('@');
+        String purlName = decode(path.substring(path.indexOf('/') + 1, at < 0 ? path.length() : at));
+        String purlVersion = at < 0 ? null : decode(path.substring(at + 1));
+        String upstream = qualifiers.get("upstream");
+        if (source == null && upstream != null) {
+            int sp = upstream.indexOf('@');
+            source = sp < 0 ? upstream : upstream.substring(0, sp);
+            sourceVersion = sp < 0 ? sourceVersion : upstream.substring(sp + 1);
+        }
+        String release = override != null ? override
+                : qualifiers.containsKey("distro") ? codename(qualifiers.get("distro")) : osRelease;
+        return new ScannedPackage(first(purlName, name), first(purlVersion, version), qualifiers.get("arch"), source,
+                sourceVersion, release);
+    }
+
+    /** {@code debian-12}, {@code debian-12.15}, {@code 12.4}, {@code bookworm} → {@code bookworm}. */
+    static String codename(String distro) {
+        if (distro == null || distro.isBlank()) {
+            return null;
+        }
+        String d = distro.startsWith("debian-") ? distro.substring(7) : distro;
+        String major = d.split("\\.")[0];
+        return CODENAMES.getOrDefault(major, d);
+    }
+
+    private static String srcVersion(String version, String release, String epoch) {
+        if (version == null) {
+            return null;
+        }
+        return (epoch == null || epoch.equals("0") ? "" : epoch + ":") + version
+                + (release == null || release.isEmpty() ? "" : "-" + release);
+    }
+
+    private static String first(String a, String b) {
+        return a != null && !a.isEmpty() ? a : b;
+    }
+
+    private static String decode(String s) {
+        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.trustplane.vuln;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The result of a scan: what was scanned, the affected findings (after filters), how many
+ * records said "not affected", and the database the verdicts came from.
+ */
+public record ScanReport(String subject, String sbomFormat, int packages, List<Finding> findings, int notAffected,
+        List<String> warnings, VulnDb.FeedInfo db) {
+
+    public ScanReport {
+        findings = List.copyOf(findings);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Affected findings per severity, highest first. */
+    public Map<Severity, Integer> counts() {
+        Map<Severity, Integer> counts = new TreeMap<>(java.util.Comparator.reverseOrder());
+        for (Finding f : findings) {
+            counts.merge(f.severity(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Whether any finding is at or above {@code threshold} (UNIMPORTANT ones never count). */
+    public boolean failsAt(Severity threshold) {
+        return findings.stream().anyMatch(f -> f.verdict() != Verdict.UNIMPORTANT
+                && f.severity().compareTo(threshold) >= 0);
+    }
+}

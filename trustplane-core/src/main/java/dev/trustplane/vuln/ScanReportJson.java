@@ -1,0 +1,54 @@
+package dev.trustplane.vuln;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+
+/** The JSON form of a {@link ScanReport} (format documented in docs/vulnerability-scanning.md). */
+public final class ScanReportJson {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ScanReportJson() {
+    }
+
+    public static byte[] write(ScanReport report) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("subject", report.subject());
+        root.put("sbomFormat", report.sbomFormat());
+        root.put("packages", report.packages());
+        ObjectNode db = root.putObject("database");
+        db.put("feed", report.db().feed());
+        db.put("file", report.db().file());
+        db.put("takenAt", report.db().takenAt().toString());
+        ObjectNode counts = root.putObject("counts");
+        report.counts().forEach((s, n) -> counts.put(s.name(), n));
+        root.put("notAffected", report.notAffected());
+        ArrayNode warnings = root.putArray("warnings");
+        report.warnings().forEach(warnings::add);
+        ArrayNode findings = root.putArray("findings");
+        for (Finding f : report.findings()) {
+            ObjectNode o = findings.addObject();
+            o.put("vulnerability", f.vulnerability());
+            o.put("severity", f.severity().name());
+            o.put("verdict", f.verdict().name());
+            o.put("package", f.pkg().name());
+            o.put("version", f.pkg().version());
+            o.put("source", f.pkg().source());
+            o.put("sourceVersion", f.pkg().sourceVersion());
+            o.put("release", f.pkg().release());
+            if (f.fixedVersion() != null) {
+                o.put("fixedVersion", f.fixedVersion());
+            }
+            o.put("reason", f.reason());
+            o.put("record", f.record());
+            o.put("description", f.description());
+        }
+        try {
+            return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

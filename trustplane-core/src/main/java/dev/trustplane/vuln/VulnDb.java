@@ -1,0 +1,213 @@
+package dev.trustplane.vuln;
+
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The local vulnerability database: the Debian security tracker, stored compactly (a string table
+ * and fixed records, ADR 005) so a scan opens it without reparsing JSON. An import replaces the
+ * file atomically: a failed or truncated import leaves the previous database in place.
+ */
+public final class VulnDb {
+    static final String FILE = "debian-tracker.db";
+    private static final int MAGIC = 0x54505644; // "TPVD"
+    private static final int VERSION = 1;
+    private static final int MAX_TEXT = 8_000;
+
+    /** What was imported, when, and how much. */
+    public record FeedInfo(String feed, String file, Instant takenAt, Instant importedAt, int records, int cves,
+            int sources, List<String> releases) {
+        public FeedInfo {
+            releases = List.copyOf(releases);
+        }
+
+        public Duration age(Instant now) {
+            return Duration.between(takenAt, now);
+        }
+    }
+
+    private final FeedInfo info;
+    private final Map<String, Map<String, List<TrackerEntry>>> byRelease;
+
+    private VulnDb(FeedInfo info, Map<String, Map<String, List<TrackerEntry>>> byRelease) {
+        this.info = info;
+        this.byRelease = byRelease;
+    }
+
+    public FeedInfo info() {
+        return info;
+    }
+
+    /** Tracker records of a source package in a release (codename), or none. */
+    public List<TrackerEntry> entries(String release, String source) {
+        return byRelease.getOrDefault(release, Map.of()).getOrDefault(source, List.of());
+    }
+
+    public boolean knowsRelease(String release) {
+        return byRelease.containsKey(release);
+    }
+
+    /**
+     * Reads a tracker export and replaces the database in {@code dir}. {@code takenAt} is when the
+     * feed was taken (the file's time when unknown), the age that scans warn about.
+     */
+    public static FeedInfo importTracker(Path dir, InputStream in, String file, Instant takenAt, Instant now) {
+        List<TrackerEntry> entries = new ArrayList<>();
+        TrackerFeed.read(in, file, entries::add);
+        if (entries.isEmpty()) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Vulnerability feed " + file
+                    + " holds no records; nothing was imported and the previous database is unchanged");
+        }
+        Set<String> cves = new HashSet<>();
+        Set<String> sources = new HashSet<>();
+        Set<String> releases = new java.util.TreeSet<>();
+        for (TrackerEntry e : entries) {
+            cves.add(e.cve());
+            sources.add(e.source());
+            releases.add(e.release());
+        }
+        FeedInfo info = new FeedInfo("debian-tracker", file, takenAt, now, entries.size(), cves.size(),
+                sources.size(), new ArrayList<>(releases));
+        write(dir, info, entries);
+        return info;
+    }
+
+    private static void write(Path dir, FeedInfo info, List<TrackerEntry> entries) {
+        Path target = dir.resolve(FILE);
+        Path temp = dir.resolve(".tmp-" + FILE + "-" + ProcessHandle.current().pid());
+        try {
+            Files.createDirectories(dir);
+            Map<String, Integer> index = new HashMap<>();
+            List<String> strings = new ArrayList<>();
+            for (TrackerEntry e : entries) {
+                for (String s : new String[] {e.source(), e.cve(), e.release(), e.fixedVersion(), e.urgency(),
+                        e.nodsaReason(), e.scope(), clip(e.description())}) {
+                    if (s != null && !index.containsKey(s)) {
+                        index.put(s, strings.size());
+                        strings.add(s);
+                    }
+                }
+            }
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temp),
+                    1 << 16))) {
+                out.writeInt(MAGIC);
+                out.writeInt(VERSION);
+                out.writeUTF(info.feed());
+                out.writeUTF(clip(info.file()));
+                out.writeLong(info.takenAt().toEpochMilli());
+                out.writeLong(info.importedAt().toEpochMilli());
+                out.writeInt(info.cves());
+                out.writeInt(info.sources());
+                out.writeInt(info.releases().size());
+                for (String r : info.releases()) {
+                    out.writeUTF(r);
+                }
+                out.writeInt(strings.size());
+                for (String s : strings) {
+                    out.writeUTF(s);
+                }
+                out.writeInt(entries.size());
+                for (TrackerEntry e : entries) {
+                    out.writeInt(index.get(e.source()));
+                    out.writeInt(index.get(e.cve()));
+                    out.writeInt(index.get(e.release()));
+                    out.writeByte(e.status().ordinal());
+                    out.writeInt(e.fixedVersion() == null ? -1 : index.get(e.fixedVersion()));
+                    out.writeInt(index.get(e.urgency()));
+                    out.writeBoolean(e.nodsa());
+                    out.writeInt(index.get(e.nodsaReason()));
+                    out.writeInt(index.get(e.scope()));
+                    out.writeInt(index.get(clip(e.description())));
+                }
+                out.writeInt(MAGIC);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot write the vulnerability database " + target + ": "
+                    + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException ignored) {
+                // nothing else to clean
+            }
+        }
+    }
+
+    private static String clip(String s) {
+        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT);
+    }
+
+    public static VulnDb open(Path dir) {
+        Path file = dir.resolve(FILE);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+                throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Vulnerability database " + file
+                        + " has an unknown format; import the feed again with `trustplane db import FILE`");
+            }
+            String feed = in.readUTF();
+            String source = in.readUTF();
+            Instant taken = Instant.ofEpochMilli(in.readLong());
+            Instant imported = Instant.ofEpochMilli(in.readLong());
+            int cves = in.readInt();
+            int sources = in.readInt();
+            List<String> releases = new ArrayList<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                releases.add(in.readUTF());
+            }
+            String[] strings = new String[in.readInt()];
+            for (int i = 0; i < strings.length; i++) {
+                strings[i] = in.readUTF();
+            }
+            int count = in.readInt();
+            TrackerEntry.Status[] statuses = TrackerEntry.Status.values();
+            Map<String, Map<String, List<TrackerEntry>>> byRelease = new HashMap<>();
+            for (int i = 0; i < count; i++) {
+                String src = strings[in.readInt()];
+                String cve = strings[in.readInt()];
+                String release = strings[in.readInt()];
+                TrackerEntry.Status status = statuses[in.readByte()];
+                int fixed = in.readInt();
+                TrackerEntry e = new TrackerEntry(src, cve, release, status, fixed < 0 ? null : strings[fixed],
+                        strings[in.readInt()], in.readBoolean(), strings[in.readInt()], strings[in.readInt()],
+                        strings[in.readInt()]);
+                byRelease.computeIfAbsent(release, r -> new HashMap<>())
+                        .computeIfAbsent(src, s -> new ArrayList<>(2)).add(e);
+            }
+            if (in.readInt() != MAGIC) {
+                throw new EOFException("no end marker");
+            }
+            return new VulnDb(new FeedInfo(feed, source, taken, imported, count, cves, sources, releases), byRelease);
+        } catch (NoSuchFileException e) {
+            throw new TrustplaneException(ErrorKind.NOT_FOUND, "No vulnerability database in " + dir
+                    + "; import the Debian security tracker first: `trustplane db import FILE`", e);
+        } catch (IOException | ArrayIndexOutOfBoundsException e) {
+            throw new TrustplaneException(ErrorKind.INTEGRITY, "Vulnerability database " + file + " is damaged ("
+                    + e.getMessage() + "); import the feed again with `trustplane db import FILE`", e);
+        }
+    }
+}
