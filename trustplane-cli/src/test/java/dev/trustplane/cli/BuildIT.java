@@ -106,6 +106,22 @@ class BuildIT {
         Set<String> theirs = debPackages(JSON.readTree(Files.readAllBytes(trivyJson)));
         assertThat(ours).isNotEmpty().isEqualTo(theirs);
         assertThat(ours).anyMatch(p -> p.startsWith("libc6=2.36-")).anyMatch(p -> p.startsWith("libssl3=3.0."));
+
+        // the scanner reads the SBOM attached to the image and matches binaries by their source package
+        Path tracker = dir.resolve("tracker.json");
+        Files.writeString(tracker, """
+                {"openssl": {"CVE-2099-0001": {"description": "test record", "releases": {"bookworm":
+                   {"status": "resolved", "fixed_version": "3.0.99-1~deb12u1", "urgency": "high"}}}},
+                 "glibc": {"CVE-2099-0002": {"description": "never affected", "releases": {"bookworm":
+                   {"status": "resolved", "fixed_version": "0", "urgency": "high"}}}}}
+                """);
+        assertThat(run("db", "import", tracker.toString(), "--taken-at", java.time.Instant.now().toString()).code())
+                .isZero();
+        Run scan = run("scan", "oci:" + dir.resolve("a") + ":base", "--fail-on", "high");
+        assertThat(scan.code()).as(scan.err()).isEqualTo(11);
+        assertThat(scan.out()).contains("2 findings: HIGH 2 (1 records say not affected)")
+                .containsPattern("HIGH +CVE-2099-0001 +libssl3 +3\\.0\\.\\S+ +3\\.0\\.99-1~deb12u1")
+                .containsPattern("HIGH +CVE-2099-0001 +openssl ");
     }
 
     private static Set<String> debPackages(JsonNode bom) {

@@ -1,0 +1,97 @@
+package dev.trustplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `db import`, `db status` and `scan` in-process: output, exit codes and exact error lines. */
+class ScanCommandTest {
+    private static final String TRACKER = """
+            {"openssl": {
+               "CVE-2024-0001": {"description": "Fixed by a security update.", "releases": {"bookworm":
+                  {"status": "resolved", "fixed_version": "3.0.15-1~deb12u1", "urgency": "high"}}},
+               "CVE-2024-0003": {"description": "Unimportant.", "releases": {"bookworm":
+                  {"status": "open", "urgency": "unimportant"}}}},
+             "zlib": {
+               "CVE-2024-0400": {"description": "Open, no fix.", "releases": {"bookworm":
+                  {"status": "open", "urgency": "low"}}}}}
+            """;
+    private static final String SBOM = """
+            {"bomFormat": "CycloneDX", "specVersion": "1.6", "components": [
+              {"type": "library", "name": "libssl3", "version": "3.0.11-1~deb12u2",
+               "purl": "pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12",
+               "properties": [{"name": "trustplane:debian:source", "value": "openssl"}]},
+              {"type": "library", "name": "zlib1g", "version": "1:1.2.13.dfsg-1",
+               "purl": "pkg:deb/debian/zlib1g@1%3A1.2.13.dfsg-1?arch=amd64&distro=debian-12",
+               "properties": [{"name": "trustplane:debian:source", "value": "zlib"}]}]}
+            """;
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    private Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
+                new ByteArrayInputStream(new byte[0]), Map.of("TRUSTPLANE_CACHE", dir.resolve("cache").toString()));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @BeforeEach
+    void files() throws Exception {
+        Files.writeString(dir.resolve("tracker.json"), TRACKER);
+        Files.writeString(dir.resolve("sbom.json"), SBOM);
+    }
+
+    @Test
+    void shouldSayHowToImportWhenThereIsNoDatabase() {
+        Run r = run("scan", dir.resolve("sbom.json").toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).isEqualTo("trustplane: error: No vulnerability database in " + dir.resolve("cache/vulndb")
+                + "; import the Debian security tracker first: `trustplane db import FILE`\n");
+    }
+
+    @Test
+    void shouldImportThenScanWithSeveritiesFixVersionsAndTheFailThreshold() {
+        Run imported = run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at",
+                java.time.Instant.now().toString());
+        assertThat(imported.code()).as(imported.err()).isZero();
+        assertThat(imported.out()).startsWith("Imported 3 records (3 CVEs in 2 source packages; releases bookworm)");
+        assertThat(run("db", "status").out()).contains("Records:   3 (3 CVEs, 2 source packages)");
+
+        Run scan = run("scan", dir.resolve("sbom.json").toString());
+        assertThat(scan.code()).isZero();
+        assertThat(scan.out()).contains("2 findings: HIGH 1, LOW 1 (0 records say not affected)")
+                .containsPattern("HIGH +CVE-2024-0001 +libssl3 +3\\.0\\.11-1~deb12u2 +3\\.0\\.15-1~deb12u1 +fixed in a"
+                        + " newer version")
+                .containsPattern("LOW +CVE-2024-0400 +zlib1g +1:1\\.2\\.13\\.dfsg-1 +- +affected, no fix yet")
+                .doesNotContain("CVE-2024-0003");
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "high").code()).isEqualTo(11);
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "critical").code()).isZero();
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--ignore-unfixed", "--format", "json").out())
+                .contains("\"vulnerability\" : \"CVE-2024-0001\"", "\"record\" : \"debian-tracker:openssl/CVE-2024-0001/bookworm\"")
+                .doesNotContain("CVE-2024-0400");
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--show-unimportant").out())
+                .containsPattern("NEGLIGIBLE +CVE-2024-0003");
+    }
+
+    @Test
+    void shouldRejectAnUnknownSeverity() {
+        run("db", "import", dir.resolve("tracker.json").toString());
+        Run r = run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "severe");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).isEqualTo("trustplane: error: Unknown severity 'severe'; use one of negligible, low, medium,"
+                + " high, critical\n");
+    }
+}
