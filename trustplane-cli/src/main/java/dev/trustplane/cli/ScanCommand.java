@@ -12,6 +12,7 @@ import dev.trustplane.vuln.ScanReport;
 import dev.trustplane.vuln.ScanReportJson;
 import dev.trustplane.vuln.Scanner;
 import dev.trustplane.vuln.Severity;
+import dev.trustplane.vuln.Vex;
 import dev.trustplane.vuln.VulnDb;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,6 +57,9 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json")
     String format;
 
+    @Option(names = "--vex", paramLabel = "FILE", description = "OpenVEX document to apply (repeatable)")
+    java.util.List<Path> vex = new java.util.ArrayList<>();
+
     @Option(names = "--max-age-days", paramLabel = "N", defaultValue = "7",
             description = "warn when the database is older (default: ${DEFAULT-VALUE})")
     int maxAgeDays;
@@ -76,8 +80,8 @@ final class ScanCommand implements Callable<Integer> {
         VulnDb db = VulnDb.open(DbCommand.dir(ctx));
         byte[] sbom = sbom();
         SbomReader.Result input = SbomReader.read(sbom, target, release);
-        ScanReport report = new Scanner(db).scan(target, input,
-                new Scanner.Options(ignoreUnfixed, showUnimportant, Duration.ofDays(maxAgeDays)), Instant.now());
+        ScanReport report = new Scanner(db).scan(target, input, new Scanner.Options(ignoreUnfixed, showUnimportant,
+                Duration.ofDays(maxAgeDays), vex()), Instant.now());
         report.warnings().forEach(w -> ctx.err().println("trustplane: warning: " + w));
         if (format.equals("json")) {
             ctx.out().print(new String(ScanReportJson.write(report), StandardCharsets.UTF_8));
@@ -85,6 +89,20 @@ final class ScanCommand implements Callable<Integer> {
             table(report);
         }
         return threshold != null && report.failsAt(threshold) ? ExitCode.VULNERABLE.code() : 0;
+    }
+
+    private Vex vex() {
+        Map<String, byte[]> documents = new java.util.LinkedHashMap<>();
+        for (Path file : vex) {
+            try {
+                documents.put(file.toString(), Files.readAllBytes(file));
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new TrustplaneException(ErrorKind.NOT_FOUND, "VEX document " + file + " does not exist", e);
+            } catch (IOException e) {
+                throw new TrustplaneException(ErrorKind.IO, "Cannot read VEX document " + file + ": " + e, e);
+            }
+        }
+        return Vex.parse(documents);
     }
 
     private byte[] sbom() {
@@ -111,6 +129,7 @@ final class ScanCommand implements Callable<Integer> {
                 + "database taken " + report.db().takenAt() + ")");
         if (report.findings().isEmpty()) {
             ctx.out().println("No vulnerabilities (" + report.notAffected() + " tracker records say not affected)");
+            suppressed(report);
             return;
         }
         StringBuilder summary = new StringBuilder();
@@ -125,6 +144,19 @@ final class ScanCommand implements Callable<Integer> {
             ctx.out().printf("%-10s %-18s %-22s %-26s %-26s %s%n", f.severity(), f.vulnerability(), f.pkg().name(),
                     f.pkg().version(), f.fixedVersion() == null ? "-" : f.fixedVersion(),
                     f.verdict().label() + " (" + f.reason() + ")");
+        }
+        suppressed(report);
+    }
+
+    private void suppressed(ScanReport report) {
+        if (report.suppressed().isEmpty()) {
+            return;
+        }
+        ctx.out().println("Suppressed by VEX (" + report.suppressed().size() + "):");
+        for (Vex.Applied a : report.suppressed()) {
+            ctx.out().println("  " + a.finding().vulnerability() + " " + a.finding().pkg().name() + ": "
+                    + a.statement().status() + (a.statement().justification() == null ? ""
+                    : " (" + a.statement().justification() + ")") + " — " + a.statement().document());
         }
     }
 }

@@ -87,6 +87,22 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldApplyOpenVexAndShowWhatItSuppressed() throws Exception {
+        run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at", java.time.Instant.now().toString());
+        Files.writeString(dir.resolve("vex.json"), """
+                {"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.org/vex/base-1",
+                 "author": "Example", "timestamp": "2026-11-20T00:00:00Z", "version": 1,
+                 "statements": [{"vulnerability": {"name": "CVE-2024-0400"},
+                   "products": [{"@id": "pkg:oci/base", "subcomponents": [{"@id": "pkg:deb/debian/zlib1g"}]}],
+                   "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"}]}
+                """);
+        Run r = run("scan", dir.resolve("sbom.json").toString(), "--vex", dir.resolve("vex.json").toString());
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1 findings: HIGH 1").contains("Suppressed by VEX (1):\n  CVE-2024-0400 zlib1g:"
+                + " not_affected (vulnerable_code_not_in_execute_path) — https://example.org/vex/base-1\n");
+    }
+
+    @Test
     void shouldRejectAnUnknownSeverity() {
         run("db", "import", dir.resolve("tracker.json").toString());
         Run r = run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "severe");

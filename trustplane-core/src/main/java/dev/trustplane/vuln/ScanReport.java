@@ -5,14 +5,15 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The result of a scan: what was scanned, the affected findings (after filters), how many
- * records said "not affected", and the database the verdicts came from.
+ * The result of a scan: what was scanned, the affected findings (after filters and VEX), how many
+ * records said "not affected", what VEX suppressed and why, and the database the verdicts came from.
  */
 public record ScanReport(String subject, String sbomFormat, int packages, List<Finding> findings, int notAffected,
-        List<String> warnings, VulnDb.FeedInfo db) {
+        List<Vex.Applied> suppressed, List<String> warnings, VulnDb.FeedInfo db) {
 
     public ScanReport {
         findings = List.copyOf(findings);
+        suppressed = List.copyOf(suppressed);
         warnings = List.copyOf(warnings);
     }
 

@@ -45,6 +45,21 @@ public final class ScanReportJson {
             o.put("record", f.record());
             o.put("description", f.description());
         }
+        ArrayNode suppressed = root.putArray("suppressedByVex");
+        for (Vex.Applied a : report.suppressed()) {
+            ObjectNode o = suppressed.addObject();
+            o.put("vulnerability", a.finding().vulnerability());
+            o.put("package", a.finding().pkg().name());
+            o.put("version", a.finding().pkg().version());
+            o.put("status", a.statement().status());
+            if (a.statement().justification() != null) {
+                o.put("justification", a.statement().justification());
+            }
+            if (a.statement().impact() != null) {
+                o.put("impactStatement", a.statement().impact());
+            }
+            o.put("document", a.statement().document());
+        }
         try {
             return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

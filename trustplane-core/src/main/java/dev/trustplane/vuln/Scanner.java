@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** The scanning entry point: packages from an SBOM in, a {@link ScanReport} out. */
@@ -12,7 +13,10 @@ public final class Scanner {
     private final VulnDb db;
 
     /** {@code ignoreUnfixed} drops findings without a fix; {@code maxAge} is the feed age that warns. */
-    public record Options(boolean ignoreUnfixed, boolean showUnimportant, Duration maxAge) {
+    public record Options(boolean ignoreUnfixed, boolean showUnimportant, Duration maxAge, Vex vex) {
+        public Options(boolean ignoreUnfixed, boolean showUnimportant, Duration maxAge) {
+            this(ignoreUnfixed, showUnimportant, maxAge, Vex.none());
+        }
     }
 
     public Scanner(VulnDb db) {
@@ -58,7 +62,9 @@ public final class Scanner {
                 affected.add(f);
             }
         }
-        return new ScanReport(subject, input.format(), input.packages().size(), affected, notAffected, warnings,
-                db.info());
+        Map<Boolean, List<Vex.Applied>> vexed = options.vex().apply(affected);
+        List<Finding> kept = vexed.get(true).stream().map(Vex.Applied::finding).toList();
+        return new ScanReport(subject, input.format(), input.packages().size(), kept, notAffected, vexed.get(false),
+                warnings, db.info());
     }
 }
