@@ -38,6 +38,7 @@ public final class Main implements Runnable {
         verbs.put("build", BuildCommand.class);
         verbs.put("db", DbCommand.class);
         verbs.put("scan", ScanCommand.class);
+        verbs.put("sbom", SbomCommand.class);
         return java.util.Collections.unmodifiableMap(verbs);
     }
 

@@ -156,6 +156,53 @@ class BuildIT {
     }
 
     @Test
+    void shouldDetectThePackagesOfAnMmdebstrapImageAsTrivyDoes() throws Exception {
+        Path tar = dir.resolve("rootfs.tar");
+        ProcessRunner.Result mm = ProcessRunner.run(List.of(Peers.require("mmdebstrap").toString(),
+                "--quiet", "--mode=chrootless", "--variant=custom",
+                "--include=base-files,ca-certificates,tzdata,netbase,libc6", "bookworm", tar.toString(),
+                "http://deb.debian.org/debian"), Map.of("SOURCE_DATE_EPOCH", "1700000000"), 600);
+        assertThat(mm.exitCode()).as(mm.stderr()).isZero();
+        Path layout = ociLayoutFromTar(tar, dir.resolve("foreign"), "mm");
+        Run sbom = run("sbom", "oci:" + layout + ":mm", "-o", dir.resolve("detected.json").toString());
+        assertThat(sbom.code()).as(sbom.err()).isZero();
+        assertThat(sbom.err()).contains("(Debian GNU/Linux 12 (bookworm))");
+        Path trivyJson = dir.resolve("trivy-mm.json");
+        ProcessRunner.Result trivy = ProcessRunner.run(List.of(Peers.require("trivy").toString(), "image",
+                "--format", "cyclonedx", "--scanners", "license", "--offline-scan", "--skip-db-update",
+                "--skip-java-db-update", "--cache-dir", dir.resolve("trivy-cache").toString(),
+                "--input", layout + ":mm", "--output", trivyJson.toString()), Map.of(), 300);
+        assertThat(trivy.exitCode()).as(trivy.stderr()).isZero();
+        Set<String> ours = debPackages(JSON.readTree(Files.readAllBytes(dir.resolve("detected.json"))));
+        assertThat(ours).anyMatch(p -> p.startsWith("libc6=")).isEqualTo(
+                debPackages(JSON.readTree(Files.readAllBytes(trivyJson))));
+    }
+
+    /** A one-layer OCI layout around a plain tar, as a foreign tool would have produced it. */
+    private static Path ociLayoutFromTar(Path tar, Path layout, String tag) throws Exception {
+        Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
+        String layerHex = dev.trustplane.oci.Digest.sha256(Files.readAllBytes(tar)).hex();
+        Files.copy(tar, blobs.resolve(layerHex));
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
+                + "\"diff_ids\":[\"sha256:" + layerHex + "\"]},\"config\":{}}").getBytes();
+        String configHex = dev.trustplane.oci.Digest.sha256(config).hex();
+        Files.write(blobs.resolve(configHex), config);
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
+                + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:"
+                + configHex + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:" + layerHex + "\",\"size\":"
+                + Files.size(tar) + "}]}").getBytes();
+        String manifestHex = dev.trustplane.oci.Digest.sha256(manifest).hex();
+        Files.write(blobs.resolve(manifestHex), manifest);
+        Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
+        Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
+                + "\"application/vnd.oci.image.manifest.v1+json\",\"digest\":\"sha256:" + manifestHex
+                + "\",\"size\":" + manifest.length + ",\"annotations\":{\"org.opencontainers.image.ref.name\":\""
+                + tag + "\"}}]}");
+        return layout;
+    }
+
+    @Test
     void shouldGiveTheDevVariantAShellAndAWorkingDpkgDatabase() throws Exception {
         Path spec = spec("base", """
                 name: base

@@ -58,7 +58,9 @@ public final class SbomGenerator {
             c.put("name", p.name());
             c.put("version", p.version());
             c.put("purl", p.purl());
-            c.putArray("hashes").addObject().put("alg", "SHA-256").put("content", p.debSha256());
+            if (p.debSha256() != null) {
+                c.putArray("hashes").addObject().put("alg", "SHA-256").put("content", p.debSha256());
+            }
             if (!p.licenses().isEmpty()) {
                 ArrayNode licenses = c.putArray("licenses");
                 for (Copyright.License l : p.licenses()) {
@@ -115,7 +117,9 @@ public final class SbomGenerator {
             o.put("supplier", "Organization: Debian");
             o.put("downloadLocation", "NOASSERTION");
             o.put("filesAnalyzed", false);
-            o.putArray("checksums").addObject().put("algorithm", "SHA256").put("checksumValue", p.debSha256());
+            if (p.debSha256() != null) {
+                o.putArray("checksums").addObject().put("algorithm", "SHA256").put("checksumValue", p.debSha256());
+            }
             String declared = declared(p.licenses(), extracted);
             o.put("licenseConcluded", "NOASSERTION");
             o.put("licenseDeclared", declared);

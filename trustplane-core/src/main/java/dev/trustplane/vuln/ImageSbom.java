@@ -9,9 +9,12 @@ import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.transfer.ImageSource;
+import dev.trustplane.sbom.PackageDetector;
+import dev.trustplane.sbom.SbomGenerator;
+import dev.trustplane.sbom.SbomSubject;
 import java.util.List;
 
-/** Finds the CycloneDX SBOM attached to an image (as an OCI referrer) and reads it. */
+/** The CycloneDX SBOM of an image: attached as an OCI referrer, or detected from its layers. */
 public final class ImageSbom {
     public static final String CYCLONEDX = "application/vnd.cyclonedx+json";
     private static final long MAX_SBOM = 64L << 20;
@@ -19,22 +22,31 @@ public final class ImageSbom {
     private ImageSbom() {
     }
 
-    /** The SBOM bytes of the image (for an index, of the {@code platform} image, linux/amd64 by default). */
+    private static Platform want(Platform platform) {
+        return platform == null ? Platform.of("linux", "amd64") : platform;
+    }
+
+    /**
+     * The SBOM of the image (for an index, of the {@code platform} image, linux/amd64 by default):
+     * the attached CycloneDX referrer, or one made from the package database in its layers.
+     */
     public static byte[] read(ImageSource source, Platform platform) {
         RawManifest root = source.resolve();
         Descriptor image = root.descriptor();
         Manifest parsed = root.parse();
         if (parsed instanceof ImageIndex index) {
-            Platform want = platform == null ? Platform.of("linux", "amd64") : platform;
+            Platform want = want(platform);
             image = index.manifests().stream().filter(d -> d.platform() != null && d.platform().matches(want))
                     .findFirst().orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND, "Image "
                             + source.location() + " has no " + want + " image in its index"));
         }
         List<Descriptor> sboms = source.referrers(image.digest(), CYCLONEDX);
         if (sboms.isEmpty()) {
-            throw new TrustplaneException(ErrorKind.NOT_FOUND, "Image " + source.location() + " (" + image.digest()
-                    + ") has no attached CycloneDX SBOM; scan an SBOM file instead (for example trivy's"
-                    + " `--format cyclonedx` output)");
+            // no SBOM travels with the image: read its package database from the layers instead
+            PackageDetector.Detected detected = PackageDetector.detect(source, platform);
+            return SbomGenerator.cycloneDx(new SbomSubject(source.location().toString(), "runtime",
+                    dev.trustplane.oci.Digest.parse(detected.image()), want(platform).architecture(),
+                    detected.distro(), java.time.Instant.EPOCH), detected.packages());
         }
         ImageManifest sbom = (ImageManifest) source.manifest(sboms.get(0)).parse();
         Descriptor blob = sbom.layers().stream().filter(l -> CYCLONEDX.equals(l.mediaType())).findFirst()

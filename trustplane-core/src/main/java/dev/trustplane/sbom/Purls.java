@@ -1,0 +1,25 @@
+package dev.trustplane.sbom;
+
+/** Package URLs for Debian packages, as SBOMs and scanners spell them. */
+public final class Purls {
+    private Purls() {
+    }
+
+    /** {@code pkg:deb/debian/NAME@VERSION?arch=ARCH&distro=DISTRO}, the version percent-encoded. */
+    public static String deb(String namespace, String name, String version, String arch, String distro) {
+        return "pkg:deb/" + namespace + "/" + name + "@" + encode(version) + "?arch=" + arch + "&distro=" + distro;
+    }
+
+    /** Percent-encodes everything but the purl spec's unreserved characters ('+' becomes %2B, ':' %3A). */
+    static String encode(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (char c : s.toCharArray()) {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || ".-_~".indexOf(c) >= 0) {
+                sb.append(c);
+            } else {
+                sb.append('%').append(String.format("%02X", (int) c));
+            }
+        }
+        return sb.toString();
+    }
+}
