@@ -131,13 +131,20 @@ public final class Main implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() throws Exception {
+            return new String[] {"trustplane " + versionText()};
+        }
+
+        /** The version of this build ("unknown" when not built by Maven). */
+        String versionText() {
             Properties p = new Properties();
             try (InputStream in = Main.class.getResourceAsStream("/trustplane-version.properties")) {
                 if (in != null) {
                     p.load(in);
                 }
+            } catch (java.io.IOException e) {
+                return "unknown";
             }
-            return new String[] {"trustplane " + p.getProperty("version", "unknown")};
+            return p.getProperty("version", "unknown");
         }
     }
 }

@@ -9,6 +9,7 @@ import dev.trustplane.vuln.Finding;
 import dev.trustplane.vuln.ImageSbom;
 import dev.trustplane.vuln.SbomReader;
 import dev.trustplane.vuln.ScanReport;
+import dev.trustplane.vuln.ScanReportFormats;
 import dev.trustplane.vuln.ScanReportJson;
 import dev.trustplane.vuln.Scanner;
 import dev.trustplane.vuln.Severity;
@@ -54,7 +55,8 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--platform", paramLabel = "OS/ARCH", description = "image of an index to scan (default linux/amd64)")
     String platform;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table", description = "table or json")
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
+            description = "table, json, sarif (SARIF 2.1.0) or in-toto (statement with the vulns v0.1 predicate)")
     String format;
 
     @Option(names = "--vex", paramLabel = "FILE", description = "OpenVEX document to apply (repeatable)")
@@ -67,6 +69,9 @@ final class ScanCommand implements Callable<Integer> {
     @Mixin
     RegistryOptions registry = new RegistryOptions();
 
+    /** The digest an in-toto statement names: the image's, or the SBOM file's. */
+    private String subjectSha256;
+
     ScanCommand(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -74,19 +79,27 @@ final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Severity threshold = failOn == null ? null : Severity.parse(failOn);
-        if (!format.equals("table") && !format.equals("json")) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Unknown --format '" + format + "'; use table or json");
+        if (!java.util.List.of("table", "json", "sarif", "in-toto").contains(format)) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Unknown --format '" + format
+                    + "'; use table, json, sarif or in-toto");
         }
+        Instant started = Instant.now();
         VulnDb db = VulnDb.open(DbCommand.dir(ctx));
         byte[] sbom = sbom();
         SbomReader.Result input = SbomReader.read(sbom, target, release);
         ScanReport report = new Scanner(db).scan(target, input, new Scanner.Options(ignoreUnfixed, showUnimportant,
                 Duration.ofDays(maxAgeDays), vex()), Instant.now());
         report.warnings().forEach(w -> ctx.err().println("trustplane: warning: " + w));
-        if (format.equals("json")) {
-            ctx.out().print(new String(ScanReportJson.write(report), StandardCharsets.UTF_8));
-        } else {
-            table(report);
+        String version = new Main.Version().versionText();
+        switch (format) {
+            case "json" -> ctx.out().print(new String(ScanReportJson.write(report), StandardCharsets.UTF_8));
+            case "sarif" -> ctx.out().print(new String(ScanReportFormats.sarif(report, version),
+                    StandardCharsets.UTF_8));
+            case "in-toto" -> ctx.out().print(new String(ScanReportFormats.inToto(report, target,
+                    subjectSha256 != null ? subjectSha256 : dev.trustplane.oci.Digest.sha256(sbom).hex(), version,
+                    started, Instant.now()),
+                    StandardCharsets.UTF_8));
+            default -> table(report);
         }
         return threshold != null && report.failsAt(threshold) ? ExitCode.VULNERABLE.code() : 0;
     }
@@ -118,6 +131,7 @@ final class ScanCommand implements Callable<Integer> {
         ProgressRenderer renderer = registry.renderer(ctx);
         try {
             ImageSource source = ImageSource.open(location, registry.client(ctx, renderer));
+            subjectSha256 = source.resolve().digest().hex();
             return ImageSbom.read(source, platform == null ? null : Platform.parse(platform));
         } finally {
             renderer.finish();

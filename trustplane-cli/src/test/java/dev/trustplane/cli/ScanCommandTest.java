@@ -84,6 +84,12 @@ class ScanCommandTest {
                 .doesNotContain("CVE-2024-0400");
         assertThat(run("scan", dir.resolve("sbom.json").toString(), "--show-unimportant").out())
                 .containsPattern("NEGLIGIBLE +CVE-2024-0003");
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--format", "sarif").out())
+                .contains("\"version\" : \"2.1.0\"", "\"ruleId\" : \"CVE-2024-0001\"", "\"level\" : \"error\"",
+                        "\"security-severity\" : \"8.0\"");
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--format", "in-toto").out())
+                .contains("\"predicateType\" : \"https://in-toto.io/attestation/vulns/v0.1\"",
+                        "\"id\" : \"CVE-2024-0400\"");
     }
 
     @Test

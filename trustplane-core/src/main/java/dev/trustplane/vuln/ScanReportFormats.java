@@ -1,0 +1,124 @@
+package dev.trustplane.vuln;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Scan reports for other tools: SARIF 2.1.0 (code-scanning dashboards) and the in-toto
+ * vulnerability predicate {@code https://in-toto.io/attestation/vulns/v0.1} (what an attestation
+ * about the scan carries).
+ */
+public final class ScanReportFormats {
+    public static final String VULNS_PREDICATE = "https://in-toto.io/attestation/vulns/v0.1";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ScanReportFormats() {
+    }
+
+    /** SARIF 2.1.0: one rule per vulnerability, one result per affected package. */
+    public static byte[] sarif(ScanReport report, String version) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+        root.put("version", "2.1.0");
+        ObjectNode run = root.putArray("runs").addObject();
+        ObjectNode driver = run.putObject("tool").putObject("driver");
+        driver.put("name", "trustplane");
+        driver.put("version", version);
+        driver.put("informationUri", "https://trustplane.dev");
+        ArrayNode rules = driver.putArray("rules");
+        Map<String, Finding> firstByVulnerability = new LinkedHashMap<>();
+        report.findings().forEach(f -> firstByVulnerability.putIfAbsent(f.vulnerability(), f));
+        for (Finding f : firstByVulnerability.values()) {
+            ObjectNode rule = rules.addObject();
+            rule.put("id", f.vulnerability());
+            rule.putObject("shortDescription").put("text", f.vulnerability() + " in " + f.pkg().source());
+            rule.putObject("fullDescription").put("text", f.description().isEmpty() ? f.vulnerability()
+                    : f.description());
+            rule.put("helpUri", "https://security-tracker.debian.org/tracker/" + f.vulnerability());
+            rule.putObject("properties").put("security-severity", score(f.severity()))
+                    .putArray("tags").add("security").add("vulnerability");
+        }
+        ArrayNode results = run.putArray("results");
+        for (Finding f : report.findings()) {
+            ObjectNode r = results.addObject();
+            r.put("ruleId", f.vulnerability());
+            r.put("level", level(f.severity()));
+            r.putObject("message").put("text", f.pkg().name() + " " + f.pkg().version() + ": " + f.verdict().label()
+                    + " (" + f.reason() + ")" + (f.fixedVersion() == null ? "" : "; fixed in " + f.fixedVersion()));
+            ObjectNode location = r.putArray("locations").addObject();
+            location.putObject("physicalLocation").putObject("artifactLocation").put("uri", report.subject());
+            location.putArray("logicalLocations").addObject().put("name", f.pkg().name()).put("kind", "package")
+                    .put("fullyQualifiedName", f.pkg().name() + "@" + f.pkg().version());
+            r.putObject("properties").put("verdict", f.verdict().name()).put("record", f.record());
+        }
+        return bytes(root);
+    }
+
+    /** An in-toto statement with the vulns v0.1 predicate about {@code subjectName} / {@code subjectSha256}. */
+    public static byte[] inToto(ScanReport report, String subjectName, String subjectSha256, String version,
+            Instant started, Instant finished) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("_type", "https://in-toto.io/Statement/v1");
+        ObjectNode subject = root.putArray("subject").addObject();
+        subject.put("name", subjectName);
+        subject.putObject("digest").put("sha256", subjectSha256);
+        root.put("predicateType", VULNS_PREDICATE);
+        ObjectNode predicate = root.putObject("predicate");
+        ObjectNode scanner = predicate.putObject("scanner");
+        scanner.put("uri", "https://trustplane.dev");
+        scanner.put("version", version);
+        ObjectNode db = scanner.putObject("db");
+        db.put("uri", "https://security-tracker.debian.org/tracker/data/json");
+        db.put("version", report.db().feed());
+        db.put("lastUpdate", report.db().takenAt().toString());
+        ArrayNode result = scanner.putArray("result");
+        for (Finding f : report.findings()) {
+            ObjectNode r = result.addObject();
+            r.put("id", f.vulnerability());
+            r.putArray("severity").addObject().put("method", "debian-urgency").put("score", f.severity().name());
+            ObjectNode annotations = r.putArray("annotations").addObject();
+            annotations.put("package", f.pkg().name() + "@" + f.pkg().version());
+            annotations.put("verdict", f.verdict().name());
+            if (f.fixedVersion() != null) {
+                annotations.put("fixedVersion", f.fixedVersion());
+            }
+        }
+        ObjectNode metadata = predicate.putObject("metadata");
+        metadata.put("scanStartedOn", started.toString());
+        metadata.put("scanFinishedOn", finished.toString());
+        return bytes(root);
+    }
+
+    private static String level(Severity s) {
+        return switch (s) {
+            case CRITICAL, HIGH -> "error";
+            case MEDIUM -> "warning";
+            default -> "note";
+        };
+    }
+
+    /** GitHub's security-severity scale: critical ≥ 9, high ≥ 7, medium ≥ 4, low > 0. */
+    private static String score(Severity s) {
+        return switch (s) {
+            case CRITICAL -> "9.5";
+            case HIGH -> "8.0";
+            case MEDIUM -> "5.5";
+            case LOW -> "2.0";
+            default -> "0.0";
+        };
+    }
+
+    private static byte[] bytes(ObjectNode node) {
+        try {
+            return (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
