@@ -1,0 +1,106 @@
+package dev.trustplane.sbom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.MediaTypes;
+import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.layout.OciLayout;
+import dev.trustplane.oci.transfer.ImageSource;
+import dev.trustplane.oci.transfer.Location;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PackageDetectorTest {
+    @TempDir
+    Path dir;
+
+    private static String status(String name, String version, String source) {
+        return "Package: " + name + "\nStatus: install ok installed\nVersion: " + version + "\nArchitecture: amd64\n"
+                + (source == null ? "" : "Source: " + source + "\n") + "\n";
+    }
+
+    /** A gzip tar; entries are {name, content-or-null(dir), linkTarget-or-null}. */
+    private static byte[] layer(String[]... entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(out))) {
+            for (String[] e : entries) {
+                TarArchiveEntry t = e[2] != null ? new TarArchiveEntry(e[0], TarConstants.LF_SYMLINK)
+                        : new TarArchiveEntry(e[0]);
+                if (e[2] != null) {
+                    t.setLinkName(e[2]);
+                }
+                byte[] content = e[1] == null ? new byte[0] : e[1].getBytes(StandardCharsets.UTF_8);
+                t.setSize(e[2] != null ? 0 : content.length);
+                tar.putArchiveEntry(t);
+                if (e[2] == null) {
+                    tar.write(content);
+                }
+                tar.closeArchiveEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private ImageSource image(byte[]... layers) {
+        OciLayout layout = OciLayout.openOrCreate(dir.resolve("layout"));
+        List<Descriptor> descriptors = new ArrayList<>();
+        for (byte[] l : layers) {
+            layout.writeBlob(l);
+            descriptors.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, l));
+        }
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+                .getBytes(StandardCharsets.UTF_8);
+        layout.writeBlob(config);
+        RawManifest m = new ImageManifest(MediaTypes.OCI_MANIFEST, null, Descriptor.of(MediaTypes.OCI_CONFIG, config),
+                descriptors, null, Map.of(), Map.of()).toRaw();
+        layout.writeManifest(m);
+        layout.tag("t", m.descriptor());
+        return ImageSource.open(Location.parse("oci:" + dir.resolve("layout") + ":t"), null);
+    }
+
+    @Test
+    void shouldReadStatusDAndTheStatusFileAndApplyWhiteouts() throws IOException {
+        ImageSource source = image(
+                layer(new String[] {"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\nPRETTY_NAME=\"Debian 12\"\n",
+                        null}, new String[] {"etc/os-release", null, "../usr/lib/os-release"},
+                        new String[] {"var/lib/dpkg/status.d/libssl3", status("libssl3", "3.0.11-1~deb12u2",
+                                "openssl"), null},
+                        new String[] {"var/lib/dpkg/status.d/libssl3.md5sums", "abc  usr/lib/x\n", null},
+                        new String[] {"var/lib/dpkg/status.d/tzdata", status("tzdata", "2024a-0+deb12u1", null), null},
+                        new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null)
+                                + "Package: removed\nStatus: deinstall ok config-files\nVersion: 1.0\n\n", null},
+                        new String[] {"usr/share/doc/tzdata/copyright", "Format: https://www.debian.org/doc/"
+                                + "packaging-manuals/copyright-format/1.0/\n\nFiles: *\nLicense: public-domain\n", null}),
+                layer(new String[] {"var/lib/dpkg/status.d/.wh.tzdata", "", null}));
+        PackageDetector.Detected d = PackageDetector.detect(source, null);
+        assertThat(d.distro()).isEqualTo("debian-12");
+        assertThat(d.distroName()).isEqualTo("Debian 12");
+        assertThat(d.packages()).extracting(p -> p.name() + "=" + p.version() + "<" + p.source() + " " + p.purl())
+                .containsExactly("bash=5.2.15-2+b2<bash pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12",
+                        "libssl3=3.0.11-1~deb12u2<openssl"
+                                + " pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12");
+    }
+
+    @Test
+    void shouldForgetADirectoryMadeOpaqueByALaterLayer() throws IOException {
+        ImageSource source = image(
+                layer(new String[] {"var/lib/dpkg/status.d/a", status("a", "1.0", null), null}),
+                layer(new String[] {"var/lib/dpkg/status.d/.wh..wh..opq", "", null},
+                        new String[] {"var/lib/dpkg/status.d/b", status("b", "2.0", "bsrc (1:2.0)"), null}));
+        assertThat(PackageDetector.detect(source, null).packages()).extracting(p -> p.name() + " " + p.sourceVersion())
+                .containsExactly("b 1:2.0");
+    }
+}
