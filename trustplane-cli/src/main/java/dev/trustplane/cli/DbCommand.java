@@ -3,17 +3,13 @@ package dev.trustplane.cli;
 import dev.trustplane.build.ImageBuilder;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.vuln.FeedSource;
 import dev.trustplane.vuln.VulnDb;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -47,16 +43,18 @@ final class DbCommand implements Runnable {
 
     @Command(name = "import", description = {
             "Import a Debian security tracker export (the JSON of",
-            "https://security-tracker.debian.org/tracker/data/json, plain or .gz).",
+            "https://security-tracker.debian.org/tracker/data/json) from a file (.json,",
+            ".json.gz), a directory or .tar.gz holding one, or an http(s) URL.",
             "The previous database stays in place unless the import succeeds."})
     static final class Import implements Callable<Integer> {
         private final CliContext ctx;
 
-        @Parameters(index = "0", paramLabel = "FILE", description = "tracker JSON file (.json or .json.gz)")
-        Path file;
+        @Parameters(index = "0", paramLabel = "SOURCE", description = "file, directory, .tar.gz or URL")
+        String source;
 
         @Option(names = "--taken-at", paramLabel = "INSTANT",
-                description = "when the feed was downloaded (ISO-8601; default: the file's modification time)")
+                description = "when the feed was downloaded (ISO-8601; default: the file's modification time or"
+                        + " the server's Last-Modified)")
         Instant takenAt;
 
         Import(CliContext ctx) {
@@ -65,20 +63,11 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Instant taken;
-            try {
-                taken = takenAt != null ? takenAt : Files.getLastModifiedTime(file).toInstant();
-            } catch (NoSuchFileException e) {
-                throw new TrustplaneException(ErrorKind.NOT_FOUND, "Vulnerability feed " + file + " does not exist", e);
-            } catch (IOException e) {
-                throw new TrustplaneException(ErrorKind.IO, "Cannot read " + file + ": " + e, e);
-            }
             VulnDb.FeedInfo info;
-            try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-                 InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw) {
-                info = VulnDb.importTracker(dir(ctx), in, file.toString(), taken, Instant.now());
+            try (FeedSource.Opened feed = FeedSource.open(source, takenAt)) {
+                info = VulnDb.importTracker(dir(ctx), feed.stream(), feed.name(), feed.takenAt(), Instant.now());
             } catch (IOException e) {
-                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read vulnerability feed " + file + ": "
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read vulnerability feed " + source + ": "
                         + e.getMessage() + "; nothing was imported and the previous database is unchanged", e);
             }
             ctx.out().println("Imported " + info.records() + " records (" + info.cves() + " CVEs in " + info.sources()

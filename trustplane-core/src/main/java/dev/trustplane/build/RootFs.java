@@ -24,6 +24,9 @@ import java.util.TreeMap;
  */
 final class RootFs implements Closeable {
     static final int INLINE_LIMIT = 1 << 20;
+    /** Untrusted input is bounded: an image's unpacked content and entry count (decompression bombs). */
+    static final long MAX_CONTENT = 16L << 30;
+    static final int MAX_ENTRIES = 2_000_000;
 
     enum Type { FILE, DIRECTORY, SYMLINK, HARDLINK }
 
@@ -52,6 +55,7 @@ final class RootFs implements Closeable {
     private final Path spoolFile;
     private FileChannel spool;
     private long spoolSize;
+    private final java.util.concurrent.atomic.AtomicLong content = new java.util.concurrent.atomic.AtomicLong();
 
     RootFs(Path tempDir) {
         try {
@@ -90,6 +94,9 @@ final class RootFs implements Closeable {
 
     /** Reads {@code size} bytes of content; thread-safe, so packages can be decoded in parallel. */
     Content content(InputStream in, long size, String path) throws IOException {
+        if (content.addAndGet(size) > MAX_CONTENT) {
+            throw new dev.trustplane.error.LimitExceededException("unpacked image content", MAX_CONTENT, path);
+        }
         if (size <= INLINE_LIMIT) {
             byte[] data = in.readNBytes((int) size);
             if (data.length != size) {
@@ -161,6 +168,9 @@ final class RootFs implements Closeable {
      * package that sorts last wins, as if packages were unpacked in name order.
      */
     private void put(String path, Node node) {
+        if (nodes.size() >= MAX_ENTRIES && !nodes.containsKey(path)) {
+            throw new dev.trustplane.error.LimitExceededException("image file entries", MAX_ENTRIES, path);
+        }
         ensureParents(path);
         Node existing = nodes.get(path);
         if (existing == null) {
