@@ -59,6 +59,10 @@ final class ScanCommand implements Callable<Integer> {
             description = "table, json, sarif (SARIF 2.1.0) or in-toto (statement with the vulns v0.1 predicate)")
     String format;
 
+    @Option(names = "--severity", paramLabel = "URGENCY=SEVERITY",
+            description = "override the Debian urgency → severity mapping, e.g. unimportant=low (repeatable)")
+    Map<String, String> severity = new java.util.LinkedHashMap<>();
+
     @Option(names = "--vex", paramLabel = "FILE", description = "OpenVEX document to apply (repeatable)")
     java.util.List<Path> vex = new java.util.ArrayList<>();
 
@@ -88,7 +92,7 @@ final class ScanCommand implements Callable<Integer> {
         byte[] sbom = sbom();
         SbomReader.Result input = SbomReader.read(sbom, target, release);
         ScanReport report = new Scanner(db).scan(target, input, new Scanner.Options(ignoreUnfixed, showUnimportant,
-                Duration.ofDays(maxAgeDays), vex()), Instant.now());
+                Duration.ofDays(maxAgeDays), vex(), severities()), Instant.now());
         report.warnings().forEach(w -> ctx.err().println("trustplane: warning: " + w));
         String version = new Main.Version().versionText();
         switch (format) {
@@ -102,6 +106,21 @@ final class ScanCommand implements Callable<Integer> {
             default -> table(report);
         }
         return threshold != null && report.failsAt(threshold) ? ExitCode.VULNERABLE.code() : 0;
+    }
+
+    private Map<String, Severity> severities() {
+        Map<String, Severity> map = new java.util.HashMap<>();
+        java.util.Set<String> urgencies = java.util.Set.of("low", "medium", "high", "unimportant", "end-of-life",
+                "not-yet-assigned");
+        severity.forEach((urgency, level) -> {
+            String u = urgency.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!urgencies.contains(u)) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Unknown Debian urgency '" + urgency
+                        + "' in --severity; use one of " + new java.util.TreeSet<>(urgencies));
+            }
+            map.put(u.replace('-', ' ').replace("end of life", "end-of-life"), Severity.parse(level));
+        });
+        return map;
     }
 
     private Vex vex() {

@@ -84,6 +84,9 @@ class ScanCommandTest {
                 .doesNotContain("CVE-2024-0400");
         assertThat(run("scan", dir.resolve("sbom.json").toString(), "--show-unimportant").out())
                 .containsPattern("NEGLIGIBLE +CVE-2024-0003");
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--show-unimportant", "--severity",
+                "unimportant=low", "--severity", "low=medium").out())
+                .containsPattern("LOW +CVE-2024-0003").containsPattern("MEDIUM +CVE-2024-0400");
         assertThat(run("scan", dir.resolve("sbom.json").toString(), "--format", "sarif").out())
                 .contains("\"version\" : \"2.1.0\"", "\"ruleId\" : \"CVE-2024-0001\"", "\"level\" : \"error\"",
                         "\"security-severity\" : \"8.0\"");

@@ -13,9 +13,16 @@ import java.util.List;
  */
 public final class Matcher {
     private final VulnDb db;
+    private final java.util.Map<String, Severity> severities;
 
     public Matcher(VulnDb db) {
+        this(db, java.util.Map.of());
+    }
+
+    /** {@code severities} overrides the urgency → severity mapping per urgency (e.g. unimportant → LOW). */
+    public Matcher(VulnDb db, java.util.Map<String, Severity> severities) {
         this.db = db;
+        this.severities = java.util.Map.copyOf(severities);
     }
 
     /** Every verdict, including NOT_AFFECTED ones (callers filter). */
@@ -32,7 +39,8 @@ public final class Matcher {
                 continue;
             }
             for (TrackerEntry e : db.entries(p.release(), p.source())) {
-                findings.add(verdict(p, installed, e));
+                findings.add(verdict(p, installed, e, severities.getOrDefault(e.urgency(),
+                        Severity.ofUrgency(e.urgency()))));
             }
         }
         findings.sort(Comparator.comparing((Finding f) -> f.severity()).reversed()
@@ -40,8 +48,7 @@ public final class Matcher {
         return findings;
     }
 
-    static Finding verdict(ScannedPackage p, DebianVersion installed, TrackerEntry e) {
-        Severity severity = Severity.ofUrgency(e.urgency());
+    static Finding verdict(ScannedPackage p, DebianVersion installed, TrackerEntry e, Severity severity) {
         String fixed = e.fixedVersion();
         if ("0".equals(fixed)) {
             return finding(p, e, Verdict.NOT_AFFECTED, severity, null, e.release() + " was never affected");
@@ -69,7 +76,7 @@ public final class Matcher {
             reason = "open in " + e.release() + ", no fix released";
         }
         if (e.urgency().equals("unimportant")) {
-            return finding(p, e, Verdict.UNIMPORTANT, Severity.NEGLIGIBLE,
+            return finding(p, e, Verdict.UNIMPORTANT, severity,
                     verdict == Verdict.FIXED_IN_NEWER ? fixed : null, reason + "; Debian rates it unimportant");
         }
         return finding(p, e, verdict, severity, verdict == Verdict.FIXED_IN_NEWER ? fixed : null, reason);

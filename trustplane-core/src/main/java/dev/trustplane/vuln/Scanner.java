@@ -13,9 +13,14 @@ public final class Scanner {
     private final VulnDb db;
 
     /** {@code ignoreUnfixed} drops findings without a fix; {@code maxAge} is the feed age that warns. */
-    public record Options(boolean ignoreUnfixed, boolean showUnimportant, Duration maxAge, Vex vex) {
+    public record Options(boolean ignoreUnfixed, boolean showUnimportant, Duration maxAge, Vex vex,
+            java.util.Map<String, Severity> severities) {
+        public Options {
+            severities = java.util.Map.copyOf(severities);
+        }
+
         public Options(boolean ignoreUnfixed, boolean showUnimportant, Duration maxAge) {
-            this(ignoreUnfixed, showUnimportant, maxAge, Vex.none());
+            this(ignoreUnfixed, showUnimportant, maxAge, Vex.none(), java.util.Map.of());
         }
     }
 
@@ -51,7 +56,7 @@ public final class Scanner {
         }
         List<Finding> affected = new ArrayList<>();
         int notAffected = 0;
-        for (Finding f : new Matcher(db).match(input.packages())) {
+        for (Finding f : new Matcher(db, options.severities()).match(input.packages())) {
             if (!f.verdict().affected()) {
                 notAffected++;
             } else if (f.verdict() == Verdict.UNIMPORTANT && !options.showUnimportant()) {
