@@ -4,6 +4,7 @@ import dev.trustplane.build.ImageBuilder;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.vuln.FeedSource;
+import dev.trustplane.vuln.OsvDb;
 import dev.trustplane.vuln.VulnDb;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -52,6 +53,10 @@ final class DbCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "SOURCE", description = "file, directory, .tar.gz or URL")
         String source;
 
+        @Option(names = "--osv", description = "SOURCE is OSV JSON: one advisory or an array, a directory of them,"
+                + " or a .zip such as osv.dev's per-ecosystem all.zip")
+        boolean osv;
+
         @Option(names = "--taken-at", paramLabel = "INSTANT",
                 description = "when the feed was downloaded (ISO-8601; default: the file's modification time or"
                         + " the server's Last-Modified)")
@@ -63,6 +68,21 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (osv) {
+                Path path = Path.of(source);
+                Instant taken;
+                try {
+                    taken = takenAt != null ? takenAt : java.nio.file.Files.getLastModifiedTime(path).toInstant();
+                } catch (java.nio.file.NoSuchFileException e) {
+                    throw new TrustplaneException(ErrorKind.NOT_FOUND, "OSV source " + source + " does not exist", e);
+                } catch (IOException e) {
+                    throw new TrustplaneException(ErrorKind.IO, "Cannot read " + source + ": " + e, e);
+                }
+                OsvDb.Info info = OsvDb.importFrom(dir(ctx), path, taken, Instant.now());
+                ctx.out().println("Imported " + info.advisories() + " OSV advisories (" + String.join(", ",
+                        info.ecosystems()) + ") into " + dir(ctx));
+                return 0;
+            }
             VulnDb.FeedInfo info;
             try (FeedSource.Opened feed = FeedSource.open(source, takenAt)) {
                 info = VulnDb.importTracker(dir(ctx), feed.stream(), feed.name(), feed.takenAt(), Instant.now());
@@ -86,14 +106,28 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
-            VulnDb db = VulnDb.open(dir(ctx));
-            VulnDb.FeedInfo info = db.info();
-            ctx.out().println("Feed:      " + info.feed() + " (" + info.file() + ")");
-            ctx.out().println("Taken:     " + info.takenAt() + " (" + age(info.age(Instant.now())) + " ago)");
-            ctx.out().println("Imported:  " + info.importedAt());
-            ctx.out().println("Records:   " + info.records() + " (" + info.cves() + " CVEs, " + info.sources()
-                    + " source packages)");
-            ctx.out().println("Releases:  " + String.join(", ", info.releases()));
+            java.util.Optional<VulnDb> tracker = VulnDb.openIfPresent(dir(ctx));
+            java.util.Optional<OsvDb> osv = OsvDb.openIfPresent(dir(ctx));
+            if (tracker.isEmpty() && osv.isEmpty()) {
+                VulnDb.open(dir(ctx));
+            }
+            tracker.ifPresent(db -> {
+                VulnDb.FeedInfo info = db.info();
+                ctx.out().println("Feed:      " + info.feed() + " (" + info.file() + ")");
+                ctx.out().println("Taken:     " + info.takenAt() + " (" + age(info.age(Instant.now())) + " ago)");
+                ctx.out().println("Imported:  " + info.importedAt());
+                ctx.out().println("Records:   " + info.records() + " (" + info.cves() + " CVEs, " + info.sources()
+                        + " source packages)");
+                ctx.out().println("Releases:  " + String.join(", ", info.releases()));
+            });
+            osv.ifPresent(db -> {
+                OsvDb.Info info = db.info();
+                ctx.out().println("Feed:      osv (" + info.source() + ")");
+                ctx.out().println("Taken:     " + info.takenAt() + " (" + age(java.time.Duration.between(info.takenAt(),
+                        Instant.now())) + " ago)");
+                ctx.out().println("Records:   " + info.advisories() + " advisories");
+                ctx.out().println("Ecosystems: " + String.join(", ", info.ecosystems()));
+            });
             return 0;
         }
     }

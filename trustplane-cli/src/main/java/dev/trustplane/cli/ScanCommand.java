@@ -14,6 +14,7 @@ import dev.trustplane.vuln.ScanReportJson;
 import dev.trustplane.vuln.Scanner;
 import dev.trustplane.vuln.Severity;
 import dev.trustplane.vuln.Vex;
+import dev.trustplane.vuln.OsvDb;
 import dev.trustplane.vuln.VulnDb;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -88,10 +89,14 @@ final class ScanCommand implements Callable<Integer> {
                     + "'; use table, json, sarif or in-toto");
         }
         Instant started = Instant.now();
-        VulnDb db = VulnDb.open(DbCommand.dir(ctx));
+        VulnDb db = VulnDb.openIfPresent(DbCommand.dir(ctx)).orElse(null);
+        OsvDb osv = OsvDb.openIfPresent(DbCommand.dir(ctx)).orElse(null);
+        if (db == null && osv == null) {
+            VulnDb.open(DbCommand.dir(ctx));
+        }
         byte[] sbom = sbom();
         SbomReader.Result input = SbomReader.read(sbom, target, release);
-        ScanReport report = new Scanner(db).scan(target, input, new Scanner.Options(ignoreUnfixed, showUnimportant,
+        ScanReport report = new Scanner(db, osv).scan(target, input, new Scanner.Options(ignoreUnfixed, showUnimportant,
                 Duration.ofDays(maxAgeDays), vex(), severities()), Instant.now());
         report.warnings().forEach(w -> ctx.err().println("trustplane: warning: " + w));
         String version = new Main.Version().versionText();
@@ -159,7 +164,7 @@ final class ScanCommand implements Callable<Integer> {
 
     private void table(ScanReport report) {
         ctx.out().println(report.subject() + " (" + report.sbomFormat() + ", " + report.packages() + " packages; "
-                + "database taken " + report.db().takenAt() + ")");
+                + "database taken " + report.oldestFeed() + ")");
         if (report.findings().isEmpty()) {
             ctx.out().println("No vulnerabilities (" + report.notAffected() + " tracker records say not affected)");
             suppressed(report);

@@ -112,6 +112,28 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldAddOsvAdvisoriesForLanguagePackages() throws Exception {
+        Files.writeString(dir.resolve("osv.json"), """
+                {"id": "GHSA-lodash-0001", "aliases": ["CVE-2021-23337"], "summary": "Command injection.",
+                 "severity": [{"type": "CVSS_V3", "score": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}],
+                 "affected": [{"package": {"ecosystem": "npm", "name": "lodash"},
+                   "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}, {"fixed": "4.17.21"}]}]}]}
+                """);
+        Files.writeString(dir.resolve("app.json"), """
+                {"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
+                  {"type": "library", "name": "lodash", "version": "4.17.20", "purl": "pkg:npm/lodash@4.17.20"}]}
+                """);
+        Run imported = run("db", "import", "--osv", dir.resolve("osv.json").toString());
+        assertThat(imported.code()).as(imported.err()).isZero();
+        assertThat(imported.out()).startsWith("Imported 1 OSV advisories (npm)");
+        assertThat(run("db", "status").out()).contains("Feed:      osv (").contains("Ecosystems: npm");
+        Run scan = run("scan", dir.resolve("app.json").toString(), "--fail-on", "critical");
+        assertThat(scan.code()).isEqualTo(11);
+        assertThat(scan.out()).containsPattern("CRITICAL +CVE-2021-23337 +lodash +4\\.17\\.20 +4\\.17\\.21 +fixed in a"
+                + " newer version");
+    }
+
+    @Test
     void shouldRejectAnUnknownSeverity() {
         run("db", "import", dir.resolve("tracker.json").toString());
         Run r = run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "severe");

@@ -29,7 +29,7 @@ public final class Matcher {
     public List<Finding> match(List<ScannedPackage> packages) {
         List<Finding> findings = new ArrayList<>();
         for (ScannedPackage p : packages) {
-            if (p.release() == null) {
+            if (!p.debian() || p.release() == null) {
                 continue;
             }
             DebianVersion installed;

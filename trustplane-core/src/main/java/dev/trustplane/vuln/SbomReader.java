@@ -67,6 +67,7 @@ public final class SbomReader {
         for (JsonNode c : components) {
             String purl = c.path("purl").asText();
             if (!purl.startsWith("pkg:deb/")) {
+                language(purl).ifPresent(out::add);
                 continue;
             }
             Map<String, String> props = new HashMap<>();
@@ -101,7 +102,11 @@ public final class SbomReader {
         for (JsonNode p : root.path("packages")) {
             for (JsonNode ref : p.path("externalRefs")) {
                 String purl = ref.path("referenceLocator").asText();
-                if (!ref.path("referenceType").asText().equals("purl") || !purl.startsWith("pkg:deb/")) {
+                if (!ref.path("referenceType").asText().equals("purl")) {
+                    continue;
+                }
+                if (!purl.startsWith("pkg:deb/")) {
+                    language(purl).ifPresent(out::add);
                     continue;
                 }
                 String source = null;
@@ -116,6 +121,44 @@ public final class SbomReader {
             }
         }
         return out;
+    }
+
+    private static final java.util.Set<String> LANGUAGE_TYPES = java.util.Set.of("npm", "golang", "maven", "pypi");
+
+    /** A language package from its purl ({@code pkg:npm/%40scope/name@1.0}, {@code pkg:maven/g/a@1}, …). */
+    static java.util.Optional<ScannedPackage> language(String purl) {
+        if (!purl.startsWith("pkg:")) {
+            return java.util.Optional.empty();
+        }
+        String rest = purl.substring(4);
+        int cut = rest.length();
+        for (char c : new char[] {'?', '#'}) {
+            int i = rest.indexOf(c);
+            if (i >= 0 && i < cut) {
+                cut = i;
+            }
+        }
+        rest = rest.substring(0, cut);
+        int slash = rest.indexOf('/');
+        int at = rest.lastIndexOf('@');
+        if (slash < 0 || at < slash) {
+            return java.util.Optional.empty();
+        }
+        String type = rest.substring(0, slash).toLowerCase(java.util.Locale.ROOT);
+        if (!LANGUAGE_TYPES.contains(type)) {
+            return java.util.Optional.empty();
+        }
+        String path = decode(rest.substring(slash + 1, at));
+        String version = decode(rest.substring(at + 1));
+        int last = path.lastIndexOf('/');
+        String namespace = last < 0 ? "" : path.substring(0, last);
+        String name = last < 0 ? path : path.substring(last + 1);
+        String full = switch (type) {
+            case "maven" -> namespace + ":" + name;
+            case "pypi" -> name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            default -> namespace.isEmpty() ? name : namespace + "/" + name;
+        };
+        return java.util.Optional.of(new ScannedPackage(type, full, version, null, null, null, null));
     }
 
     static ScannedPackage fromPurl(String purl, String name, String version, String source, String sourceVersion,

@@ -9,12 +9,23 @@ import java.util.TreeMap;
  * records said "not affected", what VEX suppressed and why, and the database the verdicts came from.
  */
 public record ScanReport(String subject, String sbomFormat, int packages, List<Finding> findings, int notAffected,
-        List<Vex.Applied> suppressed, List<String> warnings, VulnDb.FeedInfo db) {
+        List<Vex.Applied> suppressed, List<String> warnings, List<Source> sources) {
+
+    /** A feed the verdicts came from, and when it was taken. */
+    public record Source(String feed, String file, java.time.Instant takenAt) {
+    }
 
     public ScanReport {
         findings = List.copyOf(findings);
         suppressed = List.copyOf(suppressed);
         warnings = List.copyOf(warnings);
+        sources = List.copyOf(sources);
+    }
+
+    /** When the oldest feed used was taken. */
+    public java.time.Instant oldestFeed() {
+        return sources.stream().map(Source::takenAt).min(java.time.Instant::compareTo)
+                .orElse(java.time.Instant.EPOCH);
     }
 
     /** Affected findings per severity, highest first. */

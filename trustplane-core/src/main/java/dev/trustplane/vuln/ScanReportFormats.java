@@ -75,8 +75,8 @@ public final class ScanReportFormats {
         scanner.put("version", version);
         ObjectNode db = scanner.putObject("db");
         db.put("uri", "https://security-tracker.debian.org/tracker/data/json");
-        db.put("version", report.db().feed());
-        db.put("lastUpdate", report.db().takenAt().toString());
+        db.put("version", String.join("+", report.sources().stream().map(ScanReport.Source::feed).toList()));
+        db.put("lastUpdate", report.oldestFeed().toString());
         ArrayNode result = scanner.putArray("result");
         for (Finding f : report.findings()) {
             ObjectNode r = result.addObject();

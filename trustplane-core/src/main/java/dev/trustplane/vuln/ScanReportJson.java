@@ -18,10 +18,11 @@ public final class ScanReportJson {
         root.put("subject", report.subject());
         root.put("sbomFormat", report.sbomFormat());
         root.put("packages", report.packages());
-        ObjectNode db = root.putObject("database");
-        db.put("feed", report.db().feed());
-        db.put("file", report.db().file());
-        db.put("takenAt", report.db().takenAt().toString());
+        ArrayNode dbs = root.putArray("databases");
+        for (ScanReport.Source source : report.sources()) {
+            dbs.addObject().put("feed", source.feed()).put("file", source.file())
+                    .put("takenAt", source.takenAt().toString());
+        }
         ObjectNode counts = root.putObject("counts");
         report.counts().forEach((s, n) -> counts.put(s.name(), n));
         root.put("notAffected", report.notAffected());

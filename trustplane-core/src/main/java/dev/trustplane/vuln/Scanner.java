@@ -11,6 +11,7 @@ import java.util.Set;
 /** The scanning entry point: packages from an SBOM in, a {@link ScanReport} out. */
 public final class Scanner {
     private final VulnDb db;
+    private final OsvDb osv;
 
     /** {@code ignoreUnfixed} drops findings without a fix; {@code maxAge} is the feed age that warns. */
     public record Options(boolean ignoreUnfixed, boolean showUnimportant, Duration maxAge, Vex vex,
@@ -25,7 +26,16 @@ public final class Scanner {
     }
 
     public Scanner(VulnDb db) {
+        this(db, null);
+    }
+
+    /** Either database may be null, not both: the tracker is authoritative for Debian, OSV adds the rest. */
+    public Scanner(VulnDb db, OsvDb osv) {
+        if (db == null && osv == null) {
+            throw new IllegalArgumentException("no database");
+        }
         this.db = db;
+        this.osv = osv;
     }
 
     public ScanReport scan(String subject, SbomReader.Result input, Options options, Instant now) {
@@ -33,9 +43,12 @@ public final class Scanner {
         Set<String> unknownReleases = new LinkedHashSet<>();
         int withoutRelease = 0;
         for (ScannedPackage p : input.packages()) {
+            if (!p.debian()) {
+                continue;
+            }
             if (p.release() == null) {
                 withoutRelease++;
-            } else if (!db.knowsRelease(p.release())) {
+            } else if (db != null && !db.knowsRelease(p.release())) {
                 unknownReleases.add(p.release());
             }
         }
@@ -50,13 +63,34 @@ public final class Scanner {
             warnings.add("the database has no records for " + String.join(", ", unknownReleases)
                     + "; packages of that release were not matched");
         }
-        if (db.info().age(now).compareTo(options.maxAge()) > 0) {
-            warnings.add("the vulnerability database was taken " + db.info().takenAt() + ", more than "
-                    + options.maxAge().toDays() + " days ago; import a fresh feed with `trustplane db import`");
+        List<ScanReport.Source> sources = new ArrayList<>();
+        if (db != null) {
+            sources.add(new ScanReport.Source(db.info().feed(), db.info().file(), db.info().takenAt()));
         }
+        if (osv != null) {
+            sources.add(new ScanReport.Source("osv", osv.info().source(), osv.info().takenAt()));
+        }
+        for (ScanReport.Source s : sources) {
+            if (Duration.between(s.takenAt(), now).compareTo(options.maxAge()) > 0) {
+                warnings.add("the " + s.feed() + " database was taken " + s.takenAt() + ", more than "
+                        + options.maxAge().toDays() + " days ago; import a fresh feed with `trustplane db import`");
+            }
+        }
+        List<Finding> all = new ArrayList<>(db == null ? List.of()
+                : new Matcher(db, options.severities()).match(input.packages()));
+        if (osv != null) {
+            OsvMatcher osvMatcher = new OsvMatcher(osv);
+            merge(all, osvMatcher.match(input.packages()));
+            if (osvMatcher.skippedRanges() > 0) {
+                warnings.add(osvMatcher.skippedRanges() + " OSV range(s) of Maven or PyPI packages were not evaluated"
+                        + " (their version order is not implemented); only explicit affected versions were matched");
+            }
+        }
+        all.sort(java.util.Comparator.comparing((Finding f) -> f.severity()).reversed()
+                .thenComparing(Finding::vulnerability).thenComparing(f -> f.pkg().name()));
         List<Finding> affected = new ArrayList<>();
         int notAffected = 0;
-        for (Finding f : new Matcher(db, options.severities()).match(input.packages())) {
+        for (Finding f : all) {
             if (!f.verdict().affected()) {
                 notAffected++;
             } else if (f.verdict() == Verdict.UNIMPORTANT && !options.showUnimportant()) {
@@ -70,6 +104,33 @@ public final class Scanner {
         Map<Boolean, List<Vex.Applied>> vexed = options.vex().apply(affected);
         List<Finding> kept = vexed.get(true).stream().map(Vex.Applied::finding).toList();
         return new ScanReport(subject, input.format(), input.packages().size(), kept, notAffected, vexed.get(false),
-                warnings, db.info());
+                warnings, sources);
+    }
+
+    /**
+     * Adds OSV findings the tracker did not already decide: a (package, CVE) the tracker has a
+     * record for keeps the tracker's verdict, taking OSV's CVSS severity when Debian assigned none.
+     */
+    private static void merge(List<Finding> tracker, List<Finding> osv) {
+        Map<String, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < tracker.size(); i++) {
+            Finding f = tracker.get(i);
+            index.put(f.pkg().type() + "/" + f.pkg().name() + "/" + f.vulnerability(), i);
+        }
+        for (Finding f : osv) {
+            String key = f.pkg().type() + "/" + f.pkg().name() + "/" + f.vulnerability();
+            Integer at = index.get(key);
+            if (at == null) {
+                index.put(key, tracker.size());
+                tracker.add(f);
+            } else {
+                Finding t = tracker.get(at);
+                if (t.severity() == Severity.UNKNOWN && f.severity() != Severity.UNKNOWN && t.verdict().affected()
+                        && t.verdict() != Verdict.UNIMPORTANT) {
+                    tracker.set(at, new Finding(t.pkg(), t.vulnerability(), t.verdict(), f.severity(), t.fixedVersion(),
+                            t.reason() + "; severity from " + f.record(), t.record(), t.description()));
+                }
+            }
+        }
     }
 }

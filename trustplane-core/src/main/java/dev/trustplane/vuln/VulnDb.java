@@ -162,6 +162,11 @@ public final class VulnDb {
         return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT);
     }
 
+    /** The tracker database in {@code dir}, or empty when none was imported. */
+    public static java.util.Optional<VulnDb> openIfPresent(Path dir) {
+        return Files.isRegularFile(dir.resolve(FILE)) ? java.util.Optional.of(open(dir)) : java.util.Optional.empty();
+    }
+
     public static VulnDb open(Path dir) {
         Path file = dir.resolve(FILE);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {

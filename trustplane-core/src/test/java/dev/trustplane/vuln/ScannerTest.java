@@ -91,7 +91,8 @@ class ScannerTest {
         assertThat(input.packages()).extracting(p -> p.name() + "<" + p.source() + " " + p.sourceVersion() + "@"
                 + p.release()).containsExactly("libssl3<openssl 3.0.11-1~deb12u2@bookworm",
                 "libc6<glibc 2.36-9+deb12u3@bookworm", "apt<apt 1:2.0~rc1-1@bookworm",
-                "tzdata<tzdata 2024a-0+deb12u1@bookworm", "zlib1g<zlib 1:1.2.13.dfsg-1@bookworm");
+                "tzdata<tzdata 2024a-0+deb12u1@bookworm", "zlib1g<zlib 1:1.2.13.dfsg-1@bookworm",
+                "com.fasterxml.jackson.core:jackson-databind<com.fasterxml.jackson.core:jackson-databind 2.15.0@null");
         ScanReport report = new Scanner(db).scan("trivy.json", input, new Scanner.Options(false, false,
                 Duration.ofDays(7)), NOW);
         assertThat(report.findings()).extracting(f -> f.severity() + " " + f.vulnerability() + " " + f.pkg().name()
@@ -126,7 +127,7 @@ class ScannerTest {
                 "1 package(s) name no Debian release (no distro qualifier or operating system in the SBOM) and were"
                         + " not matched; pass --release CODENAME",
                 "the database has no records for bullseye; packages of that release were not matched",
-                "the vulnerability database was taken 2026-10-24T00:00:00Z, more than 7 days ago; import a fresh"
+                "the debian-tracker database was taken 2026-10-24T00:00:00Z, more than 7 days ago; import a fresh"
                         + " feed with `trustplane db import`");
     }
 

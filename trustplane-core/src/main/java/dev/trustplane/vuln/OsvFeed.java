@@ -1,0 +1,110 @@
+package dev.trustplane.vuln;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import us.springett.cvss.Cvss;
+
+/**
+ * Reads OSV JSON (schema 1.6): one advisory object, or an array of them. CVSS v2/v3 vectors are
+ * scored with a CVSS library; a malformed record is named by document, advisory and field.
+ */
+public final class OsvFeed {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> EVENTS = Set.of("introduced", "fixed", "last_affected", "limit");
+
+    private OsvFeed() {
+    }
+
+    public static List<OsvRecord> read(InputStream in, String document) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(in);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "OSV document " + document + " is not valid JSON: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        List<OsvRecord> out = new ArrayList<>();
+        if (root != null && root.isArray()) {
+            root.forEach(r -> out.add(record(r, document)));
+        } else if (root != null && root.isObject()) {
+            out.add(record(root, document));
+        } else {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "OSV document " + document
+                    + " is neither an advisory object nor an array of advisories");
+        }
+        return out;
+    }
+
+    static OsvRecord record(JsonNode r, String document) {
+        String id = r.path("id").asText(null);
+        if (id == null || id.isBlank()) {
+            throw invalid(document, "?", "id", "is missing");
+        }
+        List<String> aliases = new ArrayList<>();
+        r.path("aliases").forEach(a -> aliases.add(a.asText()));
+        String vector = null;
+        double score = Double.NaN;
+        for (JsonNode s : r.path("severity")) {
+            String type = s.path("type").asText();
+            if (type.equals("CVSS_V3") || type.equals("CVSS_V2")) {
+                String v = s.path("score").asText();
+                try {
+                    Cvss cvss = Cvss.fromVector(v);
+                    if (cvss == null) {
+                        throw new IllegalArgumentException("unreadable");
+                    }
+                    double base = cvss.calculateScore().getBaseScore();
+                    if (Double.isNaN(score) || type.equals("CVSS_V3")) {
+                        score = base;
+                        vector = v;
+                    }
+                } catch (RuntimeException e) {
+                    throw invalid(document, id, "severity", "'" + v + "' is not a CVSS vector");
+                }
+            }
+        }
+        List<OsvRecord.Affected> affected = new ArrayList<>();
+        int i = 0;
+        for (JsonNode a : r.path("affected")) {
+            String at = "affected[" + i++ + "]";
+            String ecosystem = a.path("package").path("ecosystem").asText(null);
+            String name = a.path("package").path("name").asText(null);
+            if (ecosystem == null || name == null) {
+                throw invalid(document, id, at + ".package", "needs ecosystem and name");
+            }
+            List<OsvRecord.Range> ranges = new ArrayList<>();
+            for (JsonNode range : a.path("ranges")) {
+                List<OsvRecord.Event> events = new ArrayList<>();
+                for (JsonNode e : range.path("events")) {
+                    var fields = e.fieldNames();
+                    String kind = fields.hasNext() ? fields.next() : "";
+                    if (!EVENTS.contains(kind)) {
+                        throw invalid(document, id, at + ".ranges.events", "'" + kind + "' is not introduced, fixed,"
+                                + " last_affected or limit");
+                    }
+                    events.add(new OsvRecord.Event(kind, e.get(kind).asText()));
+                }
+                ranges.add(new OsvRecord.Range(range.path("type").asText("ECOSYSTEM"), events));
+            }
+            List<String> versions = new ArrayList<>();
+            a.path("versions").forEach(v -> versions.add(v.asText()));
+            affected.add(new OsvRecord.Affected(ecosystem, name, ranges, versions));
+        }
+        String summary = r.path("summary").asText(r.path("details").asText(""));
+        return new OsvRecord(id, aliases, summary.length() > 500 ? summary.substring(0, 500) : summary, vector, score,
+                affected);
+    }
+
+    private static TrustplaneException invalid(String document, String id, String field, String problem) {
+        return new TrustplaneException(ErrorKind.INVALID_INPUT, "OSV document " + document + ", advisory " + id
+                + ", field " + field + ": " + problem + "; nothing was imported and the previous database is"
+                + " unchanged");
+    }
+}
