@@ -39,6 +39,7 @@ public final class Main implements Runnable {
         verbs.put("db", DbCommand.class);
         verbs.put("scan", ScanCommand.class);
         verbs.put("sbom", SbomCommand.class);
+        verbs.put("vex", VexCommand.class);
         return java.util.Collections.unmodifiableMap(verbs);
     }
 

@@ -57,7 +57,8 @@ final class ScanCommand implements Callable<Integer> {
     String platform;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
-            description = "table, json, sarif (SARIF 2.1.0) or in-toto (statement with the vulns v0.1 predicate)")
+            description = "table, json, sarif (SARIF 2.1.0), vdr (CycloneDX 1.6 VDR) or in-toto (statement with the"
+                    + " vulns v0.1 predicate)")
     String format;
 
     @Option(names = "--severity", paramLabel = "URGENCY=SEVERITY",
@@ -84,9 +85,9 @@ final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Severity threshold = failOn == null ? null : Severity.parse(failOn);
-        if (!java.util.List.of("table", "json", "sarif", "in-toto").contains(format)) {
+        if (!java.util.List.of("table", "json", "sarif", "vdr", "in-toto").contains(format)) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Unknown --format '" + format
-                    + "'; use table, json, sarif or in-toto");
+                    + "'; use table, json, sarif, vdr or in-toto");
         }
         Instant started = Instant.now();
         VulnDb db = VulnDb.openIfPresent(DbCommand.dir(ctx)).orElse(null);
@@ -103,6 +104,8 @@ final class ScanCommand implements Callable<Integer> {
         switch (format) {
             case "json" -> ctx.out().print(new String(ScanReportJson.write(report), StandardCharsets.UTF_8));
             case "sarif" -> ctx.out().print(new String(ScanReportFormats.sarif(report, version),
+                    StandardCharsets.UTF_8));
+            case "vdr" -> ctx.out().print(new String(ScanReportFormats.vdr(report, version, Instant.now()),
                     StandardCharsets.UTF_8));
             case "in-toto" -> ctx.out().print(new String(ScanReportFormats.inToto(report, target,
                     subjectSha256 != null ? subjectSha256 : dev.trustplane.oci.Digest.sha256(sbom).hex(), version,

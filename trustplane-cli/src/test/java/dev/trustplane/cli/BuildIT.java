@@ -122,6 +122,16 @@ class BuildIT {
         assertThat(scan.out()).contains("2 findings: HIGH 2 (1 records say not affected)")
                 .containsPattern("HIGH +CVE-2099-0001 +libssl3 +3\\.0\\.\\S+ +3\\.0\\.99-1~deb12u1")
                 .containsPattern("HIGH +CVE-2099-0001 +openssl ");
+
+        // OpenVEX from Debian's triage, for scanners that do not know it
+        Run vex = run("vex", "oci:" + dir.resolve("a") + ":base", "-o", dir.resolve("base.vex.json").toString());
+        assertThat(vex.code()).as(vex.err()).isZero();
+        JsonNode statements = JSON.readTree(Files.readAllBytes(dir.resolve("base.vex.json"))).path("statements");
+        assertThat(statements).anySatisfy(s -> {
+            assertThat(s.path("vulnerability").path("name").asText()).isEqualTo("CVE-2099-0002");
+            assertThat(s.path("status").asText()).isEqualTo("not_affected");
+            assertThat(s.path("products").get(0).path("@id").asText()).startsWith("pkg:oci/a@sha256%3A");
+        });
     }
 
     private static Set<String> debPackages(JsonNode bom) {

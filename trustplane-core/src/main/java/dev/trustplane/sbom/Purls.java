@@ -10,6 +10,11 @@ public final class Purls {
         return "pkg:deb/" + namespace + "/" + name + "@" + encode(version) + "?arch=" + arch + "&distro=" + distro;
     }
 
+    /** {@code pkg:deb/debian/NAME@VERSION?arch=ARCH}, without a distro qualifier. */
+    public static String deb(String namespace, String name, String version, String arch) {
+        return "pkg:deb/" + namespace + "/" + name + "@" + encode(version) + (arch == null ? "" : "?arch=" + arch);
+    }
+
     /** Percent-encodes everything but the purl spec's unreserved characters ('+' becomes %2B, ':' %3A). */
     static String encode(String s) {
         StringBuilder sb = new StringBuilder();

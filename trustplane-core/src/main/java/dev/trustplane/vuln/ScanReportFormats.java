@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,6 +59,69 @@ public final class ScanReportFormats {
             r.putObject("properties").put("verdict", f.verdict().name()).put("record", f.record());
         }
         return bytes(root);
+    }
+
+    /**
+     * A CycloneDX 1.6 vulnerability disclosure report (VDR): the affected packages as components
+     * and one vulnerability per (CVE) with its rating, recommendation and affected components.
+     */
+    public static byte[] vdr(ScanReport report, String version, Instant timestamp) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("$schema", "http://cyclonedx.org/schema/bom-1.6.schema.json");
+        root.put("bomFormat", "CycloneDX");
+        root.put("specVersion", "1.6");
+        root.put("version", 1);
+        ObjectNode metadata = root.putObject("metadata");
+        metadata.put("timestamp", timestamp.toString());
+        metadata.putObject("tools").putArray("components").addObject().put("type", "application")
+                .put("name", "trustplane").put("version", version);
+        metadata.putObject("component").put("type", "container").put("name", report.subject())
+                .put("bom-ref", "subject");
+        ArrayNode components = root.putArray("components");
+        Map<String, String> refs = new LinkedHashMap<>();
+        for (Finding f : report.findings()) {
+            String ref = f.pkg().type() + ":" + f.pkg().name() + "@" + f.pkg().version();
+            if (refs.putIfAbsent(ref, ref) == null) {
+                ObjectNode c = components.addObject();
+                c.put("bom-ref", ref).put("type", "library").put("name", f.pkg().name()).put("version", f.pkg().version());
+            }
+        }
+        ArrayNode vulnerabilities = root.putArray("vulnerabilities");
+        Map<String, List<Finding>> byId = new LinkedHashMap<>();
+        report.findings().forEach(f -> byId.computeIfAbsent(f.vulnerability(), k -> new java.util.ArrayList<>()).add(f));
+        byId.forEach((id, findings) -> {
+            Finding first = findings.get(0);
+            ObjectNode v = vulnerabilities.addObject();
+            v.put("bom-ref", "vuln:" + id);
+            v.put("id", id);
+            boolean osv = first.record().startsWith("osv:");
+            v.putObject("source").put("name", osv ? "OSV" : "Debian security tracker")
+                    .put("url", osv ? "https://osv.dev/vulnerability/" + first.record().substring(4)
+                            : "https://security-tracker.debian.org/tracker/" + id);
+            v.putArray("ratings").addObject().put("severity", severity(first.severity()))
+                    .put("method", "other").putObject("source").put("name", osv ? "CVSS" : "Debian urgency");
+            if (!first.description().isEmpty()) {
+                v.put("description", first.description());
+            }
+            if (first.fixedVersion() != null) {
+                v.put("recommendation", "Upgrade " + first.pkg().source() + " to " + first.fixedVersion()
+                        + " or newer");
+            }
+            ObjectNode analysis = v.putObject("analysis");
+            analysis.put("state", first.verdict() == Verdict.WONT_FIX ? "exploitable" : "in_triage");
+            analysis.put("detail", first.verdict().label() + ": " + first.reason());
+            ArrayNode affects = v.putArray("affects");
+            findings.forEach(f -> affects.addObject().put("ref", f.pkg().type() + ":" + f.pkg().name() + "@"
+                    + f.pkg().version()));
+        });
+        return bytes(root);
+    }
+
+    private static String severity(Severity s) {
+        return switch (s) {
+            case NEGLIGIBLE -> "info";
+            default -> s.name().toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     /** An in-toto statement with the vulns v0.1 predicate about {@code subjectName} / {@code subjectSha256}. */

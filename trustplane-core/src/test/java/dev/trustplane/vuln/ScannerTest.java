@@ -108,6 +108,10 @@ class ScannerTest {
         assertThat(report.warnings()).isEmpty();
         assertThat(report.failsAt(Severity.HIGH)).isTrue();
         assertThat(report.failsAt(Severity.CRITICAL)).isFalse();
+        byte[] vdr = ScanReportFormats.vdr(report, "test", NOW);
+        assertThat(new org.cyclonedx.parsers.JsonParser().validate(vdr, org.cyclonedx.Version.VERSION_16)).isEmpty();
+        assertThat(new String(vdr, StandardCharsets.UTF_8)).contains("\"id\" : \"CVE-2024-0100\"",
+                "\"recommendation\" : \"Upgrade glibc to 2.36-9+deb12u4 or newer\"");
         ScanReport fixable = new Scanner(db).scan("trivy.json", input, new Scanner.Options(true, false,
                 Duration.ofDays(7)), NOW);
         assertThat(fixable.findings()).extracting(Finding::vulnerability)
