@@ -9,9 +9,9 @@ import java.util.Optional;
 
 /**
  * Matches packages against OSV advisories: Debian packages by source package and release
- * ({@code Debian:12}) in dpkg order, npm and Go by SemVer, every ecosystem by an advisory's
- * explicit {@code versions} list. Maven and PyPI ranges need their own version orders, which are
- * not implemented: only the explicit lists apply to them, and skipped ranges are counted.
+ * ({@code Debian:12}) in dpkg order, npm and Go by SemVer, Maven by Maven's version order, PyPI by
+ * PEP 440, and every ecosystem by an advisory's explicit {@code versions} list. Ranges of other
+ * ecosystems are skipped and counted.
  */
 public final class OsvMatcher {
     private static final Map<String, String> DEBIAN_NUMBERS = Map.of("buster", "10", "bullseye", "11",
@@ -125,10 +125,12 @@ public final class OsvMatcher {
         if (ecosystem.startsWith("Debian:")) {
             return (x, y) -> DebianVersion.parse(x).compareTo(DebianVersion.parse(y));
         }
-        if (ecosystem.equals("npm") || ecosystem.equals("Go")) {
-            return Semver.ORDER;
-        }
-        return null;
+        return switch (ecosystem) {
+            case "npm", "Go" -> Semver.ORDER;
+            case "Maven" -> MavenVersion.ORDER;
+            case "PyPI" -> Pep440.ORDER;
+            default -> null;
+        };
     }
 
     private static int safe(Comparator<String> order, String a, String b) {

@@ -82,8 +82,8 @@ public final class Scanner {
             OsvMatcher osvMatcher = new OsvMatcher(osv);
             merge(all, osvMatcher.match(input.packages()));
             if (osvMatcher.skippedRanges() > 0) {
-                warnings.add(osvMatcher.skippedRanges() + " OSV range(s) of Maven or PyPI packages were not evaluated"
-                        + " (their version order is not implemented); only explicit affected versions were matched");
+                warnings.add(osvMatcher.skippedRanges() + " OSV range(s) of ecosystems without a version order here"
+                        + " were not evaluated; only explicit affected versions were matched");
             }
         }
         all.sort(java.util.Comparator.comparing((Finding f) -> f.severity()).reversed()
@@ -115,10 +115,10 @@ public final class Scanner {
         Map<String, Integer> index = new java.util.HashMap<>();
         for (int i = 0; i < tracker.size(); i++) {
             Finding f = tracker.get(i);
-            index.put(f.pkg().type() + "/" + f.pkg().name() + "/" + f.vulnerability(), i);
+            index.put(f.pkg().type() + "/" + f.pkg().name() + "@" + f.pkg().version() + "/" + f.vulnerability(), i);
         }
         for (Finding f : osv) {
-            String key = f.pkg().type() + "/" + f.pkg().name() + "/" + f.vulnerability();
+            String key = f.pkg().type() + "/" + f.pkg().name() + "@" + f.pkg().version() + "/" + f.vulnerability();
             Integer at = index.get(key);
             if (at == null) {
                 index.put(key, tracker.size());

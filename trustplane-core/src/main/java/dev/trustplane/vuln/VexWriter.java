@@ -38,7 +38,7 @@ public final class VexWriter {
         ArrayNode statements = root.putArray("statements");
         Map<String, Finding> ordered = new TreeMap<>();
         for (Finding f : verdicts) {
-            ordered.put(f.vulnerability() + "\u0000" + f.pkg().name(), f);
+            ordered.put(f.vulnerability() + "\u0000" + f.pkg().name() + "\u0000" + f.pkg().version(), f);
         }
         for (Finding f : ordered.values()) {
             ObjectNode s = statements.addObject();
