@@ -28,9 +28,11 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * Finds the Debian packages of an image that carries no SBOM: reads {@code /var/lib/dpkg/status},
- * {@code status.d/*}, {@code os-release} and copyright files straight from the layer tars
- * (streamed and digest-verified, never extracted), applying whiteouts layer by layer.
+ * Finds the packages of an image that carries no SBOM: Debian packages from
+ * {@code /var/lib/dpkg/status}, {@code status.d/*}, {@code os-release} and copyright files, and
+ * language packages from Python {@code *.dist-info/METADATA}, npm {@code node_modules/…/package.json}
+ * and the {@code pom.properties} inside JARs — read straight from the layer tars (streamed and
+ * digest-verified, never extracted), applying whiteouts layer by layer.
  */
 public final class PackageDetector {
     private static final long MAX_FILE = 64L << 20;
@@ -66,8 +68,19 @@ public final class PackageDetector {
         return d.result(image.digest().toString());
     }
 
+    private static final java.util.regex.Pattern NPM_MANIFEST = java.util.regex.Pattern.compile(
+            "(?:.*/)?node_modules/(?:@[^/]+/)?[^/]+/package\\.json");
+    private static final long MAX_JAR = 1L << 30;
+    private static final int MAX_POM_PROPERTIES = 64 << 10;
+
+    private static boolean python(String path) {
+        return (path.contains("/site-packages/") || path.contains("/dist-packages/"))
+                && (path.endsWith(".dist-info/METADATA") || path.endsWith(".egg-info/PKG-INFO"));
+    }
+
     private static boolean interesting(String path) {
-        return path.equals("var/lib/dpkg/status") || path.startsWith("var/lib/dpkg/status.d/")
+        return python(path) || NPM_MANIFEST.matcher(path).matches()
+                || path.equals("var/lib/dpkg/status") || path.startsWith("var/lib/dpkg/status.d/")
                 || path.equals("etc/os-release") || path.equals("usr/lib/os-release")
                 || (path.startsWith("usr/share/doc/") && path.endsWith("/copyright") && path.chars()
                 .filter(c -> c == '/').count() == 4);
@@ -95,8 +108,12 @@ public final class PackageDetector {
                 }
                 if (name.startsWith(".wh.")) {
                     String gone = dir + name.substring(4);
-                    files.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
+                    files.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/") || p.startsWith(gone + "!"));
                     links.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
+                    continue;
+                }
+                if (e.isFile() && (path.endsWith(".jar") || path.endsWith(".war"))) {
+                    jar(path, tar, e.getSize());
                     continue;
                 }
                 if (!interesting(path)) {
@@ -117,6 +134,31 @@ public final class PackageDetector {
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read layer " + layer.digest() + " of "
                     + source.location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the Maven coordinates a JAR declares (META-INF/maven/G/A/pom.properties), streaming it. */
+    private void jar(String path, InputStream tar, long size) throws IOException {
+        if (size > MAX_JAR) {
+            throw new LimitExceededException("JAR size", MAX_JAR, path);
+        }
+        files.keySet().removeIf(p -> p.startsWith(path + "!"));
+        java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(new java.io.FilterInputStream(tar) {
+            @Override
+            public void close() {
+                // the tar stream stays open for the next entry
+            }
+        });
+        try {
+            java.util.zip.ZipEntry z;
+            while ((z = zip.getNextEntry()) != null) {
+                String name = z.getName();
+                if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
+                    files.put(path + "!/" + name, zip.readNBytes(MAX_POM_PROPERTIES));
+                }
+            }
+        } catch (IOException | IllegalArgumentException e) {
+            // not a readable zip: nothing to record for it (the tar reader skips the rest of the entry)
         }
     }
 
@@ -142,6 +184,61 @@ public final class PackageDetector {
         String resolved = target.startsWith("/") ? normalise(target)
                 : normalise(java.nio.file.Path.of("/" + path).getParent().resolve(target).normalize().toString());
         return files.get(resolved);
+    }
+
+    /** npm, PyPI and Maven packages from their metadata files, one per purl, sorted by purl. */
+    private List<SbomPackage> languagePackages() {
+        Map<String, SbomPackage> found = new TreeMap<>();
+        files.forEach((path, bytes) -> {
+            String text = new String(bytes, StandardCharsets.UTF_8);
+            if (python(path)) {
+                Map<String, String> headers = new HashMap<>();
+                for (String line : text.split("\n")) {
+                    if (line.isBlank()) {
+                        break;
+                    }
+                    int colon = line.indexOf(':');
+                    if (colon > 0) {
+                        headers.putIfAbsent(line.substring(0, colon).strip(), line.substring(colon + 1).strip());
+                    }
+                }
+                String name = headers.get("Name");
+                String version = headers.get("Version");
+                if (name != null && version != null) {
+                    String normalised = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]+", "-");
+                    String purl = "pkg:pypi/" + normalised + "@" + version;
+                    found.put(purl, SbomPackage.language(normalised, version, purl));
+                }
+            } else if (path.endsWith("/package.json")) {
+                try {
+                    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree(bytes);
+                    String name = json.path("name").asText(null);
+                    String version = json.path("version").asText(null);
+                    if (name != null && version != null) {
+                        String purl = "pkg:npm/" + name.replace("@", "%40") + "@" + version;
+                        found.put(purl, SbomPackage.language(name, version, purl));
+                    }
+                } catch (IOException e) {
+                    // a broken package.json names no package
+                }
+            } else if (path.contains("!/META-INF/maven/")) {
+                java.util.Properties pom = new java.util.Properties();
+                try {
+                    pom.load(new java.io.StringReader(text));
+                } catch (IOException e) {
+                    return;
+                }
+                String g = pom.getProperty("groupId");
+                String a = pom.getProperty("artifactId");
+                String v = pom.getProperty("version");
+                if (g != null && a != null && v != null) {
+                    String purl = "pkg:maven/" + g + "/" + a + "@" + v;
+                    found.put(purl, SbomPackage.language(g + ":" + a, v, purl));
+                }
+            }
+        });
+        return new ArrayList<>(found.values());
     }
 
     private Detected result(String image) {
@@ -192,6 +289,7 @@ public final class PackageDetector {
         }
         List<SbomPackage> list = new ArrayList<>(packages.values());
         list.sort(Comparator.comparing(SbomPackage::name));
+        list.addAll(languagePackages());
         return new Detected(image, distro, os.getOrDefault("PRETTY_NAME", distro), list);
     }
 }

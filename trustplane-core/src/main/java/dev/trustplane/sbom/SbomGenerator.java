@@ -72,10 +72,12 @@ public final class SbomGenerator {
                     }
                 }
             }
-            ArrayNode props = c.putArray("properties");
-            props.addObject().put("name", "trustplane:debian:source").put("value", p.source());
-            props.addObject().put("name", "trustplane:debian:source-version").put("value", p.sourceVersion());
-            props.addObject().put("name", "trustplane:debian:architecture").put("value", p.architecture());
+            if (p.debian()) {
+                ArrayNode props = c.putArray("properties");
+                props.addObject().put("name", "trustplane:debian:source").put("value", p.source());
+                props.addObject().put("name", "trustplane:debian:source-version").put("value", p.sourceVersion());
+                props.addObject().put("name", "trustplane:debian:architecture").put("value", p.architecture());
+            }
             ArrayNode on = deps.addObject().put("ref", p.purl()).putArray("dependsOn");
             for (String dep : p.dependsOn()) {
                 packages.stream().filter(q -> q.name().equals(dep)).findFirst().ifPresent(q -> on.add(q.purl()));
@@ -114,7 +116,9 @@ public final class SbomGenerator {
             o.put("SPDXID", id);
             o.put("name", p.name());
             o.put("versionInfo", p.version());
-            o.put("supplier", "Organization: Debian");
+            if (p.debian()) {
+                o.put("supplier", "Organization: Debian");
+            }
             o.put("downloadLocation", "NOASSERTION");
             o.put("filesAnalyzed", false);
             if (p.debSha256() != null) {
@@ -123,7 +127,9 @@ public final class SbomGenerator {
             String declared = declared(p.licenses(), extracted);
             o.put("licenseConcluded", "NOASSERTION");
             o.put("licenseDeclared", declared);
-            o.put("sourceInfo", "built from Debian source package " + p.source() + " " + p.sourceVersion());
+            if (p.debian()) {
+                o.put("sourceInfo", "built from Debian source package " + p.source() + " " + p.sourceVersion());
+            }
             o.put("primaryPackagePurpose", "LIBRARY");
             o.putArray("externalRefs").addObject().put("referenceCategory", "PACKAGE-MANAGER")
                     .put("referenceType", "purl").put("referenceLocator", p.purl());
@@ -167,7 +173,9 @@ public final class SbomGenerator {
     }
 
     private static String spdxId(SbomPackage p) {
-        return "SPDXRef-Package-deb-" + (p.name() + "-" + p.version() + "-" + p.architecture())
+        String type = p.purl().substring(4, p.purl().indexOf('/'));
+        return "SPDXRef-Package-" + type + "-" + (p.name() + "-" + p.version() + (p.architecture() == null ? ""
+                : "-" + p.architecture()))
                 .replaceAll("[^A-Za-z0-9.-]", "-");
     }
 

@@ -32,6 +32,19 @@ class PackageDetectorTest {
                 + (source == null ? "" : "Source: " + source + "\n") + "\n";
     }
 
+    private static String jar(String group, String artifact, String version) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+            zip.write("Manifest-Version: 1.0\n".getBytes(StandardCharsets.UTF_8));
+            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/maven/" + group + "/" + artifact
+                    + "/pom.properties"));
+            zip.write(("groupId=" + group + "\nartifactId=" + artifact + "\nversion=" + version + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        return new String(out.toByteArray(), StandardCharsets.ISO_8859_1);
+    }
+
     /** A gzip tar; entries are {name, content-or-null(dir), linkTarget-or-null}. */
     private static byte[] layer(String[]... entries) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -42,7 +55,8 @@ class PackageDetectorTest {
                 if (e[2] != null) {
                     t.setLinkName(e[2]);
                 }
-                byte[] content = e[1] == null ? new byte[0] : e[1].getBytes(StandardCharsets.UTF_8);
+                byte[] content = e[1] == null ? new byte[0] : e[0].endsWith(".jar")
+                        ? e[1].getBytes(StandardCharsets.ISO_8859_1) : e[1].getBytes(StandardCharsets.UTF_8);
                 t.setSize(e[2] != null ? 0 : content.length);
                 tar.putArchiveEntry(t);
                 if (e[2] == null) {
@@ -102,5 +116,32 @@ class PackageDetectorTest {
                         new String[] {"var/lib/dpkg/status.d/b", status("b", "2.0", "bsrc (1:2.0)"), null}));
         assertThat(PackageDetector.detect(source, null).packages()).extracting(p -> p.name() + " " + p.sourceVersion())
                 .containsExactly("b 1:2.0");
+    }
+
+    @Test
+    void shouldFindPythonNpmAndMavenPackagesAndForgetWhitedOutJars() throws IOException {
+        ImageSource source = image(
+                layer(new String[] {"usr/lib/python3/dist-packages/requests-2.28.1.dist-info/METADATA",
+                        "Metadata-Version: 2.1\nName: Requests\nVersion: 2.28.1\n\nbody\n", null},
+                        new String[] {"app/node_modules/lodash/package.json",
+                                "{\"name\": \"lodash\", \"version\": \"4.17.20\"}", null},
+                        new String[] {"app/node_modules/@babel/core/package.json",
+                                "{\"name\": \"@babel/core\", \"version\": \"7.20.0\"}", null},
+                        new String[] {"app/node_modules/lodash/fp/package.json", "{\"name\": \"not-a-package\"}",
+                                null},
+                        new String[] {"opt/app/lib/jackson-databind.jar",
+                                jar("com.fasterxml.jackson.core", "jackson-databind", "2.15.0"), null},
+                        new String[] {"opt/app/lib/old.jar", jar("org.example", "old", "1.0"), null}),
+                layer(new String[] {"opt/app/lib/.wh.old.jar", "", null}));
+        PackageDetector.Detected d = PackageDetector.detect(source, null);
+        assertThat(d.packages()).extracting(SbomPackage::purl).containsExactly(
+                "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.15.0",
+                "pkg:npm/%40babel/core@7.20.0", "pkg:npm/lodash@4.17.20", "pkg:pypi/requests@2.28.1");
+        byte[] bom = SbomGenerator.cycloneDx(new SbomSubject("x", "runtime", dev.trustplane.oci.Digest.sha256("x"),
+                "amd64", d.distro(), java.time.Instant.EPOCH), d.packages());
+        assertThat(dev.trustplane.vuln.SbomReader.read(bom, "bom", null).packages())
+                .extracting(p -> p.type() + " " + p.name() + " " + p.version()).containsExactly(
+                        "maven com.fasterxml.jackson.core:jackson-databind 2.15.0", "npm @babel/core 7.20.0",
+                        "npm lodash 4.17.20", "pypi requests 2.28.1");
     }
 }
