@@ -125,7 +125,8 @@ final class DbCommand implements Runnable {
                 ctx.out().println("Feed:      osv (" + info.source() + ")");
                 ctx.out().println("Taken:     " + info.takenAt() + " (" + age(java.time.Duration.between(info.takenAt(),
                         Instant.now())) + " ago)");
-                ctx.out().println("Records:   " + info.advisories() + " advisories");
+                ctx.out().println("Records:   " + info.advisories() + " advisories, newest modified "
+                        + info.newestRecord());
                 ctx.out().println("Ecosystems: " + String.join(", ", info.ecosystems()));
             });
             return 0;

@@ -105,6 +105,11 @@ class BuildIT {
         Set<String> ours = debPackages(JSON.readTree(layout.readBlob(sbomManifest.layers().get(0).digest(), 16 << 20)));
         Set<String> theirs = debPackages(JSON.readTree(Files.readAllBytes(trivyJson)));
         assertThat(ours).isNotEmpty().isEqualTo(theirs);
+        // and detection from the layers (what `scan` does for images without an SBOM) agrees too
+        Run detected = run("sbom", "oci:" + dir.resolve("a") + ":base", "-o", dir.resolve("detected-base.json")
+                .toString());
+        assertThat(detected.code()).as(detected.err()).isZero();
+        assertThat(debPackages(JSON.readTree(Files.readAllBytes(dir.resolve("detected-base.json"))))).isEqualTo(ours);
         assertThat(ours).anyMatch(p -> p.startsWith("libc6=2.36-")).anyMatch(p -> p.startsWith("libssl3=3.0."));
 
         // the scanner reads the SBOM attached to the image and matches binaries by their source package

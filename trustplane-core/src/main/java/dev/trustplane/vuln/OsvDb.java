@@ -35,11 +35,12 @@ import java.util.zip.ZipInputStream;
 public final class OsvDb {
     static final String FILE = "osv.db";
     private static final int MAGIC = 0x54504f53; // "TPOS"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final long MAX_DOCUMENT = 64L << 20;
 
     /** What was imported. */
-    public record Info(String source, Instant takenAt, Instant importedAt, int advisories, List<String> ecosystems) {
+    public record Info(String source, Instant takenAt, Instant importedAt, Instant newestRecord, int advisories,
+            List<String> ecosystems) {
         public Info {
             ecosystems = List.copyOf(ecosystems);
         }
@@ -120,7 +121,9 @@ public final class OsvDb {
         }
         TreeSet<String> ecosystems = new TreeSet<>();
         records.forEach(r -> r.affected().forEach(a -> ecosystems.add(a.ecosystem())));
-        Info info = new Info(source.toString(), takenAt, now, records.size(), new ArrayList<>(ecosystems));
+        Instant newest = records.stream().map(OsvRecord::modified).filter(java.util.Objects::nonNull)
+                .max(Instant::compareTo).orElse(Instant.EPOCH);
+        Info info = new Info(source.toString(), takenAt, now, newest, records.size(), new ArrayList<>(ecosystems));
         write(dir, info, records);
         return info;
     }
@@ -137,6 +140,7 @@ public final class OsvDb {
                 out.writeUTF(info.source());
                 out.writeLong(info.takenAt().toEpochMilli());
                 out.writeLong(info.importedAt().toEpochMilli());
+                out.writeLong(info.newestRecord().toEpochMilli());
                 strings(out, info.ecosystems());
                 out.writeInt(records.size());
                 for (OsvRecord r : records) {
@@ -145,6 +149,7 @@ public final class OsvDb {
                     out.writeUTF(r.summary());
                     out.writeUTF(r.cvssVector() == null ? "" : r.cvssVector());
                     out.writeDouble(r.cvssScore());
+                    out.writeLong(r.modified() == null ? Long.MIN_VALUE : r.modified().toEpochMilli());
                     out.writeInt(r.affected().size());
                     for (OsvRecord.Affected a : r.affected()) {
                         out.writeUTF(a.ecosystem());
@@ -205,6 +210,7 @@ public final class OsvDb {
             String source = in.readUTF();
             Instant taken = Instant.ofEpochMilli(in.readLong());
             Instant imported = Instant.ofEpochMilli(in.readLong());
+            Instant newest = Instant.ofEpochMilli(in.readLong());
             List<String> ecosystems = strings(in);
             int count = in.readInt();
             Map<String, List<Match>> byPackage = new HashMap<>();
@@ -214,6 +220,7 @@ public final class OsvDb {
                 String summary = in.readUTF();
                 String vector = in.readUTF();
                 double score = in.readDouble();
+                long modifiedMs = in.readLong();
                 List<OsvRecord.Affected> affected = new ArrayList<>();
                 for (int a = in.readInt(); a > 0; a--) {
                     String ecosystem = in.readUTF();
@@ -230,7 +237,7 @@ public final class OsvDb {
                     affected.add(new OsvRecord.Affected(ecosystem, name, ranges, strings(in)));
                 }
                 OsvRecord record = new OsvRecord(id, aliases, summary, vector.isEmpty() ? null : vector, score,
-                        affected);
+                        modifiedMs == Long.MIN_VALUE ? null : Instant.ofEpochMilli(modifiedMs), affected);
                 for (OsvRecord.Affected a : affected) {
                     byPackage.computeIfAbsent(key(a.ecosystem(), a.name()), k -> new ArrayList<>())
                             .add(new Match(record, a));
@@ -239,7 +246,7 @@ public final class OsvDb {
             if (in.readInt() != MAGIC) {
                 throw new EOFException("no end marker");
             }
-            return new OsvDb(new Info(source, taken, imported, count, ecosystems), byPackage);
+            return new OsvDb(new Info(source, taken, imported, newest, count, ecosystems), byPackage);
         } catch (NoSuchFileException e) {
             throw new TrustplaneException(ErrorKind.NOT_FOUND, "No OSV database in " + dir, e);
         } catch (IOException e) {

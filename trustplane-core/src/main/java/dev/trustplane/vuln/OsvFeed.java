@@ -98,8 +98,16 @@ public final class OsvFeed {
             affected.add(new OsvRecord.Affected(ecosystem, name, ranges, versions));
         }
         String summary = r.path("summary").asText(r.path("details").asText(""));
+        java.time.Instant modified = null;
+        if (r.hasNonNull("modified")) {
+            try {
+                modified = java.time.OffsetDateTime.parse(r.get("modified").asText()).toInstant();
+            } catch (java.time.format.DateTimeParseException e) {
+                throw invalid(document, id, "modified", "'" + r.get("modified").asText() + "' is not an RFC 3339 time");
+            }
+        }
         return new OsvRecord(id, aliases, summary.length() > 500 ? summary.substring(0, 500) : summary, vector, score,
-                affected);
+                modified, affected);
     }
 
     private static TrustplaneException invalid(String document, String id, String field, String problem) {

@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * One OSV advisory (schema 1.6) as far as matching needs it: id, aliases, summary, the CVSS
- * vector and its base score (NaN when none), and what it affects.
+ * vector and its base score (NaN when none), when it was last modified (null when not given), and
+ * what it affects.
  */
 public record OsvRecord(String id, List<String> aliases, String summary, String cvssVector, double cvssScore,
-        List<Affected> affected) {
+        java.time.Instant modified, List<Affected> affected) {
 
     public OsvRecord {
         aliases = List.copyOf(aliases);

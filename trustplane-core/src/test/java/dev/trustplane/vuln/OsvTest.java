@@ -36,6 +36,7 @@ class OsvTest {
         OsvDb.Info info = OsvDb.importFrom(dir, osvDir, NOW, NOW);
         assertThat(info.advisories()).isEqualTo(6);
         assertThat(info.ecosystems()).containsExactly("Debian:12", "Go", "Maven", "PyPI", "npm");
+        assertThat(info.newestRecord()).isEqualTo(Instant.parse("2026-11-20T00:00:00Z"));
         tracker = VulnDb.open(dir);
         osv = OsvDb.open(dir);
     }
