@@ -116,6 +116,10 @@ public final class PackageDetector {
                     jar(path, tar, e.getSize());
                     continue;
                 }
+                if (e.isFile() && (e.getMode() & 0111) != 0 && e.getSize() > 4096) {
+                    goBinary(path, tar);
+                    continue;
+                }
                 if (!interesting(path)) {
                     continue;
                 }
@@ -159,6 +163,22 @@ public final class PackageDetector {
             }
         } catch (IOException | IllegalArgumentException e) {
             // not a readable zip: nothing to record for it (the tar reader skips the rest of the entry)
+        }
+    }
+
+    /** Records the modules of a Go binary as {@code path!go} (one "module version" per line). */
+    private void goBinary(String path, InputStream tar) throws IOException {
+        files.remove(path + "!go");
+        List<GoBuildInfo.Module> modules = GoBuildInfo.read(new java.io.FilterInputStream(tar) {
+            @Override
+            public void close() {
+                // the tar stream stays open for the next entry
+            }
+        });
+        if (!modules.isEmpty()) {
+            StringBuilder sb = new StringBuilder();
+            modules.forEach(m -> sb.append(m.path()).append(' ').append(m.version()).append('\n'));
+            files.put(path + "!go", sb.toString().getBytes(StandardCharsets.UTF_8));
         }
     }
 
@@ -221,6 +241,16 @@ public final class PackageDetector {
                     }
                 } catch (IOException e) {
                     // a broken package.json names no package
+                }
+            } else if (path.endsWith("!go")) {
+                for (String line : text.split("\n")) {
+                    int space = line.indexOf(' ');
+                    if (space > 0) {
+                        String module = line.substring(0, space);
+                        String version = line.substring(space + 1);
+                        String purl = "pkg:golang/" + module + "@" + version;
+                        found.put(purl, SbomPackage.language(module, version, purl));
+                    }
                 }
             } else if (path.contains("!/META-INF/maven/")) {
                 java.util.Properties pom = new java.util.Properties();

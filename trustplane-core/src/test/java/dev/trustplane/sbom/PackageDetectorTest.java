@@ -55,8 +55,12 @@ class PackageDetectorTest {
                 if (e[2] != null) {
                     t.setLinkName(e[2]);
                 }
-                byte[] content = e[1] == null ? new byte[0] : e[0].endsWith(".jar")
+                boolean binary = e[0].endsWith(".jar") || e[0].contains("/bin/");
+                byte[] content = e[1] == null ? new byte[0] : binary
                         ? e[1].getBytes(StandardCharsets.ISO_8859_1) : e[1].getBytes(StandardCharsets.UTF_8);
+                if (e[0].contains("/bin/")) {
+                    t.setMode(0100755);
+                }
                 t.setSize(e[2] != null ? 0 : content.length);
                 tar.putArchiveEntry(t);
                 if (e[2] == null) {
@@ -131,16 +135,21 @@ class PackageDetectorTest {
                                 null},
                         new String[] {"opt/app/lib/jackson-databind.jar",
                                 jar("com.fasterxml.jackson.core", "jackson-databind", "2.15.0"), null},
-                        new String[] {"opt/app/lib/old.jar", jar("org.example", "old", "1.0"), null}),
+                        new String[] {"opt/app/lib/old.jar", jar("org.example", "old", "1.0"), null},
+                        new String[] {"usr/local/bin/app", new String(GoBuildInfoTest.binary("go1.22.2",
+                                "path\texample.com/app\ndep\tgolang.org/x/net\tv0.22.0\th1:x=\n", 8192),
+                                StandardCharsets.ISO_8859_1), null}),
                 layer(new String[] {"opt/app/lib/.wh.old.jar", "", null}));
         PackageDetector.Detected d = PackageDetector.detect(source, null);
         assertThat(d.packages()).extracting(SbomPackage::purl).containsExactly(
+                "pkg:golang/golang.org/x/net@v0.22.0", "pkg:golang/stdlib@1.22.2",
                 "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.15.0",
                 "pkg:npm/%40babel/core@7.20.0", "pkg:npm/lodash@4.17.20", "pkg:pypi/requests@2.28.1");
         byte[] bom = SbomGenerator.cycloneDx(new SbomSubject("x", "runtime", dev.trustplane.oci.Digest.sha256("x"),
                 "amd64", d.distro(), java.time.Instant.EPOCH), d.packages());
         assertThat(dev.trustplane.vuln.SbomReader.read(bom, "bom", null).packages())
                 .extracting(p -> p.type() + " " + p.name() + " " + p.version()).containsExactly(
+                        "golang golang.org/x/net v0.22.0", "golang stdlib 1.22.2",
                         "maven com.fasterxml.jackson.core:jackson-databind 2.15.0", "npm @babel/core 7.20.0",
                         "npm lodash 4.17.20", "pypi requests 2.28.1");
     }
