@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 @Command(name = "tour", description = {
         "A short end-to-end tour of what Trustplane does today, on the embedded default (OCI layouts on disk,",
         "no services): make a demo image, inspect it, copy it, attach an artifact, list referrers, collect garbage.",
-        "With --registry it also pushes to and pulls from that registry."})
+        "With --registry it also pushes to and pulls from that registry; with --build it also builds a hardened",
+        "image from the signed Debian archive (deb.debian.org) and shows that it is reproducible."})
 final class TourCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -23,6 +24,10 @@ final class TourCommand implements Callable<Integer> {
 
     @Option(names = "--registry", paramLabel = "HOST[:PORT]", description = "Also copy through this registry")
     String registry;
+
+    @Option(names = "--build", description = "Also build a hardened image from the Debian archive (needs"
+            + " deb.debian.org)")
+    boolean build;
 
     TourCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -55,7 +60,26 @@ final class TourCommand implements Callable<Integer> {
             run("copy", registry + "/trustplane/tour:demo", "oci:" + work.resolve("pulled") + ":demo");
             run("tags", registry + "/trustplane/tour");
         }
-        step((registry != null ? "8" : "7") + ". Collect garbage in the mirror layout");
+        int n = registry != null ? 8 : 7;
+        if (build) {
+            Path spec = work.resolve("static.yaml");
+            Files.writeString(spec, """
+                    # A distroless-style static image: CA bundle, time zones, /etc/services; no libc, no shell.
+                    name: static
+                    release: bookworm
+                    packages: [base-files, netbase, tzdata, ca-certificates]
+                    without-dependencies: [base-files, netbase, tzdata, ca-certificates]
+                    variants: {dev: {enabled: false}}
+                    """);
+            step(n++ + ". Lock a hardened image spec against the signed Debian archive (InRelease verified)");
+            run("lock", spec.toString());
+            step(n++ + ". Build it daemonless: nonroot, no maintainer scripts, SBOMs attached as referrers");
+            run("build", spec.toString(), "-o", store + ":static");
+            run("referrers", store + ":static");
+            step(n++ + ". Build it again from the lockfile: the same digest, to the byte");
+            run("build", spec.toString(), "-o", "oci:" + work.resolve("rebuild") + ":static");
+        }
+        step(n + ". Collect garbage in the mirror layout");
         run("gc", mirror);
         ctx.out().println();
         ctx.out().println("Tour done. Files are in " + work);

@@ -218,6 +218,17 @@ class BuildIT {
     }
 
     @Test
+    void shouldTourThroughAReproducibleBuild() {
+        Run tour = run("tour", "--build", "--dir", dir.resolve("tour").toString());
+        assertThat(tour.code()).as(tour.err()).isZero();
+        List<String> digests = tour.out().lines().filter(l -> l.startsWith("Digest: ")).toList();
+        assertThat(digests.get(digests.size() - 1)).as("the rebuild from the lockfile")
+                .isEqualTo(digests.get(digests.size() - 2));
+        assertThat(tour.out()).contains("Built oci:" + dir.resolve("tour/store") + ":static (4 packages, amd64)");
+        assertThat(tour.out()).contains("application/vnd.cyclonedx+json", "application/spdx+json", "Tour done.");
+    }
+
+    @Test
     void shouldGiveTheDevVariantAShellAndAWorkingDpkgDatabase() throws Exception {
         Path spec = spec("base", """
                 name: base
