@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,10 +92,8 @@ public record Lockfile(
     }
 
     public void write(Path file) {
-        Path temp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            Files.write(temp, toJson());
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            AtomicFiles.write(file, toJson());
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot write lockfile " + file + ": " + e, e);
         }

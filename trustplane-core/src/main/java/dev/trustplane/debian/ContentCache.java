@@ -3,17 +3,15 @@ package dev.trustplane.debian;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.io.AtomicFiles;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.VerifyingInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * A content-addressed file cache ({@code ROOT/sha256/<hex>}) for archive indices and packages.
@@ -61,31 +59,13 @@ public final class ContentCache {
     /** Stores {@code content} when its SHA256 and size match; a mismatch leaves nothing behind. */
     public Path put(String sha256, long size, InputStream content, String source) {
         Path target = path(sha256);
-        Path temp = null;
         try {
             Files.createDirectories(target.getParent());
-            temp = target.resolveSibling(".tmp-" + UUID.randomUUID());
-            try (InputStream in = new VerifyingInputStream(content, new Digest(Digest.Algorithm.SHA256, sha256), size,
-                    source); OutputStream out = Files.newOutputStream(temp)) {
-                in.transferTo(out);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            temp = null;
+            AtomicFiles.writeVerified(target, new VerifyingInputStream(content,
+                    new Digest(Digest.Algorithm.SHA256, sha256), size, source));
             return target;
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot write cache entry " + target + ": " + e, e);
-        } finally {
-            if (temp != null) {
-                try {
-                    Files.deleteIfExists(temp);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            }
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.trustplane.debian;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.io.AtomicFiles;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.VerifyingInputStream;
 import java.io.BufferedInputStream;
@@ -11,10 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.util.Optional;
@@ -95,9 +94,8 @@ public final class UnpackedPackages {
             throws IOException {
         Files.createDirectories(root);
         String id = UUID.randomUUID().toString();
-        Path control = root.resolve(".tmp-" + id + ".control");
-        Path data = root.resolve(".tmp-" + id + ".data");
-        Path ar = root.resolve(".tmp-" + id + ".ar");
+        Path control = root.resolve(AtomicFiles.TEMP_PREFIX + id + ".control");
+        Path data = root.resolve(AtomicFiles.TEMP_PREFIX + id + ".data");
         try {
             DebFile.Control result;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(deb), 1 << 16);
@@ -105,20 +103,19 @@ public final class UnpackedPackages {
                 result = DebFile.read(in, what, visitor, outputs);
             }
             MessageDigest sha = sha256();
-            try (OutputStream file = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(ar), 1 << 16),
-                    sha); ArArchiveOutputStream out = new ArArchiveOutputStream(file)) {
-                member(out, "debian-binary", null, "2.0\n".getBytes(StandardCharsets.US_ASCII));
-                member(out, "control.tar", control, null);
-                member(out, "data.tar", data, null);
-            }
+            AtomicFiles.write(entry(debSha256), stream -> {
+                try (ArArchiveOutputStream out = new ArArchiveOutputStream(new DigestOutputStream(stream, sha))) {
+                    member(out, "debian-binary", null, "2.0\n".getBytes(StandardCharsets.US_ASCII));
+                    member(out, "control.tar", control, null);
+                    member(out, "data.tar", data, null);
+                }
+            });
             String hex = java.util.HexFormat.of().formatHex(sha.digest());
-            Files.writeString(sidecar(debSha256), hex + "\n", StandardCharsets.US_ASCII);
-            move(ar, entry(debSha256));
+            AtomicFiles.write(sidecar(debSha256), (hex + "\n").getBytes(StandardCharsets.US_ASCII));
             return result;
         } finally {
             deleteQuietly(control);
             deleteQuietly(data);
-            deleteQuietly(ar);
         }
     }
 
@@ -131,14 +128,6 @@ public final class UnpackedPackages {
             Files.copy(file, out);
         }
         out.closeArchiveEntry();
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
     }
 
     private static MessageDigest sha256() {

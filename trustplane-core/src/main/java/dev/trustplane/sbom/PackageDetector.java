@@ -6,12 +6,9 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
-import dev.trustplane.oci.ImageIndex;
 import dev.trustplane.oci.ImageManifest;
-import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.Platform;
-import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.transfer.ImageSource;
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -48,17 +45,12 @@ public final class PackageDetector {
     private final Map<String, String> links = new HashMap<>();
 
     public static Detected detect(ImageSource source, Platform platform) {
-        RawManifest root = source.resolve();
-        Descriptor image = root.descriptor();
-        Manifest parsed = root.parse();
-        if (parsed instanceof ImageIndex index) {
-            Platform want = platform == null ? Platform.of("linux", "amd64") : platform;
-            image = index.manifests().stream().filter(d -> d.platform() != null && d.platform().matches(want))
-                    .findFirst().orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND, "Image "
-                            + source.location() + " has no " + want + " image in its index"));
-            parsed = source.manifest(image).parse();
-        }
-        if (!(parsed instanceof ImageManifest manifest)) {
+        return detectImage(source, source.image(platform));
+    }
+
+    /** Detects the packages of {@code image}, an image manifest of {@code source}. */
+    public static Detected detectImage(ImageSource source, Descriptor image) {
+        if (!(source.manifest(image).parse() instanceof ImageManifest manifest)) {
             throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Image " + source.location() + " is not an image");
         }
         PackageDetector d = new PackageDetector();

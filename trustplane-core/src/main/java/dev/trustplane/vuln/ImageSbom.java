@@ -1,13 +1,8 @@
 package dev.trustplane.vuln;
 
-import dev.trustplane.error.ErrorKind;
-import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
-import dev.trustplane.oci.ImageIndex;
 import dev.trustplane.oci.ImageManifest;
-import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.Platform;
-import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.sbom.PackageDetector;
 import dev.trustplane.sbom.SbomGenerator;
@@ -31,19 +26,11 @@ public final class ImageSbom {
      * the attached CycloneDX referrer, or one made from the package database in its layers.
      */
     public static byte[] read(ImageSource source, Platform platform) {
-        RawManifest root = source.resolve();
-        Descriptor image = root.descriptor();
-        Manifest parsed = root.parse();
-        if (parsed instanceof ImageIndex index) {
-            Platform want = want(platform);
-            image = index.manifests().stream().filter(d -> d.platform() != null && d.platform().matches(want))
-                    .findFirst().orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND, "Image "
-                            + source.location() + " has no " + want + " image in its index"));
-        }
+        Descriptor image = source.image(platform);
         List<Descriptor> sboms = source.referrers(image.digest(), CYCLONEDX);
         if (sboms.isEmpty()) {
             // no SBOM travels with the image: read its package database from the layers instead
-            PackageDetector.Detected detected = PackageDetector.detect(source, platform);
+            PackageDetector.Detected detected = PackageDetector.detectImage(source, image);
             return SbomGenerator.cycloneDx(new SbomSubject(source.location().toString(), "runtime",
                     dev.trustplane.oci.Digest.parse(detected.image()), want(platform).architecture(),
                     detected.distro(), java.time.Instant.EPOCH), detected.packages());

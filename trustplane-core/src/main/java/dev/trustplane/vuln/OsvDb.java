@@ -3,19 +3,17 @@ package dev.trustplane.vuln;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.AtomicFiles;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -130,11 +128,10 @@ public final class OsvDb {
 
     private static void write(Path dir, Info info, List<OsvRecord> records) {
         Path target = dir.resolve(FILE);
-        Path temp = dir.resolve(".tmp-" + FILE + "-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(dir);
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temp),
-                    1 << 16))) {
+            AtomicFiles.write(target, stream -> {
+                DataOutputStream out = new DataOutputStream(stream);
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
                 out.writeUTF(info.source());
@@ -167,20 +164,10 @@ public final class OsvDb {
                     }
                 }
                 out.writeInt(MAGIC);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+                out.flush();
+            });
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot write the OSV database " + target + ": " + e, e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // nothing else to clean
-            }
         }
     }
 

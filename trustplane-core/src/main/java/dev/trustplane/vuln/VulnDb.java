@@ -2,18 +2,16 @@ package dev.trustplane.vuln;
 
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.AtomicFiles;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -94,7 +92,6 @@ public final class VulnDb {
 
     private static void write(Path dir, FeedInfo info, List<TrackerEntry> entries) {
         Path target = dir.resolve(FILE);
-        Path temp = dir.resolve(".tmp-" + FILE + "-" + ProcessHandle.current().pid());
         try {
             Files.createDirectories(dir);
             Map<String, Integer> index = new HashMap<>();
@@ -108,8 +105,8 @@ public final class VulnDb {
                     }
                 }
             }
-            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temp),
-                    1 << 16))) {
+            AtomicFiles.write(target, stream -> {
+                DataOutputStream out = new DataOutputStream(stream);
                 out.writeInt(MAGIC);
                 out.writeInt(VERSION);
                 out.writeUTF(info.feed());
@@ -140,21 +137,11 @@ public final class VulnDb {
                     out.writeInt(index.get(clip(e.description())));
                 }
                 out.writeInt(MAGIC);
-            }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+                out.flush();
+            });
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot write the vulnerability database " + target + ": "
                     + e, e);
-        } finally {
-            try {
-                Files.deleteIfExists(temp);
-            } catch (IOException ignored) {
-                // nothing else to clean
-            }
         }
     }
 

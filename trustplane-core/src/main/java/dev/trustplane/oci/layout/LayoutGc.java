@@ -8,6 +8,7 @@ import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.OciLimits;
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.io.AtomicFiles;
 import dev.trustplane.error.TrustplaneException;
 import java.io.IOException;
 import java.nio.file.Files;

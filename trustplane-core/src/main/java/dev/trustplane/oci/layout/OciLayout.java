@@ -1,6 +1,7 @@
 package dev.trustplane.oci.layout;
 
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.io.AtomicFiles;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;

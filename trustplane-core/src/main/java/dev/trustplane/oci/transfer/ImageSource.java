@@ -24,6 +24,23 @@ public interface ImageSource {
     /** The manifest the location names (tag, digest, or a layout's only image). */
     RawManifest resolve();
 
+    /**
+     * The image the location names: the resolved manifest, or for an index its image for
+     * {@code platform} (linux/amd64 when null).
+     */
+    default Descriptor image(dev.trustplane.oci.Platform platform) {
+        RawManifest root = resolve();
+        if (!(root.parse() instanceof dev.trustplane.oci.ImageIndex index)) {
+            return root.descriptor();
+        }
+        dev.trustplane.oci.Platform want = platform == null ? dev.trustplane.oci.Platform.of("linux", "amd64")
+                : platform;
+        return index.manifests().stream().filter(d -> d.platform() != null && d.platform().matches(want))
+                .findFirst().orElseThrow(() -> new dev.trustplane.error.TrustplaneException(
+                        dev.trustplane.error.ErrorKind.NOT_FOUND, "Image " + location() + " has no " + want
+                        + " image in its index; pick one of its platforms with --platform"));
+    }
+
     /** A manifest by descriptor, verified against its digest. */
     RawManifest manifest(Descriptor descriptor);
 

@@ -1,0 +1,82 @@
+package dev.trustplane.io;
+
+import java.io.BufferedOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.UUID;
+
+/**
+ * Writes a file through a synced temporary sibling that is renamed into place only when complete:
+ * readers see the old file or the new one, never a torn one, and a failed write leaves nothing.
+ * Used by the OCI layout, the package caches, the vulnerability databases and lockfiles.
+ */
+public final class AtomicFiles {
+    /** Prefix of the temporary siblings (garbage collection removes stale ones). */
+    public static final String TEMP_PREFIX = ".tmp-";
+
+    /** Writes a file's content; the stream it gets must not be closed by it. */
+    @FunctionalInterface
+    public interface Writer {
+        void write(OutputStream out) throws IOException;
+    }
+
+    private AtomicFiles() {
+    }
+
+    public static void write(Path target, byte[] content) throws IOException {
+        write(target, out -> out.write(content));
+    }
+
+    /**
+     * Copies {@code content} to {@code target}. A stream that throws (for instance a digest
+     * mismatch at its end) leaves nothing behind.
+     */
+    public static void writeVerified(Path target, InputStream content) throws IOException {
+        try (InputStream in = content) {
+            write(target, in::transferTo);
+        }
+    }
+
+    /** Runs {@code writer} on a temporary sibling, syncs it and renames it to {@code target}. */
+    public static void write(Path target, Writer writer) throws IOException {
+        Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
+        boolean done = false;
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+                writer.write(new FilterOutputStream(buffered) {
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        out.write(b, off, len);
+                    }
+
+                    @Override
+                    public void close() throws IOException {
+                        flush();
+                    }
+                });
+                buffered.flush();
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                Files.deleteIfExists(temp);
+            }
+        }
+    }
+}
