@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.ProcessRunner;
 import dev.trustplane.testkit.RegistryPeer;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,15 +30,8 @@ class BuildIT {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(new byte[0]), Map.of("TRUSTPLANE_CACHE", CACHE.toString()));
-        return new Run(code, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.run(Map.of("TRUSTPLANE_CACHE", CACHE.toString()), "", args);
     }
 
     private Path spec(String name, String yaml) throws Exception {
@@ -50,7 +40,7 @@ class BuildIT {
         return file;
     }
 
-    private String digest(Run run) {
+    private String digest(CliRun run) {
         assertThat(run.code()).as(run.err()).isZero();
         return run.out().lines().filter(l -> l.startsWith("Digest: ")).findFirst().orElseThrow().substring(8);
     }
@@ -77,7 +67,7 @@ class BuildIT {
                 packages: [base-files, netbase, tzdata, ca-certificates, libc6, libssl3, openssl]
                 variants: {dev: {enabled: false}}
                 """);
-        Run lock = run("lock", spec.toString());
+        CliRun lock = run("lock", spec.toString());
         assertThat(lock.code()).as(lock.err()).isZero();
         assertThat(lock.out()).contains("Locked base runtime/amd64: ");
         String first = digest(run("build", spec.toString(), "-o", "oci:" + dir.resolve("a") + ":base"));
@@ -106,7 +96,7 @@ class BuildIT {
         Set<String> theirs = debPackages(JSON.readTree(Files.readAllBytes(trivyJson)));
         assertThat(ours).isNotEmpty().isEqualTo(theirs);
         // and detection from the layers (what `scan` does for images without an SBOM) agrees too
-        Run detected = run("sbom", "oci:" + dir.resolve("a") + ":base", "-o", dir.resolve("detected-base.json")
+        CliRun detected = run("sbom", "oci:" + dir.resolve("a") + ":base", "-o", dir.resolve("detected-base.json")
                 .toString());
         assertThat(detected.code()).as(detected.err()).isZero();
         assertThat(debPackages(JSON.readTree(Files.readAllBytes(dir.resolve("detected-base.json"))))).isEqualTo(ours);
@@ -122,14 +112,14 @@ class BuildIT {
                 """);
         assertThat(run("db", "import", tracker.toString(), "--taken-at", java.time.Instant.now().toString()).code())
                 .isZero();
-        Run scan = run("scan", "oci:" + dir.resolve("a") + ":base", "--fail-on", "high");
+        CliRun scan = run("scan", "oci:" + dir.resolve("a") + ":base", "--fail-on", "high");
         assertThat(scan.code()).as(scan.err()).isEqualTo(11);
         assertThat(scan.out()).contains("2 findings: HIGH 2 (1 records say not affected)")
                 .containsPattern("HIGH +CVE-2099-0001 +libssl3 +3\\.0\\.\\S+ +3\\.0\\.99-1~deb12u1")
                 .containsPattern("HIGH +CVE-2099-0001 +openssl ");
 
         // OpenVEX from Debian's triage, for scanners that do not know it
-        Run vex = run("vex", "oci:" + dir.resolve("a") + ":base", "-o", dir.resolve("base.vex.json").toString());
+        CliRun vex = run("vex", "oci:" + dir.resolve("a") + ":base", "-o", dir.resolve("base.vex.json").toString());
         assertThat(vex.code()).as(vex.err()).isZero();
         JsonNode statements = JSON.readTree(Files.readAllBytes(dir.resolve("base.vex.json"))).path("statements");
         assertThat(statements).anySatisfy(s -> {
@@ -179,7 +169,7 @@ class BuildIT {
                 "http://deb.debian.org/debian"), Map.of("SOURCE_DATE_EPOCH", "1700000000"), 600);
         assertThat(mm.exitCode()).as(mm.stderr()).isZero();
         Path layout = ociLayoutFromTar(tar, dir.resolve("foreign"), "mm");
-        Run sbom = run("sbom", "oci:" + layout + ":mm", "-o", dir.resolve("detected.json").toString());
+        CliRun sbom = run("sbom", "oci:" + layout + ":mm", "-o", dir.resolve("detected.json").toString());
         assertThat(sbom.code()).as(sbom.err()).isZero();
         assertThat(sbom.err()).contains("(Debian GNU/Linux 12 (bookworm))");
         Path trivyJson = dir.resolve("trivy-mm.json");
@@ -219,7 +209,7 @@ class BuildIT {
 
     @Test
     void shouldTourThroughAReproducibleBuild() {
-        Run tour = run("tour", "--build", "--dir", dir.resolve("tour").toString());
+        CliRun tour = run("tour", "--build", "--dir", dir.resolve("tour").toString());
         assertThat(tour.code()).as(tour.err()).isZero();
         List<String> digests = tour.out().lines().filter(l -> l.startsWith("Digest: ")).toList();
         assertThat(digests.get(digests.size() - 1)).as("the rebuild from the lockfile")
@@ -235,7 +225,7 @@ class BuildIT {
                 release: bookworm
                 packages: [base-files, netbase, tzdata, ca-certificates, libc6]
                 """);
-        Run build = run("build", spec.toString(), "-o", "oci:" + dir.resolve("d") + ":base");
+        CliRun build = run("build", spec.toString(), "-o", "oci:" + dir.resolve("d") + ":base");
         assertThat(build.out()).contains("Built oci:" + dir.resolve("d") + ":base-dev (");
         Path bundle = dir.resolve("bundle-dev");
         ProcessRunner.runOk(List.of(Peers.require("umoci").toString(), "unpack", "--image", dir.resolve("d")
@@ -269,7 +259,7 @@ class BuildIT {
         try (RegistryPeer registry = RegistryPeer.start(dir.resolve("reg"))) {
             String pushed = digest(run("build", spec.toString(), "-o", registry.host() + "/hardened/static:1"));
             assertThat(pushed).isEqualTo(digest);
-            Run referrers = run("referrers", registry.host() + "/hardened/static:1");
+            CliRun referrers = run("referrers", registry.host() + "/hardened/static:1");
             assertThat(referrers.out()).contains("application/vnd.cyclonedx+json", "application/spdx+json");
         }
     }

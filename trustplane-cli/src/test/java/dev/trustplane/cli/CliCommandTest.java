@@ -3,10 +3,6 @@ package dev.trustplane.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustplane.testkit.RegistryPeer;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,25 +14,17 @@ class CliCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
+    private CliRun withStdin(String stdin, String... args) {
+        return CliRun.run(Map.of("DOCKER_CONFIG", dir.resolve("docker").toString()), stdin, args);
     }
 
-    private Run withStdin(String stdin, String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-                Map.of("DOCKER_CONFIG", dir.resolve("docker").toString()));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    private Run run(String... args) {
+    private CliRun run(String... args) {
         return withStdin("", args);
     }
 
     @Test
     void shouldRejectMalformedReferenceWithUsageCode() {
-        Run r = run("inspect", "reg.io/App:1");
+        CliRun r = run("inspect", "reg.io/App:1");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("trustplane: error: Invalid image reference \"reg.io/App:1\": repository name"
                 + " must be lowercase\n");
@@ -44,7 +32,7 @@ class CliCommandTest {
 
     @Test
     void shouldRejectUnknownTransport() {
-        Run r = run("copy", "docker-archive:x.tar", "oci:" + dir + ":v1");
+        CliRun r = run("copy", "docker-archive:x.tar", "oci:" + dir + ":v1");
         assertThat(r.code()).isEqualTo(8);
         assertThat(r.err()).startsWith("trustplane: error: Transport \"docker-archive:\" in \"docker-archive:x.tar\" is"
                 + " not supported");
@@ -52,7 +40,7 @@ class CliCommandTest {
 
     @Test
     void shouldNameMissingLayout() {
-        Run r = run("inspect", "oci:" + dir.resolve("nope") + ":v1");
+        CliRun r = run("inspect", "oci:" + dir.resolve("nope") + ":v1");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).isEqualTo("trustplane: error: OCI layout " + dir.resolve("nope") + " does not exist; check"
                 + " the path after \"oci:\" (a destination layout is created by copy)\n");
@@ -61,7 +49,7 @@ class CliCommandTest {
     @Test
     void shouldReportUnreachableRegistry() throws Exception {
         int port = RegistryPeer.freePort();
-        Run r = run("tags", "127.0.0.1:" + port + "/app");
+        CliRun r = run("tags", "127.0.0.1:" + port + "/app");
         assertThat(r.code()).isEqualTo(5);
         assertThat(r.err()).startsWith("trustplane: error: Cannot reach registry 127.0.0.1:" + port
                 + " to list tags of 127.0.0.1:" + port + "/app: connection refused");
@@ -69,7 +57,7 @@ class CliCommandTest {
 
     @Test
     void shouldRunTourOnEmbeddedDefault() {
-        Run r = run("tour", "--dir", dir.resolve("tour").toString());
+        CliRun r = run("tour", "--dir", dir.resolve("tour").toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("sha256:093ca4f58813307576bf8f0ce28ca32b6106668021faa7f37f6c25c9889529fe")
@@ -79,7 +67,7 @@ class CliCommandTest {
 
     @Test
     void shouldListVerbsAndExitCodesInHelp() {
-        Run r = run("--help");
+        CliRun r = run("--help");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("copy", "inspect", "referrers", "tags", "login", "logout", "attach", "gc", "tour")
                 .contains("Exit codes:");
@@ -87,7 +75,7 @@ class CliCommandTest {
 
     @Test
     void shouldNameAMissingImageSpec() {
-        Run r = run("build", dir.resolve("nope.yaml").toString(), "-o", "oci:" + dir.resolve("out") + ":v1");
+        CliRun r = run("build", dir.resolve("nope.yaml").toString(), "-o", "oci:" + dir.resolve("out") + ":v1");
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).isEqualTo("trustplane: error: Image spec " + dir.resolve("nope.yaml") + " does not exist\n");
         assertThat(dir.resolve("out")).doesNotExist();
@@ -97,7 +85,7 @@ class CliCommandTest {
     void shouldListEverySpecProblemWithUsageCode() throws Exception {
         Path spec = dir.resolve("bad.yaml");
         Files.writeString(spec, "name: bad\nrelease: bookworm\npackages: []\nlayering: {gzip-level: 12}\n");
-        Run r = run("lock", spec.toString());
+        CliRun r = run("lock", spec.toString());
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("trustplane: error: Image spec " + spec + " has 2 problems (see"
                 + " docs/image-spec.md):\n  packages: must not be empty\n  layering.gzip-level: must be between 1"
@@ -109,7 +97,7 @@ class CliCommandTest {
     void shouldRefuseABuildOutputWithADigest() throws Exception {
         Path spec = dir.resolve("ok.yaml");
         Files.writeString(spec, "name: ok\nrelease: bookworm\npackages: [libc6]\n");
-        Run r = run("build", spec.toString(), "-o", "oci:" + dir + "@sha256:" + "a".repeat(64));
+        CliRun r = run("build", spec.toString(), "-o", "oci:" + dir + "@sha256:" + "a".repeat(64));
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("trustplane: error: Build output oci:" + dir + "@sha256:" + "a".repeat(64)
                 + " names a digest; give oci:DIR[:TAG]\n");

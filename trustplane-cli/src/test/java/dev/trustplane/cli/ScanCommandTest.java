@@ -2,9 +2,6 @@ package dev.trustplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -37,15 +34,8 @@ class ScanCommandTest {
     @TempDir
     Path dir;
 
-    record Run(int code, String out, String err) {
-    }
-
-    private Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true),
-                new ByteArrayInputStream(new byte[0]), Map.of("TRUSTPLANE_CACHE", dir.resolve("cache").toString()));
-        return new Run(code, out.toString(), err.toString());
+    private CliRun run(String... args) {
+        return CliRun.run(Map.of("TRUSTPLANE_CACHE", dir.resolve("cache").toString()), "", args);
     }
 
     @BeforeEach
@@ -56,7 +46,7 @@ class ScanCommandTest {
 
     @Test
     void shouldSayHowToImportWhenThereIsNoDatabase() {
-        Run r = run("scan", dir.resolve("sbom.json").toString());
+        CliRun r = run("scan", dir.resolve("sbom.json").toString());
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).isEqualTo("trustplane: error: No vulnerability database in " + dir.resolve("cache/vulndb")
                 + "; import the Debian security tracker first: `trustplane db import FILE`\n");
@@ -64,13 +54,13 @@ class ScanCommandTest {
 
     @Test
     void shouldImportThenScanWithSeveritiesFixVersionsAndTheFailThreshold() {
-        Run imported = run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at",
+        CliRun imported = run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at",
                 java.time.Instant.now().toString());
         assertThat(imported.code()).as(imported.err()).isZero();
         assertThat(imported.out()).startsWith("Imported 3 records (3 CVEs in 2 source packages; releases bookworm)");
         assertThat(run("db", "status").out()).contains("Records:   3 (3 CVEs, 2 source packages)");
 
-        Run scan = run("scan", dir.resolve("sbom.json").toString());
+        CliRun scan = run("scan", dir.resolve("sbom.json").toString());
         assertThat(scan.code()).isZero();
         assertThat(scan.out()).contains("2 findings: HIGH 1, LOW 1 (0 records say not affected)")
                 .containsPattern("HIGH +CVE-2024-0001 +libssl3 +3\\.0\\.11-1~deb12u2 +3\\.0\\.15-1~deb12u1 +fixed in a"
@@ -105,7 +95,7 @@ class ScanCommandTest {
                    "products": [{"@id": "pkg:oci/base", "subcomponents": [{"@id": "pkg:deb/debian/zlib1g"}]}],
                    "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"}]}
                 """);
-        Run r = run("scan", dir.resolve("sbom.json").toString(), "--vex", dir.resolve("vex.json").toString());
+        CliRun r = run("scan", dir.resolve("sbom.json").toString(), "--vex", dir.resolve("vex.json").toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out()).contains("1 findings: HIGH 1").contains("Suppressed by VEX (1):\n  CVE-2024-0400 zlib1g:"
                 + " not_affected (vulnerable_code_not_in_execute_path) — https://example.org/vex/base-1\n");
@@ -123,11 +113,11 @@ class ScanCommandTest {
                 {"bomFormat": "CycloneDX", "specVersion": "1.5", "components": [
                   {"type": "library", "name": "lodash", "version": "4.17.20", "purl": "pkg:npm/lodash@4.17.20"}]}
                 """);
-        Run imported = run("db", "import", "--osv", dir.resolve("osv.json").toString());
+        CliRun imported = run("db", "import", "--osv", dir.resolve("osv.json").toString());
         assertThat(imported.code()).as(imported.err()).isZero();
         assertThat(imported.out()).startsWith("Imported 1 OSV advisories (npm)");
         assertThat(run("db", "status").out()).contains("Feed:      osv (").contains("Ecosystems: npm");
-        Run scan = run("scan", dir.resolve("app.json").toString(), "--fail-on", "critical");
+        CliRun scan = run("scan", dir.resolve("app.json").toString(), "--fail-on", "critical");
         assertThat(scan.code()).isEqualTo(11);
         assertThat(scan.out()).containsPattern("CRITICAL +CVE-2021-23337 +lodash +4\\.17\\.20 +4\\.17\\.21 +fixed in a"
                 + " newer version");
@@ -136,7 +126,7 @@ class ScanCommandTest {
     @Test
     void shouldRejectAnUnknownSeverity() {
         run("db", "import", dir.resolve("tracker.json").toString());
-        Run r = run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "severe");
+        CliRun r = run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "severe");
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("trustplane: error: Unknown severity 'severe'; use one of negligible, low, medium,"
                 + " high, critical\n");
