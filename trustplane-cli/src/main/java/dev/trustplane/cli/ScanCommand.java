@@ -147,6 +147,10 @@ final class ScanCommand implements Callable<Integer> {
 
     private byte[] sbom() {
         Path file = Path.of(target);
+        if (!target.startsWith("oci:") && !Files.exists(file) && target.endsWith(".json")) {
+            throw new TrustplaneException(ErrorKind.NOT_FOUND, "SBOM file " + target + " does not exist; give an SBOM"
+                    + " file or an image (oci:DIR[:TAG], REGISTRY/REPO:TAG)");
+        }
         if (!target.startsWith("oci:") && Files.isRegularFile(file)) {
             try {
                 return Files.readAllBytes(file);
@@ -158,8 +162,10 @@ final class ScanCommand implements Callable<Integer> {
         ProgressRenderer renderer = registry.renderer(ctx);
         try {
             ImageSource source = ImageSource.open(location, registry.client(ctx, renderer));
-            subjectSha256 = source.resolve().digest().hex();
-            return ImageSbom.read(source, platform == null ? null : Platform.parse(platform));
+            Platform wanted = platform == null ? null : Platform.parse(platform);
+            dev.trustplane.oci.Descriptor image = source.image(wanted);
+            subjectSha256 = image.digest().hex();
+            return ImageSbom.read(source, image, wanted);
         } finally {
             renderer.finish();
         }

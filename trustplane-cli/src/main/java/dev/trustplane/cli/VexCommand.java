@@ -62,11 +62,13 @@ final class VexCommand implements Callable<Integer> {
         String product;
         try {
             ImageSource source = ImageSource.open(location, registry.client(ctx, renderer));
-            String digest = source.resolve().digest().toString();
+            Platform wanted = platform == null ? null : Platform.parse(platform);
+            dev.trustplane.oci.Descriptor image = source.image(wanted);
+            String digest = image.digest().toString();
             String name = location instanceof Location.Registry r ? r.reference().repository()
                     : ((Location.Layout) location).dir().getFileName().toString();
             product = "pkg:oci/" + name.substring(name.lastIndexOf('/') + 1) + "@" + digest.replace(":", "%3A");
-            sbom = ImageSbom.read(source, platform == null ? null : Platform.parse(platform));
+            sbom = ImageSbom.read(source, image, wanted);
         } finally {
             renderer.finish();
         }

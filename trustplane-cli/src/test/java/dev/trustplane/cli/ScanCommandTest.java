@@ -124,6 +124,15 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldNameAMissingSbomFile() {
+        run("db", "import", dir.resolve("tracker.json").toString());
+        CliRun r = run("scan", dir.resolve("missing.json").toString());
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).isEqualTo("trustplane: error: SBOM file " + dir.resolve("missing.json") + " does not exist;"
+                + " give an SBOM file or an image (oci:DIR[:TAG], REGISTRY/REPO:TAG)\n");
+    }
+
+    @Test
     void shouldRejectAnUnknownSeverity() {
         run("db", "import", dir.resolve("tracker.json").toString());
         CliRun r = run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "severe");

@@ -26,7 +26,11 @@ public final class ImageSbom {
      * the attached CycloneDX referrer, or one made from the package database in its layers.
      */
     public static byte[] read(ImageSource source, Platform platform) {
-        Descriptor image = source.image(platform);
+        return read(source, source.image(platform), platform);
+    }
+
+    /** The SBOM of {@code image}, an image manifest of {@code source} already resolved by the caller. */
+    public static byte[] read(ImageSource source, Descriptor image, Platform platform) {
         List<Descriptor> sboms = source.referrers(image.digest(), CYCLONEDX);
         if (sboms.isEmpty()) {
             // no SBOM travels with the image: read its package database from the layers instead
