@@ -15,7 +15,8 @@ public enum ExitCode {
     UNSUPPORTED(8, "the input uses something Trustplane does not support"),
     REMOTE_ERROR(9, "the registry answered with an error"),
     IO(10, "a local file operation failed"),
-    VULNERABLE(11, "scan: a finding at or above --fail-on");
+    VULNERABLE(11, "scan: a finding at or above --fail-on"),
+    UNVERIFIED(12, "verify, verify-attestation: nothing verified against the given keys or identities");
 
     private final int code;
     private final String meaning;

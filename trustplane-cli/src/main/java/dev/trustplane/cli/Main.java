@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         description = "Supply-chain trust control plane for container images.",
         footer = {"", "Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 not found, 4 authentication/denied,",
                 "5 unreachable, 6 integrity (digest mismatch), 7 limit exceeded, 8 unsupported, 9 registry error,",
-                "10 local I/O error, 11 scan found vulnerabilities at or above --fail-on."})
+                "10 local I/O error, 11 scan found vulnerabilities at or above --fail-on,",
+                "12 verify found no signature or attestation that verifies."})
 public final class Main implements Runnable {
     /**
      * The verbs, in help order. Only the verb being run is reflected into a picocli model: building
@@ -40,6 +41,11 @@ public final class Main implements Runnable {
         verbs.put("scan", ScanCommand.class);
         verbs.put("sbom", SbomCommand.class);
         verbs.put("vex", VexCommand.class);
+        verbs.put("keygen", KeygenCommand.class);
+        verbs.put("sign", SignCommand.class);
+        verbs.put("attest", AttestCommand.class);
+        verbs.put("verify", VerifyCommand.class);
+        verbs.put("verify-attestation", VerifyAttestationCommand.class);
         return java.util.Collections.unmodifiableMap(verbs);
     }
 

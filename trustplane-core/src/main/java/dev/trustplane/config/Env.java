@@ -17,7 +17,10 @@ public enum Env {
     REGISTRY_AUTH_FILE("Path of a containers-auth.json file (as podman and skopeo use), read after config.json",
             false),
     TRUSTPLANE_CACHE("Directory of the package, index and unpacked-package caches of the image builder", false),
-    XDG_CACHE_HOME("Base cache directory when TRUSTPLANE_CACHE is not set (default ~/.cache)", false);
+    XDG_CACHE_HOME("Base cache directory when TRUSTPLANE_CACHE is not set (default ~/.cache)", false),
+    TRUSTPLANE_PASSWORD("Password of the encrypted private key for keygen, sign, attest and build --sign", true),
+    COSIGN_PASSWORD("Read when TRUSTPLANE_PASSWORD is not set, so keys and scripts made for cosign work as they are",
+            true);
 
     private final String description;
     private final boolean sensitive;

@@ -46,12 +46,27 @@ public final class AtomicFiles {
         }
     }
 
+    /** Writes a secret (a private key, credentials): the file is created with mode 0600, never wider. */
+    public static void writePrivate(Path target, byte[] content) throws IOException {
+        write(target, out -> out.write(content), true);
+    }
+
     /** Runs {@code writer} on a temporary sibling, syncs it and renames it to {@code target}. */
     public static void write(Path target, Writer writer) throws IOException {
+        write(target, writer, false);
+    }
+
+    private static void write(Path target, Writer writer, boolean ownerOnly) throws IOException {
         Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
         boolean done = false;
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            java.nio.file.attribute.FileAttribute<?>[] attrs = ownerOnly && temp.getFileSystem()
+                    .supportedFileAttributeViews().contains("posix")
+                    ? new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions
+                            .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))}
+                    : new java.nio.file.attribute.FileAttribute<?>[0];
+            try (FileChannel channel = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), attrs)) {
                 OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                 writer.write(new FilterOutputStream(buffered) {
                     @Override

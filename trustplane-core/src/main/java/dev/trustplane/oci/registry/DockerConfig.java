@@ -8,11 +8,8 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -184,18 +181,8 @@ public final class DockerConfig implements CredentialProvider {
     private void write(ObjectNode root) {
         try {
             Files.createDirectories(file.getParent());
-            Path temp = Files.createTempFile(file.getParent(), ".config", ".json");
-            try {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-                Files.write(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-                try {
-                    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            dev.trustplane.io.AtomicFiles.writePrivate(file, JSON.writerWithDefaultPrettyPrinter()
+                    .writeValueAsBytes(root));
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot write credentials file " + file + ": " + e.getMessage()
                     + "; check the directory's permissions or set DOCKER_CONFIG", e);

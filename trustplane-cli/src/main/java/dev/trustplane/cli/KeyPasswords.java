@@ -1,0 +1,71 @@
+package dev.trustplane.cli;
+
+import dev.trustplane.config.Env;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.sign.Keys;
+import dev.trustplane.sign.SigningKey;
+import java.io.Console;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Key files and their passwords: TRUSTPLANE_PASSWORD, then COSIGN_PASSWORD, then a prompt on a terminal. */
+final class KeyPasswords {
+
+    private KeyPasswords() {
+    }
+
+    static Keys.Password password(CliContext ctx) {
+        return prompt -> {
+            var env = Env.TRUSTPLANE_PASSWORD.read(ctx.env()).or(() -> Env.COSIGN_PASSWORD.read(ctx.env()));
+            if (ctx.env().containsKey(Env.TRUSTPLANE_PASSWORD.name()) && env.isEmpty()) {
+                return new char[0];
+            }
+            if (env.isPresent()) {
+                return env.get().toCharArray();
+            }
+            if (ctx.env().containsKey(Env.COSIGN_PASSWORD.name())) {
+                return new char[0];
+            }
+            Console console = System.console();
+            if (!ctx.interactive() || console == null) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The private key is encrypted and there is no"
+                        + " terminal to ask for its password: set TRUSTPLANE_PASSWORD (or COSIGN_PASSWORD)");
+            }
+            char[] pw = console.readPassword("%s", prompt);
+            return pw == null ? new char[0] : pw;
+        };
+    }
+
+    static SigningKey privateKey(CliContext ctx, Path file) {
+        return Keys.readPrivate(read(file, "private key"), file.toString(), password(ctx));
+    }
+
+    static List<PublicKey> publicKeys(List<Path> files) {
+        List<PublicKey> keys = new ArrayList<>();
+        for (Path f : files) {
+            keys.add(Keys.readPublic(read(f, "public key"), f.toString()));
+        }
+        return keys;
+    }
+
+    static byte[] read(Path file, String what) {
+        try {
+            if (Files.size(file) > Keys.MAX_KEY_FILE_BYTES) {
+                throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "Key file " + file + " has more than "
+                        + Keys.MAX_KEY_FILE_BYTES + " bytes; it is not a " + what);
+            }
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new TrustplaneException(ErrorKind.NOT_FOUND, "The " + what + " file " + file + " does not exist;"
+                    + " make a pair with `trustplane keygen`");
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.trustplane.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.sign.Check;
+import dev.trustplane.sign.Evidence;
+import dev.trustplane.sign.VerificationReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+
+/** Prints a verification report as text (one line per signature, the failing stage named) or JSON. */
+final class VerificationOutput {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private VerificationOutput() {
+    }
+
+    /** Prints the report and returns the exit code: 0 when something verified, 12 otherwise. */
+    static int print(VerificationReport report, VerifyOptions.Output format, CliContext ctx) {
+        if (format == VerifyOptions.Output.JSON) {
+            try {
+                ctx.out().println(JSON.writeValueAsString(json(report)));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        } else {
+            text(report, ctx.out(), ctx.err());
+        }
+        return report.anyVerified() ? ExitCode.OK.code() : ExitCode.UNVERIFIED.code();
+    }
+
+    private static void text(VerificationReport report, PrintWriter out, PrintWriter err) {
+        String what = report.kind() == Evidence.Kind.SIGNATURE ? "signature" : "attestation";
+        for (Evidence e : report.evidence()) {
+            String status = e.verified() ? "VERIFIED" : e.failure().map(c -> c.status().name()).orElse("FAIL");
+            StringBuilder line = new StringBuilder().append(String.format("%-8s %-23s %s", status, e.format().label(),
+                    e.location()));
+            if (e.predicateType() != null && report.kind() == Evidence.Kind.ATTESTATION) {
+                line.append("  ").append(e.predicateType());
+            }
+            if (e.verified()) {
+                line.append("  key ").append(e.signer());
+            } else {
+                e.failure().ifPresent(c -> line.append("\n         stage ").append(c.stage()).append(": ")
+                        .append(c.detail()));
+            }
+            e.checks().stream().filter(c -> c.status() == Check.Status.SKIP).forEach(c -> line.append("\n         ")
+                    .append(c.stage()).append(" skipped: ").append(c.detail()));
+            out.println(line);
+        }
+        for (String p : report.problems()) {
+            err.println("warning: " + p);
+        }
+        long ok = report.evidence().stream().filter(Evidence::verified).count();
+        if (report.evidence().isEmpty()) {
+            err.println("No " + what + " found for " + report.image() + "@" + report.digest() + " (looked for the"
+                    + " cosign tag, referrers and bundles)");
+        } else {
+            err.println(ok + " of " + report.evidence().size() + " " + what + (report.evidence().size() == 1 ? "" : "s")
+                    + " verified for " + report.image() + "@" + report.digest());
+        }
+    }
+
+    static ObjectNode json(VerificationReport report) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("image", report.image());
+        root.put("digest", report.digest().toString());
+        root.put("kind", report.kind().name().toLowerCase(java.util.Locale.ROOT));
+        root.put("verified", report.anyVerified());
+        ArrayNode list = root.putArray("evidence");
+        for (Evidence e : report.evidence()) {
+            ObjectNode n = list.addObject();
+            n.put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+            n.put("format", e.format().label());
+            n.put("location", e.location());
+            n.put("predicateType", e.predicateType());
+            n.put("signer", e.signer());
+            n.put("verified", e.verified());
+            e.failure().ifPresent(c -> n.put("failedStage", c.stage()));
+            ArrayNode checks = n.putArray("checks");
+            for (Check c : e.checks()) {
+                checks.addObject().put("stage", c.stage()).put("status", c.status().name()).put("detail", c.detail());
+            }
+            if (e.statement() != null) {
+                try {
+                    n.set("statement", JSON.readTree(e.statement()));
+                } catch (IOException ex) {
+                    n.put("statement", "unreadable");
+                }
+            }
+        }
+        ArrayNode problems = root.putArray("problems");
+        report.problems().forEach(problems::add);
+        return root;
+    }
+}

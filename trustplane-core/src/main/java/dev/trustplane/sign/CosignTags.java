@@ -1,0 +1,128 @@
+package dev.trustplane.sign;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.LimitExceededException;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.Manifest;
+import dev.trustplane.oci.MediaTypes;
+import dev.trustplane.oci.RawManifest;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * cosign's tag scheme: signatures under {@code sha256-<hex>.sig}, attestations under
+ * {@code .att}, one layer per signature in one image manifest. Adding a layer is a
+ * read-modify-write the distribution API cannot make atomic, so after each write the tag is read
+ * again and the write redone until the layer is there: concurrent signers do not lose each other.
+ */
+final class CosignTags {
+    static final String SIG = ".sig";
+    static final String ATT = ".att";
+    static final String SIMPLE_SIGNING_LAYER = "application/vnd.dev.cosign.simplesigning.v1+json";
+    static final String DSSE_LAYER = "application/vnd.dsse.envelope.v1+json";
+    static final String SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+    static final String CERTIFICATE_ANNOTATION = "dev.sigstore.cosign/certificate";
+    static final String CHAIN_ANNOTATION = "dev.sigstore.cosign/chain";
+    static final String BUNDLE_ANNOTATION = "dev.sigstore.cosign/bundle";
+    static final String PREDICATE_TYPE_ANNOTATION = "predicateType";
+    /** Layers read or written per tag; cosign once read signature manifests of any length (CVE-2023-46737). */
+    static final int MAX_LAYERS = 256;
+    private static final int MAX_ATTEMPTS = 10;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private CosignTags() {
+    }
+
+    static String tag(Digest image, String suffix) {
+        return image.referrersTag() + suffix;
+    }
+
+    /** The layers of the manifest under {@code tag}, when there is one. */
+    static Optional<List<Descriptor>> layers(EvidenceStore store, String tag) {
+        return store.tagged(tag).map(raw -> layersOf(raw, store.name() + ":" + tag));
+    }
+
+    static List<Descriptor> layersOf(RawManifest raw, String where) {
+        Manifest m = raw.parse();
+        if (!(m instanceof ImageManifest image)) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, where + " is an index, not a cosign signature"
+                    + " manifest; another tool uses this tag for something else");
+        }
+        if (image.layers().size() > MAX_LAYERS) {
+            throw new LimitExceededException("max-signature-layers", MAX_LAYERS, "Signature manifest " + where
+                    + " (" + image.layers().size() + " layers)");
+        }
+        return image.layers();
+    }
+
+    /** Adds a layer (stored as {@code content}) to the manifest under {@code tag}; returns the manifest digest. */
+    static Digest append(EvidenceStore store, String tag, byte[] content, String mediaType,
+            Map<String, String> annotations) {
+        Descriptor layer = Descriptor.of(mediaType, content).withAnnotations(annotations);
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            List<Descriptor> layers = new ArrayList<>(layers(store, tag).orElse(List.of()));
+            Optional<Digest> present = present(store, tag, layer);
+            if (present.isPresent()) {
+                return present.get();
+            }
+            layers.add(layer);
+            if (layers.size() > MAX_LAYERS) {
+                throw new LimitExceededException("max-signature-layers", MAX_LAYERS, "Signature manifest "
+                        + store.name() + ":" + tag + " would hold " + layers.size() + " layers; remove old ones");
+            }
+            byte[] config = config(layers);
+            ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, null,
+                    Descriptor.of(MediaTypes.OCI_CONFIG, config), layers, null, null, null);
+            store.putTagged(tag, manifest.toRaw(), List.of(config, content));
+            settle(attempt);
+            present = present(store, tag, layer);
+            if (present.isPresent()) {
+                return present.get();
+            }
+        }
+        throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "Tried to add a signature to " + store.name() + ":"
+                + tag + ": concurrent signers replaced the manifest " + MAX_ATTEMPTS + " times — sign again");
+    }
+
+    private static Optional<Digest> present(EvidenceStore store, String tag, Descriptor layer) {
+        return store.tagged(tag).filter(raw -> layersOf(raw, store.name() + ":" + tag).stream()
+                .anyMatch(l -> l.digest().equals(layer.digest()) && l.annotations().equals(layer.annotations())))
+                .map(RawManifest::digest);
+    }
+
+    /** The config cosign writes: an empty image whose diff_ids are the layer digests. */
+    private static byte[] config(List<Descriptor> layers) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("architecture", "");
+        root.put("created", "0001-01-01T00:00:00Z");
+        root.putArray("history").addObject().put("created", "0001-01-01T00:00:00Z");
+        root.put("os", "");
+        ObjectNode rootfs = root.putObject("rootfs");
+        rootfs.put("type", "layers");
+        var ids = rootfs.putArray("diff_ids");
+        layers.forEach(l -> ids.add(l.digest().toString()));
+        root.putObject("config");
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void settle(int attempt) {
+        try {
+            Thread.sleep(10L * attempt + ThreadLocalRandom.current().nextLong(20L * attempt + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.trustplane.sign;
+
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.Manifest;
+import dev.trustplane.oci.RawManifest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Finds every signature and attestation of an image in every format: the cosign tags
+ * {@code .sig}/{@code .att}, and referrers (API or fallback tag) holding Sigstore bundles or
+ * cosign's OCI 1.1 signature manifests. Referrer manifests are fetched rather than trusting the
+ * index entry's artifactType (cosign writes the config media type there). What cannot be read
+ * becomes an unreadable candidate or a problem — never a silent omission.
+ */
+final class Discovery {
+    static final String COSIGN_SIG_ARTIFACT = "application/vnd.dev.cosign.artifact.sig.v1+json";
+    static final String BUNDLE_MEDIA_PREFIX = "application/vnd.dev.sigstore.bundle";
+
+    private final EvidenceStore store;
+    private final VerifierLimits limits;
+    final List<Candidate> found = new ArrayList<>();
+    final List<String> problems = new ArrayList<>();
+
+    Discovery(EvidenceStore store, VerifierLimits limits) {
+        this.store = store;
+        this.limits = limits;
+    }
+
+    Discovery run(Digest image, boolean signatures, boolean attestations) {
+        if (signatures) {
+            tag(image, CosignTags.SIG, Evidence.Kind.SIGNATURE);
+        }
+        if (attestations) {
+            tag(image, CosignTags.ATT, Evidence.Kind.ATTESTATION);
+        }
+        referrers(image);
+        return this;
+    }
+
+    private void tag(Digest image, String suffix, Evidence.Kind kind) {
+        String tag = CosignTags.tag(image, suffix);
+        String where = store.name() + ":" + tag;
+        List<Descriptor> layers;
+        try {
+            Optional<RawManifest> raw = store.tagged(tag);
+            if (raw.isEmpty()) {
+                return;
+            }
+            layers = CosignTags.layersOf(raw.get(), where);
+        } catch (TrustplaneException e) {
+            problems.add("Could not read " + where + ": " + e.getMessage());
+            return;
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            addLayer(layers.get(i), kind, Evidence.Format.COSIGN_TAG, where + " layer " + (i + 1));
+        }
+    }
+
+    private void referrers(Digest image) {
+        List<Descriptor> list;
+        try {
+            list = store.referrers(image);
+        } catch (TrustplaneException e) {
+            problems.add("Could not list the referrers of " + image + " in " + store.name() + ": " + e.getMessage());
+            return;
+        }
+        if (list.size() > limits.maxReferrers()) {
+            problems.add(image + " has " + list.size() + " referrers; only the first " + limits.maxReferrers()
+                    + " were checked (limit max-referrers)");
+            list = list.subList(0, limits.maxReferrers());
+        }
+        for (Descriptor d : list) {
+            String where = store.name() + "@" + d.digest();
+            Manifest m;
+            try {
+                m = store.manifest(d).parse();
+            } catch (TrustplaneException e) {
+                problems.add("Could not read referrer " + where + ": " + e.getMessage());
+                continue;
+            }
+            if (!(m instanceof ImageManifest manifest)) {
+                continue;
+            }
+            String type = manifest.effectiveArtifactType();
+            String predicateType = manifest.annotations().get(Signer.BUNDLE_PREDICATE_ANNOTATION);
+            boolean bundle = type != null && type.startsWith(BUNDLE_MEDIA_PREFIX);
+            for (int i = 0; i < Math.min(manifest.layers().size(), CosignTags.MAX_LAYERS); i++) {
+                Descriptor layer = manifest.layers().get(i);
+                String at = where + " layer " + (i + 1);
+                if (bundle || layer.mediaType().startsWith(BUNDLE_MEDIA_PREFIX)) {
+                    Evidence.Kind hint = PredicateTypes.COSIGN_SIGN.equals(predicateType) ? Evidence.Kind.SIGNATURE
+                            : Evidence.Kind.ATTESTATION;
+                    found.add(new Candidate(hint, Evidence.Format.BUNDLE_REFERRER, at, predicateType,
+                            read(layer, limits.maxEnvelopeBytes()).map(b -> (Candidate.Content)
+                                    new Candidate.BundleBytes(b)).orElseGet(() -> unreadable(layer))));
+                } else if (COSIGN_SIG_ARTIFACT.equals(type) || manifest.config().mediaType().equals(
+                        COSIGN_SIG_ARTIFACT)) {
+                    addLayer(layer, Evidence.Kind.SIGNATURE, Evidence.Format.COSIGN_REFERRER, at);
+                } else if (layer.mediaType().equals(CosignTags.DSSE_LAYER)) {
+                    addLayer(layer, Evidence.Kind.ATTESTATION, Evidence.Format.COSIGN_REFERRER, at);
+                }
+            }
+        }
+    }
+
+    private void addLayer(Descriptor layer, Evidence.Kind kind, Evidence.Format format, String where) {
+        if (layer.mediaType().equals(CosignTags.SIMPLE_SIGNING_LAYER)) {
+            found.add(new Candidate(kind, format, where, null, read(layer, limits.maxPayloadBytes())
+                    .map(b -> (Candidate.Content) new Candidate.SimpleSig(b, layer.annotations()))
+                    .orElseGet(() -> unreadable(layer))));
+        } else if (layer.mediaType().equals(CosignTags.DSSE_LAYER)) {
+            found.add(new Candidate(Evidence.Kind.ATTESTATION, format, where, layer.annotation(
+                    CosignTags.PREDICATE_TYPE_ANNOTATION), read(layer, limits.maxEnvelopeBytes())
+                    .map(b -> (Candidate.Content) new Candidate.Envelope(b, layer.annotations()))
+                    .orElseGet(() -> unreadable(layer))));
+        }
+    }
+
+    private final java.util.Map<Digest, String> readErrors = new java.util.HashMap<>();
+
+    private Optional<byte[]> read(Descriptor layer, long max) {
+        try {
+            return Optional.of(store.blob(layer, max));
+        } catch (TrustplaneException e) {
+            readErrors.put(layer.digest(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private Candidate.Content unreadable(Descriptor layer) {
+        return new Candidate.Unreadable(readErrors.getOrDefault(layer.digest(), "could not be read"));
+    }
+}

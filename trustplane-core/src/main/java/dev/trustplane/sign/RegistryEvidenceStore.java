@@ -1,0 +1,88 @@
+package dev.trustplane.sign;
+
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.LimitExceededException;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageReference;
+import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.VerifyingInputStream;
+import dev.trustplane.oci.registry.RegistryClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/** Evidence in a registry repository: cosign tags, referrers API or its fallback tag. */
+final class RegistryEvidenceStore implements EvidenceStore {
+    private final ImageReference repo;
+    private final RegistryClient client;
+
+    RegistryEvidenceStore(ImageReference reference, RegistryClient client) {
+        this.repo = reference;
+        this.client = client;
+    }
+
+    @Override
+    public String name() {
+        return repo.name();
+    }
+
+    @Override
+    public Optional<RawManifest> tagged(String tag) {
+        return client.manifest(tagRef(tag));
+    }
+
+    @Override
+    public void putTagged(String tag, RawManifest manifest, List<byte[]> blobs) {
+        pushBlobs(blobs);
+        client.putManifest(tagRef(tag), manifest);
+    }
+
+    @Override
+    public void putReferrer(RawManifest manifest, List<byte[]> blobs) {
+        pushBlobs(blobs);
+        client.pushReferrer(repo, manifest);
+    }
+
+    private ImageReference tagRef(String tag) {
+        return new ImageReference(repo.registry(), repo.repository(), tag, null);
+    }
+
+    private void pushBlobs(List<byte[]> blobs) {
+        for (byte[] blob : blobs) {
+            Descriptor d = Descriptor.of("application/octet-stream", blob);
+            if (!client.hasBlob(repo, d.digest())) {
+                client.pushBlob(repo, d, () -> new ByteArrayInputStream(blob));
+            }
+        }
+    }
+
+    @Override
+    public List<Descriptor> referrers(Digest subject) {
+        return client.referrers(repo.pinned(subject), null).manifests();
+    }
+
+    @Override
+    public RawManifest manifest(Descriptor descriptor) {
+        ImageReference ref = repo.pinned(descriptor.digest());
+        return client.manifest(ref).orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND,
+                "Registry " + repo.registry() + " has no manifest " + descriptor.digest() + " in " + repo.repository()
+                        + ", though a referrers list or tag names it"));
+    }
+
+    @Override
+    public byte[] blob(Descriptor descriptor, long maxBytes) {
+        if (descriptor.size() > maxBytes) {
+            throw new LimitExceededException("max-evidence-bytes", maxBytes, "Blob " + descriptor.digest() + " in "
+                    + name() + " (" + descriptor.size() + " bytes)");
+        }
+        try (VerifyingInputStream in = client.openBlob(repo, descriptor)) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.UNREACHABLE, "Could not read blob " + descriptor.digest()
+                    + " from " + name() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.trustplane.sign;
+
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.MediaTypes;
+import dev.trustplane.oci.RawManifest;
+import java.time.Clock;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Signs images and attaches attestations with a key, in the storage formats users meet: cosign's
+ * tag scheme ({@code .sig}/{@code .att}) and Sigstore bundles as OCI 1.1 referrers (through the
+ * referrers API, or the {@code sha256-<hex>} fallback index on registries without it).
+ */
+public final class Signer {
+    static final String BUNDLE_CONTENT_ANNOTATION = "dev.sigstore.bundle.content";
+    static final String BUNDLE_PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
+    static final String CREATED_ANNOTATION = "org.opencontainers.image.created";
+
+    /** Where a signature goes. */
+    public enum Format {
+        /** cosign's {@code sha256-<hex>.sig} / {@code .att} tags (what cosign 2, Kyverno and most tools read). */
+        TAG,
+        /** A Sigstore bundle v0.3 referrer (what cosign 3 writes and reads by default). */
+        BUNDLE;
+
+        public static final Set<Format> ALL = Set.copyOf(EnumSet.allOf(Format.class));
+    }
+
+    /** One stored signature: its format, the manifest that holds it and where that manifest is found. */
+    public record Stored(Format format, Digest manifest, String where) {
+    }
+
+    private final EvidenceStore store;
+    private final SigningKey key;
+    private final Clock clock;
+
+    public Signer(EvidenceStore store, SigningKey key, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.key = Objects.requireNonNull(key, "key");
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Signs the image manifest {@code image}; {@code annotations} go into the payload's {@code optional}. */
+    public List<Stored> sign(Descriptor image, Map<String, String> annotations, Set<Format> formats) {
+        List<Stored> stored = new ArrayList<>();
+        if (formats.contains(Format.TAG)) {
+            byte[] payload = new SimpleSigning(store.name(), image.digest(), SimpleSigning.TYPE, annotations)
+                    .toJson();
+            String signature = Base64.getEncoder().encodeToString(SignatureAlgorithms.sign(key.privateKey(),
+                    payload));
+            String tag = CosignTags.tag(image.digest(), CosignTags.SIG);
+            Digest m = CosignTags.append(store, tag, payload, CosignTags.SIMPLE_SIGNING_LAYER,
+                    Map.of(CosignTags.SIGNATURE_ANNOTATION, signature));
+            stored.add(new Stored(Format.TAG, m, store.name() + ":" + tag));
+        }
+        if (formats.contains(Format.BUNDLE)) {
+            Statement statement = Statement.about(store.name(), image.digest(), PredicateTypes.COSIGN_SIGN,
+                    annotationsPredicate(annotations));
+            stored.add(bundleReferrer(image, statement));
+        }
+        return stored;
+    }
+
+    /** Attests {@code predicate} (JSON) of {@code predicateType} about {@code image} in an in-toto Statement v1. */
+    public List<Stored> attest(Descriptor image, String predicateType, byte[] predicate, Set<Format> formats) {
+        Statement statement = Statement.about(store.name(), image.digest(), predicateType, predicate);
+        List<Stored> stored = new ArrayList<>();
+        if (formats.contains(Format.TAG)) {
+            byte[] envelope = envelope(statement).toJson();
+            String tag = CosignTags.tag(image.digest(), CosignTags.ATT);
+            Map<String, String> annotations = new LinkedHashMap<>();
+            annotations.put(CosignTags.SIGNATURE_ANNOTATION, "");
+            annotations.put(CosignTags.PREDICATE_TYPE_ANNOTATION, predicateType);
+            Digest m = CosignTags.append(store, tag, envelope, CosignTags.DSSE_LAYER, annotations);
+            stored.add(new Stored(Format.TAG, m, store.name() + ":" + tag));
+        }
+        if (formats.contains(Format.BUNDLE)) {
+            stored.add(bundleReferrer(image, statement));
+        }
+        return stored;
+    }
+
+    private Stored bundleReferrer(Descriptor image, Statement statement) {
+        byte[] bundle = Bundle.keyBased(envelope(statement), key.hint());
+        Descriptor layer = Descriptor.of(Bundle.MEDIA_TYPE_V03, bundle);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(BUNDLE_CONTENT_ANNOTATION, "dsse-envelope");
+        annotations.put(BUNDLE_PREDICATE_ANNOTATION, statement.predicateType());
+        annotations.put(CREATED_ANNOTATION, DateTimeFormatter.ISO_INSTANT.format(
+                clock.instant().truncatedTo(ChronoUnit.SECONDS)));
+        Descriptor subject = Descriptor.of(image.mediaType(), image.digest(), image.size());
+        RawManifest manifest = ImageManifest.artifact(Bundle.MEDIA_TYPE_V03, List.of(layer), subject, annotations)
+                .toRaw();
+        store.putReferrer(manifest, List.of(MediaTypes.EMPTY_JSON, bundle));
+        return new Stored(Format.BUNDLE, manifest.digest(), store.name() + "@" + manifest.digest());
+    }
+
+    private Dsse envelope(Statement statement) {
+        byte[] payload = statement.toJson();
+        byte[] sig = SignatureAlgorithms.sign(key.privateKey(), Dsse.pae(Dsse.IN_TOTO, payload));
+        return new Dsse(Dsse.IN_TOTO, payload, List.of(new Dsse.Sig("", sig)));
+    }
+
+    private static byte[] annotationsPredicate(Map<String, String> annotations) {
+        if (annotations.isEmpty()) {
+            return new byte[] {'{', '}'};
+        }
+        var node = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        new java.util.TreeMap<>(annotations).forEach(node::put);
+        return node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
