@@ -26,6 +26,12 @@ final class EvidenceChecks {
 
     Evidence check(Candidate c) {
         Run run = new Run(c);
+        run.stage = switch (c.content()) {
+            case Candidate.Unreadable u -> "read";
+            case Candidate.SimpleSig s -> "payload";
+            case Candidate.Envelope e -> "envelope";
+            case Candidate.BundleBytes b -> "envelope";
+        };
         try {
             switch (c.content()) {
                 case Candidate.Unreadable u -> run.add(Check.error("read", u.reason()));
