@@ -4,7 +4,9 @@ import dev.trustplane.build.BuildResult;
 import dev.trustplane.build.ImageBuilder;
 import dev.trustplane.build.ImageSpec;
 import dev.trustplane.build.ImageSpecParser;
+import dev.trustplane.build.EvidenceStep;
 import dev.trustplane.build.Lockfile;
+import dev.trustplane.build.Provenance;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
@@ -18,6 +20,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import dev.trustplane.sign.EvidenceStore;
+import dev.trustplane.sign.Signer;
+import dev.trustplane.sign.SigningKey;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -31,7 +38,8 @@ import picocli.CommandLine.Parameters;
         "Build a hardened image from an image spec: Debian packages from the signed",
         "archive, no daemon, no maintainer scripts, reproducible to the byte.",
         "Produces the runtime image (TAG) and the dev variant (TAG-dev), each with",
-        "CycloneDX and SPDX SBOMs attached as referrers."})
+        "CycloneDX and SPDX SBOMs attached as referrers. With --sign --key FILE every image",
+        "is signed and gets SLSA v1 provenance and both SBOMs as signed attestations."})
 final class BuildCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -45,6 +53,15 @@ final class BuildCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, required = true, paramLabel = "DEST",
             description = "oci:DIR[:TAG] or REGISTRY/REPO:TAG")
     String output;
+
+    @Option(names = "--sign", description = "sign each image and attach SLSA provenance and SBOM attestations")
+    boolean sign;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "private key for --sign (cosign.key, PKCS#8 or EC)")
+    Path key;
+
+    @Option(names = "--storage", paramLabel = "FORMAT", defaultValue = "both", description = StorageOption.HELP)
+    StorageOption storage;
 
     @Mixin
     RegistryOptions registry = new RegistryOptions();
@@ -62,6 +79,12 @@ final class BuildCommand implements Callable<Integer> {
                     + (destination instanceof Location.Layout ? "oci:DIR[:TAG]" : "REGISTRY/REPO:TAG"));
         }
         ImageSpec parsed = ImageSpecParser.parse(spec);
+        if (sign && key == null) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--sign needs --key FILE (make a pair with"
+                    + " `trustplane keygen`)");
+        }
+        SigningKey signingKey = sign ? KeyPasswords.privateKey(ctx, key) : null;
+        Instant started = Instant.now();
         ProgressRenderer renderer = registry.renderer(ctx);
         Path cache = ImageBuilder.defaultCache(ctx.env());
         ImageBuilder builder = new ImageBuilder(cache, renderer, Clock.systemUTC(),
@@ -69,9 +92,13 @@ final class BuildCommand implements Callable<Integer> {
         try {
             Lockfile lockfile = lockfile(parsed, builder);
             if (destination instanceof Location.Layout l) {
-                BuildResult result = builder.build(parsed, lockfile, OciLayout.openOrCreate(l.dir()),
-                        l.tag() == null ? "latest" : l.tag());
+                OciLayout layout = OciLayout.openOrCreate(l.dir());
+                BuildResult result = builder.build(parsed, lockfile, layout, l.tag() == null ? "latest" : l.tag());
                 report(result, "oci:" + l.dir() + ":");
+                if (signingKey != null) {
+                    signAll(result, parsed, lockfile, layout, started, signingKey,
+                            v -> EvidenceStore.open(new Location.Layout(l.dir(), v.tag(), null), null));
+                }
             } else {
                 ImageReference ref = ((Location.Registry) destination).reference();
                 Path temp = cache.resolve("tmp").resolve("layout-" + UUID.randomUUID());
@@ -79,8 +106,12 @@ final class BuildCommand implements Callable<Integer> {
                     OciLayout layout = OciLayout.openOrCreate(temp);
                     String tag = ref.tag() == null ? "latest" : ref.tag();
                     BuildResult result = builder.build(parsed, lockfile, layout, tag);
-                    push(result, layout, temp, ref, renderer);
+                    RegistryClient client = push(result, layout, temp, ref, renderer);
                     report(result, ref.registry() + "/" + ref.repository() + ":");
+                    if (signingKey != null) {
+                        signAll(result, parsed, lockfile, layout, started, signingKey,
+                                v -> EvidenceStore.open(new Location.Registry(ref.withTag(v.tag())), client));
+                    }
                 } finally {
                     deleteTree(temp);
                 }
@@ -108,7 +139,22 @@ final class BuildCommand implements Callable<Integer> {
         return builder.lock(parsed, null);
     }
 
-    private void push(BuildResult result, OciLayout layout, Path dir, ImageReference ref, ProgressRenderer renderer) {
+    private void signAll(BuildResult result, ImageSpec parsed, Lockfile lockfile, OciLayout layout, Instant started,
+            SigningKey signingKey, java.util.function.Function<BuildResult.Variant, EvidenceStore> stores) {
+        Provenance.Run run = new Provenance.Run(Provenance.BUILDER_ID, new Main.Version().versionText(),
+                UUID.randomUUID().toString(), started, Instant.now());
+        for (BuildResult.Variant v : result.variants()) {
+            EvidenceStore store = stores.apply(v);
+            Signer signer = new Signer(store, signingKey, Clock.systemUTC());
+            List<Signer.Stored> stored = new EvidenceStep(signer, parsed, lockfile, run, layout, storage.formats())
+                    .run(v);
+            ctx.out().println("Signed " + v.tag() + ": " + stored.size() + " signatures and attestations (provenance,"
+                    + " CycloneDX, SPDX) in " + store.name() + ", key " + signingKey.hint());
+        }
+    }
+
+    private RegistryClient push(BuildResult result, OciLayout layout, Path dir, ImageReference ref,
+            ProgressRenderer renderer) {
         RegistryClient client = registry.client(ctx, renderer);
         ImageCopier copier = new ImageCopier(client, renderer, registry.parallel);
         for (BuildResult.Variant v : result.variants()) {
@@ -122,6 +168,7 @@ final class BuildCommand implements Callable<Integer> {
                 client.pushReferrer(ref, raw);
             }
         }
+        return client;
     }
 
     private void report(BuildResult result, String prefix) {

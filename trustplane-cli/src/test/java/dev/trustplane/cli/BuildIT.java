@@ -265,6 +265,61 @@ class BuildIT {
     }
 
     @Test
+    void shouldSignTheBuildSoCosignVerifiesSignatureProvenanceAndSboms() throws Exception {
+        Path spec = spec("static", """
+                name: static
+                release: bookworm
+                packages: [base-files, netbase, tzdata, ca-certificates]
+                without-dependencies: [base-files, netbase, tzdata, ca-certificates]
+                variants: {dev: {enabled: false}}
+                """);
+        Map<String, String> env = Map.of("TRUSTPLANE_CACHE", CACHE.toString(), "TRUSTPLANE_PASSWORD", "build-pass");
+        String prefix = dir.resolve("release").toString();
+        assertThat(CliRun.run(env, "", "keygen", "--output-key-prefix", prefix).code()).isZero();
+        assertThat(Files.getPosixFilePermissions(Path.of(prefix + ".key")))
+                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        try (RegistryPeer registry = RegistryPeer.start(dir.resolve("reg"))) {
+            String ref = registry.host() + "/hardened/signed:1";
+            CliRun built = CliRun.run(env, "", "build", spec.toString(), "-o", ref, "--sign", "--key",
+                    prefix + ".key");
+            String digest = digest(built);
+            assertThat(built.out()).contains("Signed 1: 8 signatures and attestations");
+            String pinned = registry.host() + "/hardened/signed@" + digest;
+            Map<String, String> cosignEnv = Map.of("HOME", dir.toString());
+            String cosign = Peers.require("cosign").toString();
+            for (String type : List.of("slsaprovenance1", "cyclonedx", "spdxjson")) {
+                List<String> cmd = List.of(cosign, "verify-attestation", "--key", prefix + ".pub",
+                        "--insecure-ignore-tlog", "--allow-insecure-registry", "--type", type, pinned);
+                ProcessRunner.run(cmd, cosignEnv, 120).requireSuccess(cmd);
+            }
+            List<String> verify = List.of(cosign, "verify", "--key", prefix + ".pub", "--insecure-ignore-tlog",
+                    "--allow-insecure-registry", pinned);
+            ProcessRunner.run(verify, cosignEnv, 120).requireSuccess(verify);
+
+            CliRun provenance = run("verify-attestation", pinned, "--key", prefix + ".pub", "--insecure-ignore-tlog",
+                    "--type", "slsaprovenance1", "-o", "json");
+            assertThat(provenance.code()).as(provenance.err()).isZero();
+            var statement = JSON.readTree(provenance.out()).path("evidence").get(0).path("statement");
+            var predicate = statement.path("predicate");
+            assertThat(predicate.path("buildDefinition").path("buildType").asText())
+                    .isEqualTo("https://trustplane.dev/provenance/debian-image/v1");
+            assertThat(predicate.path("buildDefinition").path("resolvedDependencies").toString())
+                    .contains("/dists/bookworm/InRelease", "/c/ca-certificates/ca-certificates_", "debian-archive-keyring.gpg");
+            assertThat(predicate.path("buildDefinition").path("externalParameters").path("spec").path("digest")
+                    .path("sha256").asText()).hasSize(64);
+            CliRun otherKey = run("keygen", "--output-key-prefix", dir.resolve("other").toString());
+            assertThat(otherKey.code()).isNotZero().as("no password in this environment");
+            CliRun wrong = CliRun.run(env, "", "keygen", "--output-key-prefix", dir.resolve("other").toString());
+            assertThat(wrong.code()).isZero();
+            CliRun refused = run("verify", pinned, "--key", dir.resolve("other.pub").toString(),
+                    "--insecure-ignore-tlog");
+            assertThat(refused.code()).isEqualTo(12);
+            assertThat(refused.out()).contains("stage signature: does not verify with the given key");
+        }
+    }
+
+    @Test
     void shouldRunAPythonOneLinerInThePython3Image() throws Exception {
         Path spec = spec("python3", """
                 name: python3

@@ -27,6 +27,8 @@ import java.util.Map;
 public final class Provenance {
     public static final String PREDICATE_TYPE = "https://slsa.dev/provenance/v1";
     public static final String BUILD_TYPE = "https://trustplane.dev/provenance/debian-image/v1";
+    /** The builder id of the CLI; a server build names its own. */
+    public static final String BUILDER_ID = "https://trustplane.dev/builder/cli/v1";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** When and by whom the build ran. */
