@@ -1,27 +1,38 @@
 package dev.trustplane.sign;
 
 import dev.trustplane.oci.Digest;
+import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
- * Verifies one candidate as ordered stages — read, payload/envelope, signature, statement,
- * subject, type, tlog — stopping at the first stage that fails. Malformed input of any shape
- * ends in a failed stage, never in an exception or an acceptance.
+ * Verifies one candidate as ordered stages, stopping at the first that fails. Key-based:
+ * payload/envelope → signature → statement → subject → type → tlog. Keyless: payload/envelope →
+ * signature (with the certificate's key) → tlog (gives the signing time) → certificate (chain to
+ * the trusted root at that time) → sct → identity → statement → subject → type. Malformed input of
+ * any shape ends in a failed stage, never in an exception or an acceptance.
  */
 final class EvidenceChecks {
     private final Trust trust;
     private final Digest image;
     private final String wantedType;
+    private final Instant now;
 
     EvidenceChecks(Trust trust, Digest image, String wantedType) {
+        this(trust, image, wantedType, Instant.now());
+    }
+
+    EvidenceChecks(Trust trust, Digest image, String wantedType, Instant now) {
         this.trust = trust;
         this.image = image;
         this.wantedType = wantedType;
+        this.now = now;
     }
 
     Evidence check(Candidate c) {
@@ -41,104 +52,228 @@ final class EvidenceChecks {
             }
         } catch (MalformedEvidenceException e) {
             run.add(Check.fail(run.stage, e.getMessage()));
+        } catch (dev.trustplane.error.TrustplaneException e) {
+            run.add(Check.fail(run.stage, e.getMessage()));
         } catch (RuntimeException e) {
             run.add(Check.fail(run.stage, "malformed: " + e.getClass().getSimpleName()));
         }
         return run.result();
     }
 
-    private void simpleSigning(Run run, Candidate.SimpleSig s) {
-        run.stage = "payload";
+    /** How a candidate is signed: by a certificate (keyless) or by one of the trusted keys. */
+    private record Material(X509Certificate certificate, List<TlogEntry> entries) {
+    }
+
+    private void simpleSigning(Run run, Candidate.SimpleSig s) throws MalformedEvidenceException {
         var payload = SimpleSigning.parse(s.payload());
         if (payload.isEmpty()) {
             run.add(Check.fail("payload", "the layer is not a cosign simple-signing payload"));
             return;
         }
         run.add(Check.pass("payload", "simple signing, type \"" + payload.get().type() + "\""));
-        String b64 = s.annotations().getOrDefault(CosignTags.SIGNATURE_ANNOTATION, "");
         run.stage = "signature";
+        String b64 = s.annotations().getOrDefault(CosignTags.SIGNATURE_ANNOTATION, "");
         if (b64.isEmpty()) {
             run.add(Check.fail("signature", "the layer has no " + CosignTags.SIGNATURE_ANNOTATION + " annotation"));
             return;
         }
-        byte[] sig;
-        try {
-            sig = Dsse.base64(b64, "signature");
-        } catch (MalformedEvidenceException e) {
-            run.add(Check.fail("signature", e.getMessage()));
-            return;
-        }
-        if (s.annotations().containsKey(CosignTags.CERTIFICATE_ANNOTATION) && trust.keys().isEmpty()) {
-            run.add(keylessUnsupported());
-            return;
-        }
-        if (!signature(run, (key) -> SignatureAlgorithms.verify(key, s.payload(), sig), null)) {
+        byte[] sig = Dsse.base64(b64, "signature");
+        Material material = annotationMaterial(s.annotations());
+        if (!signed(run, material, key -> SignatureAlgorithms.verify(key, s.payload(), sig), null,
+                new TlogCheck.Signed(sha256Hex(s.payload()), List.of(sig), null))) {
             return;
         }
         run.stage = "subject";
-        Digest signed = payload.get().manifestDigest();
-        if (!signed.equals(image)) {
-            run.add(Check.fail("subject", "the payload signs " + signed + ", not this image " + image));
+        Digest signedDigest = payload.get().manifestDigest();
+        if (!signedDigest.equals(image)) {
+            run.add(Check.fail("subject", "the payload signs " + signedDigest + ", not this image " + image));
             return;
         }
         run.add(Check.pass("subject", "signs " + image + " (identity " + payload.get().dockerReference() + ")"));
-        tlog(run, s.annotations().containsKey(CosignTags.BUNDLE_ANNOTATION));
     }
 
     private void envelope(Run run, Dsse dsse, Map<String, String> annotations) throws MalformedEvidenceException {
-        run.stage = "envelope";
         run.add(Check.pass("envelope", "DSSE, payload type " + dsse.payloadType()));
-        if (annotations.containsKey(CosignTags.CERTIFICATE_ANNOTATION) && trust.keys().isEmpty()) {
-            run.add(keylessUnsupported());
-            return;
-        }
-        if (dsseSignature(run, dsse, null)) {
+        if (dsseSigned(run, dsse, annotationMaterial(annotations), null)) {
             statement(run, dsse);
-            if (run.ok()) {
-                tlog(run, annotations.containsKey(CosignTags.BUNDLE_ANNOTATION));
-            }
         }
     }
 
     private void bundle(Run run, Bundle bundle) throws MalformedEvidenceException {
-        run.stage = "envelope";
         run.add(Check.pass("envelope", "Sigstore bundle " + bundle.mediaType().replaceFirst(".*bundle[.+]?", "")
                 + (bundle.envelope() != null ? " with a DSSE envelope" : " with a message signature")));
-        if (bundle.publicKeyHint() == null) {
-            run.add(keylessUnsupported());
-            return;
+        List<TlogEntry> entries = new ArrayList<>();
+        for (var e : bundle.tlogEntries()) {
+            entries.add(TlogEntry.fromBundle(e));
         }
+        X509Certificate cert = bundle.certificates().isEmpty() ? null
+                : TrustedRoot.certificate(bundle.certificates().get(0), "the bundle", "certificate");
+        Material material = new Material(cert, entries);
         if (bundle.envelope() != null) {
-            if (dsseSignature(run, bundle.envelope(), bundle.publicKeyHint())) {
+            if (dsseSigned(run, bundle.envelope(), material, bundle.publicKeyHint())) {
                 statement(run, bundle.envelope());
             }
-        } else {
-            Bundle.MessageSignature m = bundle.message();
-            if (!m.algorithm().equals("SHA2_256")) {
-                run.add(Check.fail("signature", "message digest algorithm " + m.algorithm() + " is not SHA2_256"));
-                return;
-            }
-            if (!signature(run, key -> SignatureAlgorithms.verifyPrehashed(key, m.digest(), m.signature()),
-                    bundle.publicKeyHint())) {
-                return;
-            }
-            run.stage = "subject";
-            String signedHex = HexFormat.of().formatHex(m.digest());
-            if (!image.algorithm().prefix().equals("sha256") || !signedHex.equals(image.hex())) {
-                run.add(Check.fail("subject", "the message signature covers sha256:" + signedHex + ", not " + image));
-                return;
-            }
-            run.add(Check.pass("subject", "signs " + image));
+            return;
         }
-        if (run.ok()) {
-            tlog(run, !bundle.tlogEntries().isEmpty());
+        Bundle.MessageSignature m = bundle.message();
+        if (!m.algorithm().equals("SHA2_256")) {
+            run.add(Check.fail("signature", "message digest algorithm " + m.algorithm() + " is not SHA2_256"));
+            return;
         }
+        if (!signed(run, material, key -> SignatureAlgorithms.verifyPrehashed(key, m.digest(), m.signature()),
+                bundle.publicKeyHint(), new TlogCheck.Signed(HexFormat.of().formatHex(m.digest()),
+                        List.of(m.signature()), null))) {
+            return;
+        }
+        run.stage = "subject";
+        String signedHex = HexFormat.of().formatHex(m.digest());
+        if (!image.algorithm().prefix().equals("sha256") || !signedHex.equals(image.hex())) {
+            run.add(Check.fail("subject", "the message signature covers sha256:" + signedHex + ", not " + image));
+            return;
+        }
+        run.add(Check.pass("subject", "signs " + image));
     }
 
-    private boolean dsseSignature(Run run, Dsse dsse, String hint) {
+    private Material annotationMaterial(Map<String, String> annotations) throws MalformedEvidenceException {
+        String pem = annotations.get(CosignTags.CERTIFICATE_ANNOTATION);
+        X509Certificate cert = null;
+        if (pem != null && !pem.isEmpty()) {
+            List<Pem.Block> blocks;
+            try {
+                blocks = Pem.decode(pem, "the certificate annotation");
+            } catch (RuntimeException e) {
+                throw new MalformedEvidenceException("the certificate annotation is not PEM");
+            }
+            if (blocks.isEmpty()) {
+                throw new MalformedEvidenceException("the certificate annotation holds no certificate");
+            }
+            cert = TrustedRoot.certificate(blocks.get(0).der(), "the signature", "certificate annotation");
+        }
+        List<TlogEntry> entries = new ArrayList<>();
+        String set = annotations.get(CosignTags.BUNDLE_ANNOTATION);
+        if (set != null && !set.isEmpty()) {
+            entries.add(TlogEntry.fromCosignAnnotation(set));
+        }
+        return new Material(cert, entries);
+    }
+
+    private boolean dsseSigned(Run run, Dsse dsse, Material material, String hint) {
         byte[] pae = dsse.pae();
-        return signature(run, key -> dsse.signatures().stream()
-                .anyMatch(s -> SignatureAlgorithms.verify(key, pae, s.sig())), hint);
+        List<byte[]> sigs = dsse.signatures().stream().map(Dsse.Sig::sig).toList();
+        return signed(run, material, key -> sigs.stream().anyMatch(s -> SignatureAlgorithms.verify(key, pae, s)),
+                hint, new TlogCheck.Signed(sha256Hex(dsse.payload()), sigs, null));
+    }
+
+    /** The signature, tlog, certificate, sct and identity stages; true when all passed. */
+    private boolean signed(Run run, Material material, Predicate<PublicKey> verifies, String hint,
+            TlogCheck.Signed what) {
+        run.stage = "signature";
+        if (material.certificate() != null && trust.keyless()) {
+            return keyless(run, material, verifies, what);
+        }
+        if (trust.keys().isEmpty()) {
+            run.add(material.certificate() != null
+                    ? Check.fail("signature", "signed keylessly; pass --certificate-identity[-regexp],"
+                            + " --certificate-oidc-issuer[-regexp] and --trusted-root to verify it")
+                    : Check.fail("signature", "signed with a key; pass --key with its public key to verify it"));
+            return false;
+        }
+        List<PublicKey> ordered = new ArrayList<>(trust.keys());
+        if (hint != null) {
+            ordered.sort((a, b) -> Boolean.compare(!Keys.hint(a).equals(hint), !Keys.hint(b).equals(hint)));
+        }
+        for (PublicKey key : ordered) {
+            if (verifies.test(key)) {
+                run.signer = Keys.hint(key);
+                run.add(Check.pass("signature", "verified with key " + run.signer));
+                return tlog(run, material.entries(), new TlogCheck.Signed(what.payloadSha256Hex(), what.signatures(),
+                        key.getEncoded())) != null;
+            }
+        }
+        run.add(Check.fail("signature", "does not verify with " + (trust.keys().size() == 1 ? "the given key"
+                : "any of the " + trust.keys().size() + " given keys") + (hint == null ? ""
+                : " (the bundle names key " + hint + ")")));
+        return false;
+    }
+
+    private boolean keyless(Run run, Material material, Predicate<PublicKey> verifies, TlogCheck.Signed what) {
+        X509Certificate leaf = material.certificate();
+        if (!verifies.test(leaf.getPublicKey())) {
+            run.add(Check.fail("signature", "does not verify with the certificate's key"));
+            return false;
+        }
+        run.add(Check.pass("signature", "verified with the certificate's key"));
+        Instant time = tlog(run, material.entries(), new TlogCheck.Signed(what.payloadSha256Hex(), what.signatures(),
+                TlogCheck.verifierDer(leaf)));
+        if (time == null) {
+            return false;
+        }
+        run.stage = "certificate";
+        String[] why = new String[1];
+        TrustedRoot.Authority ca = CertificateCheck.verify(leaf, trust.root(), time, why);
+        if (ca == null) {
+            run.add(Check.fail("certificate", why[0]));
+            return false;
+        }
+        run.add(Check.pass("certificate", "chains to " + (ca.uri().isEmpty() ? "a trusted authority" : ca.uri())
+                + ", valid at " + time));
+        run.stage = "sct";
+        if (trust.ignoreSct()) {
+            run.add(Check.skip("sct", "certificate transparency not checked (--insecure-ignore-sct)"));
+        } else {
+            String sct = SctCheck.verify(leaf, ca.chain().get(0), trust.root());
+            if (sct != null) {
+                run.add(Check.fail("sct", sct));
+                return false;
+            }
+            run.add(Check.pass("sct", "embedded SCT verified"));
+        }
+        run.stage = "identity";
+        FulcioCertificate fulcio = new FulcioCertificate(leaf);
+        List<String> reasons = new ArrayList<>();
+        for (CertificateIdentity id : trust.identities()) {
+            String mismatch = fulcio.mismatch(id);
+            if (mismatch == null) {
+                run.signer = fulcio.subjects().isEmpty() ? "?" : fulcio.subjects().get(0);
+                run.add(Check.pass("identity", run.signer + " from " + fulcio.issuer()));
+                return true;
+            }
+            reasons.add(mismatch);
+        }
+        run.add(Check.fail("identity", String.join("; ", reasons)));
+        return false;
+    }
+
+    /** The tlog stage; returns the signing time (the entry's, or now when skipped), null when it failed. */
+    private Instant tlog(Run run, List<TlogEntry> entries, TlogCheck.Signed signed) {
+        run.stage = "tlog";
+        if (trust.ignoreTlog()) {
+            run.add(Check.skip("tlog", "transparency log not checked (--insecure-ignore-tlog)"));
+            return now;
+        }
+        if (entries.isEmpty()) {
+            run.add(Check.fail("tlog", "no transparency-log entry: the signature was never logged; pass"
+                    + " --insecure-ignore-tlog to accept key-based signatures kept off the log"));
+            return null;
+        }
+        if (trust.root() == null) {
+            run.add(Check.error("tlog", "a transparency-log entry is attached, but checking it needs the log's key:"
+                    + " pass --trusted-root, or --insecure-ignore-tlog to rely on the key alone"));
+            return null;
+        }
+        String last = null;
+        for (TlogEntry e : entries) {
+            String why = TlogCheck.verify(e, trust.root(), signed);
+            if (why == null) {
+                Instant time = Instant.ofEpochSecond(e.integratedTime());
+                run.add(Check.pass("tlog", "logged at index " + e.logIndex() + " at " + time
+                        + (e.proof() != null ? " (inclusion proof and checkpoint verified)" : " (SET verified)")));
+                return time;
+            }
+            last = why;
+        }
+        run.add(Check.fail("tlog", last));
+        return null;
     }
 
     private void statement(Run run, Dsse dsse) throws MalformedEvidenceException {
@@ -170,46 +305,8 @@ final class EvidenceChecks {
         }
     }
 
-    private boolean signature(Run run, java.util.function.Predicate<PublicKey> verifies, String hint) {
-        run.stage = "signature";
-        if (trust.keys().isEmpty()) {
-            run.add(Check.fail("signature", "no public key to verify with; pass --key"));
-            return false;
-        }
-        List<PublicKey> ordered = new ArrayList<>(trust.keys());
-        if (hint != null) {
-            ordered.sort((a, b) -> Boolean.compare(!Keys.hint(a).equals(hint), !Keys.hint(b).equals(hint)));
-        }
-        for (PublicKey key : ordered) {
-            if (verifies.test(key)) {
-                run.signer = Keys.hint(key);
-                run.add(Check.pass("signature", "verified with key " + run.signer));
-                return true;
-            }
-        }
-        run.add(Check.fail("signature", "does not verify with " + (trust.keys().size() == 1 ? "the given key"
-                : "any of the " + trust.keys().size() + " given keys") + (hint == null ? ""
-                : " (the bundle names key " + hint + ")")));
-        return false;
-    }
-
-    private void tlog(Run run, boolean hasEntry) {
-        run.stage = "tlog";
-        if (trust.ignoreTlog()) {
-            run.add(Check.skip("tlog", "transparency log not checked (--insecure-ignore-tlog)"));
-        } else if (hasEntry) {
-            run.add(Check.error("tlog", "a transparency-log entry is attached, but checking it needs a trusted root"
-                    + " with the log's key, which key-based verification does not take yet; pass"
-                    + " --insecure-ignore-tlog to rely on the key alone"));
-        } else {
-            run.add(Check.fail("tlog", "no transparency-log entry: the signature was never logged; pass"
-                    + " --insecure-ignore-tlog to accept key-based signatures kept off the log"));
-        }
-    }
-
-    private static Check keylessUnsupported() {
-        return Check.error("certificate", "signed keylessly (with a certificate); this verifier checks key-based"
-                + " signatures only so far — verify with `cosign verify --certificate-identity …` meanwhile");
+    static String sha256Hex(byte[] data) {
+        return Digest.sha256(data).hex();
     }
 
     /** The checks of one candidate, accumulated stage by stage. */
@@ -243,7 +340,7 @@ final class EvidenceChecks {
         }
     }
 
-    static String b64(byte[] b) {
-        return Base64.getEncoder().encodeToString(b);
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

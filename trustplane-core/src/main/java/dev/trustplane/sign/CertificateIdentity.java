@@ -1,0 +1,54 @@
+package dev.trustplane.sign;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Who a keyless signature must come from: the certificate's subject (a SAN: email or URI) and the
+ * OIDC issuer, each exact or as a regular expression, plus expected Fulcio extensions (GitHub
+ * workflow repository, ref, SHA, trigger, name) by name or OID. Regular expressions match
+ * anywhere in the value, as cosign's and Kyverno's do; anchor them with {@code ^…$}.
+ */
+public record CertificateIdentity(String subject, Pattern subjectRegex, String issuer, Pattern issuerRegex,
+        Map<String, String> extensions) {
+
+    public CertificateIdentity {
+        if (subject == null && subjectRegex == null) {
+            throw new IllegalArgumentException("a certificate identity needs a subject or a subject regex");
+        }
+        if (issuer == null && issuerRegex == null) {
+            throw new IllegalArgumentException("a certificate identity needs an issuer or an issuer regex");
+        }
+        extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
+        for (String name : extensions.keySet()) {
+            Objects.requireNonNull(FulcioCertificate.oid(name), () -> "unknown certificate extension " + name
+                    + "; use one of " + FulcioCertificate.EXTENSION_NAMES.keySet() + " or an OID");
+        }
+    }
+
+    /** Compiles a user's regular expression, naming the flag when it is invalid. */
+    public static Pattern regex(String text, String flag) {
+        try {
+            return Pattern.compile(text);
+        } catch (PatternSyntaxException e) {
+            throw new dev.trustplane.error.TrustplaneException(dev.trustplane.error.ErrorKind.INVALID_INPUT,
+                    flag + " " + text + " is not a valid regular expression: " + e.getDescription());
+        }
+    }
+
+    boolean subjectMatches(String value) {
+        return subject != null ? subject.equals(value) : subjectRegex.matcher(value).find();
+    }
+
+    boolean issuerMatches(String value) {
+        return issuer != null ? issuer.equals(value) : issuerRegex.matcher(value).find();
+    }
+
+    @Override
+    public String toString() {
+        return "subject " + (subject != null ? subject : "~" + subjectRegex.pattern()) + ", issuer "
+                + (issuer != null ? issuer : "~" + issuerRegex.pattern()) + (extensions.isEmpty() ? "" : ", " + extensions);
+    }
+}
