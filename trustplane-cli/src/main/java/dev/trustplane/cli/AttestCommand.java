@@ -8,12 +8,10 @@ import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.sign.PredicateTypes;
 import dev.trustplane.sign.Signer;
-import dev.trustplane.sign.SigningKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,8 +31,8 @@ final class AttestCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "REGISTRY/REPO[:TAG][@DIGEST] or oci:DIR[:TAG]")
     String image;
 
-    @Option(names = "--key", required = true, paramLabel = "FILE", description = "private key (as for sign)")
-    Path key;
+    @Mixin
+    SigningOptions signing = new SigningOptions();
 
     @Option(names = "--predicate", required = true, paramLabel = "FILE", description = "the predicate (JSON)")
     Path predicate;
@@ -65,12 +63,12 @@ final class AttestCommand implements Callable<Integer> {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--type " + type + " is neither a URI nor a known"
                     + " short name; pass the predicate type URI, e.g. https://slsa.dev/provenance/v1");
         }
-        SigningKey signingKey = KeyPasswords.privateKey(ctx, key);
+        SigningOptions.Prepared prepared = signing.prepare(ctx);
         ProgressRenderer renderer = registry.renderer(ctx);
         try {
             RegistryClient client = registry.client(ctx, renderer);
             SigningTarget target = SigningTarget.resolve(image, client);
-            Signer signer = new Signer(target.store(), signingKey, Clock.systemUTC());
+            Signer signer = prepared.signer(target.store());
             for (Descriptor d : target.subjects(recursive)) {
                 for (Signer.Stored s : signer.attest(d, predicateType, body, storage.formats())) {
                     ctx.out().println("Attested " + predicateType + " for " + target.pinned(d) + " → "

@@ -24,7 +24,6 @@ import java.time.Instant;
 import java.util.List;
 import dev.trustplane.sign.EvidenceStore;
 import dev.trustplane.sign.Signer;
-import dev.trustplane.sign.SigningKey;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -54,11 +53,12 @@ final class BuildCommand implements Callable<Integer> {
             description = "oci:DIR[:TAG] or REGISTRY/REPO:TAG")
     String output;
 
-    @Option(names = "--sign", description = "sign each image and attach SLSA provenance and SBOM attestations")
+    @Option(names = "--sign", description = "sign each image and attach SLSA provenance and SBOM attestations,"
+            + " with --key or keylessly (--fulcio-url, --rekor-url and an identity token)")
     boolean sign;
 
-    @Option(names = "--key", paramLabel = "FILE", description = "private key for --sign (cosign.key, PKCS#8 or EC)")
-    Path key;
+    @Mixin
+    SigningOptions signing = new SigningOptions();
 
     @Option(names = "--storage", paramLabel = "FORMAT", defaultValue = "both", description = StorageOption.HELP)
     StorageOption storage;
@@ -79,11 +79,11 @@ final class BuildCommand implements Callable<Integer> {
                     + (destination instanceof Location.Layout ? "oci:DIR[:TAG]" : "REGISTRY/REPO:TAG"));
         }
         ImageSpec parsed = ImageSpecParser.parse(spec);
-        if (sign && key == null) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--sign needs --key FILE (make a pair with"
-                    + " `trustplane keygen`)");
+        if (!sign && signing.requested()) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--key and the keyless flags only make sense with"
+                    + " --sign");
         }
-        SigningKey signingKey = sign ? KeyPasswords.privateKey(ctx, key) : null;
+        SigningOptions.Prepared signingKey = sign ? signing.prepare(ctx) : null;
         Instant started = Instant.now();
         ProgressRenderer renderer = registry.renderer(ctx);
         Path cache = ImageBuilder.defaultCache(ctx.env());
@@ -140,16 +140,16 @@ final class BuildCommand implements Callable<Integer> {
     }
 
     private void signAll(BuildResult result, ImageSpec parsed, Lockfile lockfile, OciLayout layout, Instant started,
-            SigningKey signingKey, java.util.function.Function<BuildResult.Variant, EvidenceStore> stores) {
+            SigningOptions.Prepared signingKey, java.util.function.Function<BuildResult.Variant, EvidenceStore> stores) {
         Provenance.Run run = new Provenance.Run(Provenance.BUILDER_ID, new Main.Version().versionText(),
                 UUID.randomUUID().toString(), started, Instant.now());
         for (BuildResult.Variant v : result.variants()) {
             EvidenceStore store = stores.apply(v);
-            Signer signer = new Signer(store, signingKey, Clock.systemUTC());
+            Signer signer = signingKey.signer(store);
             List<Signer.Stored> stored = new EvidenceStep(signer, parsed, lockfile, run, layout, storage.formats())
                     .run(v);
             ctx.out().println("Signed " + v.tag() + ": " + stored.size() + " signatures and attestations (provenance,"
-                    + " CycloneDX, SPDX) in " + store.name() + ", key " + signingKey.hint());
+                    + " CycloneDX, SPDX) in " + store.name() + ", " + signingKey.describe());
         }
     }
 

@@ -3,9 +3,6 @@ package dev.trustplane.cli;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.sign.Signer;
-import dev.trustplane.sign.SigningKey;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -15,8 +12,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "sign", description = {
-        "Sign an image digest with a key, as cosign does: the simple-signing payload under the",
-        "sha256-<hex>.sig tag and a Sigstore bundle referrer (both by default; see --storage).",
+        "Sign an image digest as cosign does, with a key or keylessly (Fulcio certificate, Rekor",
+        "entry): the simple-signing payload under the sha256-<hex>.sig tag and a Sigstore bundle",
+        "referrer (both by default; see --storage).",
         "cosign verify --key, Kyverno verifyImages and `trustplane verify` read the result."})
 final class SignCommand implements Callable<Integer> {
     private final CliContext ctx;
@@ -24,9 +22,8 @@ final class SignCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE", description = "REGISTRY/REPO[:TAG][@DIGEST] or oci:DIR[:TAG]")
     String image;
 
-    @Option(names = "--key", required = true, paramLabel = "FILE",
-            description = "private key: cosign.key (from `trustplane keygen` or cosign), PKCS#8 or EC PEM")
-    Path key;
+    @Mixin
+    SigningOptions signing = new SigningOptions();
 
     @Option(names = {"-a", "--annotations"}, paramLabel = "KEY=VALUE",
             description = "signed annotation in the payload's optional section (repeatable)")
@@ -47,12 +44,12 @@ final class SignCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SigningKey signingKey = KeyPasswords.privateKey(ctx, key);
+        SigningOptions.Prepared prepared = signing.prepare(ctx);
         ProgressRenderer renderer = registry.renderer(ctx);
         try {
             RegistryClient client = registry.client(ctx, renderer);
             SigningTarget target = SigningTarget.resolve(image, client);
-            Signer signer = new Signer(target.store(), signingKey, Clock.systemUTC());
+            Signer signer = prepared.signer(target.store());
             for (Descriptor d : target.subjects(recursive)) {
                 for (Signer.Stored s : signer.sign(d, annotations, storage.formats())) {
                     ctx.out().println("Signed " + target.pinned(d) + " → " + (s.format() == Signer.Format.TAG

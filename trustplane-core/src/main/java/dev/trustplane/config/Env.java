@@ -20,7 +20,9 @@ public enum Env {
     XDG_CACHE_HOME("Base cache directory when TRUSTPLANE_CACHE is not set (default ~/.cache)", false),
     TRUSTPLANE_PASSWORD("Password of the encrypted private key for keygen, sign, attest and build --sign", true),
     COSIGN_PASSWORD("Read when TRUSTPLANE_PASSWORD is not set, so keys and scripts made for cosign work as they are",
-            true);
+            true),
+    TRUSTPLANE_IDENTITY_TOKEN("OIDC identity token for keyless signing (audience sigstore)", true),
+    SIGSTORE_ID_TOKEN("Read when TRUSTPLANE_IDENTITY_TOKEN is not set (the variable cosign and CI actions use)", true);
 
     private final String description;
     private final boolean sensitive;

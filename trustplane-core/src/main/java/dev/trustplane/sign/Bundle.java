@@ -39,19 +39,38 @@ record Bundle(String mediaType, Dsse envelope, MessageSignature message, String 
         ObjectNode root = JSON.createObjectNode();
         root.put("mediaType", MEDIA_TYPE_V03);
         root.putObject("verificationMaterial").putObject("publicKey").put("hint", hint);
-        ObjectNode env = root.putObject("dsseEnvelope");
-        ObjectNode n = envelope.toNode();
-        env.put("payload", n.get("payload").asText());
-        env.put("payloadType", envelope.payloadType());
-        var sigs = env.putArray("signatures");
-        for (Dsse.Sig s : envelope.signatures()) {
-            sigs.addObject().put("sig", Base64.getEncoder().encodeToString(s.sig()));
-        }
+        root.set("dsseEnvelope", dsseNode(envelope));
         try {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** A keyless bundle: the Fulcio certificate and the Rekor entry of the envelope. */
+    static byte[] keyless(Dsse envelope, byte[] certificateDer, ObjectNode tlogEntry) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("mediaType", MEDIA_TYPE_V03);
+        ObjectNode material = root.putObject("verificationMaterial");
+        material.putObject("certificate").put("rawBytes", Base64.getEncoder().encodeToString(certificateDer));
+        material.putArray("tlogEntries").add(tlogEntry);
+        root.set("dsseEnvelope", dsseNode(envelope));
+        try {
+            return JSON.writeValueAsBytes(root);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ObjectNode dsseNode(Dsse envelope) {
+        ObjectNode env = JSON.createObjectNode();
+        env.put("payload", Base64.getEncoder().encodeToString(envelope.payload()));
+        env.put("payloadType", envelope.payloadType());
+        var sigs = env.putArray("signatures");
+        for (Dsse.Sig s : envelope.signatures()) {
+            sigs.addObject().put("sig", Base64.getEncoder().encodeToString(s.sig()));
+        }
+        return env;
     }
 
     static Bundle parse(byte[] json) throws MalformedEvidenceException {

@@ -43,11 +43,23 @@ public final class Signer {
 
     private final EvidenceStore store;
     private final SigningKey key;
+    private final KeylessSigning keyless;
     private final Clock clock;
 
+    /** Signs with a key (the signatures carry the key's hint, no transparency-log entry). */
     public Signer(EvidenceStore store, SigningKey key, Clock clock) {
+        this(store, key, null, clock);
+    }
+
+    /** Signs keylessly: the Fulcio certificate and a Rekor entry go with every signature. */
+    public Signer(EvidenceStore store, KeylessSigning keyless, Clock clock) {
+        this(store, keyless.key(), keyless, clock);
+    }
+
+    private Signer(EvidenceStore store, SigningKey key, KeylessSigning keyless, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.key = Objects.requireNonNull(key, "key");
+        this.keyless = keyless;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
@@ -57,17 +69,21 @@ public final class Signer {
         if (formats.contains(Format.TAG)) {
             byte[] payload = new SimpleSigning(store.name(), image.digest(), SimpleSigning.TYPE, annotations)
                     .toJson();
-            String signature = Base64.getEncoder().encodeToString(SignatureAlgorithms.sign(key.privateKey(),
-                    payload));
+            byte[] sig = SignatureAlgorithms.sign(key.privateKey(), payload);
+            Map<String, String> layerAnnotations = new LinkedHashMap<>();
+            layerAnnotations.put(CosignTags.SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(sig));
+            if (keyless != null) {
+                keylessAnnotations(layerAnnotations, keyless.logHashedRekord(EvidenceChecks.sha256Hex(payload), sig));
+            }
             String tag = CosignTags.tag(image.digest(), CosignTags.SIG);
-            Digest m = CosignTags.append(store, tag, payload, CosignTags.SIMPLE_SIGNING_LAYER,
-                    Map.of(CosignTags.SIGNATURE_ANNOTATION, signature));
+            Digest m = CosignTags.append(store, tag, payload, CosignTags.SIMPLE_SIGNING_LAYER, layerAnnotations);
             stored.add(new Stored(Format.TAG, m, store.name() + ":" + tag));
         }
         if (formats.contains(Format.BUNDLE)) {
             Statement statement = Statement.about(store.name(), image.digest(), PredicateTypes.COSIGN_SIGN,
                     annotationsPredicate(annotations));
-            stored.add(bundleReferrer(image, statement));
+            Dsse dsse = envelope(statement);
+            stored.add(bundleReferrer(image, statement.predicateType(), dsse, logged(dsse, null)));
         }
         return stored;
     }
@@ -75,28 +91,45 @@ public final class Signer {
     /** Attests {@code predicate} (JSON) of {@code predicateType} about {@code image} in an in-toto Statement v1. */
     public List<Stored> attest(Descriptor image, String predicateType, byte[] predicate, Set<Format> formats) {
         Statement statement = Statement.about(store.name(), image.digest(), predicateType, predicate);
+        Dsse dsse = envelope(statement);
         List<Stored> stored = new ArrayList<>();
         if (formats.contains(Format.TAG)) {
-            byte[] envelope = envelope(statement).toJson();
+            byte[] envelope = dsse.toJson();
+            TlogEntry entry = logged(dsse, EvidenceChecks.sha256Hex(envelope));
             String tag = CosignTags.tag(image.digest(), CosignTags.ATT);
             Map<String, String> annotations = new LinkedHashMap<>();
             annotations.put(CosignTags.SIGNATURE_ANNOTATION, "");
             annotations.put(CosignTags.PREDICATE_TYPE_ANNOTATION, predicateType);
+            if (entry != null) {
+                keylessAnnotations(annotations, entry);
+            }
             Digest m = CosignTags.append(store, tag, envelope, CosignTags.DSSE_LAYER, annotations);
             stored.add(new Stored(Format.TAG, m, store.name() + ":" + tag));
         }
         if (formats.contains(Format.BUNDLE)) {
-            stored.add(bundleReferrer(image, statement));
+            stored.add(bundleReferrer(image, predicateType, dsse, logged(dsse, null)));
         }
         return stored;
     }
 
-    private Stored bundleReferrer(Descriptor image, Statement statement) {
-        byte[] bundle = Bundle.keyBased(envelope(statement), key.hint());
+    private TlogEntry logged(Dsse dsse, String envelopeHashHex) {
+        return keyless == null ? null : keyless.logIntoto(dsse, envelopeHashHex);
+    }
+
+    private void keylessAnnotations(Map<String, String> annotations, TlogEntry entry) {
+        annotations.put(CosignTags.CERTIFICATE_ANNOTATION, keyless.certificatePem());
+        annotations.put(CosignTags.CHAIN_ANNOTATION, keyless.chainPem());
+        annotations.put(CosignTags.BUNDLE_ANNOTATION, entry.toCosignAnnotation());
+    }
+
+    private Stored bundleReferrer(Descriptor image, String predicateType, Dsse dsse, TlogEntry entry) {
+        byte[] bundle = keyless == null ? Bundle.keyBased(dsse, key.hint())
+                : Bundle.keyless(dsse, TlogCheck.verifierDer(keyless.certificate()), entry.toBundleNode("intoto",
+                        "0.0.2"));
         Descriptor layer = Descriptor.of(Bundle.MEDIA_TYPE_V03, bundle);
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(BUNDLE_CONTENT_ANNOTATION, "dsse-envelope");
-        annotations.put(BUNDLE_PREDICATE_ANNOTATION, statement.predicateType());
+        annotations.put(BUNDLE_PREDICATE_ANNOTATION, predicateType);
         annotations.put(CREATED_ANNOTATION, DateTimeFormatter.ISO_INSTANT.format(
                 clock.instant().truncatedTo(ChronoUnit.SECONDS)));
         Descriptor subject = Descriptor.of(image.mediaType(), image.digest(), image.size());

@@ -172,6 +172,9 @@ final class TlogCheck {
                 }
             }
             case "dsse" -> {
+                if (spec.has("proposedContent")) {
+                    return proposedDsse(spec.path("proposedContent"), signed);
+                }
                 hash = spec.path("payloadHash").path("value").asText("");
                 sigs = new java.util.ArrayList<>();
                 keys = new java.util.ArrayList<>();
@@ -195,6 +198,26 @@ final class TlogCheck {
             }
         }
         return "the logged entry holds another signature or another signer than this one";
+    }
+
+    /** A dsse entry as the client proposed it (a log that stores proposals verbatim): the envelope itself. */
+    private static String proposedDsse(JsonNode proposed, Signed signed) {
+        Dsse env;
+        try {
+            env = Dsse.parse(proposed.path("envelope").asText("").getBytes(StandardCharsets.UTF_8));
+        } catch (MalformedEvidenceException e) {
+            return "the logged dsse entry's envelope cannot be read";
+        }
+        if (!EvidenceChecks.sha256Hex(env.payload()).equalsIgnoreCase(signed.payloadSha256Hex())) {
+            return "the logged entry is for another payload than this one";
+        }
+        boolean sameSig = env.signatures().stream().anyMatch(s -> signed.signatures().stream()
+                .anyMatch(x -> Arrays.equals(x, s.sig())));
+        boolean sameKey = false;
+        for (JsonNode v : proposed.path("verifiers")) {
+            sameKey |= sameVerifier(v.asText(""), signed.verifierDer());
+        }
+        return sameSig && sameKey ? null : "the logged entry holds another signature or another signer than this one";
     }
 
     private static boolean sameVerifier(String base64Pem, byte[] der) {

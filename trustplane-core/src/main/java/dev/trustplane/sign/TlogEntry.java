@@ -38,10 +38,10 @@ record TlogEntry(byte[] body, long integratedTime, long logIndex, byte[] logId, 
             for (JsonNode h : p.path("hashes")) {
                 hashes.add(Dsse.base64(h.asText(""), "inclusion proof hash"));
             }
-            proof = new Proof(number(p, "logIndex"), number(p, "treeSize"), Dsse.base64(text(p, "rootHash"),
+            proof = new Proof(zeroOr(p, "logIndex"), number(p, "treeSize"), Dsse.base64(text(p, "rootHash"),
                     "root hash"), hashes, p.path("checkpoint").path("envelope").asText(null));
         }
-        return new TlogEntry(body, number(e, "integratedTime"), number(e, "logIndex"),
+        return new TlogEntry(body, number(e, "integratedTime"), zeroOr(e, "logIndex"),
                 Dsse.base64(e.path("logId").path("keyId").asText(""), "log id"), set, proof,
                 e.path("kindVersion").path("kind").asText(""));
     }
@@ -146,6 +146,11 @@ record TlogEntry(byte[] body, long integratedTime, long logIndex, byte[] logId, 
             // fall through
         }
         throw new MalformedEvidenceException("the tlog entry has no numeric \"" + field + "\"");
+    }
+
+    /** Protobuf JSON leaves out fields whose value is zero (a log index of 0). */
+    private static long zeroOr(JsonNode n, String field) throws MalformedEvidenceException {
+        return n.has(field) ? number(n, field) : 0;
     }
 
     private static byte[] hex(String s) throws MalformedEvidenceException {

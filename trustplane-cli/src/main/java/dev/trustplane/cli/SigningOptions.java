@@ -1,0 +1,104 @@
+package dev.trustplane.cli;
+
+import dev.trustplane.config.Env;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.sign.EvidenceStore;
+import dev.trustplane.sign.KeylessSigning;
+import dev.trustplane.sign.Signer;
+import dev.trustplane.sign.SigningKey;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import picocli.CommandLine.Option;
+
+/**
+ * How sign, attest and build --sign sign: with a key (--key), or keylessly with an OIDC token
+ * exchanged at Fulcio for a certificate and every signature logged in Rekor.
+ */
+final class SigningOptions {
+    @Option(names = "--key", paramLabel = "FILE",
+            description = "private key: cosign.key (from `trustplane keygen` or cosign), PKCS#8 or EC PEM")
+    Path key;
+
+    @Option(names = "--identity-token", paramLabel = "JWT", description = "keyless: the OIDC identity token"
+            + " (prefer --identity-token-file or TRUSTPLANE_IDENTITY_TOKEN / SIGSTORE_ID_TOKEN: arguments are visible"
+            + " to other users of the machine)")
+    String identityToken;
+
+    @Option(names = "--identity-token-file", paramLabel = "FILE", description = "keyless: a file holding the token")
+    Path identityTokenFile;
+
+    @Option(names = "--fulcio-url", paramLabel = "URL", description = "keyless: the Fulcio certificate authority")
+    URI fulcio;
+
+    @Option(names = "--rekor-url", paramLabel = "URL", description = "keyless: the Rekor transparency log")
+    URI rekor;
+
+    /** Whether the user asked to sign at all (for build, where signing is optional). */
+    boolean requested() {
+        return key != null || keyless();
+    }
+
+    private boolean keyless() {
+        return identityToken != null || identityTokenFile != null || fulcio != null || rekor != null;
+    }
+
+    /** Prepared before any work: the key is decrypted, or the certificate obtained. */
+    Prepared prepare(CliContext ctx) {
+        if (key != null && keyless()) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Pass either --key or the keyless flags"
+                    + " (--identity-token…, --fulcio-url, --rekor-url), not both");
+        }
+        if (key != null) {
+            SigningKey k = KeyPasswords.privateKey(ctx, key);
+            return new Prepared(k, null);
+        }
+        if (fulcio == null || rekor == null) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Nothing to sign with: pass --key FILE, or sign"
+                    + " keylessly with --fulcio-url URL --rekor-url URL and an identity token (--identity-token-file,"
+                    + " TRUSTPLANE_IDENTITY_TOKEN or SIGSTORE_ID_TOKEN)");
+        }
+        KeylessSigning keyless = KeylessSigning.obtain(new KeylessSigning.Endpoints(fulcio, rekor), token(ctx));
+        ctx.err().println("Signing keylessly as " + keyless.identity() + " (certificate valid until "
+                + keyless.certificate().getNotAfter().toInstant() + ")");
+        return new Prepared(null, keyless);
+    }
+
+    private String token(CliContext ctx) {
+        if (identityToken != null) {
+            return identityToken.trim();
+        }
+        if (identityTokenFile != null) {
+            try {
+                if (Files.size(identityTokenFile) > 64 * 1024) {
+                    throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "Identity token file " + identityTokenFile
+                            + " has more than 64 KiB; it is not a token");
+                }
+                return Files.readString(identityTokenFile, StandardCharsets.US_ASCII).trim();
+            } catch (IOException e) {
+                throw new TrustplaneException(ErrorKind.NOT_FOUND, "Cannot read identity token file "
+                        + identityTokenFile + ": " + e.getMessage(), e);
+            }
+        }
+        return Env.TRUSTPLANE_IDENTITY_TOKEN.read(ctx.env()).or(() -> Env.SIGSTORE_ID_TOKEN.read(ctx.env()))
+                .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "Keyless signing needs an"
+                        + " identity token: --identity-token-file FILE, TRUSTPLANE_IDENTITY_TOKEN or SIGSTORE_ID_TOKEN"))
+                .trim();
+    }
+
+    /** A key or a keyless certificate, ready to sign into any store. */
+    record Prepared(SigningKey key, KeylessSigning keyless) {
+        Signer signer(EvidenceStore store) {
+            return keyless != null ? new Signer(store, keyless, Clock.systemUTC())
+                    : new Signer(store, key, Clock.systemUTC());
+        }
+
+        String describe() {
+            return keyless != null ? "identity " + keyless.identity() : "key " + key.hint();
+        }
+    }
+}
