@@ -3,7 +3,6 @@ package dev.trustplane.sign;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
-import java.security.cert.CertPathValidatorException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
@@ -39,6 +38,11 @@ final class CertificateCheck {
             why[0] = "the certificate's extended key usage cannot be read";
             return null;
         }
+        if (time.isBefore(leaf.getNotBefore().toInstant()) || time.isAfter(leaf.getNotAfter().toInstant())) {
+            why[0] = "the certificate was not valid at the signing time " + time + " (valid "
+                    + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + ")";
+            return null;
+        }
         why[0] = root.authorities().isEmpty() ? "the trusted root has no certificate authorities"
                 : "the certificate does not chain to a certificate authority of the trusted root";
         for (TrustedRoot.Authority ca : root.authorities()) {
@@ -53,14 +57,6 @@ final class CertificateCheck {
                 params.setRevocationEnabled(false);
                 params.setDate(Date.from(time));
                 CertPathValidator.getInstance("PKIX", BouncyCastle.PROVIDER).validate(certPath, params);
-            } catch (CertPathValidatorException e) {
-                if (e.getReason() == CertPathValidatorException.BasicReason.EXPIRED
-                        || e.getReason() == CertPathValidatorException.BasicReason.NOT_YET_VALID) {
-                    why[0] = "the certificate was not valid at the signing time " + time + " (valid "
-                            + leaf.getNotBefore().toInstant() + " to " + leaf.getNotAfter().toInstant() + ")";
-                    return null;
-                }
-                continue;
             } catch (GeneralSecurityException | RuntimeException e) {
                 continue;
             }

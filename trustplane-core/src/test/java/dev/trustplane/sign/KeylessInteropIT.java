@@ -1,0 +1,301 @@
+package dev.trustplane.sign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.event.EventListener;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.ImageReference;
+import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.TestImages;
+import dev.trustplane.oci.layout.OciLayout;
+import dev.trustplane.oci.registry.RegistryClient;
+import dev.trustplane.oci.transfer.ImageCopier;
+import dev.trustplane.oci.transfer.Location;
+import dev.trustplane.testkit.Peers;
+import dev.trustplane.testkit.ProcessRunner;
+import dev.trustplane.testkit.RegistryPeer;
+import dev.trustplane.testkit.SigstorePeer;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Keyless end to end against a local Fulcio and Rekor (npm @sigstore/mock): Trustplane signs and
+ * cosign and sigstore-go verify; cosign signs and Trustplane verifies; wrong identities, wrong
+ * issuers, foreign roots, expired certificates, bad SETs and bad inclusion proofs are rejected.
+ */
+class KeylessInteropIT {
+    static final String WHO = "ci@example.com";
+    static final String PROVENANCE = "{\"buildDefinition\":{\"buildType\":\"https://example.com/t\"},"
+            + "\"runDetails\":{\"builder\":{\"id\":\"https://example.com/keyless\"}}}";
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+    static RegistryPeer registry;
+    static SigstorePeer sigstore;
+    static SigstorePeer other;
+    static RegistryClient client;
+    static TrustedRoot root;
+    static int images;
+
+    @BeforeAll
+    static void start() {
+        registry = RegistryPeer.start(work.resolve("registry"));
+        sigstore = SigstorePeer.start(work.resolve("sigstore"));
+        other = SigstorePeer.start(work.resolve("other"));
+        client = RegistryClient.builder().build();
+        root = TrustedRoot.parse(read(sigstore.trustedRoot()), "trusted_root.json");
+    }
+
+    @AfterAll
+    static void stop() {
+        other.close();
+        sigstore.close();
+        registry.close();
+    }
+
+    static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(p);
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static ImageReference pushImage() {
+        int n = ++images;
+        Path dir = work.resolve("img" + n);
+        RawManifest image = TestImages.write(OciLayout.openOrCreate(dir), "v1", 1, 300, 500 + n);
+        String ref = registry.host() + "/keyless/app" + n + ":v1";
+        new ImageCopier(client, EventListener.NONE, 2).copy(Location.parse("oci:" + dir + ":v1"), Location.parse(ref));
+        return ImageReference.parse(ref).pinned(image.digest());
+    }
+
+    static EvidenceStore store(ImageReference ref) {
+        return EvidenceStore.open(new Location.Registry(ref), client);
+    }
+
+    static KeylessSigning keyless(SigstorePeer peer) {
+        return KeylessSigning.obtain(new KeylessSigning.Endpoints(URI.create(peer.url()), URI.create(peer.url())),
+                SigstorePeer.identityToken(WHO));
+    }
+
+    static Trust trust(String subject, String issuer, TrustedRoot trustedRoot) {
+        return Trust.keyless(List.of(new CertificateIdentity(subject, null, issuer, null, Map.of())), trustedRoot,
+                false, false);
+    }
+
+    static ProcessRunner.Result cosign(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Peers.require("cosign").toString());
+        cmd.addAll(args);
+        Map<String, String> env = new HashMap<>(sigstore.cosignEnv());
+        env.put("HOME", work.toString());
+        env.put("TUF_ROOT", work.resolve("tuf").toString());
+        return ProcessRunner.run(cmd, env, 180, work);
+    }
+
+    static Descriptor head(ImageReference ref) {
+        return client.head(ref).orElseThrow();
+    }
+
+    @Test
+    void shouldBeVerifiedByCosignAndSigstoreGoWhenTrustplaneSignsKeylessly() throws Exception {
+        ImageReference ref = pushImage();
+        Signer signer = new Signer(store(ref), keyless(sigstore), Clock.systemUTC());
+        List<Signer.Stored> stored = new ArrayList<>(signer.sign(head(ref), Map.of(), Signer.Format.ALL));
+        stored.addAll(signer.attest(head(ref), PredicateTypes.SLSA_V1, PROVENANCE.getBytes(StandardCharsets.UTF_8),
+                Signer.Format.ALL));
+        String r = ref.toString();
+        List<String> identity = List.of("--certificate-identity", WHO, "--certificate-oidc-issuer",
+                SigstorePeer.ISSUER, "--allow-insecure-registry");
+
+        ProcessRunner.Result verify = cosign(concat(List.of("verify"), identity, List.of(r)));
+        ProcessRunner.Result attestation = cosign(concat(List.of("verify-attestation", "--type", "slsaprovenance1"),
+                identity, List.of(r)));
+        ProcessRunner.Result bundle = cosign(concat(List.of("verify-attestation", "--new-bundle-format",
+                "--trusted-root", sigstore.trustedRoot().toString(), "--type", "slsaprovenance1"), identity,
+                List.of(r)));
+        ProcessRunner.Result wrongIdentity = cosign(List.of("verify", "--certificate-identity", "mallory@example.com",
+                "--certificate-oidc-issuer", SigstorePeer.ISSUER, "--allow-insecure-registry", r));
+        ProcessRunner.Result wrongIssuer = cosign(List.of("verify", "--certificate-identity", WHO,
+                "--certificate-oidc-issuer", "https://evil.example", "--allow-insecure-registry", r));
+
+        assertThat(verify.exitCode()).as(verify.stderr()).isZero();
+        assertThat(attestation.exitCode()).as(attestation.stderr()).isZero();
+        assertThat(bundle.exitCode()).as(bundle.stderr()).isZero();
+        assertThat(wrongIdentity.exitCode()).isNotZero();
+        assertThat(wrongIssuer.exitCode()).isNotZero();
+
+        Path bundleFile = work.resolve("bundle-" + ref.digest().hex() + ".json");
+        Files.write(bundleFile, bundleBytes(ref, stored.stream().filter(s -> s.format() == Signer.Format.BUNDLE)
+                .toList().get(1)));
+        String sigstoreGo = Peers.require("sigstore-go-verification").toString();
+        ProcessRunner.Result go = ProcessRunner.run(List.of(sigstoreGo, "-trustedrootJSONpath",
+                sigstore.trustedRoot().toString(), "-expectedSAN", WHO, "-expectedIssuer", SigstorePeer.ISSUER,
+                "-artifact-digest", ref.digest().hex(), bundleFile.toString()), Map.of(), 60);
+        ProcessRunner.Result goWrong = ProcessRunner.run(List.of(sigstoreGo, "-trustedrootJSONpath",
+                sigstore.trustedRoot().toString(), "-expectedSAN", "mallory@example.com", "-expectedIssuer",
+                SigstorePeer.ISSUER, "-artifact-digest", ref.digest().hex(), bundleFile.toString()), Map.of(), 60);
+        assertThat(go.exitCode()).as(go.stdout() + go.stderr()).isZero();
+        assertThat(go.stdout()).contains("\"verifiedIdentity\"").contains(SigstorePeer.ISSUER);
+        assertThat(goWrong.exitCode()).isNotZero();
+
+        Verifier ours = new Verifier(store(ref), trust(WHO, SigstorePeer.ISSUER, root), VerifierLimits.DEFAULT);
+        assertThat(ours.signatures(r, ref.digest()).evidence()).hasSize(2).allMatch(Evidence::verified);
+        assertThat(ours.attestations(r, ref.digest(), "slsaprovenance1").evidence()).hasSize(2)
+                .allMatch(Evidence::verified);
+    }
+
+    @Test
+    void shouldVerifyWhatCosignSignsKeylesslyAndRejectOtherIdentities() throws Exception {
+        ImageReference ref = pushImage();
+        Path predicate = Files.writeString(work.resolve("p.json"), PROVENANCE);
+        String r = ref.toString();
+        List<String> keyless = List.of("--yes", "--fulcio-url", sigstore.url(), "--rekor-url", sigstore.url(),
+                "--identity-token", SigstorePeer.identityToken(WHO), "--allow-insecure-registry");
+        for (List<String> c : List.of(concat(List.of("sign"), keyless, List.of(r)),
+                concat(List.of("attest", "--type", "slsaprovenance1", "--predicate", predicate.toString()), keyless,
+                        List.of(r)),
+                concat(List.of("attest", "--new-bundle-format", "--type", "slsaprovenance1", "--predicate",
+                        predicate.toString()), keyless, List.of(r)))) {
+            cosign(c).requireSuccess(c);
+        }
+
+        VerificationReport signatures = new Verifier(store(ref), trust(WHO, SigstorePeer.ISSUER, root),
+                VerifierLimits.DEFAULT).signatures(r, ref.digest());
+        VerificationReport attestations = new Verifier(store(ref), trust(WHO, SigstorePeer.ISSUER, root),
+                VerifierLimits.DEFAULT).attestations(r, ref.digest(), "slsaprovenance1");
+        VerificationReport regex = new Verifier(store(ref), Trust.keyless(List.of(new CertificateIdentity(null,
+                Pattern.compile("^ci@example\\.(com|org)$"), null, Pattern.compile("fake\\.oidcissuer"), Map.of())),
+                root, false, false), VerifierLimits.DEFAULT).signatures(r, ref.digest());
+        VerificationReport wrongIdentity = new Verifier(store(ref), trust("mallory@example.com", SigstorePeer.ISSUER,
+                root), VerifierLimits.DEFAULT).signatures(r, ref.digest());
+        VerificationReport wrongIssuer = new Verifier(store(ref), trust(WHO, "https://evil.example", root),
+                VerifierLimits.DEFAULT).attestations(r, ref.digest(), null);
+
+        assertThat(signatures.evidence()).singleElement().satisfies(e -> {
+            assertThat(e.verified()).as(e.checks().toString()).isTrue();
+            assertThat(e.signer()).isEqualTo(WHO);
+            assertThat(e.checks()).extracting(Check::stage).containsSubsequence("signature", "tlog", "certificate",
+                    "sct", "identity", "subject");
+        });
+        assertThat(attestations.evidence()).hasSize(2).allMatch(Evidence::verified).extracting(Evidence::format)
+                .containsExactlyInAnyOrder(Evidence.Format.COSIGN_TAG, Evidence.Format.BUNDLE_REFERRER);
+        assertThat(regex.anyVerified()).isTrue();
+        assertThat(wrongIdentity.evidence()).singleElement().satisfies(e -> assertThat(e.failure().orElseThrow()
+                .detail()).contains("mallory@example.com"));
+        assertThat(wrongIssuer.evidence()).hasSize(2).allSatisfy(e -> assertThat(e.failure().orElseThrow().stage())
+                .isEqualTo("identity"));
+    }
+
+    @Test
+    void shouldRejectForeignRootsExpiredCertificatesAndTamperedLogProofs() throws Exception {
+        ImageReference ref = pushImage();
+        String r = ref.toString();
+        new Signer(store(ref), keyless(sigstore), Clock.systemUTC()).sign(head(ref), Map.of(), Signer.Format.ALL);
+        TrustedRoot foreign = TrustedRoot.parse(read(other.trustedRoot()), "other");
+        TrustedRoot foreignCa = new TrustedRoot(foreign.authorities(), root.tlogs(), root.ctlogs());
+        TrustedRoot foreignCt = new TrustedRoot(root.authorities(), root.tlogs(), foreign.ctlogs());
+
+        VerificationReport byForeign = verify(ref, trust(WHO, SigstorePeer.ISSUER, foreign));
+        VerificationReport byForeignCa = verify(ref, trust(WHO, SigstorePeer.ISSUER, foreignCa));
+        VerificationReport byForeignCt = verify(ref, trust(WHO, SigstorePeer.ISSUER, foreignCt));
+        assertThat(byForeign.evidence()).hasSize(2).allSatisfy(e -> assertThat(e.failure().orElseThrow().detail())
+                .contains("not in the trusted root"));
+        assertThat(byForeignCa.evidence()).allSatisfy(e -> assertThat(e.failure().orElseThrow().stage())
+                .isEqualTo("certificate"));
+        assertThat(byForeignCt.evidence()).allSatisfy(e -> assertThat(e.failure().orElseThrow().stage())
+                .isEqualTo("sct"));
+
+        // a bundle whose SET, inclusion proof or checkpoint was altered
+        ObjectNode bundle = (ObjectNode) JSON.readTree(bundleBytes(ref, null));
+        EvidenceChecks checks = new EvidenceChecks(trust(WHO, SigstorePeer.ISSUER, root), ref.digest(), null);
+        assertThat(checks.check(candidate(bundle)).verified()).isTrue();
+        ObjectNode entry = (ObjectNode) bundle.path("verificationMaterial").path("tlogEntries").get(0);
+        ObjectNode badSet = bundle.deepCopy();
+        ((ObjectNode) badSet.path("verificationMaterial").path("tlogEntries").get(0).path("inclusionPromise"))
+                .put("signedEntryTimestamp", flip(entry.path("inclusionPromise").path("signedEntryTimestamp").asText()));
+        ObjectNode badRoot = bundle.deepCopy();
+        ((ObjectNode) badRoot.path("verificationMaterial").path("tlogEntries").get(0).path("inclusionProof"))
+                .put("rootHash", Base64.getEncoder().encodeToString(new byte[32]));
+        ObjectNode badBody = bundle.deepCopy();
+        ((ObjectNode) badBody.path("verificationMaterial").path("tlogEntries").get(0)).put("canonicalizedBody",
+                Base64.getEncoder().encodeToString("{\"kind\":\"hashedrekord\"}".getBytes(StandardCharsets.UTF_8)));
+        assertThat(failure(checks, badSet)).isEqualTo("tlog: the signed entry timestamp (SET) does not verify with the"
+                + " log's key");
+        assertThat(failure(checks, badRoot)).startsWith("tlog: the inclusion proof does not lead");
+        assertThat(failure(checks, badBody)).startsWith("tlog: the signed entry timestamp");
+
+        // a Rekor whose clock is an hour ahead: the 10-minute certificate was not valid at the logged time
+        try (SigstorePeer late = SigstorePeer.start(work.resolve("late"), 3600)) {
+            ImageReference lateRef = pushImage();
+            new Signer(store(lateRef), keyless(late), Clock.systemUTC()).sign(head(lateRef), Map.of(),
+                    Set.of(Signer.Format.TAG));
+            TrustedRoot lateRoot = TrustedRoot.parse(read(late.trustedRoot()), "late");
+            VerificationReport expired = verify(lateRef, trust(WHO, SigstorePeer.ISSUER, lateRoot));
+            assertThat(expired.evidence()).singleElement().satisfies(e -> {
+                assertThat(e.failure().orElseThrow().stage()).isEqualTo("certificate");
+                assertThat(e.failure().orElseThrow().detail()).contains("not valid at the signing time");
+            });
+        }
+        assertThat(r).isNotEmpty();
+    }
+
+    private static VerificationReport verify(ImageReference ref, Trust trust) {
+        return new Verifier(store(ref), trust, VerifierLimits.DEFAULT).signatures(ref.toString(), ref.digest());
+    }
+
+    private static Candidate candidate(ObjectNode bundle) throws Exception {
+        return new Candidate(Evidence.Kind.SIGNATURE, Evidence.Format.BUNDLE_REFERRER, "test", null,
+                new Candidate.BundleBytes(JSON.writeValueAsBytes(bundle)));
+    }
+
+    private static String failure(EvidenceChecks checks, ObjectNode bundle) throws Exception {
+        Check c = checks.check(candidate(bundle)).failure().orElseThrow();
+        return c.stage() + ": " + c.detail();
+    }
+
+    private static String flip(String b64) {
+        byte[] b = Base64.getDecoder().decode(b64);
+        b[b.length / 2] ^= 1;
+        return Base64.getEncoder().encodeToString(b);
+    }
+
+    /** The bundle of a stored referrer (or of the first bundle referrer of the image). */
+    private static byte[] bundleBytes(ImageReference ref, Signer.Stored stored) {
+        EvidenceStore store = store(ref);
+        Descriptor referrer = stored != null ? Descriptor.of(dev.trustplane.oci.MediaTypes.OCI_MANIFEST,
+                stored.manifest(), 0) : store.referrers(ref.digest()).stream()
+                .filter(d -> Bundle.MEDIA_TYPE_V03.equals(d.artifactType())).findFirst().orElseThrow();
+        RawManifest raw = client.manifest(ref.pinned(referrer.digest())).orElseThrow();
+        Descriptor layer = ((ImageManifest) raw.parse()).layers().get(0);
+        return store.blob(layer, 1 << 20);
+    }
+
+    @SafeVarargs
+    private static List<String> concat(List<String>... parts) {
+        List<String> all = new ArrayList<>();
+        for (List<String> p : parts) {
+            all.addAll(p);
+        }
+        return all;
+    }
+}
