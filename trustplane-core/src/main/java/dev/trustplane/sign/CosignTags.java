@@ -67,36 +67,43 @@ final class CosignTags {
     /** Adds a layer (stored as {@code content}) to the manifest under {@code tag}; returns the manifest digest. */
     static Digest append(EvidenceStore store, String tag, byte[] content, String mediaType,
             Map<String, String> annotations) {
+        return store.exclusive(() -> appendOnce(store, tag, content, mediaType, annotations));
+    }
+
+    private static Digest appendOnce(EvidenceStore store, String tag, byte[] content, String mediaType,
+            Map<String, String> annotations) {
         Descriptor layer = Descriptor.of(mediaType, content).withAnnotations(annotations);
+        Optional<RawManifest> current = store.tagged(tag);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            List<Descriptor> layers = new ArrayList<>(layers(store, tag).orElse(List.of()));
-            Optional<Digest> present = present(store, tag, layer);
-            if (present.isPresent()) {
-                return present.get();
+            String where = store.name() + ":" + tag;
+            List<Descriptor> layers = new ArrayList<>(current.map(raw -> layersOf(raw, where)).orElse(List.of()));
+            if (contains(layers, layer)) {
+                return current.get().digest();
             }
             layers.add(layer);
             if (layers.size() > MAX_LAYERS) {
                 throw new LimitExceededException("max-signature-layers", MAX_LAYERS, "Signature manifest "
-                        + store.name() + ":" + tag + " would hold " + layers.size() + " layers; remove old ones");
+                        + where + " would hold " + layers.size() + " layers; remove old ones");
             }
             byte[] config = config(layers);
             ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, null,
                     Descriptor.of(MediaTypes.OCI_CONFIG, config), layers, null, null, null);
-            store.putTagged(tag, manifest.toRaw(), List.of(config, content));
-            settle(attempt);
-            present = present(store, tag, layer);
-            if (present.isPresent()) {
-                return present.get();
+            store.putBlobs(List.of(config, content));
+            long t0 = System.nanoTime();
+            store.putTagged(tag, manifest.toRaw());
+            settle(attempt, System.nanoTime() - t0);
+            current = store.tagged(tag);
+            if (current.isPresent() && contains(layersOf(current.get(), where), layer)) {
+                return current.get().digest();
             }
         }
         throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "Tried to add a signature to " + store.name() + ":"
                 + tag + ": concurrent signers replaced the manifest " + MAX_ATTEMPTS + " times — sign again");
     }
 
-    private static Optional<Digest> present(EvidenceStore store, String tag, Descriptor layer) {
-        return store.tagged(tag).filter(raw -> layersOf(raw, store.name() + ":" + tag).stream()
-                .anyMatch(l -> l.digest().equals(layer.digest()) && l.annotations().equals(layer.annotations())))
-                .map(RawManifest::digest);
+    private static boolean contains(List<Descriptor> layers, Descriptor layer) {
+        return layers.stream().anyMatch(l -> l.digest().equals(layer.digest())
+                && l.annotations().equals(layer.annotations()));
     }
 
     /** The config cosign writes: an empty image whose diff_ids are the layer digests. */
@@ -118,9 +125,14 @@ final class CosignTags {
         }
     }
 
-    private static void settle(int attempt) {
+    /**
+     * Waits before re-reading: as long as our own write took (a concurrent writer that read
+     * the old manifest lands its write within about one write's time), growing with each attempt.
+     */
+    private static void settle(int attempt, long writeNanos) {
+        long writeMillis = Math.min(250, writeNanos / 1_000_000);
         try {
-            Thread.sleep(10L * attempt + ThreadLocalRandom.current().nextLong(20L * attempt + 1));
+            Thread.sleep(writeMillis * attempt + 1 + ThreadLocalRandom.current().nextLong(5L * attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

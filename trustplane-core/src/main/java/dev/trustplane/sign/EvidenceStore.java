@@ -27,17 +27,28 @@ public interface EvidenceStore {
 
     Optional<RawManifest> tagged(String tag);
 
-    /** Stores {@code blobs}, then the manifest under {@code tag}. */
-    void putTagged(String tag, RawManifest manifest, List<byte[]> blobs);
+    /** Stores blobs (a manifest's config and layers) before the manifest that names them. */
+    void putBlobs(List<byte[]> blobs);
 
-    /** Stores {@code blobs}, then the manifest, discoverable as a referrer of its subject. */
-    void putReferrer(RawManifest manifest, List<byte[]> blobs);
+    /** Stores the manifest under {@code tag}; its blobs must be stored already. */
+    void putTagged(String tag, RawManifest manifest);
+
+    /** Stores the manifest, discoverable as a referrer of its subject; its blobs must be stored already. */
+    void putReferrer(RawManifest manifest);
 
     /** Referrer descriptors of {@code subject}: referrers API, fallback tag index, or a layout's index. */
     List<Descriptor> referrers(Digest subject);
 
     /** A manifest by digest, verified. */
     RawManifest manifest(Descriptor descriptor);
+
+    /**
+     * Runs a read-modify-write exclusively where the store can (an OCI layout's writer lock);
+     * registries cannot, and callers re-read to detect lost updates there.
+     */
+    default <T> T exclusive(java.util.function.Supplier<T> action) {
+        return action.get();
+    }
 
     /** A blob read whole and verified; a blob larger than {@code maxBytes} is refused before it is read. */
     byte[] blob(Descriptor descriptor, long maxBytes);

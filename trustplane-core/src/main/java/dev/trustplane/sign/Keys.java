@@ -239,6 +239,10 @@ public final class Keys {
     private static PublicKey publicOf(PrivateKey key, byte[] pkcs8, String source) throws GeneralSecurityException {
         if (key instanceof ECPrivateKey ec) {
             ECParameterSpec spec = ec.getParams();
+            PublicKey embedded = embeddedPublic(pkcs8, spec);
+            if (embedded != null) {
+                return embedded;
+            }
             org.bouncycastle.jce.spec.ECParameterSpec bc = org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util
                     .convertSpec(spec);
             org.bouncycastle.math.ec.ECPoint q = bc.getG().multiply(ec.getS()).normalize();
@@ -268,6 +272,32 @@ public final class Keys {
             }
         }
         throw invalid(source, "holds a " + key.getAlgorithm() + " key whose public half cannot be derived");
+    }
+
+    /**
+     * The public point a PKCS#8 EC key carries in its SEC1 body (cosign, Go and openssl write it),
+     * which spares a scalar multiplication on start-up; null when absent. A file whose point is not
+     * d·G only harms its owner: its signatures would not verify with the public key it names.
+     */
+    private static PublicKey embeddedPublic(byte[] pkcs8, ECParameterSpec spec) {
+        try {
+            PrivateKeyInfo info = PrivateKeyInfo.getInstance(pkcs8);
+            org.bouncycastle.asn1.sec.ECPrivateKey sec1 = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(
+                    info.parsePrivateKey());
+            if (sec1.getPublicKey() == null) {
+                return null;
+            }
+            byte[] point = sec1.getPublicKey().getOctets();
+            int len = (spec.getCurve().getField().getFieldSize() + 7) / 8;
+            if (point.length != 1 + 2 * len || point[0] != 4) {
+                return null;
+            }
+            ECPoint w = new ECPoint(new java.math.BigInteger(1, Arrays.copyOfRange(point, 1, 1 + len)),
+                    new java.math.BigInteger(1, Arrays.copyOfRange(point, 1 + len, point.length)));
+            return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static byte[] derive(char[] password, byte[] salt, int n, int r, int p) {

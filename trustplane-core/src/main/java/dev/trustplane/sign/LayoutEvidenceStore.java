@@ -34,9 +34,14 @@ final class LayoutEvidenceStore implements EvidenceStore {
     }
 
     @Override
-    public void putTagged(String tag, RawManifest manifest, List<byte[]> blobs) {
+    public void putBlobs(List<byte[]> blobs) {
         OciLayout layout = layout();
         blobs.forEach(layout::writeBlob);
+    }
+
+    @Override
+    public void putTagged(String tag, RawManifest manifest) {
+        OciLayout layout = layout();
         layout.writeManifest(manifest);
         layout.locked(() -> {
             layout.tag(tag, manifest.descriptor());
@@ -45,9 +50,8 @@ final class LayoutEvidenceStore implements EvidenceStore {
     }
 
     @Override
-    public void putReferrer(RawManifest manifest, List<byte[]> blobs) {
+    public void putReferrer(RawManifest manifest) {
         OciLayout layout = layout();
-        blobs.forEach(layout::writeBlob);
         layout.writeManifest(manifest);
         Manifest parsed = manifest.parse();
         layout.locked(() -> {
@@ -56,6 +60,11 @@ final class LayoutEvidenceStore implements EvidenceStore {
             }
             return null;
         });
+    }
+
+    @Override
+    public <T> T exclusive(java.util.function.Supplier<T> action) {
+        return layout().locked(action);
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.VerifyingInputStream;
 import dev.trustplane.oci.registry.RegistryClient;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -35,14 +34,12 @@ final class RegistryEvidenceStore implements EvidenceStore {
     }
 
     @Override
-    public void putTagged(String tag, RawManifest manifest, List<byte[]> blobs) {
-        pushBlobs(blobs);
+    public void putTagged(String tag, RawManifest manifest) {
         client.putManifest(tagRef(tag), manifest);
     }
 
     @Override
-    public void putReferrer(RawManifest manifest, List<byte[]> blobs) {
-        pushBlobs(blobs);
+    public void putReferrer(RawManifest manifest) {
         client.pushReferrer(repo, manifest);
     }
 
@@ -50,13 +47,15 @@ final class RegistryEvidenceStore implements EvidenceStore {
         return new ImageReference(repo.registry(), repo.repository(), tag, null);
     }
 
-    private void pushBlobs(List<byte[]> blobs) {
-        for (byte[] blob : blobs) {
+    /** Pushes the blobs side by side (they are small; the round trips are what costs). */
+    @Override
+    public void putBlobs(List<byte[]> blobs) {
+        Parallel.run(blobs.stream().<Runnable>map(blob -> () -> {
             Descriptor d = Descriptor.of("application/octet-stream", blob);
             if (!client.hasBlob(repo, d.digest())) {
-                client.pushBlob(repo, d, () -> new ByteArrayInputStream(blob));
+                client.pushBlob(repo, d, blob);
             }
-        }
+        }).toList());
     }
 
     @Override

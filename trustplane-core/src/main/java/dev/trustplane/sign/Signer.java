@@ -65,51 +65,75 @@ public final class Signer {
 
     /** Signs the image manifest {@code image}; {@code annotations} go into the payload's {@code optional}. */
     public List<Stored> sign(Descriptor image, Map<String, String> annotations, Set<Format> formats) {
-        List<Stored> stored = new ArrayList<>();
+        Stored[] stored = new Stored[2];
+        List<Runnable> work = new ArrayList<>();
         if (formats.contains(Format.TAG)) {
-            byte[] payload = new SimpleSigning(store.name(), image.digest(), SimpleSigning.TYPE, annotations)
-                    .toJson();
-            byte[] sig = SignatureAlgorithms.sign(key.privateKey(), payload);
-            Map<String, String> layerAnnotations = new LinkedHashMap<>();
-            layerAnnotations.put(CosignTags.SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(sig));
-            if (keyless != null) {
-                keylessAnnotations(layerAnnotations, keyless.logHashedRekord(EvidenceChecks.sha256Hex(payload), sig));
-            }
-            String tag = CosignTags.tag(image.digest(), CosignTags.SIG);
-            Digest m = CosignTags.append(store, tag, payload, CosignTags.SIMPLE_SIGNING_LAYER, layerAnnotations);
-            stored.add(new Stored(Format.TAG, m, store.name() + ":" + tag));
+            work.add(() -> stored[0] = signatureTag(image, annotations));
         }
         if (formats.contains(Format.BUNDLE)) {
-            Statement statement = Statement.about(store.name(), image.digest(), PredicateTypes.COSIGN_SIGN,
-                    annotationsPredicate(annotations));
-            Dsse dsse = envelope(statement);
-            stored.add(bundleReferrer(image, statement.predicateType(), dsse, logged(dsse, null)));
+            work.add(() -> {
+                Statement statement = Statement.about(store.name(), image.digest(), PredicateTypes.COSIGN_SIGN,
+                        annotationsPredicate(annotations));
+                Dsse dsse = envelope(statement);
+                stored[1] = bundleReferrer(image, statement.predicateType(), dsse, logged(dsse, null));
+            });
         }
-        return stored;
+        Parallel.run(work);
+        return present(stored);
+    }
+
+    private static List<Stored> present(Stored[] stored) {
+        List<Stored> out = new ArrayList<>();
+        for (Stored s : stored) {
+            if (s != null) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    private Stored signatureTag(Descriptor image, Map<String, String> annotations) {
+        byte[] payload = new SimpleSigning(store.name(), image.digest(), SimpleSigning.TYPE, annotations)
+                .toJson();
+        byte[] sig = SignatureAlgorithms.sign(key.privateKey(), payload);
+        Map<String, String> layerAnnotations = new LinkedHashMap<>();
+        layerAnnotations.put(CosignTags.SIGNATURE_ANNOTATION, Base64.getEncoder().encodeToString(sig));
+        if (keyless != null) {
+            keylessAnnotations(layerAnnotations, keyless.logHashedRekord(EvidenceChecks.sha256Hex(payload), sig));
+        }
+        String tag = CosignTags.tag(image.digest(), CosignTags.SIG);
+        Digest m = CosignTags.append(store, tag, payload, CosignTags.SIMPLE_SIGNING_LAYER, layerAnnotations);
+        return new Stored(Format.TAG, m, store.name() + ":" + tag);
     }
 
     /** Attests {@code predicate} (JSON) of {@code predicateType} about {@code image} in an in-toto Statement v1. */
     public List<Stored> attest(Descriptor image, String predicateType, byte[] predicate, Set<Format> formats) {
         Statement statement = Statement.about(store.name(), image.digest(), predicateType, predicate);
         Dsse dsse = envelope(statement);
-        List<Stored> stored = new ArrayList<>();
+        Stored[] stored = new Stored[2];
+        List<Runnable> work = new ArrayList<>();
         if (formats.contains(Format.TAG)) {
-            byte[] envelope = dsse.toJson();
-            TlogEntry entry = logged(dsse, EvidenceChecks.sha256Hex(envelope));
-            String tag = CosignTags.tag(image.digest(), CosignTags.ATT);
-            Map<String, String> annotations = new LinkedHashMap<>();
-            annotations.put(CosignTags.SIGNATURE_ANNOTATION, "");
-            annotations.put(CosignTags.PREDICATE_TYPE_ANNOTATION, predicateType);
-            if (entry != null) {
-                keylessAnnotations(annotations, entry);
-            }
-            Digest m = CosignTags.append(store, tag, envelope, CosignTags.DSSE_LAYER, annotations);
-            stored.add(new Stored(Format.TAG, m, store.name() + ":" + tag));
+            work.add(() -> stored[0] = attestationTag(image, predicateType, dsse));
         }
         if (formats.contains(Format.BUNDLE)) {
-            stored.add(bundleReferrer(image, predicateType, dsse, logged(dsse, null)));
+            work.add(() -> stored[1] = bundleReferrer(image, predicateType, dsse, logged(dsse, null)));
         }
-        return stored;
+        Parallel.run(work);
+        return present(stored);
+    }
+
+    private Stored attestationTag(Descriptor image, String predicateType, Dsse dsse) {
+        byte[] envelope = dsse.toJson();
+        TlogEntry entry = logged(dsse, EvidenceChecks.sha256Hex(envelope));
+        String tag = CosignTags.tag(image.digest(), CosignTags.ATT);
+        Map<String, String> annotations = new LinkedHashMap<>();
+        annotations.put(CosignTags.SIGNATURE_ANNOTATION, "");
+        annotations.put(CosignTags.PREDICATE_TYPE_ANNOTATION, predicateType);
+        if (entry != null) {
+            keylessAnnotations(annotations, entry);
+        }
+        Digest m = CosignTags.append(store, tag, envelope, CosignTags.DSSE_LAYER, annotations);
+        return new Stored(Format.TAG, m, store.name() + ":" + tag);
     }
 
     private TlogEntry logged(Dsse dsse, String envelopeHashHex) {
@@ -135,7 +159,8 @@ public final class Signer {
         Descriptor subject = Descriptor.of(image.mediaType(), image.digest(), image.size());
         RawManifest manifest = ImageManifest.artifact(Bundle.MEDIA_TYPE_V03, List.of(layer), subject, annotations)
                 .toRaw();
-        store.putReferrer(manifest, List.of(MediaTypes.EMPTY_JSON, bundle));
+        store.putBlobs(List.of(MediaTypes.EMPTY_JSON, bundle));
+        store.putReferrer(manifest);
         return new Stored(Format.BUNDLE, manifest.digest(), store.name() + "@" + manifest.digest());
     }
 

@@ -184,7 +184,7 @@ class SignVerifyTest {
         layout.writeBlob(MediaTypes.EMPTY_JSON);
         RawManifest huge = new ImageManifest(MediaTypes.OCI_MANIFEST, null,
                 Descriptor.of(MediaTypes.OCI_CONFIG, MediaTypes.EMPTY_JSON), layers, null, null, null).toRaw();
-        store.putTagged(image.digest().referrersTag() + ".sig", huge, List.of());
+        store.putTagged(image.digest().referrersTag() + ".sig", huge);
 
         VerificationReport report = verifier(key).signatures("img", image.digest());
 

@@ -95,6 +95,15 @@ final class BlobEndpoints {
                 }), blob.size()));
     }
 
+    /** A small blob held in memory: one POST and one PUT, both over HttpURLConnection (no HttpClient start-up). */
+    void upload(ImageReference repo, Descriptor blob, byte[] content) {
+        Call call = uploadCall(repo, blob);
+        URI location = start(call, repo);
+        HttpResponse<InputStream> response = http.send(call, "PUT", withDigest(location, blob.digest()),
+                Map.of("Content-Type", "application/octet-stream"), RegistryHttp.Body.bytes(content));
+        finish(call, response);
+    }
+
     private void upload(ImageReference repo, Descriptor blob, URI session,
             java.util.function.Supplier<HttpRequest.BodyPublisher> body) {
         Call call = uploadCall(repo, blob);

@@ -120,10 +120,11 @@ final class ReferrerEndpoints {
         ImageReference tag = fallbackTag(subject);
         for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
             ImageIndex current = fallbackIndex(subject).orElse(ImageIndex.of(List.of()));
+            long t0 = System.nanoTime();
             if (!current.contains(entry.digest())) {
                 manifests.put(tag, current.plus(entry).toRaw());
             }
-            settle(attempt);
+            settle(attempt, System.nanoTime() - t0);
             if (fallbackIndex(subject).map(i -> i.contains(entry.digest())).orElse(false)) {
                 return;
             }
@@ -140,9 +141,14 @@ final class ReferrerEndpoints {
         return new ImageReference(subject.registry(), subject.repository(), digest.referrersTag(), null);
     }
 
-    private static void settle(int attempt) {
+    /**
+     * Waits before re-reading: as long as our own write took (a concurrent writer that read
+     * the old index lands its write within about one write's time), growing with each attempt.
+     */
+    private static void settle(int attempt, long writeNanos) {
+        long writeMillis = Math.min(250, writeNanos / 1_000_000);
         try {
-            Thread.sleep(20L * attempt + ThreadLocalRandom.current().nextLong(30L * attempt + 1));
+            Thread.sleep(writeMillis * attempt + 1 + ThreadLocalRandom.current().nextLong(5L * attempt));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

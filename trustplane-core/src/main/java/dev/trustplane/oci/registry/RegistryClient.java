@@ -90,6 +90,15 @@ public final class RegistryClient {
         blobs.upload(repo, blob, file);
     }
 
+    /** Pushes a small blob held in memory (signatures, configs, attestations). */
+    public void pushBlob(ImageReference repo, Descriptor blob, byte[] content) {
+        if (content.length != blob.size()) {
+            throw new IllegalArgumentException("blob " + blob.digest() + " has " + content.length + " bytes, not "
+                    + blob.size());
+        }
+        blobs.upload(repo, blob, content);
+    }
+
     public void pushBlob(ImageReference repo, Descriptor blob, IoSupplier<InputStream> content) {
         blobs.upload(repo, blob, null, content);
     }

@@ -1,0 +1,63 @@
+package dev.trustplane.sign;
+
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.Manifest;
+import dev.trustplane.oci.RawManifest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Evidence held in memory: what "blobs cached" means for the verification benchmark. */
+final class MemoryEvidenceStore implements EvidenceStore {
+    private final Map<String, RawManifest> tags = new ConcurrentHashMap<>();
+    private final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
+    private final Map<Digest, RawManifest> manifests = new ConcurrentHashMap<>();
+    private final Map<Digest, List<Descriptor>> referrers = new ConcurrentHashMap<>();
+
+    @Override
+    public String name() {
+        return "memory/app";
+    }
+
+    @Override
+    public Optional<RawManifest> tagged(String tag) {
+        return Optional.ofNullable(tags.get(tag));
+    }
+
+    @Override
+    public void putBlobs(List<byte[]> content) {
+        content.forEach(b -> blobs.put(Digest.sha256(b), b));
+    }
+
+    @Override
+    public void putTagged(String tag, RawManifest manifest) {
+        manifests.put(manifest.digest(), manifest);
+        tags.put(tag, manifest);
+    }
+
+    @Override
+    public void putReferrer(RawManifest manifest) {
+        manifests.put(manifest.digest(), manifest);
+        Manifest m = manifest.parse();
+        referrers.computeIfAbsent(m.subject().digest(), d -> new ArrayList<>())
+                .add(manifest.descriptor().withArtifactType(m.effectiveArtifactType()));
+    }
+
+    @Override
+    public List<Descriptor> referrers(Digest subject) {
+        return referrers.getOrDefault(subject, List.of());
+    }
+
+    @Override
+    public RawManifest manifest(Descriptor descriptor) {
+        return manifests.get(descriptor.digest());
+    }
+
+    @Override
+    public byte[] blob(Descriptor descriptor, long maxBytes) {
+        return blobs.get(descriptor.digest());
+    }
+}
