@@ -68,6 +68,25 @@ final class ScanCommand implements Callable<Integer> {
     @Option(names = "--vex", paramLabel = "FILE", description = "OpenVEX document to apply (repeatable)")
     java.util.List<Path> vex = new java.util.ArrayList<>();
 
+    @Option(names = "--vex-key", paramLabel = "FILE", description = "apply the OpenVEX attestations attached to the"
+            + " image that verify with this public key (repeatable); unverified ones are ignored")
+    java.util.List<Path> vexKeys = new java.util.ArrayList<>();
+
+    @Option(names = "--vex-certificate-identity", paramLabel = "SAN",
+            description = "apply OpenVEX attestations signed keylessly by this identity (with --vex-certificate-oidc-issuer"
+                    + " and --vex-trusted-root)")
+    String vexIdentity;
+
+    @Option(names = "--vex-certificate-oidc-issuer", paramLabel = "URL", description = "the keyless VEX signer's issuer")
+    String vexIssuer;
+
+    @Option(names = "--vex-trusted-root", paramLabel = "FILE", description = "trusted_root.json for keyless VEX")
+    Path vexTrustedRoot;
+
+    @Option(names = "--vex-insecure-ignore-tlog", description = "accept key-signed VEX attestations without a"
+            + " transparency-log entry")
+    boolean vexIgnoreTlog;
+
     @Option(names = "--max-age-days", paramLabel = "N", defaultValue = "7",
             description = "warn when the database is older (default: ${DEFAULT-VALUE})")
     int maxAgeDays;
@@ -77,6 +96,9 @@ final class ScanCommand implements Callable<Integer> {
 
     /** The digest an in-toto statement names: the image's, or the SBOM file's. */
     private String subjectSha256;
+    /** The scanned image and its top manifest, when the target is an image. */
+    private ImageSource imageSource;
+    private java.util.List<dev.trustplane.oci.Descriptor> imageDigests = java.util.List.of();
 
     ScanCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -142,7 +164,60 @@ final class ScanCommand implements Callable<Integer> {
                 throw new TrustplaneException(ErrorKind.IO, "Cannot read VEX document " + file + ": " + e, e);
             }
         }
+        documents.putAll(attestedVex());
         return Vex.parse(documents);
+    }
+
+    /** OpenVEX attestations of the scanned image that verify against the --vex-* trust; never unverified ones. */
+    private Map<String, byte[]> attestedVex() {
+        boolean keyless = vexIdentity != null || vexIssuer != null || vexTrustedRoot != null;
+        if (vexKeys.isEmpty() && !keyless) {
+            return Map.of();
+        }
+        if (imageSource == null) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--vex-key and --vex-certificate-* read VEX"
+                    + " attestations attached to an image; " + target + " is an SBOM file (pass --vex FILE instead)");
+        }
+        VerifyOptions trust = new VerifyOptions();
+        trust.keys = vexKeys;
+        trust.identity = vexIdentity;
+        trust.issuer = vexIssuer;
+        trust.trustedRoot = vexTrustedRoot;
+        trust.ignoreTlog = vexIgnoreTlog;
+        dev.trustplane.sign.Trust verifiedBy = trust.trust();
+        ProgressRenderer renderer = registry.renderer(ctx);
+        Map<String, byte[]> documents = new java.util.LinkedHashMap<>();
+        int rejected = 0;
+        try {
+            dev.trustplane.sign.EvidenceStore store = dev.trustplane.sign.EvidenceStore.open(imageSource.location(),
+                    registry.client(ctx, renderer));
+            dev.trustplane.sign.Verifier verifier = new dev.trustplane.sign.Verifier(store, verifiedBy,
+                    dev.trustplane.sign.VerifierLimits.DEFAULT);
+            for (dev.trustplane.oci.Descriptor d : imageDigests) {
+                var report = verifier.attestations(store.name(), d.digest(), dev.trustplane.sign.PredicateTypes.OPENVEX);
+                for (dev.trustplane.sign.Evidence e : report.evidence()) {
+                    if (!e.verified()) {
+                        rejected++;
+                        continue;
+                    }
+                    try {
+                        var predicate = new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.statement())
+                                .path("predicate");
+                        documents.put("attestation " + e.location(), predicate.toString().getBytes(
+                                StandardCharsets.UTF_8));
+                    } catch (IOException ex) {
+                        rejected++;
+                    }
+                }
+            }
+        } finally {
+            renderer.finish();
+        }
+        if (rejected > 0) {
+            ctx.err().println("trustplane: warning: " + rejected + " OpenVEX attestation(s) of " + target
+                    + " did not verify against the --vex-* trust and were ignored");
+        }
+        return documents;
     }
 
     private byte[] sbom() {
@@ -165,6 +240,10 @@ final class ScanCommand implements Callable<Integer> {
             Platform wanted = platform == null ? null : Platform.parse(platform);
             dev.trustplane.oci.Descriptor image = source.image(wanted);
             subjectSha256 = image.digest().hex();
+            imageSource = source;
+            dev.trustplane.oci.Descriptor top = source.resolve().descriptor();
+            imageDigests = top.digest().equals(image.digest()) ? java.util.List.of(image)
+                    : java.util.List.of(image, top);
             return ImageSbom.read(source, image, wanted);
         } finally {
             renderer.finish();

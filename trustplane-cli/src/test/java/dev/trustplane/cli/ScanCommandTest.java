@@ -102,6 +102,52 @@ class ScanCommandTest {
     }
 
     @Test
+    void shouldApplyOnlyTheOpenVexAttestationsThatVerify() throws Exception {
+        run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at", java.time.Instant.now().toString());
+        var layout = dev.trustplane.oci.layout.OciLayout.openOrCreate(dir.resolve("img"));
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        layout.writeBlob(config);
+        var image = new dev.trustplane.oci.ImageManifest(dev.trustplane.oci.MediaTypes.OCI_MANIFEST, null,
+                dev.trustplane.oci.Descriptor.of(dev.trustplane.oci.MediaTypes.OCI_CONFIG, config), java.util.List.of(),
+                null, null, null).toRaw();
+        layout.writeManifest(image);
+        layout.tag("app", image.descriptor());
+        String ref = "oci:" + dir.resolve("img") + ":app";
+        assertThat(run("attach", ref, "--artifact-type", "application/vnd.cyclonedx+json",
+                dir.resolve("sbom.json") + ":application/vnd.cyclonedx+json").code()).isZero();
+        Files.writeString(dir.resolve("vex.json"), """
+                {"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.org/vex/attested",
+                 "author": "Example", "timestamp": "2026-11-20T00:00:00Z", "version": 1,
+                 "statements": [{"vulnerability": {"name": "CVE-2024-0400"},
+                   "products": [{"@id": "pkg:oci/base", "subcomponents": [{"@id": "pkg:deb/debian/zlib1g"}]}],
+                   "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path"}]}
+                """);
+        Map<String, String> env = Map.of("TRUSTPLANE_CACHE", dir.resolve("cache").toString(), "TRUSTPLANE_PASSWORD",
+                "vex");
+        assertThat(CliRun.run(env, "", "keygen", "--output-key-prefix", dir.resolve("vendor").toString()).code())
+                .isZero();
+        assertThat(CliRun.run(env, "", "keygen", "--output-key-prefix", dir.resolve("other").toString()).code())
+                .isZero();
+        CliRun attested = CliRun.run(env, "", "attest", ref, "--key", dir.resolve("vendor.key").toString(), "--type",
+                "openvex", "--predicate", dir.resolve("vex.json").toString());
+        assertThat(attested.code()).as(attested.err()).isZero();
+
+        CliRun trusted = run("scan", ref, "--vex-key", dir.resolve("vendor.pub").toString(),
+                "--vex-insecure-ignore-tlog");
+        CliRun untrusted = run("scan", ref, "--vex-key", dir.resolve("other.pub").toString(),
+                "--vex-insecure-ignore-tlog");
+        CliRun unlogged = run("scan", ref, "--vex-key", dir.resolve("vendor.pub").toString());
+
+        assertThat(trusted.code()).as(trusted.err()).isZero();
+        assertThat(trusted.out()).contains("1 findings: HIGH 1").contains("CVE-2024-0400 zlib1g: not_affected"
+                + " (vulnerable_code_not_in_execute_path) — https://example.org/vex/attested");
+        assertThat(untrusted.out()).contains("2 findings").doesNotContain("Suppressed by VEX");
+        assertThat(untrusted.err()).contains("2 OpenVEX attestation(s) of " + ref + " did not verify");
+        assertThat(unlogged.out()).contains("2 findings");
+    }
+
+    @Test
     void shouldAddOsvAdvisoriesForLanguagePackages() throws Exception {
         Files.writeString(dir.resolve("osv.json"), """
                 {"id": "GHSA-lodash-0001", "aliases": ["CVE-2021-23337"], "summary": "Command injection.",
