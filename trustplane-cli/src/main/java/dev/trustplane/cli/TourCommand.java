@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 @Command(name = "tour", description = {
         "A short end-to-end tour of what Trustplane does today, on the embedded default (OCI layouts on disk,",
-        "no services): make a demo image, inspect it, copy it, attach an artifact, list referrers, collect garbage.",
+        "no services): make a demo image, inspect it, copy it, attach an artifact, list referrers, sign it and",
+        "verify the signature, collect garbage.",
         "With --registry it also pushes to and pulls from that registry; with --build it also builds a hardened",
         "image from the signed Debian archive (deb.debian.org) and shows that it is reproducible."})
 final class TourCommand implements Callable<Integer> {
@@ -54,13 +55,21 @@ final class TourCommand implements Callable<Integer> {
         run("referrers", mirror + ":demo");
         step("6. Copy again: every blob is already there");
         run("copy", store + ":demo", mirror + ":demo");
+        step("7. Make a key pair in cosign's format and sign the image: a .sig tag and a Sigstore bundle referrer");
+        String key = work.resolve("tour").toString();
+        signing(() -> {
+            run("keygen", "--force", "--output-key-prefix", key);
+            run("sign", "--key", key + ".key", store + ":demo");
+        });
+        step("8. Verify: every signature is found and checked stage by stage");
+        run("verify", "--key", key + ".pub", "--insecure-ignore-tlog", store + ":demo");
         if (registry != null) {
-            step("7. Push to the registry " + registry + " and pull back");
+            step("9. Push to the registry " + registry + " and pull back");
             run("copy", store + ":demo", registry + "/trustplane/tour:demo");
             run("copy", registry + "/trustplane/tour:demo", "oci:" + work.resolve("pulled") + ":demo");
             run("tags", registry + "/trustplane/tour");
         }
-        int n = registry != null ? 8 : 7;
+        int n = registry != null ? 10 : 9;
         if (build) {
             Path spec = work.resolve("static.yaml");
             Files.writeString(spec, """
@@ -73,9 +82,12 @@ final class TourCommand implements Callable<Integer> {
                     """);
             step(n++ + ". Lock a hardened image spec against the signed Debian archive (InRelease verified)");
             run("lock", spec.toString());
-            step(n++ + ". Build it daemonless: nonroot, no maintainer scripts, SBOMs attached as referrers");
-            run("build", spec.toString(), "-o", store + ":static");
+            step(n++ + ". Build it daemonless and sign it: nonroot, no maintainer scripts, SBOMs attached as"
+                    + " referrers, SLSA provenance and SBOMs as signed attestations");
+            signing(() -> run("build", spec.toString(), "-o", store + ":static", "--sign", "--key", key + ".key"));
             run("referrers", store + ":static");
+            run("verify-attestation", "--key", key + ".pub", "--insecure-ignore-tlog", "--type", "slsaprovenance1",
+                    store + ":static");
             step(n++ + ". Build it again from the lockfile: the same digest, to the byte");
             run("build", spec.toString(), "-o", "oci:" + work.resolve("rebuild") + ":static");
         }
@@ -85,6 +97,21 @@ final class TourCommand implements Callable<Integer> {
         ctx.out().println("Tour done. Files are in " + work);
         return 0;
     }
+
+    /** Runs steps with the tour key's password, unless the user set one. */
+    private void signing(Runnable steps) {
+        CliContext outer = ctx;
+        java.util.Map<String, String> env = new java.util.HashMap<>(outer.env());
+        env.putIfAbsent("TRUSTPLANE_PASSWORD", "trustplane-tour");
+        tourContext = new CliContext(outer.out(), outer.err(), outer.in(), env, false);
+        try {
+            steps.run();
+        } finally {
+            tourContext = null;
+        }
+    }
+
+    private CliContext tourContext;
 
     private void step(String text) {
         ctx.out().println();
@@ -97,7 +124,8 @@ final class TourCommand implements Callable<Integer> {
         shown.addAll(List.of(args));
         ctx.out().println("$ " + String.join(" ", shown));
         ctx.out().flush();
-        int code = Main.commandLine(ctx, args).execute(args);
+        CliContext use = tourContext != null ? tourContext : ctx;
+        int code = Main.commandLine(use, args).execute(args);
         if (code != 0) {
             throw new CommandLine.ExecutionException(new CommandLine(this), "tour step failed with exit code " + code
                     + ": trustplane " + String.join(" ", args));

@@ -55,10 +55,10 @@ final class VerificationOutput {
         }
         long ok = report.evidence().stream().filter(Evidence::verified).count();
         if (report.evidence().isEmpty()) {
-            err.println("No " + what + " found for " + report.image() + "@" + report.digest() + " (looked for the"
+            out.println("No " + what + " found for " + report.image() + "@" + report.digest() + " (looked for the"
                     + " cosign tag, referrers and bundles)");
         } else {
-            err.println(ok + " of " + report.evidence().size() + " " + what + (report.evidence().size() == 1 ? "" : "s")
+            out.println(ok + " of " + report.evidence().size() + " " + what + (report.evidence().size() == 1 ? "" : "s")
                     + " verified for " + report.image() + "@" + report.digest());
         }
     }

@@ -215,7 +215,8 @@ class BuildIT {
         assertThat(digests.get(digests.size() - 1)).as("the rebuild from the lockfile")
                 .isEqualTo(digests.get(digests.size() - 2));
         assertThat(tour.out()).contains("Built oci:" + dir.resolve("tour/store") + ":static (4 packages, amd64)");
-        assertThat(tour.out()).contains("application/vnd.cyclonedx+json", "application/spdx+json", "Tour done.");
+        assertThat(tour.out()).contains("application/vnd.cyclonedx+json", "application/spdx+json", "Tour done.")
+                .contains("attestations verified for " + dir.resolve("tour/store"));
     }
 
     @Test

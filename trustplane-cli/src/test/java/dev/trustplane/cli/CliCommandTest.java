@@ -62,7 +62,9 @@ class CliCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("sha256:093ca4f58813307576bf8f0ce28ca32b6106668021faa7f37f6c25c9889529fe")
                 .contains("└── application/vnd.trustplane.tour.note+json")
-                .contains("Blobs: 0 copied (0 B), 2 already present");
+                .contains("Blobs: 0 copied (0 B), 2 already present")
+                .contains("2 of 2 signatures verified for " + dir.resolve("tour/store")
+                        + "@sha256:093ca4f58813307576bf8f0ce28ca32b6106668021faa7f37f6c25c9889529fe");
     }
 
     @Test
