@@ -38,6 +38,10 @@ final class SigningOptions {
     @Option(names = "--rekor-url", paramLabel = "URL", description = "keyless: the Rekor transparency log")
     URI rekor;
 
+    @Option(names = "--timestamp-server-url", paramLabel = "URL", description = "also get an RFC 3161 timestamp"
+            + " for every signature from this timestamp authority (sigstore timestamp-authority API)")
+    URI timestampServer;
+
     /** Whether the user asked to sign at all (for build, where signing is optional). */
     boolean requested() {
         return key != null || keyless();
@@ -55,7 +59,7 @@ final class SigningOptions {
         }
         if (key != null) {
             SigningKey k = KeyPasswords.privateKey(ctx, key);
-            return new Prepared(k, null);
+            return new Prepared(k, null, timestampServer);
         }
         if (fulcio == null || rekor == null) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Nothing to sign with: pass --key FILE, or sign"
@@ -65,7 +69,7 @@ final class SigningOptions {
         KeylessSigning keyless = KeylessSigning.obtain(new KeylessSigning.Endpoints(fulcio, rekor), token(ctx));
         ctx.err().println("Signing keylessly as " + keyless.identity() + " (certificate valid until "
                 + keyless.certificate().getNotAfter().toInstant() + ")");
-        return new Prepared(null, keyless);
+        return new Prepared(null, keyless, timestampServer);
     }
 
     private String token(CliContext ctx) {
@@ -91,10 +95,11 @@ final class SigningOptions {
     }
 
     /** A key or a keyless certificate, ready to sign into any store. */
-    record Prepared(SigningKey key, KeylessSigning keyless) {
+    record Prepared(SigningKey key, KeylessSigning keyless, URI timestampServer) {
         Signer signer(EvidenceStore store) {
-            return keyless != null ? new Signer(store, keyless, Clock.systemUTC())
+            Signer signer = keyless != null ? new Signer(store, keyless, Clock.systemUTC())
                     : new Signer(store, key, Clock.systemUTC());
+            return timestampServer != null ? signer.timestamped(timestampServer) : signer;
         }
 
         String describe() {

@@ -36,9 +36,15 @@ record Bundle(String mediaType, Dsse envelope, MessageSignature message, String 
 
     /** A key-based bundle around a DSSE envelope, as {@code cosign attest --new-bundle-format --key} writes it. */
     static byte[] keyBased(Dsse envelope, String hint) {
+        return keyBased(envelope, hint, null);
+    }
+
+    static byte[] keyBased(Dsse envelope, String hint, byte[] timestamp) {
         ObjectNode root = JSON.createObjectNode();
         root.put("mediaType", MEDIA_TYPE_V03);
-        root.putObject("verificationMaterial").putObject("publicKey").put("hint", hint);
+        ObjectNode material = root.putObject("verificationMaterial");
+        material.putObject("publicKey").put("hint", hint);
+        timestamp(material, timestamp);
         root.set("dsseEnvelope", dsseNode(envelope));
         try {
             return JSON.writeValueAsBytes(root);
@@ -48,17 +54,25 @@ record Bundle(String mediaType, Dsse envelope, MessageSignature message, String 
     }
 
     /** A keyless bundle: the Fulcio certificate and the Rekor entry of the envelope. */
-    static byte[] keyless(Dsse envelope, byte[] certificateDer, ObjectNode tlogEntry) {
+    static byte[] keyless(Dsse envelope, byte[] certificateDer, ObjectNode tlogEntry, byte[] timestamp) {
         ObjectNode root = JSON.createObjectNode();
         root.put("mediaType", MEDIA_TYPE_V03);
         ObjectNode material = root.putObject("verificationMaterial");
         material.putObject("certificate").put("rawBytes", Base64.getEncoder().encodeToString(certificateDer));
         material.putArray("tlogEntries").add(tlogEntry);
+        timestamp(material, timestamp);
         root.set("dsseEnvelope", dsseNode(envelope));
         try {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    private static void timestamp(ObjectNode material, byte[] timestamp) {
+        if (timestamp != null) {
+            material.putObject("timestampVerificationData").putArray("rfc3161Timestamps").addObject()
+                    .put("signedTimestamp", Base64.getEncoder().encodeToString(timestamp));
         }
     }
 

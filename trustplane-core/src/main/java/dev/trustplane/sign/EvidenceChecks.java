@@ -60,9 +60,14 @@ final class EvidenceChecks {
         return run.result();
     }
 
-    /** How a candidate is signed: by a certificate (keyless) or by one of the trusted keys. */
-    private record Material(X509Certificate certificate, List<TlogEntry> entries) {
+    /** How a candidate is signed (a certificate, or one of the trusted keys) and what vouches for its time. */
+    private record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[]> timestamps) {
     }
+
+    /** The tlog stage was skipped: it gives no signing time. */
+    private static final Instant NO_TIME = Instant.MIN;
+    static final String TIMESTAMP_ANNOTATION = "dev.sigstore.cosign/rfc3161timestamp";
+    private static final int MAX_TIMESTAMPS = 8;
 
     private void simpleSigning(Run run, Candidate.SimpleSig s) throws MalformedEvidenceException {
         var payload = SimpleSigning.parse(s.payload());
@@ -108,7 +113,16 @@ final class EvidenceChecks {
         }
         X509Certificate cert = bundle.certificates().isEmpty() ? null
                 : TrustedRoot.certificate(bundle.certificates().get(0), "the bundle", "certificate");
-        Material material = new Material(cert, entries);
+        List<byte[]> timestamps = new ArrayList<>();
+        if (bundle.timestamps() != null) {
+            for (var t : bundle.timestamps().path("rfc3161Timestamps")) {
+                if (timestamps.size() == MAX_TIMESTAMPS) {
+                    throw new MalformedEvidenceException("the bundle has more than " + MAX_TIMESTAMPS + " timestamps");
+                }
+                timestamps.add(Dsse.base64(t.path("signedTimestamp").asText(""), "RFC 3161 timestamp"));
+            }
+        }
+        Material material = new Material(cert, entries, timestamps);
         if (bundle.envelope() != null) {
             if (dsseSigned(run, bundle.envelope(), material, bundle.publicKeyHint())) {
                 statement(run, bundle.envelope());
@@ -154,7 +168,17 @@ final class EvidenceChecks {
         if (set != null && !set.isEmpty()) {
             entries.add(TlogEntry.fromCosignAnnotation(set));
         }
-        return new Material(cert, entries);
+        List<byte[]> timestamps = new ArrayList<>();
+        String ts = annotations.get(TIMESTAMP_ANNOTATION);
+        if (ts != null && !ts.isEmpty()) {
+            try {
+                timestamps.add(Dsse.base64(new com.fasterxml.jackson.databind.ObjectMapper().readTree(ts)
+                        .path("SignedRFC3161Timestamp").asText(""), "RFC 3161 timestamp"));
+            } catch (java.io.IOException e) {
+                throw new MalformedEvidenceException("the RFC 3161 timestamp annotation is not JSON");
+            }
+        }
+        return new Material(cert, entries, timestamps);
     }
 
     private boolean dsseSigned(Run run, Dsse dsse, Material material, String hint) {
@@ -186,8 +210,12 @@ final class EvidenceChecks {
             if (verifies.test(key)) {
                 run.signer = Keys.hint(key);
                 run.add(Check.pass("signature", "verified with key " + run.signer));
-                return tlog(run, material.entries(), new TlogCheck.Signed(what.payloadSha256Hex(), what.signatures(),
-                        key.getEncoded())) != null;
+                if (tlog(run, material.entries(), new TlogCheck.Signed(what.payloadSha256Hex(), what.signatures(),
+                        key.getEncoded())) == null) {
+                    return false;
+                }
+                return material.timestamps().isEmpty() || trust.root() == null
+                        || timestamp(run, material.timestamps(), what.signatures()) != null;
             }
         }
         run.add(Check.fail("signature", "does not verify with " + (trust.keys().size() == 1 ? "the given key"
@@ -203,20 +231,37 @@ final class EvidenceChecks {
             return false;
         }
         run.add(Check.pass("signature", "verified with the certificate's key"));
-        Instant time = tlog(run, material.entries(), new TlogCheck.Signed(what.payloadSha256Hex(), what.signatures(),
-                TlogCheck.verifierDer(leaf)));
-        if (time == null) {
+        Instant logged = tlog(run, material.entries(), new TlogCheck.Signed(what.payloadSha256Hex(),
+                what.signatures(), TlogCheck.verifierDer(leaf)));
+        if (logged == null) {
             return false;
+        }
+        List<Instant> times = new ArrayList<>();
+        if (logged != NO_TIME) {
+            times.add(logged);
+        }
+        if (!material.timestamps().isEmpty()) {
+            Instant stamped = timestamp(run, material.timestamps(), what.signatures());
+            if (stamped == null) {
+                return false;
+            }
+            times.add(stamped);
+        }
+        if (times.isEmpty()) {
+            times.add(now);
         }
         run.stage = "certificate";
-        String[] why = new String[1];
-        TrustedRoot.Authority ca = CertificateCheck.verify(leaf, trust.root(), time, why);
-        if (ca == null) {
-            run.add(Check.fail("certificate", why[0]));
-            return false;
+        TrustedRoot.Authority ca = null;
+        for (Instant time : times) {
+            String[] why = new String[1];
+            ca = CertificateCheck.verify(leaf, trust.root(), time, why);
+            if (ca == null) {
+                run.add(Check.fail("certificate", why[0]));
+                return false;
+            }
         }
         run.add(Check.pass("certificate", "chains to " + (ca.uri().isEmpty() ? "a trusted authority" : ca.uri())
-                + ", valid at " + time));
+                + ", valid at " + times.stream().map(Instant::toString).toList()));
         run.stage = "sct";
         if (trust.ignoreSct()) {
             run.add(Check.skip("sct", "certificate transparency not checked (--insecure-ignore-sct)"));
@@ -249,7 +294,7 @@ final class EvidenceChecks {
         run.stage = "tlog";
         if (trust.ignoreTlog()) {
             run.add(Check.skip("tlog", "transparency log not checked (--insecure-ignore-tlog)"));
-            return now;
+            return NO_TIME;
         }
         if (entries.isEmpty()) {
             run.add(Check.fail("tlog", "no transparency-log entry: the signature was never logged; pass"
@@ -273,6 +318,29 @@ final class EvidenceChecks {
             last = why;
         }
         run.add(Check.fail("tlog", last));
+        return null;
+    }
+
+    /** The timestamp stage: one RFC 3161 token from a trusted authority over the signature; its time, or null. */
+    private Instant timestamp(Run run, List<byte[]> timestamps, List<byte[]> signatures) {
+        run.stage = "timestamp";
+        if (trust.root() == null) {
+            run.add(Check.error("timestamp", "an RFC 3161 timestamp is attached; checking it needs --trusted-root"));
+            return null;
+        }
+        String last = null;
+        for (byte[] t : timestamps) {
+            for (byte[] sig : signatures) {
+                String[] why = new String[1];
+                Instant time = TimestampCheck.verify(t, sig, trust.root(), why);
+                if (time != null) {
+                    run.add(Check.pass("timestamp", "RFC 3161 timestamp " + time + " from a trusted authority"));
+                    return time;
+                }
+                last = why[0];
+            }
+        }
+        run.add(Check.fail("timestamp", last));
         return null;
     }
 

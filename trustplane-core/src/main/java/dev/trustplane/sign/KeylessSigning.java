@@ -251,7 +251,7 @@ public final class KeylessSigning {
                 + " no subject (sub or email); pass the OIDC token your CI issues for audience \"sigstore\"");
     }
 
-    private static void requireSafe(URI uri, String flag) {
+    static void requireSafe(URI uri, String flag) {
         if (uri == null || uri.getHost() == null || !(uri.getScheme().equals("https")
                 || uri.getScheme().equals("http"))) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, flag + " " + uri + " is not an http(s) URL");

@@ -45,6 +45,7 @@ public final class Signer {
     private final SigningKey key;
     private final KeylessSigning keyless;
     private final Clock clock;
+    private TimestampAuthority tsa;
 
     /** Signs with a key (the signatures carry the key's hint, no transparency-log entry). */
     public Signer(EvidenceStore store, SigningKey key, Clock clock) {
@@ -54,6 +55,15 @@ public final class Signer {
     /** Signs keylessly: the Fulcio certificate and a Rekor entry go with every signature. */
     public Signer(EvidenceStore store, KeylessSigning keyless, Clock clock) {
         this(store, keyless.key(), keyless, clock);
+    }
+
+    /**
+     * Also gets an RFC 3161 timestamp over every signature from {@code timestampAuthority}
+     * (sigstore timestamp-authority JSON API), stored with it in both formats.
+     */
+    public Signer timestamped(java.net.URI timestampAuthority) {
+        this.tsa = new TimestampAuthority(timestampAuthority);
+        return this;
     }
 
     private Signer(EvidenceStore store, SigningKey key, KeylessSigning keyless, Clock clock) {
@@ -101,6 +111,7 @@ public final class Signer {
         if (keyless != null) {
             keylessAnnotations(layerAnnotations, keyless.logHashedRekord(EvidenceChecks.sha256Hex(payload), sig));
         }
+        timestampAnnotation(layerAnnotations, sig);
         String tag = CosignTags.tag(image.digest(), CosignTags.SIG);
         Digest m = CosignTags.append(store, tag, payload, CosignTags.SIMPLE_SIGNING_LAYER, layerAnnotations);
         return new Stored(Format.TAG, m, store.name() + ":" + tag);
@@ -132,12 +143,20 @@ public final class Signer {
         if (entry != null) {
             keylessAnnotations(annotations, entry);
         }
+        timestampAnnotation(annotations, dsse.signatures().get(0).sig());
         Digest m = CosignTags.append(store, tag, envelope, CosignTags.DSSE_LAYER, annotations);
         return new Stored(Format.TAG, m, store.name() + ":" + tag);
     }
 
     private TlogEntry logged(Dsse dsse, String envelopeHashHex) {
         return keyless == null ? null : keyless.logIntoto(dsse, envelopeHashHex);
+    }
+
+    private void timestampAnnotation(Map<String, String> annotations, byte[] signature) {
+        if (tsa != null) {
+            annotations.put(EvidenceChecks.TIMESTAMP_ANNOTATION, "{\"SignedRFC3161Timestamp\":\""
+                    + Base64.getEncoder().encodeToString(tsa.timestamp(signature)) + "\"}");
+        }
     }
 
     private void keylessAnnotations(Map<String, String> annotations, TlogEntry entry) {
@@ -147,9 +166,10 @@ public final class Signer {
     }
 
     private Stored bundleReferrer(Descriptor image, String predicateType, Dsse dsse, TlogEntry entry) {
-        byte[] bundle = keyless == null ? Bundle.keyBased(dsse, key.hint())
+        byte[] timestamp = tsa == null ? null : tsa.timestamp(dsse.signatures().get(0).sig());
+        byte[] bundle = keyless == null ? Bundle.keyBased(dsse, key.hint(), timestamp)
                 : Bundle.keyless(dsse, TlogCheck.verifierDer(keyless.certificate()), entry.toBundleNode("intoto",
-                        "0.0.2"));
+                        "0.0.2"), timestamp);
         Descriptor layer = Descriptor.of(Bundle.MEDIA_TYPE_V03, bundle);
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(BUNDLE_CONTENT_ANNOTATION, "dsse-envelope");

@@ -21,10 +21,10 @@ import java.util.Optional;
 
 /**
  * A Sigstore {@code trusted_root.json} (protobuf-specs TrustedRoot): the Fulcio certificate
- * authorities, the Rekor transparency logs and the certificate-transparency logs, each with the
- * time window it is trusted for. Verification with a trusted root is fully offline.
+ * authorities, the Rekor transparency logs, the certificate-transparency logs and the RFC 3161
+ * timestamp authorities, each with the time window it is trusted for. Verification with a trusted root is fully offline.
  */
-public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log> ctlogs) {
+public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log> ctlogs, List<Authority> tsas) {
     public static final int MAX_BYTES = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -50,6 +50,11 @@ public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log
         authorities = List.copyOf(authorities);
         tlogs = List.copyOf(tlogs);
         ctlogs = List.copyOf(ctlogs);
+        tsas = tsas == null ? List.of() : List.copyOf(tsas);
+    }
+
+    public TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log> ctlogs) {
+        this(authorities, tlogs, ctlogs, List.of());
     }
 
     Optional<Log> tlog(byte[] logId) {
@@ -77,10 +82,16 @@ public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log
             throw invalid(source, "has no mediaType application/vnd.dev.sigstore.trustedroot+json; pass the"
                     + " trusted_root.json of your Sigstore deployment");
         }
+        return new TrustedRoot(authorities(root.path("certificateAuthorities"), source, "certificateAuthorities"),
+                logs(root.path("tlogs"), source, "tlogs"), logs(root.path("ctlogs"), source, "ctlogs"),
+                authorities(root.path("timestampAuthorities"), source, "timestampAuthorities"));
+    }
+
+    private static List<Authority> authorities(JsonNode array, String source, String field) {
         List<Authority> cas = new ArrayList<>();
         int i = 0;
-        for (JsonNode ca : root.path("certificateAuthorities")) {
-            String where = "certificateAuthorities[" + i++ + "]";
+        for (JsonNode ca : array) {
+            String where = field + "[" + i++ + "]";
             List<X509Certificate> chain = new ArrayList<>();
             for (JsonNode c : ca.path("certChain").path("certificates")) {
                 chain.add(certificate(bytes(c.path("rawBytes"), source, where), source, where));
@@ -91,8 +102,7 @@ public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log
             cas.add(new Authority(ca.path("uri").asText(""), chain, time(ca.path("validFor").path("start"), source,
                     where), endTime(ca.path("validFor").path("end"), source, where)));
         }
-        return new TrustedRoot(cas, logs(root.path("tlogs"), source, "tlogs"), logs(root.path("ctlogs"), source,
-                "ctlogs"));
+        return cas;
     }
 
     private static List<Log> logs(JsonNode array, String source, String field) {

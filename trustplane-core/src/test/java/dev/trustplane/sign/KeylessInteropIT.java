@@ -259,6 +259,47 @@ class KeylessInteropIT {
         assertThat(r).isNotEmpty();
     }
 
+    @Test
+    void shouldUseRfc3161TimestampsForTheSigningTimeAndRejectForgedOnes() throws Exception {
+        ImageReference ref = pushImage();
+        Signer signer = new Signer(store(ref), keyless(sigstore), Clock.systemUTC()).timestamped(
+                URI.create(sigstore.url()));
+        signer.sign(head(ref), Map.of(), Signer.Format.ALL);
+        Trust withoutLog = Trust.keyless(List.of(new CertificateIdentity(WHO, null, SigstorePeer.ISSUER, null,
+                Map.of())), root, true, false);
+
+        VerificationReport logged = verify(ref, trust(WHO, SigstorePeer.ISSUER, root));
+        VerificationReport stampedOnly = verify(ref, withoutLog);
+        TrustedRoot foreignTsa = new TrustedRoot(root.authorities(), root.tlogs(), root.ctlogs(),
+                TrustedRoot.parse(read(other.trustedRoot()), "other").tsas());
+        VerificationReport byForeignTsa = verify(ref, trust(WHO, SigstorePeer.ISSUER, foreignTsa));
+
+        assertThat(logged.evidence()).hasSize(2).allSatisfy(e -> {
+            assertThat(e.verified()).as(e.checks().toString()).isTrue();
+            assertThat(e.checks()).extracting(Check::stage).contains("tlog", "timestamp", "certificate");
+        });
+        assertThat(stampedOnly.evidence()).hasSize(2).allMatch(Evidence::verified);
+        assertThat(byForeignTsa.evidence()).allSatisfy(e -> assertThat(e.failure().orElseThrow().stage())
+                .isEqualTo("timestamp"));
+
+        ObjectNode bundle = (ObjectNode) JSON.readTree(bundleBytes(ref, null));
+        ObjectNode stamp = (ObjectNode) bundle.path("verificationMaterial").path("timestampVerificationData")
+                .path("rfc3161Timestamps").get(0);
+        byte[] token = Base64.getDecoder().decode(stamp.path("signedTimestamp").asText());
+        token[token.length - 3] ^= 1; // inside the TSA's signature value, the last field of the token
+        stamp.put("signedTimestamp", Base64.getEncoder().encodeToString(token));
+        EvidenceChecks checks = new EvidenceChecks(withoutLog, ref.digest(), null);
+        assertThat(failure(checks, bundle)).startsWith("timestamp: ");
+
+        Path bundleFile = work.resolve("stamped-" + ref.digest().hex() + ".json");
+        Files.write(bundleFile, bundleBytes(ref, null));
+        ProcessRunner.Result go = ProcessRunner.run(List.of(Peers.require("sigstore-go-verification").toString(),
+                "-trustedrootJSONpath", sigstore.trustedRoot().toString(), "-expectedSAN", WHO, "-expectedIssuer",
+                SigstorePeer.ISSUER, "-artifact-digest", ref.digest().hex(), bundleFile.toString()), Map.of(), 60);
+        assertThat(go.exitCode()).as(go.stdout() + go.stderr()).isZero();
+        assertThat(go.stdout()).contains("\"type\": \"TimestampAuthority\"");
+    }
+
     private static VerificationReport verify(ImageReference ref, Trust trust) {
         return new Verifier(store(ref), trust, VerifierLimits.DEFAULT).signatures(ref.toString(), ref.digest());
     }

@@ -1,5 +1,5 @@
 // A local Fulcio (v2 API, plus the v1 API cosign 2 speaks) and Rekor (v1 API) for tests, built on the
-// handlers of the npm package @sigstore/mock. Usage: node sigstore-mock.js OUT_DIR [REKOR_CLOCK_OFFSET_SECONDS]
+// handlers of the npm package @sigstore/mock, plus an RFC 3161 timestamp authority (/api/v1/timestamp). Usage: node sigstore-mock.js OUT_DIR [REKOR_CLOCK_OFFSET_SECONDS]
 // (an offset makes Rekor date its entries that far from now, outside the 10-minute certificates).
 // Writes OUT_DIR/trusted_root.json, fulcio-root.pem, rekor.pub and ctlog.pub, then prints
 // {"port":N} on one line and serves on 127.0.0.1:N until killed.
@@ -8,7 +8,7 @@ const http = require('http');
 const crypto = require('crypto');
 const fs = require('fs');
 const path = require('path');
-const { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, rekorHandler } = require('@sigstore/mock');
+const { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, initializeTSA, rekorHandler, tsaHandler } = require('@sigstore/mock');
 
 const outDir = process.argv[2];
 const rekorOffset = Number(process.argv[3] || 0);
@@ -24,6 +24,8 @@ async function main() {
   const ca = await initializeCA(keyPair(), ctLog);
   const tlogKeys = keyPair();
   const tlog = await initializeTLog(url, tlogKeys, rekorOffset ? new Date(Date.now() + rekorOffset * 1000) : undefined);
+  const tsa = await initializeTSA(keyPair());
+  const timestamps = tsaHandler(tsa);
   const fulcio = fulcioHandler(ca);
   const rekor = rekorHandler(tlog);
 
@@ -47,7 +49,12 @@ async function main() {
       publicKey: { rawBytes: ctDer.toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start } },
       logId: { keyId: Buffer.from(ctLog.logID.buffer, ctLog.logID.byteOffset, ctLog.logID.byteLength).toString('base64') },
     }],
-    timestampAuthorities: [],
+    timestampAuthorities: [{
+      subject: { organization: 'sigstore.mock', commonName: 'tsa' }, uri: url,
+      certChain: { certificates: [tsa.intCertificate, tsa.rootCertificate].map((c) => ({
+        rawBytes: Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64') })) },
+      validFor: { start },
+    }],
   };
   fs.writeFileSync(path.join(outDir, 'trusted_root.json'), JSON.stringify(trustedRoot, null, 2));
   fs.writeFileSync(path.join(outDir, 'fulcio-root.pem'), pem('CERTIFICATE', rootDer));
@@ -79,6 +86,9 @@ async function main() {
           }
           const chain = JSON.parse(v2.response).signedCertificateEmbeddedSct.chain.certificates.join('');
           return send(res, { statusCode: 201, response: chain, contentType: 'application/pem-certificate-chain' });
+        }
+        if (route === 'POST /api/v1/timestamp') {
+          return send(res, await timestamps.fn(body));
         }
         if (route === 'POST /api/v1/log/entries') {
           return send(res, await rekor.fn(body));
