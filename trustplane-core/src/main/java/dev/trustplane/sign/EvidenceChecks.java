@@ -1,7 +1,6 @@
 package dev.trustplane.sign;
 
 import dev.trustplane.oci.Digest;
-import java.nio.charset.StandardCharsets;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -406,9 +405,5 @@ final class EvidenceChecks {
             return new Evidence(kind, candidate.format(), candidate.location(), predicateType,
                     verified ? signer : null, checks, verified ? statement : null);
         }
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

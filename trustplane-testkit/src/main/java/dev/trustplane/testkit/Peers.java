@@ -42,6 +42,7 @@ public final class Peers {
         }
         throw new AssertionError("The peer program \"" + program + "\" is not installed. Run scripts/install-peers"
                 + " (scripts/test runs it first); it installs the Debian packages docker-registry, skopeo,"
-                + " apache2-utils and fetches oras from Debian trixie into " + peersDir());
+                + " apache2-utils, mmdebstrap, nodejs, fetches oras, cosign, sigstore-go and rekor from Debian trixie and"
+                + " trivy and @sigstore/mock from npm into " + peersDir());
     }
 }

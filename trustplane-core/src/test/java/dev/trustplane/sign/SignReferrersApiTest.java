@@ -1,0 +1,51 @@
+package dev.trustplane.sign;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageReference;
+import dev.trustplane.oci.MediaTypes;
+import dev.trustplane.oci.registry.RegistryClient;
+import dev.trustplane.oci.transfer.Location;
+import dev.trustplane.testkit.FakeRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Bundles on a registry with the referrers API: no fallback tag is written, and the API finds them. */
+class SignReferrersApiTest {
+
+    @Test
+    void shouldUseTheReferrersApiWhenTheRegistryHasIt() throws Exception {
+        try (FakeRegistry registry = FakeRegistry.start().withReferrersApi()) {
+            byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+            registry.putBlob(config);
+            byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{"
+                    + "\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + FakeRegistry.digest(config)
+                    + "\",\"size\":" + config.length + "},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+            String digest = registry.putManifest("app", "v1", MediaTypes.OCI_MANIFEST, manifest);
+            ImageReference ref = ImageReference.parse(registry.host() + "/app@" + digest);
+            EvidenceStore store = EvidenceStore.open(new Location.Registry(ref), RegistryClient.builder().build());
+            SigningKey key = Keys.generate();
+            Descriptor image = Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.parse(digest), manifest.length);
+
+            Signer signer = new Signer(store, key, Clock.systemUTC());
+            signer.sign(image, Map.of(), Set.of(Signer.Format.BUNDLE));
+            signer.attest(image, PredicateTypes.SLSA_V1, "{\"a\":1}".getBytes(StandardCharsets.UTF_8),
+                    Set.of(Signer.Format.BUNDLE));
+            Verifier verifier = new Verifier(store, Trust.keys(List.of(key.publicKey()), true), VerifierLimits.DEFAULT);
+
+            VerificationReport signatures = verifier.signatures("app", image.digest());
+            VerificationReport attestations = verifier.attestations("app", image.digest(), "slsaprovenance1");
+
+            assertThat(signatures.verified()).hasSize(1);
+            assertThat(attestations.verified()).hasSize(1);
+            assertThat(registry.requests()).noneMatch(r -> r.startsWith("PUT") && r.contains("/manifests/sha256-"));
+            assertThat(registry.requests()).anyMatch(r -> r.startsWith("GET") && r.contains("/referrers/"));
+        }
+    }
+}
