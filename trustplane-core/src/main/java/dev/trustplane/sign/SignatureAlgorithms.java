@@ -74,12 +74,34 @@ final class SignatureAlgorithms {
             BigInteger r = ASN1Integer.getInstance(seq.getObjectAt(0)).getValue();
             BigInteger s = ASN1Integer.getInstance(seq.getObjectAt(1)).getValue();
             ECDSASigner verifier = new ECDSASigner();
-            verifier.init(false, ECUtil.generatePublicKeyParameter(key));
+            verifier.init(false, parameters(key));
             return verifier.verifySignature(hash, r, s);
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             return false;
         }
     }
+
+    /**
+     * BouncyCastle parameters per key, kept for the keys seen most (trusted-root keys, signers):
+     * BouncyCastle caches its point precomputations on the point object, so reusing it makes
+     * later verifications with the same key faster. Bounded; cleared when full.
+     */
+    private static org.bouncycastle.crypto.params.AsymmetricKeyParameter parameters(ECPublicKey key)
+            throws java.security.InvalidKeyException {
+        var cached = PARAMETERS.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        if (PARAMETERS.size() >= 256) {
+            PARAMETERS.clear();
+        }
+        var fresh = ECUtil.generatePublicKeyParameter(key);
+        PARAMETERS.put(key, fresh);
+        return fresh;
+    }
+
+    private static final java.util.Map<PublicKey, org.bouncycastle.crypto.params.AsymmetricKeyParameter> PARAMETERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private static String algorithm(java.security.Key key) {
         if (key instanceof ECKey ec) {

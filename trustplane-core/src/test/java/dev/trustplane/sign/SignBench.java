@@ -90,13 +90,24 @@ public class SignBench {
         return keylessChecks.check(keylessBundle);
     }
 
+    /** Both formats: the .sig tag and the bundle referrer (through the fallback index here). */
     @Benchmark
     public List<Signer.Stored> signAndPushToRegistry() {
+        return signAndPush(Signer.Format.ALL);
+    }
+
+    /** The .sig tag only: what `cosign sign --key` writes. */
+    @Benchmark
+    public List<Signer.Stored> signAndPushTagOnly() {
+        return signAndPush(Set.of(Signer.Format.TAG));
+    }
+
+    private List<Signer.Stored> signAndPush(Set<Signer.Format> formats) {
         if (registrySigner == null) {
             throw new IllegalStateException("set -Dbench.registry=HOST:PORT (bench/sign starts one)");
         }
         // a fresh subject each time: re-signing one digest would grow its .sig manifest up to the layer limit
         Digest subject = Digest.sha256(("bench " + counter++).getBytes(StandardCharsets.UTF_8));
-        return registrySigner.sign(Descriptor.of(MediaTypes.OCI_MANIFEST, subject, 500), Map.of(), Signer.Format.ALL);
+        return registrySigner.sign(Descriptor.of(MediaTypes.OCI_MANIFEST, subject, 500), Map.of(), formats);
     }
 }
