@@ -48,8 +48,14 @@ final class KeygenCommand implements Callable<Integer> {
             AtomicFiles.writePrivate(priv, pem.getBytes(StandardCharsets.US_ASCII));
             AtomicFiles.write(pub, Keys.publicPem(key.publicKey()).getBytes(StandardCharsets.US_ASCII));
         } catch (java.io.IOException e) {
+            // never leave half a pair: a private key without its public key (or an old public key) misleads
+            try {
+                Files.deleteIfExists(priv);
+            } catch (java.io.IOException ignored) {
+                // reported below
+            }
             throw new TrustplaneException(ErrorKind.IO, "Cannot write the key pair " + priv + " / " + pub + ": "
-                    + e.getMessage(), e);
+                    + e.getMessage() + "; check that the directory is writable", e);
         }
         ctx.out().println("Private key written to " + priv);
         ctx.out().println("Public key written to " + pub + " (hint " + key.hint() + ")");

@@ -187,6 +187,7 @@ final class ScanCommand implements Callable<Integer> {
         dev.trustplane.sign.Trust verifiedBy = trust.trust();
         ProgressRenderer renderer = registry.renderer(ctx);
         Map<String, byte[]> documents = new java.util.LinkedHashMap<>();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
         int rejected = 0;
         try {
             dev.trustplane.sign.EvidenceStore store = dev.trustplane.sign.EvidenceStore.open(imageSource.location(),
@@ -201,7 +202,7 @@ final class ScanCommand implements Callable<Integer> {
                         continue;
                     }
                     try {
-                        var predicate = new com.fasterxml.jackson.databind.ObjectMapper().readTree(e.statement())
+                        var predicate = json.readTree(e.statement())
                                 .path("predicate");
                         documents.put("attestation " + e.location(), predicate.toString().getBytes(
                                 StandardCharsets.UTF_8));

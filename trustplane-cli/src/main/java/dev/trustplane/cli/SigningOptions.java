@@ -83,8 +83,11 @@ final class SigningOptions {
                             + " has more than 64 KiB; it is not a token");
                 }
                 return Files.readString(identityTokenFile, StandardCharsets.US_ASCII).trim();
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new TrustplaneException(ErrorKind.NOT_FOUND, "Identity token file " + identityTokenFile
+                        + " does not exist; write the OIDC token your CI issues there, or set SIGSTORE_ID_TOKEN", e);
             } catch (IOException e) {
-                throw new TrustplaneException(ErrorKind.NOT_FOUND, "Cannot read identity token file "
+                throw new TrustplaneException(ErrorKind.IO, "Cannot read identity token file "
                         + identityTokenFile + ": " + e.getMessage(), e);
             }
         }

@@ -41,7 +41,7 @@ final class VerificationOutput {
                 line.append("  ").append(e.predicateType());
             }
             if (e.verified()) {
-                line.append(e.signer() != null && e.signer().endsWith("=") ? "  key " : "  signer ").append(e.signer());
+                line.append("  signer ").append(e.signer());
             } else {
                 e.failure().ifPresent(c -> line.append("\n         stage ").append(c.stage()).append(": ")
                         .append(c.detail()));

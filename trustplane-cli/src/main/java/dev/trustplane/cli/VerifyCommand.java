@@ -1,10 +1,5 @@
 package dev.trustplane.cli;
 
-import dev.trustplane.oci.registry.RegistryClient;
-import dev.trustplane.sign.Trust;
-import dev.trustplane.sign.VerificationReport;
-import dev.trustplane.sign.Verifier;
-import dev.trustplane.sign.VerifierLimits;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,17 +27,7 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Trust trust = verify.trust();
-        ProgressRenderer renderer = registry.renderer(ctx);
-        VerificationReport report;
-        try {
-            RegistryClient client = registry.client(ctx, renderer);
-            SigningTarget target = SigningTarget.resolve(image, client);
-            report = new Verifier(target.store(), trust, VerifierLimits.DEFAULT).signatures(target.store().name(),
-                    target.top().digest());
-        } finally {
-            renderer.finish();
-        }
-        return VerificationOutput.print(report, verify.output, ctx);
+        return verify.run(ctx, registry, image, (verifier, target) -> verifier.signatures(target.store().name(),
+                target.top().digest()));
     }
 }

@@ -101,16 +101,29 @@ final class VerifyOptions {
             if (workflowTrigger != null) {
                 ext.put("github-workflow-trigger", workflowTrigger);
             }
-            try {
-                identities.add(new CertificateIdentity(identity, identityRegexp == null ? null
-                        : CertificateIdentity.regex(identityRegexp, "--certificate-identity-regexp"), issuer,
-                        issuerRegexp == null ? null : CertificateIdentity.regex(issuerRegexp,
-                                "--certificate-oidc-issuer-regexp"), ext));
-            } catch (NullPointerException e) {
-                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--certificate-extension: " + e.getMessage());
-            }
+            identities.add(new CertificateIdentity(identity, identityRegexp == null ? null
+                    : CertificateIdentity.regex(identityRegexp, "--certificate-identity-regexp"), issuer,
+                    issuerRegexp == null ? null : CertificateIdentity.regex(issuerRegexp,
+                            "--certificate-oidc-issuer-regexp"), ext));
         }
         return new Trust(KeyPasswords.publicKeys(keys), identities, root, ignoreTlog, ignoreSct);
+    }
+
+    /** Resolves IMAGE, runs {@code what} against its evidence and prints the report; the verb's exit code. */
+    int run(CliContext ctx, RegistryOptions registry, String image,
+            java.util.function.BiFunction<dev.trustplane.sign.Verifier, SigningTarget,
+                    dev.trustplane.sign.VerificationReport> what) {
+        Trust trust = trust();
+        ProgressRenderer renderer = registry.renderer(ctx);
+        dev.trustplane.sign.VerificationReport report;
+        try {
+            SigningTarget target = SigningTarget.resolve(image, registry.client(ctx, renderer));
+            report = what.apply(new dev.trustplane.sign.Verifier(target.store(), trust,
+                    dev.trustplane.sign.VerifierLimits.DEFAULT), target);
+        } finally {
+            renderer.finish();
+        }
+        return VerificationOutput.print(report, output, ctx);
     }
 
     private static byte[] read(Path file) {

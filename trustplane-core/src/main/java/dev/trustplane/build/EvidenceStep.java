@@ -3,6 +3,7 @@ package dev.trustplane.build;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.Manifest;
+import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.sbom.SbomGenerator;
 import dev.trustplane.sign.PredicateTypes;
@@ -39,8 +40,7 @@ public final class EvidenceStep {
     public List<Signer.Stored> run(BuildResult.Variant variant) {
         List<Signer.Stored> stored = new ArrayList<>();
         List<String> allArchitectures = new ArrayList<>(variant.manifests().keySet());
-        boolean index = !variant.descriptor().digest().equals(variant.manifests().values().iterator().next().digest());
-        if (index) {
+        if (MediaTypes.isIndex(variant.descriptor().mediaType())) {
             stored.addAll(signer.sign(variant.descriptor(), Map.of(), formats));
             stored.addAll(signer.attest(variant.descriptor(), Provenance.PREDICATE_TYPE,
                     Provenance.predicate(spec, lock, variant.name(), allArchitectures, run), formats));

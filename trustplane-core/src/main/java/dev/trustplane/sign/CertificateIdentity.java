@@ -1,7 +1,6 @@
 package dev.trustplane.sign;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -23,8 +22,11 @@ public record CertificateIdentity(String subject, Pattern subjectRegex, String i
         }
         extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
         for (String name : extensions.keySet()) {
-            Objects.requireNonNull(FulcioCertificate.oid(name), () -> "unknown certificate extension " + name
-                    + "; use one of " + FulcioCertificate.EXTENSION_NAMES.keySet() + " or an OID");
+            if (FulcioCertificate.oid(name) == null) {
+                throw new dev.trustplane.error.TrustplaneException(dev.trustplane.error.ErrorKind.INVALID_INPUT,
+                        "Unknown certificate extension " + name + "; use one of "
+                        + new java.util.TreeSet<>(FulcioCertificate.EXTENSION_NAMES.keySet()) + " or an OID");
+            }
         }
     }
 

@@ -33,6 +33,7 @@ final class CosignTags {
     static final String CERTIFICATE_ANNOTATION = "dev.sigstore.cosign/certificate";
     static final String CHAIN_ANNOTATION = "dev.sigstore.cosign/chain";
     static final String BUNDLE_ANNOTATION = "dev.sigstore.cosign/bundle";
+    static final String TIMESTAMP_ANNOTATION = "dev.sigstore.cosign/rfc3161timestamp";
     static final String PREDICATE_TYPE_ANNOTATION = "predicateType";
     /** Layers read or written per tag; cosign once read signature manifests of any length (CVE-2023-46737). */
     static final int MAX_LAYERS = 256;

@@ -65,7 +65,8 @@ final class EvidenceChecks {
 
     /** The tlog stage was skipped: it gives no signing time. */
     private static final Instant NO_TIME = Instant.MIN;
-    static final String TIMESTAMP_ANNOTATION = "dev.sigstore.cosign/rfc3161timestamp";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
     private static final int MAX_TIMESTAMPS = 8;
 
     private void simpleSigning(Run run, Candidate.SimpleSig s) throws MalformedEvidenceException {
@@ -168,10 +169,10 @@ final class EvidenceChecks {
             entries.add(TlogEntry.fromCosignAnnotation(set));
         }
         List<byte[]> timestamps = new ArrayList<>();
-        String ts = annotations.get(TIMESTAMP_ANNOTATION);
+        String ts = annotations.get(CosignTags.TIMESTAMP_ANNOTATION);
         if (ts != null && !ts.isEmpty()) {
             try {
-                timestamps.add(Dsse.base64(new com.fasterxml.jackson.databind.ObjectMapper().readTree(ts)
+                timestamps.add(Dsse.base64(JSON.readTree(ts)
                         .path("SignedRFC3161Timestamp").asText(""), "RFC 3161 timestamp"));
             } catch (java.io.IOException e) {
                 throw new MalformedEvidenceException("the RFC 3161 timestamp annotation is not JSON");

@@ -154,7 +154,7 @@ public final class Signer {
 
     private void timestampAnnotation(Map<String, String> annotations, byte[] signature) {
         if (tsa != null) {
-            annotations.put(EvidenceChecks.TIMESTAMP_ANNOTATION, "{\"SignedRFC3161Timestamp\":\""
+            annotations.put(CosignTags.TIMESTAMP_ANNOTATION, "{\"SignedRFC3161Timestamp\":\""
                     + Base64.getEncoder().encodeToString(tsa.timestamp(signature)) + "\"}");
         }
     }
@@ -194,7 +194,7 @@ public final class Signer {
         if (annotations.isEmpty()) {
             return new byte[] {'{', '}'};
         }
-        var node = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         new java.util.TreeMap<>(annotations).forEach(node::put);
         return node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
