@@ -11,12 +11,12 @@ import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.registry.SettleDelay;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * cosign's tag scheme: signatures under {@code sha256-<hex>.sig}, attestations under
@@ -74,6 +74,7 @@ final class CosignTags {
     private static Digest appendOnce(EvidenceStore store, String tag, byte[] content, String mediaType,
             Map<String, String> annotations) {
         Descriptor layer = Descriptor.of(mediaType, content).withAnnotations(annotations);
+        long t0 = System.nanoTime();
         Optional<RawManifest> current = store.tagged(tag);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             String where = store.name() + ":" + tag;
@@ -90,9 +91,9 @@ final class CosignTags {
             ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, null,
                     Descriptor.of(MediaTypes.OCI_CONFIG, config), layers, null, null, null);
             store.putBlobs(List.of(config, content));
-            long t0 = System.nanoTime();
             store.putTagged(tag, manifest.toRaw());
-            settle(attempt, System.nanoTime() - t0);
+            SettleDelay.pause(attempt, System.nanoTime() - t0);
+            t0 = System.nanoTime();
             current = store.tagged(tag);
             if (current.isPresent() && contains(layersOf(current.get(), where), layer)) {
                 return current.get().digest();
@@ -123,19 +124,6 @@ final class CosignTags {
             return JSON.writeValueAsBytes(root);
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /**
-     * Waits before re-reading: as long as our own write took (a concurrent writer that read
-     * the old manifest lands its write within about one write's time), growing with each attempt.
-     */
-    private static void settle(int attempt, long writeNanos) {
-        long writeMillis = Math.min(250, writeNanos / 1_000_000);
-        try {
-            Thread.sleep(writeMillis * attempt + 1 + ThreadLocalRandom.current().nextLong(5L * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -20,13 +20,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Lists referrers through {@code GET /v2/<name>/referrers/<digest>} and falls back to the
  * {@code sha256-<hex>} tag index. Updating the fallback index is a read-modify-write the
- * distribution API cannot make atomic: after each write the index is read again after a short
- * settle delay, and the write is redone until the entry is there.
+ * distribution API cannot make atomic: after each write the index is read again after a
+ * {@link SettleDelay}, and the write is redone until the entry is there.
  */
 final class ReferrerEndpoints {
     private static final int MAX_UPDATE_ATTEMPTS = 10;
@@ -119,12 +118,12 @@ final class ReferrerEndpoints {
     void addToFallback(ImageReference subject, Descriptor entry) {
         ImageReference tag = fallbackTag(subject);
         for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
-            ImageIndex current = fallbackIndex(subject).orElse(ImageIndex.of(List.of()));
             long t0 = System.nanoTime();
+            ImageIndex current = fallbackIndex(subject).orElse(ImageIndex.of(List.of()));
             if (!current.contains(entry.digest())) {
                 manifests.put(tag, current.plus(entry).toRaw());
             }
-            settle(attempt, System.nanoTime() - t0);
+            SettleDelay.pause(attempt, System.nanoTime() - t0);
             if (fallbackIndex(subject).map(i -> i.contains(entry.digest())).orElse(false)) {
                 return;
             }
@@ -139,18 +138,5 @@ final class ReferrerEndpoints {
     static ImageReference fallbackTag(ImageReference subject) {
         Digest digest = subject.digest();
         return new ImageReference(subject.registry(), subject.repository(), digest.referrersTag(), null);
-    }
-
-    /**
-     * Waits before re-reading: as long as our own write took (a concurrent writer that read
-     * the old index lands its write within about one write's time), growing with each attempt.
-     */
-    private static void settle(int attempt, long writeNanos) {
-        long writeMillis = Math.min(250, writeNanos / 1_000_000);
-        try {
-            Thread.sleep(writeMillis * attempt + 1 + ThreadLocalRandom.current().nextLong(5L * attempt));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
