@@ -22,7 +22,14 @@ public enum Env {
     COSIGN_PASSWORD("Read when TRUSTPLANE_PASSWORD is not set, so keys and scripts made for cosign work as they are",
             true),
     TRUSTPLANE_IDENTITY_TOKEN("OIDC identity token for keyless signing (audience sigstore)", true),
-    SIGSTORE_ID_TOKEN("Read when TRUSTPLANE_IDENTITY_TOKEN is not set (the variable cosign and CI actions use)", true);
+    SIGSTORE_ID_TOKEN("Read when TRUSTPLANE_IDENTITY_TOKEN is not set (the variable cosign and CI actions use)", true),
+    TRUSTPLANE_DATA("Directory of Trustplane's state: the embedded SQLite store trustplane.db"
+            + " (default $XDG_DATA_HOME/trustplane, else ~/.local/share/trustplane)", false),
+    XDG_DATA_HOME("Base data directory when TRUSTPLANE_DATA is not set (default ~/.local/share)", false),
+    TRUSTPLANE_STORE_URL("JDBC URL of the state store in cluster mode (jdbc:postgresql://host:5432/db);"
+            + " when unset, the embedded SQLite file", false),
+    TRUSTPLANE_STORE_USER("User name for TRUSTPLANE_STORE_URL", false),
+    TRUSTPLANE_STORE_PASSWORD("Password for TRUSTPLANE_STORE_URL", true);
 
     private final String description;
     private final boolean sensitive;

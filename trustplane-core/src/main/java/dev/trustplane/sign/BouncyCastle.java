@@ -8,8 +8,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * The JDK's X.509 parser refuses certificates whose URI SAN has no scheme, which Fulcio
  * deployments issue for some identity providers; BouncyCastle reads them.
  */
-final class BouncyCastle {
-    static final Provider PROVIDER = new BouncyCastleProvider();
+public final class BouncyCastle {
+    public static final Provider PROVIDER = new BouncyCastleProvider();
 
     private BouncyCastle() {
     }

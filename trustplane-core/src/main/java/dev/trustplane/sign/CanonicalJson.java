@@ -11,11 +11,11 @@ import java.util.List;
  * sorted by UTF-16 code units, no whitespace, strings escaped minimally, integers as written.
  * Non-integral numbers do not occur in those documents and are refused.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
     private CanonicalJson() {
     }
 
-    static byte[] of(JsonNode node) {
+    public static byte[] of(JsonNode node) {
         StringBuilder sb = new StringBuilder();
         write(node, sb);
         return sb.toString().getBytes(StandardCharsets.UTF_8);

@@ -149,6 +149,41 @@ public final class Keys {
         throw invalid(source, "holds a public key that is not ECDSA, RSA or Ed25519, or is damaged");
     }
 
+    /**
+     * Every {@code PUBLIC KEY} block in {@code pem} (Kyverno's {@code publicKeys} may hold several);
+     * any other block type, or none, is an error naming {@code source}.
+     */
+    public static List<PublicKey> readPublicKeys(String pem, String source) {
+        if (pem.length() > MAX_KEY_FILE_BYTES) {
+            throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, source + " has " + pem.length()
+                    + " characters of keys, more than the " + MAX_KEY_FILE_BYTES + " accepted");
+        }
+        List<Pem.Block> blocks = Pem.decode(pem, source);
+        if (blocks.isEmpty()) {
+            throw invalid(source, "has no PEM block (-----BEGIN PUBLIC KEY-----)");
+        }
+        List<PublicKey> keys = new java.util.ArrayList<>();
+        for (Pem.Block block : blocks) {
+            keys.add(readPublic(Pem.encode(block.type(), block.der()).getBytes(StandardCharsets.US_ASCII), source));
+        }
+        return keys;
+    }
+
+    /** Every {@code CERTIFICATE} block in {@code pem} (a root or a chain); errors name {@code source}. */
+    public static List<java.security.cert.X509Certificate> readCertificates(String pem, String source) {
+        List<java.security.cert.X509Certificate> certificates = new java.util.ArrayList<>();
+        for (Pem.Block block : Pem.decode(pem, source)) {
+            if (!block.type().equals("CERTIFICATE")) {
+                throw invalid(source, "holds a PEM block of type " + block.type() + ", not a CERTIFICATE");
+            }
+            certificates.add(TrustedRoot.certificate(block.der(), source, "certificate " + (certificates.size() + 1)));
+        }
+        if (certificates.isEmpty()) {
+            throw invalid(source, "has no PEM block (-----BEGIN CERTIFICATE-----)");
+        }
+        return certificates;
+    }
+
     private static Pem.Block single(byte[] file, String source) {
         if (file.length > MAX_KEY_FILE_BYTES) {
             throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "Key file " + source + " has " + file.length

@@ -15,7 +15,8 @@ public final class PredicateTypes {
     /** What cosign v3 signs for an image in a bundle: a statement whose predicate is empty. */
     public static final String COSIGN_SIGN = "https://sigstore.dev/cosign/sign/v1";
 
-    private static final Map<String, String> SHORT = Map.ofEntries(
+    /** cosign's short names and the URIs they stand for. */
+    public static final Map<String, String> SHORT_NAMES = Map.ofEntries(
             Map.entry("slsaprovenance1", SLSA_V1),
             Map.entry("slsaprovenance", SLSA_V02),
             Map.entry("slsaprovenance02", SLSA_V02),
@@ -32,10 +33,56 @@ public final class PredicateTypes {
 
     /** A short name (as cosign's {@code --type}) to its URI; a URI is returned unchanged. */
     public static String resolve(String typeOrShortName) {
-        return SHORT.getOrDefault(typeOrShortName, typeOrShortName);
+        return SHORT_NAMES.getOrDefault(typeOrShortName, typeOrShortName);
     }
 
     public static boolean isKnownShortName(String name) {
-        return SHORT.containsKey(name);
+        return SHORT_NAMES.containsKey(name);
+    }
+
+    /**
+     * A well-known predicate type that {@code uri} is probably a misspelling of (other case,
+     * scheme, trailing slash or a few characters apart), or null when none is close.
+     */
+    public static String closest(String uri) {
+        String wanted = normal(uri);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String known : new java.util.TreeSet<>(SHORT_NAMES.values())) {
+            if (known.equals(uri)) {
+                return null;
+            }
+            String k = normal(known);
+            int d = distance(wanted, k) - (wanted.startsWith(k) || k.startsWith(wanted) ? 1 : 0);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = known;
+            }
+        }
+        return bestDistance <= 3 ? best : null;
+    }
+
+    private static String normal(String uri) {
+        String s = uri.toLowerCase(java.util.Locale.ROOT).replaceFirst("^https?://", "");
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 }

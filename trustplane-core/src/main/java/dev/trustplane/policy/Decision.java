@@ -1,0 +1,42 @@
+package dev.trustplane.policy;
+
+import java.util.List;
+
+/**
+ * What one rule decided for one resource or one of its containers.
+ *
+ * @param container the container label, or null for a rule about the whole resource
+ * @param image     the image as written, or null
+ * @param digest    the digest the image resolved to (what was verified), or null
+ * @param signers   the attestors that verified (key hints, keyless identities)
+ * @param message   why: for a failure which policy and rule, which image, what was expected,
+ *                  what was found and how to fix it
+ */
+public record Decision(String policy, String policyHash, String rule, FailureAction action, String container,
+        String image, String digest, Verdict verdict, String message, List<String> signers) {
+
+    public enum Verdict {
+        /** The rule holds. */
+        PASS,
+        /** The rule does not hold. */
+        FAIL,
+        /** Could not decide (registry unreachable, timeout, unknown namespace labels): fails closed in Enforce. */
+        ERROR,
+        /** The rule does not apply (a conditional anchor did not hold, an image not covered). */
+        SKIP
+    }
+
+    public Decision {
+        signers = signers == null ? List.of() : List.copyOf(signers);
+    }
+
+    /** Whether this decision denies the resource: a failure or an error under Enforce. */
+    public boolean denies() {
+        return action == FailureAction.ENFORCE && (verdict == Verdict.FAIL || verdict == Verdict.ERROR);
+    }
+
+    /** Whether this decision is reported as a warning: a failure or an error under Audit. */
+    public boolean warns() {
+        return action == FailureAction.AUDIT && (verdict == Verdict.FAIL || verdict == Verdict.ERROR);
+    }
+}

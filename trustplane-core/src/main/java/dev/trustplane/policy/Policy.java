@@ -1,0 +1,24 @@
+package dev.trustplane.policy;
+
+import java.util.List;
+
+/**
+ * One Kyverno {@code ClusterPolicy} or {@code Policy} document as Trustplane evaluates it.
+ *
+ * @param kind         {@code ClusterPolicy} or {@code Policy} (namespaced: applies only in {@code namespace})
+ * @param source       the file (and document number) it came from
+ * @param hash         SHA-256 of the document's canonical JSON: the ledger records which version decided
+ * @param autogen      whether Pod rules also apply to the pod templates of controllers (Kyverno's autogen)
+ */
+public record Policy(String kind, String name, String namespace, String source, String hash, List<Rule> rules,
+        Integer webhookTimeoutSeconds, boolean autogen) {
+
+    public Policy {
+        rules = List.copyOf(rules);
+    }
+
+    /** The name a decision shows: {@code name} or {@code namespace/name} for a namespaced policy. */
+    public String displayName() {
+        return namespace == null ? name : namespace + "/" + name;
+    }
+}

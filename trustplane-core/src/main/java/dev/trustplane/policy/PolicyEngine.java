@@ -1,0 +1,423 @@
+package dev.trustplane.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageReference;
+import dev.trustplane.sign.Check;
+import dev.trustplane.sign.Evidence;
+import dev.trustplane.sign.VerificationReport;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The pure evaluation engine shared by the webhook and {@code policy test}: for one resource it
+ * returns a {@link Decision} per (rule, container) — or per rule for validate patterns — and the
+ * digest pins to apply. Image checks run in parallel on virtual threads; whatever has not
+ * finished when the time budget ends is an ERROR decision naming the image (a denial under
+ * Enforce, a warning under Audit), while the unfinished verification goes on and fills the cache
+ * for the retry. The engine never throws for a bad image or registry: every outcome is a decision.
+ */
+public final class PolicyEngine implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Set<String> CONTROLLERS = Set.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
+            "CronJob", "ReplicationController");
+
+    private final List<Policy> policies;
+    private final ImageVerifier verifier;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+
+    public PolicyEngine(List<Policy> policies, ImageVerifier verifier) {
+        this.policies = List.copyOf(policies);
+        this.verifier = verifier;
+    }
+
+    public List<Policy> policies() {
+        return policies;
+    }
+
+    /** Evaluates every matching rule of every policy for {@code resource} within {@code budget}. */
+    public Evaluation evaluate(Resource resource, Phase phase, Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        List<Decision> decisions = new ArrayList<>();
+        List<Evaluation.Pin> pins = new ArrayList<>();
+        List<Pending> pending = new ArrayList<>();
+        for (Policy policy : policies) {
+            if (policy.namespace() != null && !policy.namespace().equals(resource.namespace())) {
+                continue;
+            }
+            for (Rule rule : policy.rules()) {
+                Applies applies;
+                try {
+                    applies = applies(policy, rule, resource);
+                } catch (UnknownLabels e) {
+                    decisions.add(new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null, null,
+                            null, Decision.Verdict.ERROR, where(policy, rule) + ": " + e.getMessage(), List.of()));
+                    continue;
+                }
+                if (applies == Applies.NO) {
+                    continue;
+                }
+                if (rule.validate() != null) {
+                    if (phase != Phase.MUTATE) {
+                        decisions.add(validate(policy, rule, resource, applies));
+                    }
+                    continue;
+                }
+                for (ImageRule entry : rule.verifyImages()) {
+                    for (ContainerImage container : resource.images()) {
+                        ImageReference ref;
+                        try {
+                            ref = ImageReference.parse(container.image());
+                        } catch (TrustplaneException e) {
+                            if (entry.imageReferences().stream().anyMatch(p -> Wildcards.match(p, container.image()))) {
+                                decisions.add(new Decision(policy.displayName(), policy.hash(), rule.name(), entry.action(),
+                                        container.label(), container.image(), null, Decision.Verdict.FAIL,
+                                        where(policy, rule) + ": " + container.label() + ": " + e.getMessage(), List.of()));
+                            }
+                            continue;
+                        }
+                        if (!entry.covers(container.image(), ref.toString())) {
+                            continue;
+                        }
+                        ImageCheck check = new ImageCheck(policy, rule, entry, container, ref, phase);
+                        pending.add(new Pending(check, executor.submit(check::run)));
+                    }
+                }
+            }
+        }
+        for (Pending p : pending) {
+            long left = deadline - System.nanoTime();
+            try {
+                Outcome o = p.future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                decisions.add(o.decision);
+                if (o.pin != null) {
+                    pins.add(o.pin);
+                }
+            } catch (TimeoutException e) {
+                ImageCheck c = p.check;
+                decisions.add(c.decision(Decision.Verdict.ERROR, null, "verification of " + c.ref + " did not finish"
+                        + " within the " + budget.toMillis() + " ms budget (registry slow or unreachable); it goes on in"
+                        + " the background and a retry uses its result", List.of()));
+            } catch (ExecutionException e) {
+                ImageCheck c = p.check;
+                decisions.add(c.decision(Decision.Verdict.ERROR, null, "could not verify " + c.ref + ": "
+                        + e.getCause(), List.of()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ImageCheck c = p.check;
+                decisions.add(c.decision(Decision.Verdict.ERROR, null, "interrupted while verifying " + c.ref, List.of()));
+            }
+        }
+        return new Evaluation(decisions, pins);
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+    }
+
+    private record Pending(ImageCheck check, Future<Outcome> future) {
+    }
+
+    private record Outcome(Decision decision, Evaluation.Pin pin) {
+    }
+
+    private enum Applies { NO, DIRECTLY, POD_TEMPLATE }
+
+    private static final class UnknownLabels extends RuntimeException {
+        UnknownLabels(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private static String where(Policy policy, Rule rule) {
+        return "policy " + policy.displayName() + " rule " + rule.name();
+    }
+
+    // ---- matching ----
+
+    private Applies applies(Policy policy, Rule rule, Resource r) {
+        Applies direct = matches(rule.match(), r, false) ? Applies.DIRECTLY : Applies.NO;
+        Applies result = direct;
+        if (direct == Applies.NO && policy.autogen() && CONTROLLERS.contains(r.kind()) && r.pod() != null
+                && matches(rule.match(), r, true)) {
+            result = Applies.POD_TEMPLATE;
+        }
+        if (result != Applies.NO && !rule.exclude().isEmpty() && matches(rule.exclude(), r, result == Applies.POD_TEMPLATE)) {
+            return Applies.NO;
+        }
+        return result;
+    }
+
+    private static boolean matches(ResourceMatch m, Resource r, boolean asPod) {
+        if (m.isEmpty()) {
+            return false;
+        }
+        boolean any = m.any().isEmpty() || m.any().stream().anyMatch(f -> matches(f, r, asPod));
+        boolean all = m.all().stream().allMatch(f -> matches(f, r, asPod));
+        return any && all;
+    }
+
+    private static boolean matches(ResourceFilter f, Resource r, boolean asPod) {
+        if (!f.kinds().isEmpty() && f.kinds().stream().noneMatch(k -> kindMatches(k, r, asPod))) {
+            return false;
+        }
+        if (!f.names().isEmpty() && f.names().stream().noneMatch(n -> Wildcards.match(n, r.name() == null ? "" : r.name()))) {
+            return false;
+        }
+        if (!f.namespaces().isEmpty() && f.namespaces().stream()
+                .noneMatch(n -> Wildcards.match(n, r.namespace() == null ? "" : r.namespace()))) {
+            return false;
+        }
+        if (!f.operations().isEmpty() && !f.operations().contains(r.operation())) {
+            return false;
+        }
+        if (f.selector() != null && !f.selector().matches(r.labels())) {
+            return false;
+        }
+        if (f.namespaceSelector() != null) {
+            if (r.namespaceLabels() == null) {
+                throw new UnknownLabels("the rule selects namespaces by label, and the labels of namespace "
+                        + r.namespace() + " are not known to Trustplane (give them to `policy test` with"
+                        + " --namespace-labels, or run the server with cluster access)");
+            }
+            return f.namespaceSelector().matches(r.namespaceLabels());
+        }
+        return true;
+    }
+
+    private static boolean kindMatches(String spec, Resource r, boolean asPod) {
+        String kind = asPod ? "Pod" : r.kind();
+        String group = asPod ? "" : r.group();
+        String version = asPod ? "v1" : r.version();
+        if (spec.equals("*")) {
+            return true;
+        }
+        String[] parts = spec.split("/");
+        String k = parts[parts.length - 1];
+        if (k.contains(".") ) {
+            k = k.substring(0, k.indexOf('.'));
+        }
+        if (!Wildcards.match(k, kind)) {
+            return false;
+        }
+        if (parts.length == 2) {
+            return Wildcards.match(parts[0], version);
+        }
+        if (parts.length == 3) {
+            return Wildcards.match(parts[0], group == null ? "" : group) && Wildcards.match(parts[1], version);
+        }
+        return true;
+    }
+
+    // ---- validate patterns ----
+
+    private Decision validate(Policy policy, Rule rule, Resource r, Applies applies) {
+        JsonNode target = applies == Applies.POD_TEMPLATE ? r.pod() : r.object();
+        ValidateRule v = rule.validate();
+        Patterns.Result last = null;
+        for (JsonNode pattern : v.patterns()) {
+            Patterns.Result res = Patterns.match(pattern, target);
+            if (res.status() == Patterns.Result.Status.PASS) {
+                return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null, null, null,
+                        Decision.Verdict.PASS, where(policy, rule) + ": " + r.label() + " matches the pattern", List.of());
+            }
+            if (res.status() == Patterns.Result.Status.SKIP && !v.any()) {
+                return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null, null, null,
+                        Decision.Verdict.SKIP, where(policy, rule) + ": does not apply (" + res.path() + ": "
+                        + res.reason() + ")", List.of());
+            }
+            last = res;
+        }
+        String message = Conditions.substitute(v.message(), r.context());
+        String path = last == null ? "" : (applies == Applies.POD_TEMPLATE ? "pod template " : "") + last.path();
+        return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null,
+                imageAt(r, last), null, Decision.Verdict.FAIL, where(policy, rule) + ": "
+                + (message == null || message.isBlank() ? "" : message + " — ") + r.label() + ": " + path + ": "
+                + (last == null ? "no pattern" : last.reason()) + (v.any() ? " (no pattern of anyPattern matches)" : "")
+                + ". Fix the resource or the policy's pattern", List.of());
+    }
+
+    private static String imageAt(Resource r, Patterns.Result result) {
+        if (result == null || result.path() == null || !result.path().endsWith(".image")) {
+            return null;
+        }
+        String path = result.path();
+        for (ContainerImage c : r.images()) {
+            if (path.endsWith(c.list() + "[" + c.index() + "].image")) {
+                return c.image();
+            }
+        }
+        return null;
+    }
+
+    // ---- image verification ----
+
+    private final class ImageCheck {
+        final Policy policy;
+        final Rule rule;
+        final ImageRule entry;
+        final ContainerImage container;
+        final ImageReference ref;
+        final Phase phase;
+        volatile String digest;
+
+        ImageCheck(Policy policy, Rule rule, ImageRule entry, ContainerImage container, ImageReference ref, Phase phase) {
+            this.policy = policy;
+            this.rule = rule;
+            this.entry = entry;
+            this.container = container;
+            this.ref = ref;
+            this.phase = phase;
+        }
+
+        Decision decision(Decision.Verdict verdict, String d, String why, List<String> signers) {
+            return new Decision(policy.displayName(), policy.hash(), rule.name(), entry.action(), container.label(),
+                    container.image(), d != null ? d : digest, verdict, where(policy, rule) + ": " + container.label()
+                    + " image " + container.image() + ((d != null || digest != null) && ref.digest() == null
+                    ? " (" + (d != null ? d : digest) + ")" : "")
+                    + ": " + why, signers);
+        }
+
+        Outcome run() {
+            Digest resolved;
+            try {
+                resolved = verifier.resolve(ref, entry.useCache());
+            } catch (TrustplaneException e) {
+                return new Outcome(decision(Decision.Verdict.ERROR, null, "could not resolve the tag to a digest: "
+                        + e.getMessage(), List.of()), null);
+            }
+            digest = resolved.toString();
+            boolean pinned = ref.digest() != null;
+            if (!pinned && entry.verifyDigest() && !(entry.mutateDigest() && phase != Phase.VALIDATE)) {
+                return new Outcome(decision(Decision.Verdict.FAIL, null, "the image is not pinned by digest"
+                        + " (verifyDigest). Fix: write it as " + ref.pinned(resolved) + (entry.mutateDigest()
+                        ? ", or install the mutating webhook that pins it" : ", or set mutateDigest: true (Enforce)"),
+                        List.of()), null);
+            }
+            Set<String> signers = new LinkedHashSet<>();
+            for (int i = 0; i < entry.attestors().size(); i++) {
+                String failure = satisfy(entry.attestors().get(i), resolved, null, List.of(), signers);
+                if (failure != null) {
+                    return new Outcome(decision(failure.startsWith("ERROR:") ? Decision.Verdict.ERROR : Decision.Verdict.FAIL,
+                            null, failure.replaceFirst("^(ERROR|FAIL):", ""), List.copyOf(signers)), null);
+                }
+            }
+            for (AttestationCheck a : entry.attestations()) {
+                for (AttestorSet set : a.attestors()) {
+                    String failure = satisfy(set, resolved, a.predicateType(), a.conditions(), signers);
+                    if (failure != null) {
+                        return new Outcome(decision(failure.startsWith("ERROR:") ? Decision.Verdict.ERROR
+                                : Decision.Verdict.FAIL, null, failure.replaceFirst("^(ERROR|FAIL):", ""),
+                                List.copyOf(signers)), null);
+                    }
+                }
+            }
+            Evaluation.Pin pin = null;
+            if (!pinned && entry.mutateDigest() && phase != Phase.VALIDATE) {
+                pin = new Evaluation.Pin(container.pointer(), container.image(), container.image() + "@" + resolved);
+            }
+            String what = entry.attestations().isEmpty() ? "signed" : "signed and attested ("
+                    + String.join(", ", entry.attestations().stream().map(AttestationCheck::predicateType).toList()) + ")";
+            return new Outcome(decision(Decision.Verdict.PASS, null, what + " by " + String.join("; ", signers)
+                    + (pin != null ? "; pinned to its digest" : ""), List.copyOf(signers)), pin);
+        }
+
+        /** Null when at least {@code set.required()} entries verify; else "FAIL:…" or "ERROR:…". */
+        private String satisfy(AttestorSet set, Digest d, String predicateType, List<Conditions.Block> conditions,
+                Set<String> signers) {
+            int passed = 0;
+            boolean undecided = false;
+            List<String> why = new ArrayList<>();
+            for (Attestor a : set.entries()) {
+                VerificationReport report = predicateType == null
+                        ? verifier.signatures(ref, d, entry.repository(), a, entry.useCache())
+                        : verifier.attestations(ref, d, entry.repository(), a, predicateType, entry.useCache());
+                String failure = predicateType == null ? signatureFailure(report) : attestationFailure(report, conditions);
+                if (failure == null) {
+                    passed++;
+                    signers.add(a.description());
+                    if (passed >= set.required()) {
+                        return null;
+                    }
+                } else {
+                    undecided |= failure.startsWith("ERROR:");
+                    why.add(a.description() + ": " + failure.replaceFirst("^(ERROR|FAIL):", ""));
+                }
+            }
+            String wanted = predicateType == null ? "a signature" : "an attestation of type " + predicateType;
+            String fix = predicateType == null
+                    ? "sign " + ref.name() + "@" + d + " with one of them (`trustplane sign` or cosign sign), or add its signer to the policy"
+                    : "attest " + ref.name() + "@" + d + " (`trustplane attest --type " + predicateType + "`) with one of them, or change the policy";
+            return (undecided ? "ERROR:" : "FAIL:") + "expected " + wanted + " verified by " + set.required() + " of "
+                    + set.entries().size() + " attestor" + (set.entries().size() == 1 ? "" : "s") + ", " + passed
+                    + " verified. Found: " + String.join("; ", why) + ". Fix: " + fix;
+        }
+    }
+
+    static String signatureFailure(VerificationReport report) {
+        if (report.anyVerified()) {
+            return null;
+        }
+        if (!report.problems().isEmpty()) {
+            return "ERROR:could not read all evidence (" + String.join("; ", report.problems()) + ")";
+        }
+        if (report.evidence().isEmpty()) {
+            return "FAIL:no signature found";
+        }
+        return "FAIL:" + summary(report.evidence());
+    }
+
+    static String attestationFailure(VerificationReport report, List<Conditions.Block> conditions) {
+        List<Evidence> verified = report.verified();
+        if (verified.isEmpty()) {
+            if (!report.problems().isEmpty()) {
+                return "ERROR:could not read all evidence (" + String.join("; ", report.problems()) + ")";
+            }
+            if (report.evidence().isEmpty()) {
+                return "FAIL:no attestation found";
+            }
+            return "FAIL:" + summary(report.evidence());
+        }
+        for (Evidence e : verified) {
+            JsonNode predicate;
+            try {
+                predicate = JSON.readTree(e.statement()).path("predicate");
+            } catch (IOException | RuntimeException ex) {
+                return "FAIL:the statement of " + e.location() + " is not JSON";
+            }
+            String why;
+            try {
+                why = Conditions.evaluate(conditions, predicate);
+            } catch (RuntimeException ex) {
+                return "FAIL:a condition could not be evaluated on " + e.location() + ": " + ex.getMessage();
+            }
+            if (why != null) {
+                return "FAIL:the verified attestation " + e.location() + " does not satisfy the conditions: " + why;
+            }
+        }
+        return null;
+    }
+
+    private static String summary(List<Evidence> evidence) {
+        List<String> parts = new ArrayList<>();
+        for (Evidence e : evidence.subList(0, Math.min(3, evidence.size()))) {
+            Check c = e.failure().orElse(null);
+            parts.add(e.format().label() + " " + e.location() + (c == null ? "" : " failed at " + c.stage() + ": " + c.detail()));
+        }
+        return evidence.size() + " found, none verified (" + String.join("; ", parts)
+                + (evidence.size() > 3 ? "; …" : "") + ")";
+    }
+}

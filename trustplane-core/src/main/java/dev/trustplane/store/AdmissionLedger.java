@@ -1,0 +1,267 @@
+package dev.trustplane.store;
+
+import dev.trustplane.event.EventListener;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The admission ledger: every decision is recorded, off the response path. {@link #record}
+ * puts entries on a bounded queue (waiting at most {@code offerWait} when it is full, so a slow
+ * database slows admission only by that much); one writer thread stores them in batches, one
+ * transaction per batch, and for each denial opens or updates the ticket of (image, policy).
+ * A batch that fails is retried until it is stored or the ledger is closed; {@link #close}
+ * stops taking entries and drains everything queued before it returns.
+ */
+public final class AdmissionLedger implements AutoCloseable {
+    private static final int BATCH = 256;
+    private static final String INSERT = "INSERT INTO admission_decisions (id, decided_at_ms, request_uid, phase,"
+            + " operation, dry_run, namespace, kind, name, container, image, digest, signers, policy, rule_name,"
+            + " policy_hash, verdict, mode, allowed, message) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            + " ?, ?, ?, ?)";
+    private static final String TICKET = "INSERT INTO admission_tickets (ticket_key, image, policy, rule_name, status,"
+            + " first_seen_ms, last_seen_ms, occurrences, digest, last_namespace, last_kind, last_name, last_message)"
+            + " VALUES (?, ?, ?, ?, 'open', ?, ?, 1, ?, ?, ?, ?, ?) ON CONFLICT (ticket_key) DO UPDATE SET"
+            + " status = 'open', last_seen_ms = excluded.last_seen_ms, occurrences = admission_tickets.occurrences + 1,"
+            + " rule_name = excluded.rule_name, digest = excluded.digest, last_namespace = excluded.last_namespace,"
+            + " last_kind = excluded.last_kind, last_name = excluded.last_name, last_message = excluded.last_message";
+
+    private final Store store;
+    private final BlockingQueue<LedgerEntry> queue;
+    private final Duration offerWait;
+    private final TicketNotifier notifier;
+    private final EventListener listener;
+    private final Thread writer;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong written = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+
+    /**
+     * @param notifier posts new tickets to a webhook; may be null
+     */
+    public AdmissionLedger(Store store, int capacity, Duration offerWait, TicketNotifier notifier, EventListener listener) {
+        this.store = store;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.offerWait = offerWait;
+        this.notifier = notifier;
+        this.listener = listener;
+        this.writer = Thread.ofPlatform().name("trustplane-ledger").daemon(false).start(this::drain);
+    }
+
+    /**
+     * Queues {@code entries}; returns false (and counts them as dropped, with a warning) only when
+     * the queue stayed full for {@code offerWait} or the ledger is closed.
+     */
+    public boolean record(List<LedgerEntry> entries) {
+        boolean all = true;
+        for (LedgerEntry e : entries) {
+            boolean queued = false;
+            if (!closed.get()) {
+                try {
+                    queued = queue.offer(e, offerWait.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (!queued) {
+                all = false;
+                dropped.incrementAndGet();
+                listener.warn("admission ledger: the write queue is full or closed; a decision for " + e.image()
+                        + " (" + e.policy() + "/" + e.rule() + ", " + e.verdict() + ") was not recorded");
+            }
+        }
+        return all;
+    }
+
+    public long written() {
+        return written.get();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Batches that failed to store (and were retried). */
+    public long failures() {
+        return failures.get();
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    private void drain() {
+        List<LedgerEntry> batch = new ArrayList<>(BATCH);
+        Connection c = null;
+        while (true) {
+            if (batch.isEmpty()) {
+                try {
+                    LedgerEntry first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        if (closed.get() && queue.isEmpty()) {
+                            break;
+                        }
+                        continue;
+                    }
+                    batch.add(first);
+                    queue.drainTo(batch, BATCH - 1);
+                } catch (InterruptedException e) {
+                    if (closed.get()) {
+                        queue.drainTo(batch);
+                    }
+                    continue;
+                }
+            }
+            try {
+                if (c == null || c.isClosed()) {
+                    c = store.connect();
+                    c.setAutoCommit(false);
+                }
+                List<LedgerEntry> opened = store(c, batch);
+                written.addAndGet(batch.size());
+                batch.clear();
+                if (notifier != null) {
+                    opened.forEach(e -> notifier.post(e, this));
+                }
+            } catch (SQLException | RuntimeException e) {
+                failures.incrementAndGet();
+                listener.warn("admission ledger: could not store " + batch.size() + " decisions in " + store.location()
+                        + " (" + e.getMessage() + "); retrying");
+                try {
+                    if (c != null) {
+                        c.close();
+                    }
+                } catch (SQLException ignored) {
+                    // reconnect on the next attempt
+                }
+                c = null;
+                try {
+                    Thread.sleep(Math.min(2000, 100L * failures.get()));
+                } catch (InterruptedException ie) {
+                    // keep draining: close() waits for us
+                }
+            }
+        }
+        if (c != null) {
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // closing after the last commit
+            }
+        }
+    }
+
+    /** Stores one batch in one transaction; returns the denials whose ticket is new (to notify). */
+    private List<LedgerEntry> store(Connection c, List<LedgerEntry> batch) throws SQLException {
+        List<LedgerEntry> opened = new ArrayList<>();
+        try (PreparedStatement insert = c.prepareStatement(INSERT); PreparedStatement ticket = c.prepareStatement(TICKET);
+                PreparedStatement count = c.prepareStatement(
+                        "SELECT occurrences FROM admission_tickets WHERE ticket_key = ?")) {
+            for (LedgerEntry e : batch) {
+                int i = 1;
+                insert.setString(i++, UUID.randomUUID().toString());
+                insert.setLong(i++, e.decidedAtMillis());
+                insert.setString(i++, e.requestUid());
+                insert.setString(i++, e.phase());
+                insert.setString(i++, e.operation());
+                insert.setInt(i++, e.dryRun() ? 1 : 0);
+                insert.setString(i++, e.namespace());
+                insert.setString(i++, e.kind());
+                insert.setString(i++, e.name());
+                insert.setString(i++, e.container());
+                insert.setString(i++, e.image());
+                insert.setString(i++, e.digest());
+                insert.setString(i++, String.join("\n", e.signers()));
+                insert.setString(i++, e.policy());
+                insert.setString(i++, e.rule());
+                insert.setString(i++, e.policyHash());
+                insert.setString(i++, e.verdict());
+                insert.setString(i++, e.mode());
+                insert.setInt(i++, e.allowed() ? 1 : 0);
+                insert.setString(i, e.message());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+            for (LedgerEntry e : batch) {
+                if (e.allowed() || e.dryRun() || e.image() == null || !e.mode().equals("Enforce")
+                        || !(e.verdict().equals("FAIL") || e.verdict().equals("ERROR"))) {
+                    continue;
+                }
+                String key = ticketKey(e.image(), e.policy());
+                int i = 1;
+                ticket.setString(i++, key);
+                ticket.setString(i++, e.image());
+                ticket.setString(i++, e.policy());
+                ticket.setString(i++, e.rule());
+                ticket.setLong(i++, e.decidedAtMillis());
+                ticket.setLong(i++, e.decidedAtMillis());
+                ticket.setString(i++, e.digest());
+                ticket.setString(i++, e.namespace());
+                ticket.setString(i++, e.kind());
+                ticket.setString(i++, e.name());
+                ticket.setString(i, e.message());
+                ticket.executeUpdate();
+                count.setString(1, key);
+                try (ResultSet r = count.executeQuery()) {
+                    if (r.next() && r.getLong(1) == 1) {
+                        opened.add(e);
+                    }
+                }
+            }
+            c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        }
+        return opened;
+    }
+
+    /** Tickets are deduplicated by image and policy. */
+    public static String ticketKey(String image, String policy) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest((image + "\n" + policy).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Stops taking entries and returns once every queued entry is stored (or {@code wait} passed). */
+    public void close(Duration wait) {
+        closed.set(true);
+        try {
+            writer.join(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (writer.isAlive()) {
+            listener.warn("admission ledger: " + queue.size() + " decisions were still queued after " + wait.toSeconds()
+                    + " s; the store " + store.location() + " is not answering");
+        }
+    }
+
+    @Override
+    public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** The store this ledger writes to. */
+    public Store store() {
+        return store;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.trustplane.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.trustplane.error.TrustplaneException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PolicyLoaderTest {
+    private final PolicyLoader loader = new PolicyLoader(null, null);
+
+    static Path resource(String name) {
+        try {
+            return Path.of(PolicyLoaderTest.class.getResource("/policy/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void shouldReadTheArticlesTrustedRegistryPolicy() {
+        PolicyLoader.Loaded loaded = loader.load(resource("trusted-registries.yaml"));
+
+        assertThat(loaded.problems()).isEmpty();
+        Policy p = loaded.policies().get(0);
+        assertThat(p.name()).isEqualTo("restrict-image-registries");
+        assertThat(p.rules().get(0).action()).isEqualTo(FailureAction.ENFORCE);
+        assertThat(p.rules().get(0).validate().patterns()).hasSize(1);
+        assertThat(p.hash()).startsWith("sha256:");
+    }
+
+    static PolicyLoader withRoot() {
+        try {
+            byte[] root = java.nio.file.Files.readAllBytes(Path.of(PolicyLoaderTest.class
+                    .getResource("/sign/keyless/trusted_root.json").toURI()));
+            return new PolicyLoader(dev.trustplane.sign.TrustedRoot.parse(root, "trusted_root.json"), root);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void shouldReadKyvernoDocumentationExamples() {
+        PolicyLoader.Loaded loaded = withRoot().load(resource("kyverno-docs.yaml"));
+
+        assertThat(loaded.problems()).filteredOn(x -> x.severity() == PolicyProblem.Severity.ERROR)
+                .as(loaded.problems().toString()).isEmpty();
+        assertThat(loaded.policies()).extracting(Policy::name)
+                .containsExactly("check-image", "check-image-attestations", "check-keyless");
+        ImageRule keys = loaded.policies().get(0).rules().get(0).verifyImages().get(0);
+        assertThat(keys.action()).isEqualTo(FailureAction.ENFORCE);
+        assertThat(keys.mutateDigest()).isTrue();
+        assertThat(keys.attestors().get(0).required()).isEqualTo(1);
+        assertThat(keys.attestors().get(0).entries().get(0).trust().ignoreTlog()).isTrue();
+        AttestationCheck review = loaded.policies().get(1).rules().get(0).verifyImages().get(0).attestations().get(0);
+        assertThat(review.predicateType()).isEqualTo("https://example.com/CodeReview/v1");
+        assertThat(review.conditions().get(0).all()).hasSize(3);
+    }
+
+    @Test
+    void shouldRefuseKeylessWithoutARootToCheckAgainst() {
+        PolicyLoader.Loaded loaded = loader.load(resource("kyverno-docs.yaml"));
+
+        assertThat(loaded.problems()).filteredOn(x -> x.policy() != null && x.policy().equals("check-keyless"))
+                .extracting(PolicyProblem::toString).anySatisfy(s -> assertThat(s).contains("keyless.roots")
+                        .contains("--trusted-root"));
+    }
+
+    @Test
+    void shouldReportEveryProblemAtOnceWithItsPath() {
+        PolicyLoader.Loaded loaded = loader.load(resource("broken.yaml"));
+        List<String> all = loaded.problems().stream().map(PolicyProblem::toString).toList();
+
+        assertThat(loaded.hasErrors()).isTrue();
+        assertThat(all).anySatisfy(s -> assertThat(s).contains("spec.webhookTimeoutSeconds").contains("1 to 30"));
+        assertThat(all).anySatisfy(s -> assertThat(s).contains("verifyImages[0].mutateDigest").contains("Audit"));
+        assertThat(all).anySatisfy(s -> assertThat(s).contains("imageRegistryCredentials").contains("not supported"));
+        assertThat(all).anySatisfy(s -> assertThat(s).contains("entries[0].rekor").contains("keys: or keyless:"));
+        assertThat(all).anySatisfy(s -> assertThat(s).contains("predicateType")
+                .contains("did you mean https://slsa.dev/provenance/v1"));
+        assertThat(all).anySatisfy(s -> assertThat(s).contains("conditions[0].all[0].operater")
+                .contains("not a field"));
+        assertThat(all).anySatisfy(s -> assertThat(s).contains("validate.mesage"));
+        assertThat(loaded.policies()).isEmpty();
+        assertThatThrownBy(loaded::orThrow).isInstanceOf(TrustplaneException.class).hasMessageContaining("broken");
+    }
+
+    @Test
+    void shouldRefuseOtherApiVersionsAndKinds() {
+        PolicyLoader.Loaded loaded = loader.parse(("apiVersion: policies.kyverno.io/v1\nkind: ImageValidatingPolicy\n"
+                + "metadata: {name: x}\nspec: {}\n").getBytes(StandardCharsets.UTF_8), "ivpol.yaml");
+
+        assertThat(loaded.problems()).singleElement().extracting(PolicyProblem::toString).asString()
+                .contains("ivpol.yaml").contains("apiVersion").contains("CEL policies");
+    }
+
+    @Test
+    void shouldReportInvalidYamlAndJmesPath() {
+        assertThat(loader.parse("a: [".getBytes(StandardCharsets.UTF_8), "bad.yaml").problems())
+                .singleElement().asString().contains("bad.yaml").contains("not valid YAML");
+        String policy = """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: jp}
+                spec:
+                  rules:
+                    - name: r
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      verifyImages:
+                        - imageReferences: ["*"]
+                          mutateDigest: false
+                          attestations:
+                            - predicateType: cyclonedx
+                              attestors:
+                                - entries:
+                                    - keys:
+                                        publicKeys: |-
+                                          -----BEGIN PUBLIC KEY-----
+                                          MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8nXRh950IZbRj8Ra/N9sbqOPZrfM
+                                          5/KAQN0/KjHcorm/J5yctVd7iEcnessRQjU917hmKO6JWVGHpDguIyakZA==
+                                          -----END PUBLIC KEY-----
+                                        rekor: {ignoreTlog: true}
+                              conditions:
+                                - any:
+                                    - key: "{{ time_since('', metadata.timestamp, '') }}"
+                                      operator: DurationLessThan
+                                      value: 24h
+                """;
+        PolicyLoader.Loaded loaded = loader.parse(policy.getBytes(StandardCharsets.UTF_8), "jp.yaml");
+
+        assertThat(loaded.problems()).extracting(PolicyProblem::toString)
+                .anySatisfy(s -> assertThat(s).contains("conditions[0].any[0].key").contains("JMESPath"));
+    }
+
+    @Test
+    void shouldRefuseDuplicateNamesAcrossFiles(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String policy = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: same}\nspec: {rules: [{name: r,"
+                + " match: {any: [{resources: {kinds: [Pod]}}]}, validate: {pattern: {spec: {}}}}]}\n";
+        java.nio.file.Files.writeString(dir.resolve("a.yaml"), policy);
+        java.nio.file.Files.writeString(dir.resolve("b.yml"), policy);
+        java.nio.file.Files.writeString(dir.resolve("notes.txt"), "not a policy");
+
+        PolicyLoader.Loaded loaded = loader.load(dir);
+
+        assertThat(loaded.problems()).singleElement().asString().contains("b.yml").contains("also defined in")
+                .contains("a.yaml");
+    }
+}

@@ -1,0 +1,159 @@
+package dev.trustplane.server;
+
+import dev.trustplane.admission.AdmissionRequest;
+import dev.trustplane.admission.AdmissionService;
+import dev.trustplane.event.EventListener;
+import dev.trustplane.policy.Decision;
+import dev.trustplane.policy.Phase;
+import dev.trustplane.policy.ResultCache;
+import dev.trustplane.sign.VerificationReport;
+import dev.trustplane.store.AdmissionLedger;
+import io.helidon.common.tls.Tls;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * The admission webhook over HTTPS: {@code POST /validate} and {@code POST /mutate} answer
+ * AdmissionReviews through {@link AdmissionService}; {@code /healthz}, {@code /readyz},
+ * {@code /metrics} (Prometheus) and {@code /version}. A request larger than
+ * {@link AdmissionRequest#MAX_BYTES} is refused by the server before it is read; a malformed one
+ * gets a 400. The serving certificate is re-read when its files change.
+ */
+public final class AdmissionServer implements AutoCloseable {
+    private final WebServer server;
+    private final AdmissionService service;
+    private final AdmissionLedger ledger;
+    private final Metrics metrics = new Metrics();
+    private final AtomicBoolean ready = new AtomicBoolean(false);
+    private final ReloadingKeyManager keys;
+
+    /** Where and how to serve. */
+    public record Options(String host, int port, Path tlsCertificate, Path tlsKey, String version) {
+    }
+
+    private AdmissionServer(Options options, AdmissionService service, AdmissionLedger ledger,
+            ResultCache<VerificationReport> cache, EventListener listener) {
+        this.service = service;
+        this.ledger = ledger;
+        this.keys = new ReloadingKeyManager(options.tlsCertificate(), options.tlsKey(), 2000, listener::warn);
+        SSLContext ssl;
+        try {
+            ssl = SSLContext.getInstance("TLS");
+            ssl.init(new javax.net.ssl.KeyManager[] {keys}, null, new SecureRandom());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("TLS is not available in this JVM", e);
+        }
+        SSLParameters parameters = new SSLParameters();
+        parameters.setProtocols(new String[] {"TLSv1.3", "TLSv1.2"});
+        Tls tls = Tls.builder().sslContext(ssl).sslParameters(parameters).build();
+        if (cache != null) {
+            metrics.counter("trustplane_verification_cache_hits_total", "Verifications answered from the cache", cache::hits);
+            metrics.counter("trustplane_verification_cache_misses_total", "Verifications run", cache::misses);
+            metrics.counter("trustplane_verification_cache_coalesced_total",
+                    "Requests that waited for a verification another request had started (single flight)", cache::coalesced);
+            metrics.gauge("trustplane_verification_cache_entries", "Entries in the verification cache", cache::size);
+        }
+        if (ledger != null) {
+            metrics.counter("trustplane_ledger_written_total", "Decisions stored in the admission ledger", ledger::written);
+            metrics.counter("trustplane_ledger_dropped_total", "Decisions not recorded because the ledger queue was full",
+                    ledger::dropped);
+            metrics.counter("trustplane_ledger_failures_total", "Ledger batches that failed to store and were retried",
+                    ledger::failures);
+            metrics.gauge("trustplane_ledger_queued", "Decisions waiting to be stored", ledger::queued);
+        }
+        this.server = WebServer.builder()
+                .host(options.host())
+                .port(options.port())
+                .tls(tls)
+                .maxPayloadSize(AdmissionRequest.MAX_BYTES)
+                .shutdownGracePeriod(Duration.ofSeconds(5))
+                .routing(r -> r
+                        .post("/validate", (req, res) -> admit(req, res, Phase.VALIDATE))
+                        .post("/mutate", (req, res) -> admit(req, res, Phase.MUTATE))
+                        .get("/healthz", (req, res) -> res.send("ok\n"))
+                        .get("/readyz", (req, res) -> {
+                            if (ready.get()) {
+                                res.send("ready\n");
+                            } else {
+                                res.status(Status.SERVICE_UNAVAILABLE_503).send("not ready\n");
+                            }
+                        })
+                        .get("/metrics", (req, res) -> {
+                            res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+                            res.send(metrics.render());
+                        })
+                        .get("/version", (req, res) -> res.send(options.version() + "\n")))
+                .build();
+    }
+
+    /** Starts serving; {@code cache} (may be null) and {@code ledger} (may be null) feed the metrics. */
+    public static AdmissionServer start(Options options, AdmissionService service, AdmissionLedger ledger,
+            ResultCache<VerificationReport> cache, EventListener listener) {
+        AdmissionServer s = new AdmissionServer(options, service, ledger, cache, listener);
+        s.server.start();
+        s.ready.set(true);
+        return s;
+    }
+
+    private void admit(ServerRequest req, ServerResponse res, Phase phase) {
+        long start = System.nanoTime();
+        byte[] body;
+        try {
+            body = req.content().as(byte[].class);
+        } catch (RuntimeException e) {
+            metrics.request(phase.name().toLowerCase(), "bad_request", System.nanoTime() - start);
+            res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .send("{\"error\":\"the request body could not be read\"}");
+            return;
+        }
+        String contentType = req.headers().contentType().map(m -> m.text()).orElse("");
+        if (!contentType.isEmpty() && !contentType.startsWith("application/json")) {
+            metrics.request(phase.name().toLowerCase(), "bad_request", System.nanoTime() - start);
+            res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
+                    .send("{\"error\":\"Content-Type is " + contentType.replace("\"", "") + "; expected application/json\"}");
+            return;
+        }
+        AdmissionService.Answer answer = service.review(body, phase);
+        String result;
+        if (answer.status() != 200) {
+            result = "bad_request";
+        } else if (answer.evaluation() == null) {
+            result = "allowed";
+        } else {
+            result = answer.evaluation().denied() ? "denied" : "allowed";
+            for (Decision d : answer.evaluation().decisions()) {
+                metrics.decision(d);
+            }
+        }
+        metrics.request(phase.name().toLowerCase(), result, System.nanoTime() - start);
+        res.status(Status.create(answer.status())).header(HeaderNames.CONTENT_TYPE, "application/json").send(answer.body());
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    /** The serving certificate (after any reload). */
+    public java.security.cert.X509Certificate certificate() {
+        return keys.certificate();
+    }
+
+    /** Stops taking requests, then drains the ledger so no decision is lost. */
+    @Override
+    public void close() {
+        ready.set(false);
+        server.stop();
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+}

@@ -1,0 +1,457 @@
+package dev.trustplane.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.admission.AdmissionService;
+import dev.trustplane.admission.WebhookCertificates;
+import dev.trustplane.event.EventListener;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.ImageReference;
+import dev.trustplane.oci.MediaTypes;
+import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.layout.OciLayout;
+import dev.trustplane.oci.registry.RegistryClient;
+import dev.trustplane.oci.transfer.ImageCopier;
+import dev.trustplane.oci.transfer.Location;
+import dev.trustplane.policy.PolicyEngine;
+import dev.trustplane.policy.PolicyLoader;
+import dev.trustplane.policy.RegistryImageVerifier;
+import dev.trustplane.sign.EvidenceStore;
+import dev.trustplane.sign.Keys;
+import dev.trustplane.sign.PredicateTypes;
+import dev.trustplane.sign.Signer;
+import dev.trustplane.sign.SigningKey;
+import dev.trustplane.sign.VerifierLimits;
+import dev.trustplane.store.AdmissionLedger;
+import dev.trustplane.store.Store;
+import dev.trustplane.testkit.Peers;
+import dev.trustplane.testkit.ProcessRunner;
+import dev.trustplane.testkit.RegistryPeer;
+import java.io.ByteArrayInputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The admission webhook end to end: real AdmissionReview v1 JSON over HTTPS for every workload
+ * kind, images in the real registry signed by Trustplane and by cosign 2.5, Kyverno policies in
+ * Enforce and Audit, a registry that never answers, bad requests, the ledger and tickets in SQLite,
+ * metrics, and a TLS certificate rotated on disk.
+ */
+class AdmissionWebhookIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path work;
+    static RegistryPeer registry;
+    static RegistryClient client;
+    static ServerSocket blackHole;
+    static List<Socket> held = new ArrayList<>();
+    static AdmissionServer server;
+    static AdmissionLedger ledger;
+    static Store store;
+    static HttpClient https;
+    static String ourSigned;
+    static String cosignSigned;
+    static String unsigned;
+    static String attested;
+    static Path certFile;
+    static Path keyFile;
+    static WebhookCertificates.Material certs;
+
+    @BeforeAll
+    static void start() throws Exception {
+        registry = RegistryPeer.start(work);
+        client = RegistryClient.builder().build();
+        SigningKey ours = Keys.generate();
+        Path ourPub = Files.writeString(work.resolve("tp.pub"), Keys.publicPem(ours.publicKey()));
+        ProcessRunner.Result keygen = cosign(List.of("generate-key-pair"));
+        keygen.requireSuccess(List.of("cosign generate-key-pair"));
+
+        ImageReference a = push("signed/app", 1);
+        sign(a, ours, false);
+        ImageReference b = push("signed/cosign", 2);
+        cosign(List.of("sign", "--yes", "--key", work.resolve("cosign.key").toString(), "--tlog-upload=false",
+                "--allow-insecure-registry", b.toString())).requireSuccess(List.of("cosign sign"));
+        ImageReference c = push("signed/unsigned", 3);
+        ImageReference d = push("signed/attested", 4);
+        sign(d, ours, true);
+        ourSigned = registry.host() + "/signed/app:v1";
+        cosignSigned = b.toString();
+        unsigned = c.toString();
+        attested = d.toString();
+
+        blackHole = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread.ofVirtual().start(() -> {
+            while (!blackHole.isClosed()) {
+                try {
+                    held.add(blackHole.accept());
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        });
+
+        String keys = indent(Files.readString(ourPub) + Files.readString(work.resolve("cosign.pub")), 22);
+        String policies = """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: signed-images}
+                spec:
+                  validationFailureAction: Enforce
+                  webhookTimeoutSeconds: 10
+                  rules:
+                    - name: signature
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      verifyImages:
+                        - imageReferences: ["REGISTRY/signed/*", "127.0.0.1:HOLE/*"]
+                          attestors:
+                            - count: 1
+                              entries:
+                                - keys:
+                                    publicKeys: |-
+                KEYS
+                                    rekor: {ignoreTlog: true}
+                ---
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: sbom-audit}
+                spec:
+                  validationFailureAction: Audit
+                  rules:
+                    - name: cyclonedx
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      verifyImages:
+                        - imageReferences: ["REGISTRY/signed/*"]
+                          mutateDigest: false
+                          verifyDigest: false
+                          attestations:
+                            - predicateType: cyclonedx
+                              attestors:
+                                - entries:
+                                    - keys:
+                                        publicKeys: |-
+                KEYS2
+                                        rekor: {ignoreTlog: true}
+                              conditions:
+                                - all:
+                                    - key: "{{ specVersion }}"
+                                      operator: Equals
+                                      value: "1.6"
+                ---
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: trusted-registries}
+                spec:
+                  validationFailureAction: Enforce
+                  rules:
+                    - name: registries
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      exclude: {any: [{resources: {namespaces: [kube-system]}}]}
+                      validate:
+                        message: "{{request.object.metadata.name}} uses an untrusted registry"
+                        pattern:
+                          spec:
+                            =(initContainers): [{image: "REGISTRY/* | 127.0.0.1:*"}]
+                            containers: [{image: "REGISTRY/* | 127.0.0.1:*"}]
+                """.replace("REGISTRY", registry.host()).replace("HOLE", String.valueOf(blackHole.getLocalPort()))
+                .replace("KEYS2", indent(Files.readString(ourPub), 26).stripTrailing())
+                .replace("KEYS", keys.stripTrailing());
+        Path policyDir = Files.createDirectories(work.resolve("policies"));
+        Files.writeString(policyDir.resolve("policies.yaml"), policies);
+        PolicyLoader.Loaded loaded = new PolicyLoader(null, null).load(policyDir);
+        assertThat(loaded.hasErrors()).as(loaded.problems().toString()).isFalse();
+
+        RegistryImageVerifier verifier = new RegistryImageVerifier(client, VerifierLimits.DEFAULT, Duration.ofMinutes(5),
+                Duration.ofSeconds(5), Duration.ofSeconds(10), 1000);
+        PolicyEngine engine = new PolicyEngine(loaded.orThrow(), verifier);
+        store = Store.embedded(work.resolve("state/trustplane.db"));
+        ledger = new AdmissionLedger(store, 1000, Duration.ofMillis(50), null, EventListener.NONE);
+        AdmissionService service = new AdmissionService(engine, ledger, Duration.ofMillis(1500), null, Clock.systemUTC());
+        certs = WebhookCertificates.generate(List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+        certFile = Files.writeString(work.resolve("tls.crt"), certs.certificate());
+        keyFile = Files.writeString(work.resolve("tls.key"), certs.key());
+        server = AdmissionServer.start(new AdmissionServer.Options("127.0.0.1", 0, certFile, keyFile, "test"), service,
+                ledger, verifier.reportCache(), EventListener.NONE);
+        https = client(certs.caCertificate());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        blackHole.close();
+        for (Socket s : held) {
+            s.close();
+        }
+        registry.close();
+    }
+
+    static String indent(String text, int spaces) {
+        String pad = " ".repeat(spaces);
+        return text.lines().map(l -> pad + l).reduce("", (x, y) -> x + y + "\n");
+    }
+
+    static ProcessRunner.Result cosign(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Peers.require("cosign").toString());
+        cmd.addAll(args);
+        return ProcessRunner.run(cmd, Map.of("COSIGN_PASSWORD", "pw", "HOME", work.toString(), "TUF_ROOT",
+                work.resolve("tuf").toString()), 180, work);
+    }
+
+    static ImageReference push(String repo, long seed) {
+        Path dir = work.resolve("img" + seed);
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        byte[] layer = new byte[200];
+        new Random(seed).nextBytes(layer);
+        layout.writeBlob(layer);
+        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},"
+                + "\"seed\":" + seed + "}").getBytes(StandardCharsets.UTF_8);
+        layout.writeBlob(config);
+        RawManifest raw = new ImageManifest(MediaTypes.OCI_MANIFEST, null, Descriptor.of(MediaTypes.OCI_CONFIG, config),
+                List.of(Descriptor.of(MediaTypes.OCI_LAYER, layer)), null, Map.of(), Map.of()).toRaw();
+        layout.writeManifest(raw);
+        layout.tag("v1", raw.descriptor());
+        String ref = registry.host() + "/" + repo + ":v1";
+        new ImageCopier(client, EventListener.NONE, 2).copy(Location.parse("oci:" + dir + ":v1"), Location.parse(ref));
+        return ImageReference.parse(ref).pinned(raw.digest());
+    }
+
+    static void sign(ImageReference ref, SigningKey key, boolean sbom) {
+        Signer signer = new Signer(EvidenceStore.open(new Location.Registry(ref), client), key, Clock.systemUTC());
+        Descriptor image = client.head(ref).orElseThrow();
+        signer.sign(image, Map.of(), Signer.Format.ALL);
+        if (sbom) {
+            signer.attest(image, PredicateTypes.CYCLONEDX, "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"}"
+                    .getBytes(StandardCharsets.UTF_8), Signer.Format.ALL);
+        }
+    }
+
+    static HttpClient client(String caPem) throws Exception {
+        X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII)));
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(null, null);
+        ks.setCertificateEntry("ca", ca);
+        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(ks);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        return HttpClient.newBuilder().sslContext(ssl).connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    static String review(String kind, String group, String podSpecJson, String name) {
+        String object = switch (kind) {
+            case "Pod" -> "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"" + name
+                    + "\",\"namespace\":\"apps\"},\"spec\":" + podSpecJson + "}";
+            case "CronJob" -> "{\"apiVersion\":\"batch/v1\",\"kind\":\"CronJob\",\"metadata\":{\"name\":\"" + name
+                    + "\"},\"spec\":{\"schedule\":\"* * * * *\",\"jobTemplate\":{\"spec\":{\"template\":{\"metadata\":"
+                    + "{\"labels\":{\"a\":\"b\"}},\"spec\":" + podSpecJson + "}}}}}";
+            default -> "{\"apiVersion\":\"" + (group.isEmpty() ? "v1" : group + "/v1") + "\",\"kind\":\"" + kind
+                    + "\",\"metadata\":{\"name\":\"" + name + "\"},\"spec\":{\"template\":{\"metadata\":{\"labels\":"
+                    + "{\"a\":\"b\"}},\"spec\":" + podSpecJson + "}}}";
+        };
+        return "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\""
+                + UUID.randomUUID() + "\",\"kind\":{\"group\":\"" + group + "\",\"version\":\"v1\",\"kind\":\"" + kind
+                + "\"},\"resource\":{\"group\":\"" + group + "\",\"version\":\"v1\",\"resource\":\"x\"},\"namespace\":"
+                + "\"apps\",\"operation\":\"CREATE\",\"userInfo\":{\"username\":\"alice\"},\"object\":" + object
+                + ",\"dryRun\":false}}";
+    }
+
+    static String pod(String... images) {
+        StringBuilder sb = new StringBuilder("{\"containers\":[");
+        for (int i = 0; i < images.length; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"name\":\"c").append(i).append("\",\"image\":\"").append(images[i])
+                    .append("\"}");
+        }
+        return sb.append("]}").toString();
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port() + path))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode answer(String path, String review) throws Exception {
+        HttpResponse<String> r = post(path, review);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode response = JSON.readTree(r.body()).path("response");
+        assertThat(response.path("uid").asText()).isEqualTo(JSON.readTree(review).path("request").path("uid").asText());
+        return response;
+    }
+
+    @Test
+    void shouldAdmitSignedImagesAndPinTheTagToItsDigest() throws Exception {
+        JsonNode r = answer("/mutate", review("Pod", "", pod(ourSigned), "web"));
+
+        assertThat(r.path("allowed").asBoolean()).as(r.toString()).isTrue();
+        assertThat(r.path("patchType").asText()).isEqualTo("JSONPatch");
+        JsonNode patch = JSON.readTree(Base64.getDecoder().decode(r.path("patch").asText()));
+        assertThat(patch.toString()).contains("/spec/containers/0/image")
+                .contains(ourSigned + "@" + client.head(ImageReference.parse(ourSigned)).orElseThrow().digest());
+        assertThat(r.path("warnings").toString()).contains("sbom-audit").contains("cyclonedx");
+    }
+
+    @Test
+    void shouldAdmitEveryWorkloadKindSignedByCosignAndDenyTheUnsigned() throws Exception {
+        List<String[]> kinds = List.of(new String[] {"Pod", ""}, new String[] {"Deployment", "apps"},
+                new String[] {"ReplicaSet", "apps"}, new String[] {"StatefulSet", "apps"},
+                new String[] {"DaemonSet", "apps"}, new String[] {"Job", "batch"}, new String[] {"CronJob", "batch"},
+                new String[] {"ReplicationController", ""});
+        for (String[] k : kinds) {
+            JsonNode ok = answer("/validate", review(k[0], k[1], pod(cosignSigned), "ok-" + k[0].toLowerCase()));
+            JsonNode bad = answer("/validate", review(k[0], k[1], pod(cosignSigned, unsigned), "bad-" + k[0].toLowerCase()));
+
+            assertThat(ok.path("allowed").asBoolean()).as(k[0] + ": " + ok).isTrue();
+            assertThat(bad.path("allowed").asBoolean()).as(k[0]).isFalse();
+            assertThat(bad.path("status").path("code").asInt()).isEqualTo(403);
+            assertThat(bad.path("status").path("message").asText()).contains("signed-images").contains("signature")
+                    .contains(unsigned).contains("no signature found").contains("Fix:");
+        }
+    }
+
+    @Test
+    void shouldCheckInitContainersAndTheTrustedRegistryPattern() throws Exception {
+        String spec = "{\"initContainers\":[{\"name\":\"setup\",\"image\":\"docker.io/library/busybox:1\"}],"
+                + "\"containers\":[{\"name\":\"app\",\"image\":\"" + cosignSigned + "\"}]}";
+
+        JsonNode r = answer("/validate", review("Pod", "", spec, "mixed"));
+
+        assertThat(r.path("allowed").asBoolean()).isFalse();
+        assertThat(r.path("status").path("message").asText()).contains("trusted-registries")
+                .contains("mixed uses an untrusted registry").contains("spec.initContainers[0].image");
+    }
+
+    @Test
+    void shouldOnlyWarnInAuditAndPassAttestationConditions() throws Exception {
+        JsonNode withSbom = answer("/validate", review("Pod", "", pod(attested), "sbom"));
+        JsonNode without = answer("/validate", review("Pod", "", pod(cosignSigned), "nosbom"));
+
+        assertThat(withSbom.path("allowed").asBoolean()).isTrue();
+        assertThat(withSbom.has("warnings")).as(withSbom.toString()).isFalse();
+        assertThat(without.path("allowed").asBoolean()).isTrue();
+        assertThat(without.path("warnings").get(0).asText()).startsWith("[Audit]").contains("sbom-audit")
+                .contains("https://cyclonedx.org/bom");
+    }
+
+    @Test
+    void shouldDenyWithinTheBudgetWhenTheRegistryNeverAnswers() throws Exception {
+        String image = "127.0.0.1:" + blackHole.getLocalPort() + "/app:1";
+        long t0 = System.nanoTime();
+
+        JsonNode r = answer("/validate", review("Pod", "", pod(image), "slow"));
+        long millis = (System.nanoTime() - t0) / 1_000_000;
+
+        assertThat(r.path("allowed").asBoolean()).isFalse();
+        assertThat(r.path("status").path("message").asText()).contains(image).contains("did not finish within the 1500 ms budget");
+        assertThat(millis).as("answered before the webhook timeout").isLessThan(10_000);
+    }
+
+    @Test
+    void shouldAnswerBadRequestsWith4xxNeverAnAllow() throws Exception {
+        assertThat(post("/validate", "{not json").statusCode()).isEqualTo(400);
+        HttpResponse<String> v1beta1 = post("/validate", review("Pod", "", pod(cosignSigned), "x")
+                .replace("admission.k8s.io/v1", "admission.k8s.io/v1beta1"));
+        assertThat(v1beta1.statusCode()).isEqualTo(400);
+        assertThat(v1beta1.body()).contains("v1beta1").contains("admissionReviewVersions");
+        HttpResponse<String> noUid = post("/validate", "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":"
+                + "\"AdmissionReview\",\"request\":{\"kind\":{\"kind\":\"Pod\"}}}");
+        assertThat(noUid.statusCode()).isEqualTo(400);
+        assertThat(noUid.body()).contains("uid");
+        String huge = review("Pod", "", pod(cosignSigned), "x").replace("\"dryRun\":false", "\"dryRun\":false,\"pad\":\""
+                + "x".repeat(5 << 20) + "\"");
+        assertThat(post("/validate", huge).statusCode()).isEqualTo(413);
+        String containersNotList = review("Pod", "", "{\"containers\":{\"a\":1}}", "x");
+        assertThat(post("/validate", containersNotList).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void shouldRecordEveryDecisionAndOpenOneTicketPerImageAndPolicy() throws Exception {
+        answer("/validate", review("Pod", "", pod(unsigned), "t1"));
+        answer("/validate", review("Pod", "", pod(unsigned), "t2"));
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (ledger.queued() > 0 && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        Thread.sleep(300);
+
+        try (Connection c = store.connect(); var s = c.createStatement()) {
+            ResultSet denied = s.executeQuery("SELECT COUNT(*) FROM admission_decisions WHERE name IN ('t1','t2')"
+                    + " AND verdict = 'FAIL' AND policy = 'signed-images' AND allowed = 0 AND image = '" + unsigned + "'");
+            denied.next();
+            assertThat(denied.getInt(1)).isEqualTo(2);
+            ResultSet ticket = s.executeQuery("SELECT occurrences, status, last_name FROM admission_tickets WHERE image = '"
+                    + unsigned + "' AND policy = 'signed-images'");
+            assertThat(ticket.next()).isTrue();
+            assertThat(ticket.getLong(1)).isGreaterThanOrEqualTo(2);
+            assertThat(ticket.getString(2)).isEqualTo("open");
+            assertThat(ticket.next()).isFalse();
+        }
+    }
+
+    @Test
+    void shouldExposeMetricsAndProbes() throws Exception {
+        answer("/validate", review("Pod", "", pod(cosignSigned), "m"));
+        HttpResponse<String> metrics = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port()
+                + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port()
+                + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("trustplane_admission_requests_total{phase=\"validate\",result=\"allowed\"}")
+                .contains("trustplane_admission_decisions_total{policy=\"signed-images\",rule=\"signature\",verdict=\"PASS\"")
+                .contains("trustplane_admission_duration_seconds_bucket{phase=\"validate\",le=\"0.005\"}")
+                .contains("trustplane_verification_cache_hits_total").contains("trustplane_ledger_written_total");
+    }
+
+    @Test
+    void shouldServeARotatedCertificateWithoutRestart() throws Exception {
+        X509Certificate before = server.certificate();
+        WebhookCertificates.Material next = WebhookCertificates.generate(List.of("localhost", "127.0.0.1"), Duration.ofDays(2));
+        Files.writeString(keyFile.resolveSibling("tls.key.new"), next.key());
+        Files.writeString(certFile.resolveSibling("tls.crt.new"), next.certificate());
+        Files.move(keyFile.resolveSibling("tls.key.new"), keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(certFile.resolveSibling("tls.crt.new"), certFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(certFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        Thread.sleep(2100);
+
+        HttpClient nextClient = client(next.caCertificate());
+        HttpResponse<String> health = nextClient.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + server.port()
+                + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(server.certificate().getSerialNumber()).isNotEqualTo(before.getSerialNumber());
+        https = nextClient;
+    }
+}
