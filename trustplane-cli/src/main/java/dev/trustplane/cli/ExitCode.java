@@ -16,7 +16,9 @@ public enum ExitCode {
     REMOTE_ERROR(9, "the registry answered with an error"),
     IO(10, "a local file operation failed"),
     VULNERABLE(11, "scan: a finding at or above --fail-on"),
-    UNVERIFIED(12, "verify, verify-attestation: nothing verified against the given keys or identities");
+    UNVERIFIED(12, "verify, verify-attestation: nothing verified against the given keys or identities"),
+    POLICY_INVALID(13, "policy lint: a policy has errors (with --strict: or warnings)"),
+    DENIED(14, "policy test: an Enforce rule would deny the resource");
 
     private final int code;
     private final String meaning;

@@ -46,6 +46,9 @@ public final class Main implements Runnable {
         verbs.put("attest", AttestCommand.class);
         verbs.put("verify", VerifyCommand.class);
         verbs.put("verify-attestation", VerifyAttestationCommand.class);
+        verbs.put("policy", PolicyCommand.class);
+        verbs.put("serve", ServeCommand.class);
+        verbs.put("admission", AdmissionCommand.class);
         return java.util.Collections.unmodifiableMap(verbs);
     }
 

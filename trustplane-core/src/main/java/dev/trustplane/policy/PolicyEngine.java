@@ -243,21 +243,23 @@ public final class PolicyEngine implements AutoCloseable {
         }
         String message = Conditions.substitute(v.message(), r.context());
         String path = last == null ? "" : (applies == Applies.POD_TEMPLATE ? "pod template " : "") + last.path();
-        return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null,
-                imageAt(r, last), null, Decision.Verdict.FAIL, where(policy, rule) + ": "
+        ContainerImage at = containerAt(r, last);
+        return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), at == null ? null : at.label(),
+                at == null ? null : at.image(), null, Decision.Verdict.FAIL, where(policy, rule) + ": "
                 + (message == null || message.isBlank() ? "" : message + " — ") + r.label() + ": " + path + ": "
                 + (last == null ? "no pattern" : last.reason()) + (v.any() ? " (no pattern of anyPattern matches)" : "")
                 + ". Fix the resource or the policy's pattern", List.of());
     }
 
-    private static String imageAt(Resource r, Patterns.Result result) {
-        if (result == null || result.path() == null || !result.path().endsWith(".image")) {
+    /** The container a failed pattern points into ({@code spec.containers[1].image}), if any. */
+    private static ContainerImage containerAt(Resource r, Patterns.Result result) {
+        if (result == null || result.path() == null) {
             return null;
         }
         String path = result.path();
         for (ContainerImage c : r.images()) {
-            if (path.endsWith(c.list() + "[" + c.index() + "].image")) {
-                return c.image();
+            if (path.contains(c.list() + "[" + c.index() + "]")) {
+                return c;
             }
         }
         return null;

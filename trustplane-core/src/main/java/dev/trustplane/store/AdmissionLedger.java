@@ -138,7 +138,13 @@ public final class AdmissionLedger implements AutoCloseable {
                 if (notifier != null) {
                     opened.forEach(e -> notifier.post(e, this));
                 }
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
+                // A defect, not the database: retrying would never succeed and would block every later entry.
+                dropped.addAndGet(batch.size());
+                listener.warn("admission ledger: dropped " + batch.size() + " decisions that could not be stored (" + e
+                        + "); report this");
+                batch.clear();
+            } catch (SQLException e) {
                 failures.incrementAndGet();
                 listener.warn("admission ledger: could not store " + batch.size() + " decisions in " + store.location()
                         + " (" + e.getMessage() + "); retrying");
@@ -198,7 +204,7 @@ public final class AdmissionLedger implements AutoCloseable {
             }
             insert.executeBatch();
             for (LedgerEntry e : batch) {
-                if (e.allowed() || e.dryRun() || e.image() == null || !e.mode().equals("Enforce")
+                if (e.allowed() || e.dryRun() || e.image() == null || !"Enforce".equals(e.mode())
                         || !(e.verdict().equals("FAIL") || e.verdict().equals("ERROR"))) {
                     continue;
                 }

@@ -1,0 +1,308 @@
+package dev.trustplane.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.trustplane.admission.AdmissionException;
+import dev.trustplane.admission.AdmissionRequest;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.policy.Decision;
+import dev.trustplane.policy.Evaluation;
+import dev.trustplane.policy.Phase;
+import dev.trustplane.policy.Policy;
+import dev.trustplane.policy.PolicyEngine;
+import dev.trustplane.policy.PolicyLoader;
+import dev.trustplane.policy.PolicyProblem;
+import dev.trustplane.policy.RegistryImageVerifier;
+import dev.trustplane.sign.VerifierLimits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "policy", description = "Check Kyverno-compatible admission policies and try them on images or resources.",
+        subcommands = {PolicyCommand.Lint.class, PolicyCommand.Test.class})
+final class PolicyCommand implements Runnable {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    PolicyCommand(CliContext ctx) {
+    }
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "Missing subcommand: `trustplane policy lint POLICY…` or `trustplane policy test POLICY --image REF`");
+    }
+
+    @Command(name = "lint", description = {
+            "Read ClusterPolicy and Policy documents (files or directories) and report every problem at once:",
+            "unknown or unsupported fields, invalid values, and known traps (mutateDigest with Audit,",
+            "rekor/ctlog outside keys/keyless, webhook timeouts over 30 s, predicate types that cannot match).",
+            "Exit 13 when a policy has errors (with --strict: or warnings)."})
+    static final class Lint implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Parameters(arity = "1..*", paramLabel = "POLICY", description = "policy file or directory")
+        List<Path> paths;
+
+        @Mixin
+        PolicyOptions policy;
+
+        @Option(names = "--strict", description = "warnings fail too")
+        boolean strict;
+
+        Lint(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            PolicyLoader loader = policy.loader();
+            List<PolicyProblem> problems = new ArrayList<>();
+            int policies = 0;
+            for (Path p : paths) {
+                PolicyLoader.Loaded loaded = loader.load(p);
+                problems.addAll(loaded.problems());
+                policies += loaded.policies().size();
+            }
+            long errors = problems.stream().filter(x -> x.severity() == PolicyProblem.Severity.ERROR).count();
+            long warnings = problems.size() - errors;
+            problems.forEach(x -> ctx.out().println(x));
+            ctx.out().println(policies + " polic" + (policies == 1 ? "y" : "ies") + " usable, " + errors + " error"
+                    + (errors == 1 ? "" : "s") + ", " + warnings + " warning" + (warnings == 1 ? "" : "s"));
+            return errors > 0 || (strict && warnings > 0) ? ExitCode.POLICY_INVALID.code() : ExitCode.OK.code();
+        }
+    }
+
+    @Command(name = "test", description = {
+            "Evaluate policies without a cluster, with the webhook's engine: for images (one Pod with one",
+            "container per --image) or for Kubernetes resources in YAML/JSON files. Prints the decision of every",
+            "rule per container, and the digest pins mutateDigest would make.",
+            "Exit 14 when an Enforce rule would deny."})
+    static final class Test implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "POLICY", description = "policy file or directory")
+        Path policyPath;
+
+        @ArgGroup(exclusive = false, multiplicity = "1")
+        Inputs inputs;
+
+        static final class Inputs {
+            @Option(names = "--image", paramLabel = "REF", description = "an image to admit (repeatable)")
+            List<String> images = new ArrayList<>();
+
+            @Option(names = "--resource", paramLabel = "FILE", description = "Kubernetes resources (YAML or JSON, several"
+                    + " documents allowed; repeatable)")
+            List<Path> resources = new ArrayList<>();
+        }
+
+        @Option(names = "--namespace", paramLabel = "NS", defaultValue = "default",
+                description = "namespace of --image pods and of resources without one (default: ${DEFAULT-VALUE})")
+        String namespace;
+
+        @Option(names = "--namespace-labels", paramLabel = "KEY=VALUE", split = ",",
+                description = "labels of the namespace, for namespaceSelector rules")
+        Map<String, String> namespaceLabels;
+
+        @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
+                description = "time budget for verification (default: ${DEFAULT-VALUE})")
+        String timeout;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
+                description = "text or json (default: ${DEFAULT-VALUE})")
+        VerifyOptions.Output output;
+
+        @Mixin
+        PolicyOptions policy;
+
+        @Mixin
+        RegistryOptions registry;
+
+        Test(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            List<Policy> policies = policy.loader().load(policyPath).orThrow();
+            Duration budget = GcCommand.parseDuration(timeout);
+            List<Named> requests = new ArrayList<>();
+            if (!inputs.images.isEmpty()) {
+                requests.add(new Named("--image", review(podFor(inputs.images), "Pod", "", "v1")));
+            }
+            for (Path file : inputs.resources) {
+                int n = 0;
+                for (JsonNode doc : documents(file)) {
+                    n++;
+                    String kind = doc.path("kind").asText("");
+                    String apiVersion = doc.path("apiVersion").asText("");
+                    if (kind.isEmpty() || apiVersion.isEmpty()) {
+                        throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--resource " + file + " document " + n
+                                + " has no kind or apiVersion; pass Kubernetes resources (e.g. a Deployment)");
+                    }
+                    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+                    String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
+                    requests.add(new Named(file + (n > 1 ? " #" + n : ""), review(doc, kind, group, version)));
+                }
+            }
+            ProgressRenderer renderer = registry.renderer(ctx);
+            RegistryImageVerifier verifier = new RegistryImageVerifier(registry.client(ctx, renderer), VerifierLimits.DEFAULT,
+                    Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 1000);
+            boolean denied = false;
+            ArrayNode json = JSON.createArrayNode();
+            try (PolicyEngine engine = new PolicyEngine(policies, verifier)) {
+                for (Named r : requests) {
+                    AdmissionRequest request;
+                    try {
+                        request = AdmissionRequest.parse(r.review, namespaceLabels);
+                    } catch (AdmissionException e) {
+                        throw new TrustplaneException(ErrorKind.INVALID_INPUT, r.name + ": " + e.getMessage());
+                    }
+                    Evaluation ev = engine.evaluate(request.resource(), Phase.OFFLINE, budget);
+                    denied |= ev.denied();
+                    if (output == VerifyOptions.Output.JSON) {
+                        json.add(json(r.name, request, ev));
+                    } else {
+                        text(r.name, request, ev);
+                    }
+                }
+            } finally {
+                renderer.finish();
+            }
+            if (output == VerifyOptions.Output.JSON) {
+                try {
+                    ctx.out().println(JSON.writeValueAsString(json));
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return denied ? ExitCode.DENIED.code() : ExitCode.OK.code();
+        }
+
+        private record Named(String name, byte[] review) {
+        }
+
+        private ObjectNode podFor(List<String> images) {
+            ObjectNode pod = JSON.createObjectNode();
+            pod.put("apiVersion", "v1");
+            pod.put("kind", "Pod");
+            pod.putObject("metadata").put("name", "policy-test").put("namespace", namespace);
+            ArrayNode containers = pod.putObject("spec").putArray("containers");
+            for (int i = 0; i < images.size(); i++) {
+                containers.addObject().put("name", "c" + i).put("image", images.get(i));
+            }
+            return pod;
+        }
+
+        private byte[] review(JsonNode object, String kind, String group, String version) {
+            ObjectNode root = JSON.createObjectNode();
+            root.put("apiVersion", "admission.k8s.io/v1");
+            root.put("kind", "AdmissionReview");
+            ObjectNode request = root.putObject("request");
+            request.put("uid", java.util.UUID.randomUUID().toString());
+            request.putObject("kind").put("group", group).put("version", version).put("kind", kind);
+            String ns = object.path("metadata").path("namespace").asText(namespace);
+            request.put("namespace", ns);
+            request.put("name", object.path("metadata").path("name").asText(""));
+            request.put("operation", "CREATE");
+            request.putObject("userInfo").put("username", "trustplane-policy-test");
+            request.set("object", object);
+            return root.toString().getBytes(StandardCharsets.UTF_8);
+        }
+
+        private static List<JsonNode> documents(Path file) {
+            try {
+                if (Files.size(file) > AdmissionRequest.MAX_BYTES) {
+                    throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "--resource " + file + " is larger than "
+                            + AdmissionRequest.MAX_BYTES + " bytes");
+                }
+                List<JsonNode> docs = new ArrayList<>();
+                try (MappingIterator<JsonNode> it = YAML.readerFor(JsonNode.class).readValues(Files.readAllBytes(file))) {
+                    while (it.hasNextValue()) {
+                        JsonNode d = it.nextValue();
+                        if (d != null && d.isObject() && !d.isEmpty()) {
+                            if (d.path("kind").asText().equals("List") && d.has("items")) {
+                                d.get("items").forEach(docs::add);
+                            } else {
+                                docs.add(d);
+                            }
+                        }
+                    }
+                }
+                return docs;
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new TrustplaneException(ErrorKind.NOT_FOUND, "--resource " + file + " does not exist");
+            } catch (IOException | RuntimeException e) {
+                if (e instanceof TrustplaneException te) {
+                    throw te;
+                }
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--resource " + file + " is not valid YAML or"
+                        + " JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            }
+        }
+
+        private void text(String name, AdmissionRequest request, Evaluation ev) {
+            var r = request.resource();
+            ctx.out().println(r.label() + " (" + name + "): " + (ev.denied() ? "DENIED" : "ALLOWED")
+                    + (ev.warnings().isEmpty() ? "" : " with " + ev.warnings().size() + " warning"
+                    + (ev.warnings().size() == 1 ? "" : "s")));
+            if (ev.decisions().isEmpty()) {
+                ctx.out().println("  no rule applies");
+            }
+            for (Decision d : ev.decisions()) {
+                ctx.out().println(String.format("  %-5s %-7s %s/%s %s", d.verdict(), d.action().label(), d.policy(),
+                        d.rule(), d.container() == null ? "" : d.container()));
+                ctx.out().println("        " + d.message());
+            }
+            for (Evaluation.Pin p : ev.pins()) {
+                ctx.out().println("  PIN   " + p.pointer() + " → " + p.image());
+            }
+        }
+
+        private static ObjectNode json(String name, AdmissionRequest request, Evaluation ev) {
+            ObjectNode o = JSON.createObjectNode();
+            o.put("input", name);
+            o.put("resource", request.resource().label());
+            o.put("allowed", !ev.denied());
+            ArrayNode ds = o.putArray("decisions");
+            for (Decision d : ev.decisions()) {
+                ObjectNode x = ds.addObject();
+                x.put("policy", d.policy());
+                x.put("policyHash", d.policyHash());
+                x.put("rule", d.rule());
+                x.put("mode", d.action().label());
+                x.put("verdict", d.verdict().name());
+                x.put("container", d.container());
+                x.put("image", d.image());
+                x.put("digest", d.digest());
+                x.putPOJO("signers", d.signers());
+                x.put("message", d.message());
+            }
+            ArrayNode pins = o.putArray("pins");
+            for (Evaluation.Pin p : ev.pins()) {
+                pins.addObject().put("path", p.pointer()).put("image", p.image());
+            }
+            return o;
+        }
+    }
+}
