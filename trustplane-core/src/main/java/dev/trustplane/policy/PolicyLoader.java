@@ -146,6 +146,10 @@ public final class PolicyLoader {
             }
         } catch (IOException | RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null) {
+                message = (j.getOriginalMessage() == null ? message : j.getOriginalMessage().lines().findFirst().orElse(""))
+                        + " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
+            }
             problems.add(new PolicyProblem(PolicyProblem.Severity.ERROR, source, null, null,
                     "is not valid YAML: " + message));
             return new Loaded(policies, problems);
