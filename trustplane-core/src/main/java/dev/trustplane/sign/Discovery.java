@@ -24,6 +24,8 @@ final class Discovery {
     private final EvidenceStore store;
     private final VerifierLimits limits;
     final List<Candidate> found = new ArrayList<>();
+    private boolean wantSignatures = true;
+    private boolean wantAttestations = true;
     final List<String> problems = new ArrayList<>();
 
     Discovery(EvidenceStore store, VerifierLimits limits) {
@@ -31,14 +33,56 @@ final class Discovery {
         this.limits = limits;
     }
 
+    /**
+     * Looks in every place at once (the tags and the referrers, and each referrer's manifest and
+     * blobs, on virtual threads: a registry round trip is the cost, not the CPU) and merges what
+     * was found in a fixed order: .sig, .att, then referrers in listing order.
+     */
     Discovery run(Digest image, boolean signatures, boolean attestations) {
+        wantSignatures = signatures;
+        wantAttestations = attestations;
+        List<java.util.function.Consumer<Discovery>> branches = new ArrayList<>();
         if (signatures) {
-            tag(image, CosignTags.SIG, Evidence.Kind.SIGNATURE);
+            branches.add(d -> d.tag(image, CosignTags.SIG, Evidence.Kind.SIGNATURE));
         }
         if (attestations) {
-            tag(image, CosignTags.ATT, Evidence.Kind.ATTESTATION);
+            branches.add(d -> d.tag(image, CosignTags.ATT, Evidence.Kind.ATTESTATION));
         }
-        referrers(image);
+        branches.add(d -> d.referrers(image));
+        return merge(branches);
+    }
+
+    /** Runs each branch on its own Discovery in parallel and appends their findings in branch order. */
+    private Discovery merge(List<java.util.function.Consumer<Discovery>> branches) {
+        if (branches.size() == 1) {
+            branches.get(0).accept(this);
+            return this;
+        }
+        List<Discovery> parts = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            for (var branch : branches) {
+                Discovery part = new Discovery(store, limits);
+                part.wantSignatures = wantSignatures;
+                part.wantAttestations = wantAttestations;
+                parts.add(part);
+                futures.add(pool.submit(() -> branch.accept(part)));
+            }
+            for (var f : futures) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    problems.add("Discovery failed: " + e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    problems.add("Discovery was interrupted");
+                }
+            }
+        }
+        for (Discovery part : parts) {
+            found.addAll(part.found);
+            problems.addAll(part.problems);
+        }
         return this;
     }
 
@@ -74,36 +118,48 @@ final class Discovery {
                     + " were checked (limit max-referrers)");
             list = list.subList(0, limits.maxReferrers());
         }
+        List<java.util.function.Consumer<Discovery>> each = new ArrayList<>();
         for (Descriptor d : list) {
-            String where = store.name() + "@" + d.digest();
-            Manifest m;
-            try {
-                m = store.manifest(d).parse();
-            } catch (TrustplaneException e) {
-                problems.add("Could not read referrer " + where + ": " + e.getMessage());
-                continue;
-            }
-            if (!(m instanceof ImageManifest manifest)) {
-                continue;
-            }
-            String type = manifest.effectiveArtifactType();
-            String predicateType = manifest.annotations().get(Signer.BUNDLE_PREDICATE_ANNOTATION);
-            boolean bundle = type != null && type.startsWith(BUNDLE_MEDIA_PREFIX);
-            for (int i = 0; i < Math.min(manifest.layers().size(), CosignTags.MAX_LAYERS); i++) {
-                Descriptor layer = manifest.layers().get(i);
-                String at = where + " layer " + (i + 1);
-                if (bundle || layer.mediaType().startsWith(BUNDLE_MEDIA_PREFIX)) {
-                    Evidence.Kind hint = PredicateTypes.COSIGN_SIGN.equals(predicateType) ? Evidence.Kind.SIGNATURE
-                            : Evidence.Kind.ATTESTATION;
-                    found.add(new Candidate(hint, Evidence.Format.BUNDLE_REFERRER, at, predicateType,
-                            read(layer, limits.maxEnvelopeBytes()).map(b -> (Candidate.Content)
-                                    new Candidate.BundleBytes(b)).orElseGet(() -> unreadable(layer))));
-                } else if (COSIGN_SIG_ARTIFACT.equals(type) || manifest.config().mediaType().equals(
-                        COSIGN_SIG_ARTIFACT)) {
-                    addLayer(layer, Evidence.Kind.SIGNATURE, Evidence.Format.COSIGN_REFERRER, at);
-                } else if (layer.mediaType().equals(CosignTags.DSSE_LAYER)) {
-                    addLayer(layer, Evidence.Kind.ATTESTATION, Evidence.Format.COSIGN_REFERRER, at);
-                }
+            each.add(part -> part.referrer(d));
+        }
+        merge(each);
+    }
+
+    private void referrer(Descriptor d) {
+        String where = store.name() + "@" + d.digest();
+        Manifest m;
+        try {
+            m = store.manifest(d).parse();
+        } catch (TrustplaneException e) {
+            problems.add("Could not read referrer " + where + ": " + e.getMessage());
+            return;
+        }
+        if (!(m instanceof ImageManifest manifest)) {
+            return;
+        }
+        String type = manifest.effectiveArtifactType();
+        String predicateType = manifest.annotations().get(Signer.BUNDLE_PREDICATE_ANNOTATION);
+        boolean bundle = type != null && type.startsWith(BUNDLE_MEDIA_PREFIX);
+        if (bundle && predicateType != null && !(PredicateTypes.COSIGN_SIGN.equals(predicateType)
+                ? wantSignatures : wantAttestations)) {
+            // The annotation says which kind the bundle holds; it is not trusted for anything else:
+            // a bundle that lies about it is only left unread, never counted.
+            return;
+        }
+        for (int i = 0; i < Math.min(manifest.layers().size(), CosignTags.MAX_LAYERS); i++) {
+            Descriptor layer = manifest.layers().get(i);
+            String at = where + " layer " + (i + 1);
+            if (bundle || layer.mediaType().startsWith(BUNDLE_MEDIA_PREFIX)) {
+                Evidence.Kind hint = PredicateTypes.COSIGN_SIGN.equals(predicateType) ? Evidence.Kind.SIGNATURE
+                        : Evidence.Kind.ATTESTATION;
+                found.add(new Candidate(hint, Evidence.Format.BUNDLE_REFERRER, at, predicateType,
+                        read(layer, limits.maxEnvelopeBytes()).map(b -> (Candidate.Content)
+                                new Candidate.BundleBytes(b)).orElseGet(() -> unreadable(layer))));
+            } else if (COSIGN_SIG_ARTIFACT.equals(type) || manifest.config().mediaType().equals(
+                    COSIGN_SIG_ARTIFACT)) {
+                addLayer(layer, Evidence.Kind.SIGNATURE, Evidence.Format.COSIGN_REFERRER, at);
+            } else if (layer.mediaType().equals(CosignTags.DSSE_LAYER)) {
+                addLayer(layer, Evidence.Kind.ATTESTATION, Evidence.Format.COSIGN_REFERRER, at);
             }
         }
     }

@@ -23,12 +23,18 @@ import java.util.Optional;
 
 /**
  * Lists referrers through {@code GET /v2/<name>/referrers/<digest>} and falls back to the
- * {@code sha256-<hex>} tag index. Updating the fallback index is a read-modify-write the
+ * {@code sha256-<hex>} tag index; a registry that answered that it has no referrers API is asked
+ * only for the fallback tag for the next five minutes (one round trip less per lookup). Updating the fallback index is a read-modify-write the
  * distribution API cannot make atomic: after each write the index is read again after a
  * {@link SettleDelay}, and the write is redone until the entry is there.
  */
 final class ReferrerEndpoints {
     private static final int MAX_UPDATE_ATTEMPTS = 10;
+    /** How long a registry that answered "no referrers API" is asked only for the fallback tag. */
+    private static final long NO_API_MEMO_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+
+    /** Registries (host) without the referrers API, until when that is assumed. */
+    private final java.util.Map<String, Long> noApiUntil = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final RegistryHttp http;
     private final ManifestEndpoints manifests;
@@ -43,9 +49,14 @@ final class ReferrerEndpoints {
     }
 
     Referrers list(ImageReference subject, String artifactType) {
-        Optional<List<Descriptor>> viaApi = viaApi(subject, artifactType);
-        if (viaApi.isPresent()) {
-            return new Referrers(viaApi.get(), Referrers.Source.API);
+        Long until = noApiUntil.get(subject.registry());
+        if (until == null || System.nanoTime() - until > 0) {
+            Optional<List<Descriptor>> viaApi = viaApi(subject, artifactType);
+            if (viaApi.isPresent()) {
+                noApiUntil.remove(subject.registry());
+                return new Referrers(viaApi.get(), Referrers.Source.API);
+            }
+            noApiUntil.put(subject.registry(), System.nanoTime() + NO_API_MEMO_NANOS);
         }
         List<Descriptor> found = new ArrayList<>();
         for (Descriptor d : fallbackIndex(subject).map(ImageIndex::manifests).orElse(List.of())) {
