@@ -70,6 +70,54 @@ final class TourCommand implements Callable<Integer> {
             run("tags", registry + "/trustplane/tour");
         }
         int n = registry != null ? 10 : 9;
+        step(n++ + ". Admission: lint a Kyverno policy and try it on images with the webhook's engine"
+                + " (a trusted-registry allow-list in Enforce" + (registry != null ? ", and a signature by the tour key" : "")
+                + ")");
+        String allowed = registry != null ? registry : "registry.example.com";
+        Path policy = work.resolve("policy.yaml");
+        StringBuilder yaml = new StringBuilder("""
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: trusted-registries}
+                spec:
+                  validationFailureAction: Enforce
+                  rules:
+                    - name: allow-list
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      validate:
+                        message: "images come from ALLOWED only"
+                        pattern:
+                          spec:
+                            =(initContainers): [{image: "ALLOWED/*"}]
+                            containers: [{image: "ALLOWED/*"}]
+                """.replace("ALLOWED", allowed));
+        if (registry != null) {
+            yaml.append("""
+                    ---
+                    apiVersion: kyverno.io/v1
+                    kind: ClusterPolicy
+                    metadata: {name: signed-by-tour-key}
+                    spec:
+                      validationFailureAction: Enforce
+                      rules:
+                        - name: signature
+                          match: {any: [{resources: {kinds: [Pod]}}]}
+                          verifyImages:
+                            - imageReferences: ["REGISTRY/trustplane/*"]
+                              mutateDigest: false
+                              verifyDigest: false
+                              attestors: [{entries: [{keys: {publicKeys: "KEY", rekor: {ignoreTlog: true}}}]}]
+                    """.replace("REGISTRY", registry).replace("KEY", Files.readString(Path.of(key + ".pub")).strip()
+                    .replace("\n", "\\n")));
+        }
+        Files.writeString(policy, yaml);
+        run("policy", "lint", policy.toString());
+        run("policy", "test", policy.toString(), "--image", allowed + "/team/app:1");
+        runExpecting(ExitCode.DENIED, "policy", "test", policy.toString(), "--image", "docker.io/library/nginx:latest");
+        if (registry != null) {
+            signing(() -> run("sign", "--key", key + ".key", registry + "/trustplane/tour:demo"));
+            run("policy", "test", policy.toString(), "--image", registry + "/trustplane/tour:demo");
+        }
         if (build) {
             Path spec = work.resolve("static.yaml");
             Files.writeString(spec, """
@@ -120,13 +168,22 @@ final class TourCommand implements Callable<Integer> {
     }
 
     private void run(String... args) {
+        runExpecting(ExitCode.OK, args);
+    }
+
+    /** Runs a step that must end with {@code expected} (a denial the tour shows on purpose). */
+    private void runExpecting(ExitCode expected, String... args) {
         List<String> shown = new ArrayList<>(List.of("trustplane"));
         shown.addAll(List.of(args));
         ctx.out().println("$ " + String.join(" ", shown));
         ctx.out().flush();
         CliContext use = tourContext != null ? tourContext : ctx;
         int code = Main.commandLine(use, args).execute(args);
-        if (code != 0) {
+        if (expected != ExitCode.OK) {
+            ctx.out().println("   (exit " + code + ": " + (code == expected.code() ? "as expected — " + expected.meaning()
+                    : "expected " + expected.code()) + ")");
+        }
+        if (code != expected.code()) {
             throw new CommandLine.ExecutionException(new CommandLine(this), "tour step failed with exit code " + code
                     + ": trustplane " + String.join(" ", args));
         }
