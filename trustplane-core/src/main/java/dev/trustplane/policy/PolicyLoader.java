@@ -230,7 +230,7 @@ public final class PolicyLoader {
                 }
                 return null;
             }
-            if (!n.isValueNode() || n.isBoolean() && false) {
+            if (!n.isValueNode()) {
                 error(at, "must be a string, found " + kindOf(n));
                 return null;
             }

@@ -44,7 +44,7 @@ import javax.net.ssl.TrustManagerFactory;
  * real registry, starts {@code ./trustplane serve} as its own process with a signature policy in
  * Enforce, and sends AdmissionReviews for a Pod with those three containers over HTTPS at a fixed
  * rate (open loop: latency counts from when a request was due, so a stall is not hidden) over HTTP/2,
- * as the Kubernetes API server calls webhooks, after a 10 s ramp from a fifth of the rate.
+ * as the Kubernetes API server calls webhooks, after a 20 s ramp from a fifth of the rate.
  * Phases: warm (verification cached) and cold (the server's cache TTL is zero: every request
  * verifies against the registry). Prints p50/p99/max and errors per phase.
  */
@@ -107,7 +107,7 @@ public final class AdmissionLoad {
                     int rate = phase.equals("warm") ? warmRate : coldRate;
                     int seconds = phase.equals("warm") ? warmSeconds : coldSeconds;
                     for (int step = 1; step <= 5; step++) {
-                        run(https, uri, body, Math.max(1, rate * step / 5), 2, "warm-up " + phase, false);
+                        run(https, uri, body, Math.max(1, rate * step / 5), 4, "warm-up " + phase, false);
                     }
                     run(https, uri, body, rate, seconds, phase, true);
                 } finally {
