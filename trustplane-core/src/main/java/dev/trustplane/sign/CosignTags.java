@@ -74,6 +74,9 @@ final class CosignTags {
     private static Digest appendOnce(EvidenceStore store, String tag, byte[] content, String mediaType,
             Map<String, String> annotations) {
         Descriptor layer = Descriptor.of(mediaType, content).withAnnotations(annotations);
+        // The layer does not depend on what the tag holds: store it before the read, so the
+        // read-modify-write window (and the settle delay that follows from it) stays short.
+        store.putBlobs(List.of(content));
         long t0 = System.nanoTime();
         Optional<RawManifest> current = store.tagged(tag);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -90,7 +93,7 @@ final class CosignTags {
             byte[] config = config(layers);
             ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, null,
                     Descriptor.of(MediaTypes.OCI_CONFIG, config), layers, null, null, null);
-            store.putBlobs(List.of(config, content));
+            store.putBlobs(List.of(config));
             store.putTagged(tag, manifest.toRaw());
             SettleDelay.pause(attempt, System.nanoTime() - t0);
             t0 = System.nanoTime();

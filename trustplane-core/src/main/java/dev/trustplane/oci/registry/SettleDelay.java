@@ -7,9 +7,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * index, a cosign {@code .sig}/{@code .att} manifest) and reading it back to see whether the write
  * stuck. The distribution API has no compare-and-swap, so a concurrent writer that read the tag
  * before our write can still replace it afterwards; it does so within about one read-modify-write
- * of its own. The pause is therefore three times our own read-modify-write (a loaded machine
- * slows every writer alike), growing with each attempt, with jitter so that retrying writers
- * spread out, and bounded so a stalled registry does not stall the caller for long.
+ * of its own, from its read to the end of its write. The pause is therefore one whole
+ * read-modify-write of our own — measured from our read, not just our write, which once proved
+ * too short on a loaded machine — plus up to one more as jitter so that retrying writers spread
+ * out, growing with each attempt, and bounded so a stalled registry does not stall the caller for long.
  */
 public final class SettleDelay {
     private static final long MIN_MILLIS = 3;
@@ -22,7 +23,7 @@ public final class SettleDelay {
     public static long millis(int attempt, long readWriteNanos) {
         long window = Math.max(MIN_MILLIS, readWriteNanos / 1_000_000);
         long jitter = ThreadLocalRandom.current().nextLong(window * attempt + 1);
-        return Math.min(MAX_MILLIS, 3 * window * attempt + jitter);
+        return Math.min(MAX_MILLIS, window * attempt + jitter);
     }
 
     /** Sleeps for {@link #millis}; an interrupt ends the pause early and stays set. */
