@@ -82,6 +82,9 @@ public final class AdmissionService {
                     + "); denied because an unevaluated request is never admitted. Report this with the server log",
                     List.of());
             Evaluation evaluation = new Evaluation(List.of(failure), List.of());
+            if (ledger != null) {
+                ledger.record(entries(request, evaluation, phase, clock.millis()));
+            }
             return new Answer(200, AdmissionResponse.of(request.uid(), evaluation, false), evaluation, request.uid(),
                     request.resource().kind());
         }

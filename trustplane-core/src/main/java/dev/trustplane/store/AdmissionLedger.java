@@ -64,16 +64,18 @@ public final class AdmissionLedger implements AutoCloseable {
     }
 
     /**
-     * Queues {@code entries}; returns false (and counts them as dropped, with a warning) only when
-     * the queue stayed full for {@code offerWait} or the ledger is closed.
+     * Queues {@code entries}, waiting at most {@code offerWait} in all when the queue is full;
+     * returns false (and counts what did not fit as dropped, with a warning) when it stayed full
+     * or the ledger is closed.
      */
     public boolean record(List<LedgerEntry> entries) {
         boolean all = true;
+        long deadline = System.nanoTime() + offerWait.toNanos();
         for (LedgerEntry e : entries) {
             boolean queued = false;
             if (!closed.get()) {
                 try {
-                    queued = queue.offer(e, offerWait.toNanos(), TimeUnit.NANOSECONDS);
+                    queued = queue.offer(e, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException ex) {
                     Thread.currentThread().interrupt();
                 }
