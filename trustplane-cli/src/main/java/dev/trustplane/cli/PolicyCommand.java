@@ -174,7 +174,7 @@ final class PolicyCommand implements Runnable {
                 for (Named r : requests) {
                     AdmissionRequest request;
                     try {
-                        request = AdmissionRequest.parse(r.review, namespaceLabels);
+                        request = AdmissionRequest.parse(r.review, ns -> namespaceLabels);
                     } catch (AdmissionException e) {
                         throw new TrustplaneException(ErrorKind.INVALID_INPUT, r.name + ": " + e.getMessage());
                     }

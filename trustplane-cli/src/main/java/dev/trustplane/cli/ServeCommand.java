@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.trustplane.admission.AdmissionService;
+import dev.trustplane.admission.KubernetesNamespaces;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.policy.Policy;
@@ -87,9 +88,21 @@ final class ServeCommand implements Callable<Integer> {
     URI ticketWebhook;
 
     @Option(names = "--namespace-labels", paramLabel = "FILE",
-            description = "YAML map of namespace → labels, for rules with namespaceSelector (without it such rules"
-                    + " answer 'error: labels unknown', which Enforce denies)")
+            description = "YAML map of namespace → labels, for rules with namespaceSelector, instead of asking the"
+                    + " Kubernetes API")
     Path namespaceLabels;
+
+    @Option(names = "--kube-api", paramLabel = "URL",
+            description = "Kubernetes API server for namespace labels (namespaceSelector rules); default in a pod:"
+                    + " KUBERNETES_SERVICE_HOST with the service account. Without labels such rules answer"
+                    + " 'error: labels unknown', which Enforce denies")
+    URI kubeApi;
+
+    @Option(names = "--kube-token-file", paramLabel = "FILE", description = "bearer token for --kube-api")
+    Path kubeToken;
+
+    @Option(names = "--kube-ca-file", paramLabel = "FILE", description = "CA bundle (PEM) of --kube-api")
+    Path kubeCa;
 
     @Mixin
     PolicyOptions policy;
@@ -119,8 +132,15 @@ final class ServeCommand implements Callable<Integer> {
                         + "; the budget follows --webhook-timeout and the webhook configuration");
             }
         }
-        Map<String, Map<String, String>> labels = namespaceLabels == null ? null : readLabels(namespaceLabels);
         ProgressRenderer renderer = registry.renderer(ctx);
+        java.util.function.Function<String, Map<String, String>> labels = null;
+        if (namespaceLabels != null) {
+            labels = readLabels(namespaceLabels)::get;
+        } else if (kubeApi != null) {
+            labels = new KubernetesNamespaces(kubeApi, kubeToken, kubeCa, Duration.ofSeconds(30), renderer);
+        } else {
+            labels = KubernetesNamespaces.inCluster(ctx.env(), Duration.ofSeconds(30), renderer).orElse(null);
+        }
         RegistryImageVerifier verifier = new RegistryImageVerifier(registry.client(ctx, renderer), VerifierLimits.DEFAULT,
                 GcCommand.parseDuration(cacheTtl), GcCommand.parseDuration(negativeTtl), GcCommand.parseDuration(tagTtl),
                 cacheSize);
@@ -133,7 +153,7 @@ final class ServeCommand implements Callable<Integer> {
                 ticketWebhook == null ? null : new TicketNotifier(ticketWebhook, renderer), renderer);
         PolicyEngine engine = new PolicyEngine(list, verifier);
         AdmissionService service = new AdmissionService(engine, ledger, timeout.multipliedBy(8).dividedBy(10),
-                labels == null ? null : labels::get, Clock.systemUTC());
+                labels, Clock.systemUTC());
         AdmissionServer server = AdmissionServer.start(new AdmissionServer.Options(host, port, tlsCert, tlsKey,
                 new Main.Version().getVersion()[0]), service, ledger, verifier.reportCache(), renderer);
         CountDownLatch stopped = new CountDownLatch(1);

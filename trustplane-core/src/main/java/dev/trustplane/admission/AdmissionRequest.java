@@ -46,7 +46,11 @@ public record AdmissionRequest(String uid, String operation, boolean dryRun, Res
         return POD_SPEC.keySet();
     }
 
-    public static AdmissionRequest parse(byte[] body, Map<String, String> namespaceLabels) {
+    /**
+     * @param namespaceLabels a namespace's labels (null when unknown), asked at most once and only
+     *                        when a rule selects namespaces by label; may be null
+     */
+    public static AdmissionRequest parse(byte[] body, java.util.function.Function<String, Map<String, String>> namespaceLabels) {
         if (body.length > MAX_BYTES) {
             throw new AdmissionException(413, "the AdmissionReview has " + body.length + " bytes, more than the "
                     + MAX_BYTES + " Trustplane reads");
@@ -155,8 +159,35 @@ public record AdmissionRequest(String uid, String operation, boolean dryRun, Res
         req.set("userInfo", request.path("userInfo"));
         req.set("object", object);
         req.set("oldObject", request.get("oldObject"));
+        java.util.function.Supplier<Map<String, String>> lookup = null;
+        if (namespaceLabels != null && !namespace.isEmpty()) {
+            lookup = new LabelLookup(namespace, namespaceLabels);
+        }
         Resource resource = new Resource(kindNode.path("group").asText(""), kindNode.path("version").asText(""), kind,
-                namespace, name, operation, object, labels, namespaceLabels, images, pod, context);
+                namespace, name, operation, object, labels, lookup, images, pod, context);
         return new AdmissionRequest(uid, operation, request.path("dryRun").asBoolean(false), resource);
+    }
+
+    /** Asks for a namespace's labels at most once per request, and only when a rule needs them. */
+    private static final class LabelLookup implements java.util.function.Supplier<Map<String, String>> {
+        private final String namespace;
+        private final java.util.function.Function<String, Map<String, String>> source;
+        private boolean asked;
+        private Map<String, String> labels;
+
+        LabelLookup(String namespace, java.util.function.Function<String, Map<String, String>> source) {
+            this.namespace = namespace;
+            this.source = source;
+        }
+
+        @Override
+        public synchronized Map<String, String> get() {
+            if (!asked) {
+                Map<String, String> l = source.apply(namespace);
+                labels = l == null ? null : Map.copyOf(l);
+                asked = true;
+            }
+            return labels;
+        }
     }
 }

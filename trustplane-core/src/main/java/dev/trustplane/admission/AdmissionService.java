@@ -44,7 +44,7 @@ public final class AdmissionService {
         this.engine = engine;
         this.ledger = ledger;
         this.budget = budget;
-        this.namespaceLabels = namespaceLabels == null ? ns -> null : namespaceLabels;
+        this.namespaceLabels = namespaceLabels;
         this.clock = clock;
     }
 
@@ -55,20 +55,15 @@ public final class AdmissionService {
     public Answer review(byte[] body, Phase phase) {
         AdmissionRequest request;
         try {
-            request = AdmissionRequest.parse(body, null);
+            request = AdmissionRequest.parse(body, namespaceLabels);
         } catch (AdmissionException e) {
             return new Answer(e.status(), error(e.getMessage()), null, null, null);
         }
-        String namespace = request.resource().namespace();
         if (request.resource().object() == null || request.resource().object().isNull()
                 || request.operation().equals("DELETE") || request.operation().equals("CONNECT")) {
             return new Answer(200, AdmissionResponse.allowed(request.uid()), null, request.uid(), request.resource().kind());
         }
         try {
-            Map<String, String> labels = namespace == null || namespace.isEmpty() ? Map.of() : namespaceLabels.apply(namespace);
-            if (labels != null) {
-                request = AdmissionRequest.parse(body, labels);
-            }
             long start = clock.millis();
             Evaluation evaluation = engine.evaluate(request.resource(), phase, budget);
             byte[] answer = AdmissionResponse.of(request.uid(), evaluation, phase != Phase.VALIDATE);

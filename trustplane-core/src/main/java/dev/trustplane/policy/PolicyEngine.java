@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -188,12 +189,13 @@ public final class PolicyEngine implements AutoCloseable {
             return false;
         }
         if (f.namespaceSelector() != null) {
-            if (r.namespaceLabels() == null) {
+            Map<String, String> namespaceLabels = r.namespaceLabels();
+            if (namespaceLabels == null) {
                 throw new UnknownLabels("the rule selects namespaces by label, and the labels of namespace "
                         + r.namespace() + " are not known to Trustplane (give them to `policy test` with"
                         + " --namespace-labels, or run the server with cluster access)");
             }
-            return f.namespaceSelector().matches(r.namespaceLabels());
+            return f.namespaceSelector().matches(namespaceLabels);
         }
         return true;
     }

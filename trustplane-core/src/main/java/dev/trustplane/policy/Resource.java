@@ -11,19 +11,26 @@ import java.util.Map;
  * @param operation       CREATE, UPDATE, DELETE or CONNECT
  * @param object          the resource as submitted
  * @param labels          its labels
- * @param namespaceLabels the labels of its namespace, or null when they are not known
+ * @param namespaceLabelLookup the labels of its namespace, asked only when a rule selects namespaces
+ *                        by label; it answers null when they are not known
  * @param images          every container image, from every container list
  * @param pod             the pod it describes (itself, or a controller's pod template as a Pod) or null
  * @param context         the JSON that message variables resolve against ({@code request.object} …)
  */
 public record Resource(String group, String version, String kind, String namespace, String name, String operation,
-        JsonNode object, Map<String, String> labels, Map<String, String> namespaceLabels, List<ContainerImage> images,
+        JsonNode object, Map<String, String> labels, java.util.function.Supplier<Map<String, String>> namespaceLabelLookup,
+        List<ContainerImage> images,
         JsonNode pod, JsonNode context) {
 
     public Resource {
         labels = labels == null ? Map.of() : Map.copyOf(labels);
-        namespaceLabels = namespaceLabels == null ? null : Map.copyOf(namespaceLabels);
+        namespaceLabelLookup = namespaceLabelLookup == null ? () -> null : namespaceLabelLookup;
         images = List.copyOf(images);
+    }
+
+    /** The labels of the resource's namespace, or null when they are not known. */
+    public Map<String, String> namespaceLabels() {
+        return namespaceLabelLookup.get();
     }
 
     /** {@code Kind namespace/name} for messages. */

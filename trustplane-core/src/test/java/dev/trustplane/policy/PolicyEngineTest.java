@@ -121,7 +121,7 @@ class PolicyEngineTest {
         String review = "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"u\","
                 + "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},\"namespace\":\"" + namespace + "\","
                 + "\"operation\":\"CREATE\",\"object\":{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[" + c + "]}}}}";
-        return AdmissionRequest.parse(review.getBytes(StandardCharsets.UTF_8), nsLabels).resource();
+        return AdmissionRequest.parse(review.getBytes(StandardCharsets.UTF_8), ns -> nsLabels).resource();
     }
 
     static List<Attestor> attestors(List<Policy> policies) {

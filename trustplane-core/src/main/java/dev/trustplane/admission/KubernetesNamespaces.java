@@ -1,0 +1,154 @@
+package dev.trustplane.admission;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.event.EventListener;
+import dev.trustplane.policy.ResultCache;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The labels of a namespace, read from the Kubernetes API ({@code GET /api/v1/namespaces/NAME})
+ * for rules with {@code namespaceSelector}, cached for a short time. In a cluster it uses the
+ * pod's service account (token re-read on every lookup, as projected tokens rotate) and the
+ * cluster CA; the webhook needs {@code get} on {@code namespaces}. When the API cannot answer, the
+ * labels are unknown (null) and such rules decide "error" — which Enforce denies — never "no match".
+ */
+public final class KubernetesNamespaces implements Function<String, Map<String, String>> {
+    /** Where a pod finds its service account. */
+    public static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
+    private static final int MAX_BYTES = 1 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final URI api;
+    private final Path tokenFile;
+    private final HttpClient http;
+    private final EventListener listener;
+    private final ResultCache<Optional<Map<String, String>>> cache;
+
+    /**
+     * @param api       the API server, e.g. {@code https://kubernetes.default.svc}; plain HTTP only on loopback
+     * @param tokenFile a bearer token file, or null
+     * @param caFile    the CA bundle (PEM) the API server's certificate chains to, or null for the JDK's
+     */
+    public KubernetesNamespaces(URI api, Path tokenFile, Path caFile, Duration ttl, EventListener listener) {
+        if (!"https".equals(api.getScheme()) && !("http".equals(api.getScheme()) && loopback(api.getHost()))) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Kubernetes API " + api + " must be https"
+                    + " (plain http only on loopback)");
+        }
+        this.api = api;
+        this.tokenFile = tokenFile;
+        this.listener = listener;
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+        if (caFile != null) {
+            b.sslContext(ssl(caFile));
+        }
+        this.http = b.build();
+        this.cache = new ResultCache<>(ttl, Duration.ofSeconds(2), 10_000);
+    }
+
+    /** The in-cluster API server from KUBERNETES_SERVICE_HOST/PORT and the service account, when running in a pod. */
+    public static Optional<KubernetesNamespaces> inCluster(Map<String, String> env, Duration ttl, EventListener listener) {
+        String host = env.get("KUBERNETES_SERVICE_HOST");
+        String port = env.getOrDefault("KUBERNETES_SERVICE_PORT", "443");
+        if (host == null || host.isEmpty() || !Files.isReadable(SERVICE_ACCOUNT.resolve("token"))) {
+            return Optional.empty();
+        }
+        String h = host.contains(":") ? "[" + host + "]" : host;
+        return Optional.of(new KubernetesNamespaces(URI.create("https://" + h + ":" + port), SERVICE_ACCOUNT.resolve("token"),
+                SERVICE_ACCOUNT.resolve("ca.crt"), ttl, listener));
+    }
+
+    @Override
+    public Map<String, String> apply(String namespace) {
+        try {
+            return cache.get(namespace, () -> lookup(namespace), Optional::isPresent).orElse(null);
+        } catch (RuntimeException e) {
+            listener.warn("namespace labels of " + namespace + " unknown: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private Optional<Map<String, String>> lookup(String namespace) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve("/api/v1/namespaces/"
+                + URLEncoder.encode(namespace, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(3))
+                .header("Accept", "application/json");
+        if (tokenFile != null) {
+            try {
+                request.header("Authorization", "Bearer " + Files.readString(tokenFile).strip());
+            } catch (IOException e) {
+                throw new TrustplaneException(ErrorKind.IO, "cannot read the service account token " + tokenFile);
+            }
+        }
+        HttpResponse<InputStream> response;
+        try {
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.UNREACHABLE, "the Kubernetes API " + api + " did not answer: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrustplaneException(ErrorKind.UNREACHABLE, "interrupted");
+        }
+        try (InputStream in = response.body()) {
+            byte[] body = in.readNBytes(MAX_BYTES + 1);
+            if (response.statusCode() == 404) {
+                return Optional.empty();
+            }
+            if (response.statusCode() != 200) {
+                throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "the Kubernetes API answered " + response.statusCode()
+                        + (response.statusCode() == 403 ? " (the webhook's service account needs get on namespaces)" : ""));
+            }
+            if (body.length > MAX_BYTES) {
+                throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "the namespace object is larger than " + MAX_BYTES);
+            }
+            JsonNode labels = JSON.readTree(body).path("metadata").path("labels");
+            Map<String, String> out = new HashMap<>();
+            labels.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+            return Optional.of(out);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "the Kubernetes API sent an unreadable namespace: " + e);
+        }
+    }
+
+    private static boolean loopback(String host) {
+        return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
+    }
+
+    private static SSLContext ssl(Path caFile) {
+        try {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int i = 0;
+            for (X509Certificate c : dev.trustplane.sign.Keys.readCertificates(Files.readString(caFile), caFile.toString())) {
+                ks.setCertificateEntry("ca" + i++, c);
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot use the Kubernetes CA " + caFile + ": " + e.getMessage());
+        }
+    }
+}
