@@ -75,7 +75,7 @@ public final class RegistryImageVerifier implements ImageVerifier {
                 + attestor.trustHash();
         java.util.function.Supplier<VerificationReport> load = () -> {
             Verifier verifier = new Verifier(EvidenceStore.open(where, client), attestor.trust(), limits);
-            return predicateType == null ? verifier.signatures(image.name(), digest)
+            return predicateType == null ? verifier.firstVerifiedSignature(image.name(), digest)
                     : verifier.attestations(image.name(), digest, predicateType);
         };
         return useCache ? reports.get(key, load, r -> r.anyVerified() && r.problems().isEmpty()) : load.get();

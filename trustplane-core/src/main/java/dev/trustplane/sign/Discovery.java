@@ -52,6 +52,52 @@ final class Discovery {
         return merge(branches);
     }
 
+    /**
+     * Like {@link #run} for signatures, but hands each place to {@code enough} as soon as it has
+     * been read (in completion order) and stops looking — abandoning the reads still in flight —
+     * once {@code enough} says so. For callers that need one verified signature, not all of them.
+     */
+    Discovery runUntil(Digest image, java.util.function.Predicate<Discovery> enough) {
+        wantSignatures = true;
+        wantAttestations = false;
+        var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        try {
+            var done = new java.util.concurrent.ExecutorCompletionService<Discovery>(pool);
+            List<java.util.function.Consumer<Discovery>> branches = List.of(
+                    d -> d.tag(image, CosignTags.SIG, Evidence.Kind.SIGNATURE), d -> d.referrers(image));
+            for (var branch : branches) {
+                Discovery part = new Discovery(store, limits);
+                part.wantSignatures = true;
+                part.wantAttestations = false;
+                done.submit(() -> {
+                    branch.accept(part);
+                    return part;
+                });
+            }
+            for (int i = 0; i < branches.size(); i++) {
+                Discovery part;
+                try {
+                    part = done.take().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    problems.add("Discovery failed: " + e.getCause());
+                    continue;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    problems.add("Discovery was interrupted");
+                    break;
+                }
+                found.addAll(part.found);
+                problems.addAll(part.problems);
+                if (enough.test(part)) {
+                    break;
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return this;
+    }
+
     /** Runs each branch on its own Discovery in parallel and appends their findings in branch order. */
     private Discovery merge(List<java.util.function.Consumer<Discovery>> branches) {
         if (branches.size() == 1) {

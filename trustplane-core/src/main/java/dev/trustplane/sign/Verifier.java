@@ -25,6 +25,32 @@ public final class Verifier {
     }
 
     /**
+     * The signatures of {@code image} until one verifies: the tag scheme and the referrers are
+     * read in parallel and whichever place holds a verifying signature first ends the search (the
+     * report then lists what was checked so far). When none verifies, every place was read and
+     * checked, as with {@link #signatures}. For admission, where one verified signature per
+     * attestor is the question.
+     */
+    public VerificationReport firstVerifiedSignature(String imageName, Digest image) {
+        EvidenceChecks checks = new EvidenceChecks(trust, image, null);
+        List<Evidence> evidence = new java.util.ArrayList<>();
+        Discovery found = new Discovery(store, limits).runUntil(image, part -> {
+            boolean verified = false;
+            for (Candidate c : part.found) {
+                Evidence e = checks.check(c);
+                if (e.kind() == Evidence.Kind.SIGNATURE) {
+                    evidence.add(e);
+                    verified |= e.verified();
+                }
+            }
+            return verified;
+        });
+        boolean anyVerified = evidence.stream().anyMatch(Evidence::verified);
+        return new VerificationReport(imageName, image, Evidence.Kind.SIGNATURE, evidence,
+                anyVerified ? List.of() : found.problems);
+    }
+
+    /**
      * Every attestation of {@code image}; with {@code predicateType} (a URI or a cosign short name)
      * an attestation of another type fails its "type" stage.
      */

@@ -86,6 +86,21 @@ class SignVerifyTest {
     }
 
     @Test
+    void shouldStopAtTheFirstVerifiedSignatureButReadEverythingWhenNoneVerifies() {
+        new Signer(store, key, CLOCK).sign(image.descriptor(), Map.of(), Signer.Format.ALL);
+
+        VerificationReport first = verifier(key).firstVerifiedSignature("img", image.digest());
+        VerificationReport none = verifier(Keys.generate()).firstVerifiedSignature("img", image.digest());
+
+        assertThat(first.anyVerified()).isTrue();
+        assertThat(first.evidence()).isNotEmpty().hasSizeLessThanOrEqualTo(2);
+        assertThat(first.problems()).isEmpty();
+        assertThat(none.anyVerified()).isFalse();
+        assertThat(none.evidence()).hasSize(2).allSatisfy(e -> assertThat(e.failure().orElseThrow().stage())
+                .isEqualTo("signature"));
+    }
+
+    @Test
     void shouldFailSignatureStageWhenKeyIsAnother() {
         new Signer(store, key, CLOCK).sign(image.descriptor(), Map.of(), Signer.Format.ALL);
 
