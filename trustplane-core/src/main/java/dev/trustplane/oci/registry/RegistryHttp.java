@@ -26,6 +26,15 @@ import javax.net.ssl.SSLException;
 final class RegistryHttp {
     private static final int MAX_REDIRECTS = 5;
 
+    static {
+        // HttpURLConnection keeps at most http.maxConnections (default 5) idle connections per
+        // host; the webhook and parallel copies run more requests than that at once, and every
+        // connection over the limit was closed after use and opened again for the next request.
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", "32");
+        }
+    }
+
     /**
      * A request body that can be sent again when {@code replayable}; {@code file} when it is a
      * whole file, {@code content} when it is bytes in memory (both go through HttpURLConnection).
