@@ -1,0 +1,300 @@
+package dev.trustplane.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.sign.CanonicalJson;
+import dev.trustplane.sign.CertificateIdentity;
+import dev.trustplane.sign.Keys;
+import dev.trustplane.sign.Trust;
+import dev.trustplane.sign.TrustedRoot;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads {@code attestors}: each entry becomes a {@code sign.Trust} — keys, or a keyless identity
+ * checked against {@code roots} or the default trusted root — with the Rekor and CT logs it
+ * names, and a trust hash (entry plus root) that keys the verification cache.
+ */
+final class AttestorReader {
+    private final PolicyDocument d;
+    private final TrustedRoot defaultRoot;
+    private final String defaultRootHash;
+
+    AttestorReader(PolicyDocument d, TrustedRoot defaultRoot, String defaultRootHash) {
+        this.d = d;
+        this.defaultRoot = defaultRoot;
+        this.defaultRootHash = defaultRootHash;
+    }
+
+    List<AttestorSet> attestorSets(List<JsonNode> nodes, String path) {
+        List<AttestorSet> out = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            String p = path + "[" + i + "]";
+            JsonNode s = nodes.get(i);
+            if (!d.object(s, p)) {
+                continue;
+            }
+            d.fields(s, p, Set.of("count", "entries"), Map.of());
+            List<Attestor> entries = new ArrayList<>();
+            List<JsonNode> es = d.list(s, "entries", p);
+            if (es.isEmpty()) {
+                d.error(p + ".entries", "is required: at least one keys or keyless entry");
+            }
+            for (int j = 0; j < es.size(); j++) {
+                Attestor a = attestor(es.get(j), p + ".entries[" + j + "]");
+                if (a != null) {
+                    entries.add(a);
+                }
+            }
+            Integer count = null;
+            if (s.has("count")) {
+                if (!s.get("count").canConvertToInt() || s.get("count").asInt() < 1) {
+                    d.error(p + ".count", "must be a whole number of at least 1");
+                } else {
+                    count = s.get("count").asInt();
+                    if (count > es.size()) {
+                        d.error(p + ".count", "is " + count + " but there are only " + es.size()
+                                + " entries: the set could never be satisfied");
+                    }
+                }
+            }
+            out.add(new AttestorSet(count, entries));
+        }
+        return out;
+    }
+
+    private Attestor attestor(JsonNode node, String path) {
+        if (!d.object(node, path)) {
+            return null;
+        }
+        Map<String, String> unsupported = new LinkedHashMap<>();
+        unsupported.put("certificates", "certificate attestors; use keys (its public key) or keyless (its identity)");
+        unsupported.put("attestor", "nested attestor sets");
+        unsupported.put("annotations", "signature annotation claims");
+        unsupported.put("repository", "per-entry repositories; set repository on the verifyImages entry");
+        unsupported.put("rekor", "rekor here is silently ignored by Kyverno; it belongs under keys: or keyless:");
+        unsupported.put("ctlog", "ctlog here is silently ignored by Kyverno; it belongs under keys: or keyless:");
+        d.fields(node, path, Set.of("keys", "keyless"), unsupported);
+        int kinds = (node.has("keys") ? 1 : 0) + (node.has("keyless") ? 1 : 0);
+        if (kinds != 1) {
+            if (kinds == 0 && !node.has("certificates") && !node.has("attestor")) {
+                d.error(path, "needs keys or keyless");
+            } else if (kinds == 2) {
+                d.error(path, "has both keys and keyless; write them as two entries");
+            }
+            return null;
+        }
+        byte[] canonical = CanonicalJson.of(node);
+        String hash = sha256(canonical, defaultRootHash.getBytes(StandardCharsets.US_ASCII));
+        return node.has("keys") ? keys(node.get("keys"), path + ".keys", hash)
+                : keyless(node.get("keyless"), path + ".keyless", hash);
+    }
+
+    private Attestor keys(JsonNode node, String path, String hash) {
+        if (!d.object(node, path)) {
+            return null;
+        }
+        d.fields(node, path, Set.of("publicKeys", "signatureAlgorithm", "rekor", "ctlog"), Map.of(
+                "kms", "KMS keys; export the public key into publicKeys",
+                "secret", "keys from Kubernetes Secrets; put the PEM into publicKeys"));
+        String pem = d.text(node, "publicKeys", path, true);
+        String algorithm = d.text(node, "signatureAlgorithm", path, false);
+        if (algorithm != null && !algorithm.equals("sha256")) {
+            d.error(path + ".signatureAlgorithm", "is \"" + algorithm + "\"; Trustplane verifies sha256 signatures");
+        }
+        if (pem == null) {
+            return null;
+        }
+        if (pem.startsWith("k8s://") || pem.contains("://")) {
+            d.error(path + ".publicKeys", "is a reference (" + pem.substring(0, Math.min(40, pem.length()))
+                    + "); Trustplane needs the PEM itself: paste the public key");
+            return null;
+        }
+        List<PublicKey> keys;
+        try {
+            keys = Keys.readPublicKeys(pem, path + ".publicKeys");
+        } catch (TrustplaneException e) {
+            d.error(path + ".publicKeys", e.getMessage());
+            return null;
+        }
+        Logs logs = logs(node, path);
+        if (logs == null) {
+            return null;
+        }
+        if (!logs.ignoreTlog && logs.root == null) {
+            d.error(path + ".rekor", "checking the transparency log needs the Rekor public key: set rekor.pubkey,"
+                    + " start Trustplane with --trusted-root, or set rekor.ignoreTlog: true to rely on the key alone");
+            return null;
+        }
+        String description = "key " + keys.stream().map(Keys::hint).map(h -> h.substring(0, Math.min(19, h.length())))
+                .reduce((a, b) -> a + "," + b).orElse("");
+        return new Attestor(new Trust(keys, List.of(), logs.root, logs.ignoreTlog, true), description, hash);
+    }
+
+    private Attestor keyless(JsonNode node, String path, String hash) {
+        if (!d.object(node, path)) {
+            return null;
+        }
+        d.fields(node, path, Set.of("subject", "issuer", "subjectRegExp", "issuerRegExp", "roots", "rekor", "ctlog",
+                "additionalExtensions"), Map.of());
+        String subject = d.text(node, "subject", path, false);
+        String issuer = d.text(node, "issuer", path, false);
+        Pattern subjectRe = regex(d.text(node, "subjectRegExp", path, false), path + ".subjectRegExp");
+        Pattern issuerRe = regex(d.text(node, "issuerRegExp", path, false), path + ".issuerRegExp");
+        if (subject == null && subjectRe == null) {
+            d.error(path + ".subject", "is required (or subjectRegExp): without it any identity the CA"
+                    + " certifies would pass");
+        }
+        if (issuer == null && issuerRe == null) {
+            d.error(path + ".issuer", "is required (or issuerRegExp): without it any OIDC provider would pass");
+        }
+        if (subject != null && subjectRe != null) {
+            d.error(path, "has both subject and subjectRegExp; keep one");
+        }
+        if (issuer != null && issuerRe != null) {
+            d.error(path, "has both issuer and issuerRegExp; keep one");
+        }
+        Map<String, String> extensions = new LinkedHashMap<>();
+        JsonNode ext = node.get("additionalExtensions");
+        if (ext != null && d.object(ext, path + ".additionalExtensions")) {
+            Map<String, String> names = Map.of("githubWorkflowTrigger", "github-workflow-trigger",
+                    "githubWorkflowSha", "github-workflow-sha", "githubWorkflowName", "github-workflow-name",
+                    "githubWorkflowRepository", "github-workflow-repository", "githubWorkflowRef", "github-workflow-ref");
+            d.fields(ext, path + ".additionalExtensions", names.keySet(), Map.of());
+            ext.fields().forEachRemaining(e -> {
+                if (names.containsKey(e.getKey())) {
+                    extensions.put(names.get(e.getKey()), e.getValue().asText());
+                }
+            });
+        }
+        Logs logs = logs(node, path);
+        TrustedRoot root = logs == null ? null : logs.root;
+        String roots = d.text(node, "roots", path, false);
+        if (roots != null) {
+            try {
+                List<X509Certificate> certs = Keys.readCertificates(roots, path + ".roots");
+                TrustedRoot base = root != null ? root : new TrustedRoot(List.of(), List.of(), List.of());
+                root = new TrustedRoot(List.of(new TrustedRoot.Authority(path + ".roots", certs, Instant.EPOCH, null)),
+                        base.tlogs(), base.ctlogs(), base.tsas());
+            } catch (TrustplaneException e) {
+                d.error(path + ".roots", e.getMessage());
+                return null;
+            }
+        } else if (root == null || root.authorities().isEmpty()) {
+            d.error(path + ".roots", "no certificate authority to check keyless certificates against: set roots"
+                    + " (the Fulcio root PEM) or start Trustplane with --trusted-root");
+            return null;
+        }
+        if (logs == null || d.failed()) {
+            return null;
+        }
+        CertificateIdentity identity;
+        try {
+            identity = new CertificateIdentity(subject, subjectRe, issuer, issuerRe, extensions);
+        } catch (IllegalArgumentException | TrustplaneException e) {
+            return null;
+        }
+        return new Attestor(new Trust(List.of(), List.of(identity), root, logs.ignoreTlog, logs.ignoreSct),
+                "keyless " + identity, hash);
+    }
+
+    private record Logs(TrustedRoot root, boolean ignoreTlog, boolean ignoreSct) {
+    }
+
+    /** rekor and ctlog of a keys or keyless entry: which logs, or none. */
+    private Logs logs(JsonNode node, String path) {
+        boolean ignoreTlog = false;
+        boolean ignoreSct = false;
+        List<TrustedRoot.Log> tlogs = defaultRoot == null ? List.of() : defaultRoot.tlogs();
+        List<TrustedRoot.Log> ctlogs = defaultRoot == null ? List.of() : defaultRoot.ctlogs();
+        JsonNode rekor = node.get("rekor");
+        if (rekor != null && d.object(rekor, path + ".rekor")) {
+            d.fields(rekor, path + ".rekor", Set.of("url", "pubkey", "ignoreTlog"), Map.of());
+            ignoreTlog = Boolean.TRUE.equals(d.bool(rekor, "ignoreTlog", path + ".rekor"));
+            String pub = d.text(rekor, "pubkey", path + ".rekor", false);
+            if (pub != null) {
+                TrustedRoot.Log log = log(pub, d.text(rekor, "url", path + ".rekor", false), path + ".rekor.pubkey");
+                if (log == null) {
+                    return null;
+                }
+                tlogs = List.of(log);
+            }
+        }
+        JsonNode ctlog = node.get("ctlog");
+        if (ctlog != null && d.object(ctlog, path + ".ctlog")) {
+            d.fields(ctlog, path + ".ctlog", Set.of("url", "pubkey", "ignoreSCT", "tsaCertChain"), Map.of());
+            ignoreSct = Boolean.TRUE.equals(d.bool(ctlog, "ignoreSCT", path + ".ctlog"));
+            String pub = d.text(ctlog, "pubkey", path + ".ctlog", false);
+            if (pub != null) {
+                TrustedRoot.Log log = log(pub, null, path + ".ctlog.pubkey");
+                if (log == null) {
+                    return null;
+                }
+                ctlogs = List.of(log);
+            }
+            if (ctlog.has("tsaCertChain")) {
+                d.error(path + ".ctlog.tsaCertChain", "is not supported by Trustplane: put timestamp authorities"
+                        + " into the trusted root given with --trusted-root");
+            }
+        }
+        if (ignoreTlog && ignoreSct && defaultRoot == null && !node.has("roots")) {
+            return new Logs(null, true, true);
+        }
+        boolean any = !tlogs.isEmpty() || !ctlogs.isEmpty() || defaultRoot != null;
+        TrustedRoot root = any ? new TrustedRoot(defaultRoot == null ? List.of() : defaultRoot.authorities(), tlogs,
+                ctlogs, defaultRoot == null ? List.of() : defaultRoot.tsas()) : null;
+        if (!ignoreTlog && root != null && root.tlogs().isEmpty()) {
+            root = null;
+        }
+        return new Logs(root, ignoreTlog, ignoreSct);
+    }
+
+    private TrustedRoot.Log log(String pem, String url, String path) {
+        try {
+            List<PublicKey> keys = Keys.readPublicKeys(pem, path);
+            PublicKey key = keys.get(0);
+            byte[] id = MessageDigest.getInstance("SHA-256").digest(key.getEncoded());
+            return new TrustedRoot.Log(url == null ? "" : url, id, key, Instant.EPOCH, null);
+        } catch (TrustplaneException e) {
+            d.error(path, e.getMessage());
+            return null;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Pattern regex(String text, String path) {
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Pattern.compile(text);
+        } catch (PatternSyntaxException e) {
+            d.error(path, "is not a valid regular expression: " + e.getDescription());
+            return null;
+        }
+    }
+
+private static String sha256(byte[]... parts) {
+    try {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        for (byte[] p : parts) {
+            md.update(p);
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+    }
+}
+}

@@ -1,0 +1,245 @@
+package dev.trustplane.policy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.sign.CanonicalJson;
+import dev.trustplane.sign.TrustedRoot;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads one {@code ClusterPolicy}/{@code Policy} document: API version and kind, metadata
+ * (autogen annotation), spec settings and the known traps among them, and each rule.
+ */
+final class PolicyReader {
+    private static final Set<String> POD_CONTROLLERS = Set.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet",
+            "Job", "CronJob", "ReplicationController");
+
+    private final PolicyDocument d;
+    private final MatchReader matches;
+    private final ImageRuleReader imageRules;
+
+    PolicyReader(PolicyDocument d, TrustedRoot defaultRoot, String defaultRootHash) {
+        this.d = d;
+        this.matches = new MatchReader(d);
+        this.imageRules = new ImageRuleReader(d, new AttestorReader(d, defaultRoot, defaultRootHash));
+    }
+
+    Policy read(JsonNode doc) {
+        if (!d.object(doc, "")) {
+            return null;
+        }
+        String apiVersion = doc.path("apiVersion").asText("");
+        String kind = doc.path("kind").asText("");
+        d.policy(doc.path("metadata").path("name").asText(null));
+        if (!apiVersion.equals("kyverno.io/v1")) {
+            d.error("apiVersion", "is " + (apiVersion.isEmpty() ? "missing" : "\"" + apiVersion + "\"")
+                    + "; Trustplane reads kyverno.io/v1 ClusterPolicy and Policy"
+                    + (apiVersion.startsWith("policies.kyverno.io") ? " (the CEL policies of policies.kyverno.io"
+                            + " are not supported; write the rule as a kyverno.io/v1 verifyImages rule)" : ""));
+            return null;
+        }
+        if (!kind.equals("ClusterPolicy") && !kind.equals("Policy")) {
+            d.error("kind", "is \"" + kind + "\"; expected ClusterPolicy or Policy");
+            return null;
+        }
+        d.fields(doc, "", Set.of("apiVersion", "kind", "metadata", "spec", "status"), Map.of());
+        JsonNode metadata = doc.get("metadata");
+        if (!d.object(metadata, "metadata")) {
+            return null;
+        }
+        String name = d.text(metadata, "name", "metadata", true);
+        String namespace = d.text(metadata, "namespace", "metadata", false);
+        if (kind.equals("Policy") && namespace == null) {
+            namespace = "default";
+            d.warn("metadata.namespace", "a namespaced Policy without a namespace applies to \"default\" only");
+        }
+        if (kind.equals("ClusterPolicy") && namespace != null) {
+            d.warn("metadata.namespace", "a ClusterPolicy is not namespaced; the namespace is ignored by Kubernetes");
+            namespace = null;
+        }
+        boolean autogen = true;
+        JsonNode autogenAnnotation = metadata.path("annotations").get("pod-policies.kyverno.io/autogen-controllers");
+        if (autogenAnnotation != null) {
+            String value = autogenAnnotation.asText();
+            if (value.equals("none")) {
+                autogen = false;
+            } else {
+                for (String c : value.split(",")) {
+                    if (!POD_CONTROLLERS.contains(c.trim())) {
+                        d.error("metadata.annotations.pod-policies.kyverno.io/autogen-controllers", "names \"" + c.trim()
+                                + "\"; expected none or a list of " + new java.util.TreeSet<>(POD_CONTROLLERS));
+                    }
+                }
+                if (!value.contains(",") || value.split(",").length < POD_CONTROLLERS.size()) {
+                    d.warn("metadata.annotations.pod-policies.kyverno.io/autogen-controllers", "Trustplane applies"
+                            + " Pod rules to every controller's pod template; a partial list is not honoured");
+                }
+            }
+        }
+        JsonNode spec = doc.get("spec");
+        if (!d.object(spec, "spec")) {
+            return null;
+        }
+        d.fields(spec, "spec", Set.of("rules", "validationFailureAction", "background", "failurePolicy",
+                "webhookTimeoutSeconds", "webhookConfiguration", "admission", "emitWarning", "schemaValidation",
+                "applyRules", "useServerSideApply", "mutateExistingOnPolicyUpdate", "generateExisting",
+                "generateExistingOnPolicyUpdate"), Map.of(
+                "validationFailureActionOverrides", "per-namespace overrides; write a namespaced Policy or"
+                        + " match/exclude the namespaces in separate rules",
+                "failurePolicyOverride", "not a Kyverno field either"));
+        FailureAction policyAction = FailureAction.AUDIT;
+        String action = d.text(spec, "validationFailureAction", "spec", false);
+        if (action != null) {
+            policyAction = FailureAction.parse(action);
+            if (policyAction == null) {
+                d.error("spec.validationFailureAction", "is \"" + action + "\"; expected Audit or Enforce");
+                policyAction = FailureAction.AUDIT;
+            }
+        }
+        Integer timeout = null;
+        JsonNode t = spec.get("webhookTimeoutSeconds");
+        JsonNode wc = spec.get("webhookConfiguration");
+        if (wc != null && d.object(wc, "spec.webhookConfiguration")) {
+            d.fields(wc, "spec.webhookConfiguration", Set.of("failurePolicy", "timeoutSeconds"), Map.of(
+                    "matchConditions", "CEL match conditions; use match/exclude"));
+            if (wc.has("timeoutSeconds")) {
+                t = wc.get("timeoutSeconds");
+            }
+            checkFailurePolicy(wc.get("failurePolicy"), "spec.webhookConfiguration.failurePolicy");
+        }
+        if (t != null) {
+            if (!t.canConvertToInt()) {
+                d.error("spec.webhookTimeoutSeconds", "must be a whole number of seconds");
+            } else {
+                timeout = t.asInt();
+                if (timeout < 1 || timeout > 30) {
+                    d.error("spec.webhookTimeoutSeconds", "is " + timeout + "; Kubernetes accepts 1 to 30 seconds"
+                            + " and refuses the webhook configuration otherwise");
+                }
+            }
+        }
+        checkFailurePolicy(spec.get("failurePolicy"), "spec.failurePolicy");
+        String applyRules = d.text(spec, "applyRules", "spec", false);
+        if (applyRules != null && !applyRules.equals("All")) {
+            d.error("spec.applyRules", "is \"" + applyRules + "\"; Trustplane applies every matching rule (All)");
+        }
+        Boolean admission = d.bool(spec, "admission", "spec");
+        if (Boolean.FALSE.equals(admission)) {
+            d.warn("spec.admission", "is false: the policy never runs in the webhook, only in `policy test`");
+        }
+        List<Rule> rules = new ArrayList<>();
+        List<JsonNode> ruleNodes = d.list(spec, "rules", "spec");
+        if (ruleNodes.isEmpty()) {
+            d.error("spec.rules", "a policy needs at least one rule");
+        }
+        Set<String> ruleNames = new java.util.HashSet<>();
+        for (int i = 0; i < ruleNodes.size(); i++) {
+            Rule r = rule(ruleNodes.get(i), "spec.rules[" + i + "]", policyAction);
+            if (r != null) {
+                if (!ruleNames.add(r.name())) {
+                    d.error("spec.rules[" + i + "].name", "\"" + r.name() + "\" is used by two rules; names must be unique");
+                }
+                rules.add(r);
+            }
+        }
+        byte[] canonical = CanonicalJson.of(doc);
+        return new Policy(kind, name, kind.equals("Policy") ? namespace : null, d.source(),
+                Digest.sha256(canonical).toString(), rules, timeout, autogen);
+    }
+
+    private void checkFailurePolicy(JsonNode node, String path) {
+        if (node == null) {
+            return;
+        }
+        String v = node.asText();
+        if (v.equals("Ignore")) {
+            d.warn(path, "is Ignore: when the webhook cannot answer, Kubernetes admits the resource unchecked"
+                    + " (fail open). Trustplane's generated webhook configuration uses Fail");
+        } else if (!v.equals("Fail")) {
+            d.error(path, "is \"" + v + "\"; expected Fail or Ignore");
+        }
+    }
+
+    private Rule rule(JsonNode node, String path, FailureAction policyAction) {
+        if (!d.object(node, path)) {
+            return null;
+        }
+        d.fields(node, path, Set.of("name", "match", "exclude", "verifyImages", "validate", "skipBackgroundRequirements"),
+                Map.of("mutate", "Trustplane evaluates validate and verifyImages rules; mutate rules belong in Kyverno",
+                        "generate", "Trustplane evaluates validate and verifyImages rules; generate rules belong in Kyverno",
+                        "context", "context variables (API calls, ConfigMaps) are not available to Trustplane's engine",
+                        "preconditions", "preconditions are not evaluated; express the condition in match/exclude",
+                        "celPreconditions", "CEL is not supported; use match/exclude",
+                        "imageExtractors", "images are read from the container lists of every workload kind"));
+        String name = d.text(node, "name", path, true);
+        if (name == null) {
+            return null;
+        }
+        JsonNode matchNode = node.get("match");
+        ResourceMatch match = ResourceMatch.NONE;
+        if (matchNode == null) {
+            d.error(path + ".match", "is required: say which resources the rule applies to");
+        } else {
+            match = matches.match(matchNode, path + ".match", true);
+            if (match.isEmpty()) {
+                d.error(path + ".match", "matches nothing: give any or all with resources.kinds");
+            }
+        }
+        ResourceMatch exclude = node.has("exclude") ? matches.match(node.get("exclude"), path + ".exclude", false) : ResourceMatch.NONE;
+        List<ImageRule> images = new ArrayList<>();
+        List<JsonNode> vi = d.list(node, "verifyImages", path);
+        for (int i = 0; i < vi.size(); i++) {
+            ImageRule r = imageRules.imageRule(vi.get(i), path + ".verifyImages[" + i + "]", policyAction);
+            if (r != null) {
+                images.add(r);
+            }
+        }
+        ValidateRule validate = null;
+        FailureAction ruleAction = policyAction;
+        if (node.has("validate")) {
+            JsonNode v = node.get("validate");
+            String vp = path + ".validate";
+            if (d.object(v, vp)) {
+                d.fields(v, vp, Set.of("message", "pattern", "anyPattern", "failureAction", "allowExistingViolations"),
+                        Map.of("deny", "deny conditions; write the condition as a pattern",
+                                "foreach", "foreach loops; the pattern applies to every element of a list already",
+                                "podSecurity", "Pod Security Standards; use Kubernetes' built-in Pod Security admission",
+                                "cel", "CEL expressions; write a pattern",
+                                "manifests", "signed YAML manifests",
+                                "failureActionOverrides", "per-namespace overrides; write separate rules"));
+                ruleAction = d.action(v, vp, policyAction);
+                List<JsonNode> patterns = new ArrayList<>();
+                boolean any = false;
+                if (v.has("pattern") && v.has("anyPattern")) {
+                    d.error(vp, "has both pattern and anyPattern; keep one");
+                } else if (v.has("pattern")) {
+                    patterns.add(v.get("pattern"));
+                } else if (v.has("anyPattern")) {
+                    any = true;
+                    patterns.addAll(d.list(v, "anyPattern", vp));
+                } else {
+                    d.error(vp, "needs a pattern or anyPattern");
+                }
+                for (int i = 0; i < patterns.size(); i++) {
+                    String problem = Patterns.check(patterns.get(i), vp + (any ? ".anyPattern[" + i + "]" : ".pattern"));
+                    if (problem != null) {
+                        d.error(problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
+                    }
+                }
+                validate = new ValidateRule(d.text(v, "message", vp, false), patterns, any);
+            }
+        }
+        if (images.isEmpty() && validate == null && !d.failed()) {
+            d.error(path, "has neither verifyImages nor validate: it would check nothing");
+        }
+        if (!images.isEmpty() && validate != null) {
+            d.error(path, "has both verifyImages and validate; Kyverno requires one kind per rule");
+        }
+        return new Rule(name, match, exclude, ruleAction, images, validate);
+    }
+
+
+}
