@@ -11,6 +11,7 @@ import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.policy.PolicyLoader;
 import dev.trustplane.policy.PolicyProblem;
+import dev.trustplane.policy.PolicyWatcher;
 import dev.trustplane.policy.RegistryImageVerifier;
 import dev.trustplane.server.AdmissionServer;
 import dev.trustplane.sign.VerifierLimits;
@@ -35,8 +36,10 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", description = {
         "Run the admission webhook: POST /validate and /mutate (admission.k8s.io/v1 AdmissionReview) over HTTPS,",
         "/healthz, /readyz, /metrics (Prometheus). Every decision goes to the admission ledger (the embedded",
-        "SQLite store, or PostgreSQL with --store-url / TRUSTPLANE_STORE_URL). Stops on SIGTERM after",
-        "draining the ledger. Make certificates and webhook configurations with `trustplane admission certs`."})
+        "SQLite store, or PostgreSQL with --store-url / TRUSTPLANE_STORE_URL). Policy files are checked every",
+        "5 s and reloaded when they change (a broken change is reported and the policies in force stay).",
+        "Stops on SIGTERM after draining the ledger. Make certificates and webhook configurations with",
+        "`trustplane admission certs`."})
 final class ServeCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -156,10 +159,21 @@ final class ServeCommand implements Callable<Integer> {
                 labels, Clock.systemUTC());
         AdmissionServer server = AdmissionServer.start(new AdmissionServer.Options(host, port, tlsCert, tlsKey,
                 new Main.Version().getVersion()[0]), service, ledger, verifier.reportCache(), renderer);
+        var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                .daemon(true).name("trustplane-policy-watch").unstarted(r));
+        PolicyWatcher watcher = new PolicyWatcher(policies, policy.loader(), next -> {
+            PolicyEngine previous = service.replaceEngine(new PolicyEngine(next, verifier));
+            ctx.err().println("trustplane: policies reloaded from " + policies + ": " + next.size() + " in force");
+            ctx.err().flush();
+            // Requests that started with the previous engine finish within the webhook timeout.
+            scheduler.schedule(previous::close, timeout.toSeconds() * 2, java.util.concurrent.TimeUnit.SECONDS);
+        }, renderer);
+        scheduler.scheduleWithFixedDelay(watcher::check, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            scheduler.shutdownNow();
             server.close();
-            engine.close();
+            service.engine().close();
             stopped.countDown();
         }));
         ctx.err().println("trustplane: admission webhook on https://" + host + ":" + server.port() + " with "

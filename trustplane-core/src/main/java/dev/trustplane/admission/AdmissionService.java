@@ -24,7 +24,7 @@ import java.util.function.Function;
  * denial that says so — never an allow.
  */
 public final class AdmissionService {
-    private final PolicyEngine engine;
+    private final java.util.concurrent.atomic.AtomicReference<PolicyEngine> engine;
     private final AdmissionLedger ledger;
     private final Duration budget;
     private final Function<String, Map<String, String>> namespaceLabels;
@@ -41,7 +41,7 @@ public final class AdmissionService {
      */
     public AdmissionService(PolicyEngine engine, AdmissionLedger ledger, Duration budget,
             Function<String, Map<String, String>> namespaceLabels, Clock clock) {
-        this.engine = engine;
+        this.engine = new java.util.concurrent.atomic.AtomicReference<>(engine);
         this.ledger = ledger;
         this.budget = budget;
         this.namespaceLabels = namespaceLabels;
@@ -50,6 +50,20 @@ public final class AdmissionService {
 
     public Duration budget() {
         return budget;
+    }
+
+    /** The engine answering now. */
+    public PolicyEngine engine() {
+        return engine.get();
+    }
+
+    /**
+     * Answers with {@code next} from now on (new policies); requests already evaluating finish
+     * with the engine they started with. Returns the previous engine, for the caller to close
+     * once those requests are done.
+     */
+    public PolicyEngine replaceEngine(PolicyEngine next) {
+        return engine.getAndSet(next);
     }
 
     public Answer review(byte[] body, Phase phase) {
@@ -65,7 +79,7 @@ public final class AdmissionService {
         }
         try {
             long start = clock.millis();
-            Evaluation evaluation = engine.evaluate(request.resource(), phase, budget);
+            Evaluation evaluation = engine.get().evaluate(request.resource(), phase, budget);
             byte[] answer = AdmissionResponse.of(request.uid(), evaluation, phase != Phase.VALIDATE);
             if (ledger != null) {
                 ledger.record(entries(request, evaluation, phase, start));
