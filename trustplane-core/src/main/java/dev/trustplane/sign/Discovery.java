@@ -173,6 +173,14 @@ final class Discovery {
 
     private void referrer(Descriptor d) {
         String where = store.name() + "@" + d.digest();
+        String listedType = d.annotations().get(Signer.BUNDLE_PREDICATE_ANNOTATION);
+        if (d.artifactType() != null && d.artifactType().startsWith(BUNDLE_MEDIA_PREFIX) && listedType != null
+                && !(PredicateTypes.COSIGN_SIGN.equals(listedType) ? wantSignatures : wantAttestations)) {
+            // The referrers list already says which kind the bundle holds (the API and the fallback
+            // index carry the manifest's annotations): not even its manifest is fetched. Untrusted,
+            // like the manifest's own annotation below: a lie only leaves a bundle unread.
+            return;
+        }
         Manifest m;
         try {
             m = store.manifest(d).parse();

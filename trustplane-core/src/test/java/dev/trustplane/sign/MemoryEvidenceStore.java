@@ -43,7 +43,7 @@ final class MemoryEvidenceStore implements EvidenceStore {
         manifests.put(manifest.digest(), manifest);
         Manifest m = manifest.parse();
         referrers.computeIfAbsent(m.subject().digest(), d -> new ArrayList<>())
-                .add(manifest.descriptor().withArtifactType(m.effectiveArtifactType()));
+                .add(manifest.descriptor().withArtifactType(m.effectiveArtifactType()).withAnnotations(m.annotations()));
     }
 
     @Override
@@ -51,8 +51,12 @@ final class MemoryEvidenceStore implements EvidenceStore {
         return referrers.getOrDefault(subject, List.of());
     }
 
+    /** Manifests fetched by digest (referrers), to see what discovery reads. */
+    final List<Digest> fetched = java.util.Collections.synchronizedList(new ArrayList<>());
+
     @Override
     public RawManifest manifest(Descriptor descriptor) {
+        fetched.add(descriptor.digest());
         return manifests.get(descriptor.digest());
     }
 

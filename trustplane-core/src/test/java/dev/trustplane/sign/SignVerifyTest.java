@@ -101,6 +101,22 @@ class SignVerifyTest {
     }
 
     @Test
+    void shouldNotFetchAttestationBundlesWhenLookingForSignatures() {
+        MemoryEvidenceStore memory = new MemoryEvidenceStore();
+        new Signer(memory, key, CLOCK).sign(image.descriptor(), Map.of(), Signer.Format.ALL);
+        List<Signer.Stored> attested = new Signer(memory, key, CLOCK).attest(image.descriptor(), PredicateTypes.SLSA_V1,
+                PROVENANCE, Signer.Format.ALL);
+        Digest attestationBundle = attested.stream().filter(x -> x.format() == Signer.Format.BUNDLE).findFirst()
+                .orElseThrow().manifest();
+
+        VerificationReport report = new Verifier(memory, Trust.keys(List.of(key.publicKey()), true),
+                VerifierLimits.DEFAULT).signatures("img", image.digest());
+
+        assertThat(report.evidence()).hasSize(2).allMatch(Evidence::verified);
+        assertThat(memory.fetched).hasSize(1).doesNotContain(attestationBundle);
+    }
+
+    @Test
     void shouldFailSignatureStageWhenKeyIsAnother() {
         new Signer(store, key, CLOCK).sign(image.descriptor(), Map.of(), Signer.Format.ALL);
 
