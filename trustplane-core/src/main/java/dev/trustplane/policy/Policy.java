@@ -9,9 +9,11 @@ import java.util.List;
  * @param source       the file (and document number) it came from
  * @param hash         SHA-256 of the document's canonical JSON: the ledger records which version decided
  * @param autogen      whether Pod rules also apply to the pod templates of controllers (Kyverno's autogen)
+ * @param admission    Kyverno's {@code spec.admission}: false keeps the policy out of the webhook
+ *                     (it still runs in {@code policy test})
  */
 public record Policy(String kind, String name, String namespace, String source, String hash, List<Rule> rules,
-        Integer webhookTimeoutSeconds, boolean autogen) {
+        Integer webhookTimeoutSeconds, boolean autogen, boolean admission) {
 
     public Policy {
         rules = List.copyOf(rules);

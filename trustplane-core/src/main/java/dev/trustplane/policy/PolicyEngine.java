@@ -55,7 +55,8 @@ public final class PolicyEngine implements AutoCloseable {
         List<Evaluation.Pin> pins = new ArrayList<>();
         List<Pending> pending = new ArrayList<>();
         for (Policy policy : policies) {
-            if (policy.namespace() != null && !policy.namespace().equals(resource.namespace())) {
+            if (policy.namespace() != null && !policy.namespace().equals(resource.namespace())
+                    || !policy.admission() && phase != Phase.OFFLINE) {
                 continue;
             }
             for (Rule rule : policy.rules()) {

@@ -147,7 +147,7 @@ final class PolicyReader {
         }
         byte[] canonical = CanonicalJson.of(doc);
         return new Policy(kind, name, kind.equals("Policy") ? namespace : null, d.source(),
-                Digest.sha256(canonical).toString(), rules, timeout, autogen);
+                Digest.sha256(canonical).toString(), rules, timeout, autogen, !Boolean.FALSE.equals(admission));
     }
 
     private void checkFailurePolicy(JsonNode node, String path) {

@@ -184,6 +184,13 @@ class PolicyEngineTest {
                 assertThat(d.message()).contains("labels of namespace web are not known");
             });
         }
+        List<Policy> offline = load(twoKeys("").replace("validationFailureAction: Enforce",
+                "validationFailureAction: Enforce\n  admission: false"));
+        try (PolicyEngine engine = new PolicyEngine(offline, verifier)) {
+            assertThat(engine.evaluate(pod("web", null, "x/y:1"), Phase.VALIDATE, Duration.ofSeconds(5)).decisions()).isEmpty();
+            assertThat(engine.evaluate(pod("web", null, "x/y:1"), Phase.OFFLINE, Duration.ofSeconds(5)).decisions())
+                    .hasSize(1);
+        }
         List<Policy> namespaced = load(twoKeys("").replace("kind: ClusterPolicy", "kind: Policy")
                 .replace("metadata: {name: sig}", "metadata: {name: sig, namespace: payments}"));
         try (PolicyEngine engine = new PolicyEngine(namespaced, verifier)) {
