@@ -35,6 +35,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "serve", description = {
         "Run the admission webhook: POST /validate and /mutate (admission.k8s.io/v1 AdmissionReview) over HTTPS,",
+        "logging one JSON line per denied or warned request on standard output,",
         "/healthz, /readyz, /metrics (Prometheus). Every decision goes to the admission ledger (the embedded",
         "SQLite store, or PostgreSQL with --store-url / TRUSTPLANE_STORE_URL). Policy files are checked every",
         "5 s and reloaded when they change (a broken change is reported and the policies in force stay).",
@@ -158,7 +159,12 @@ final class ServeCommand implements Callable<Integer> {
         AdmissionService service = new AdmissionService(engine, ledger, timeout.multipliedBy(8).dividedBy(10),
                 labels, Clock.systemUTC());
         AdmissionServer server = AdmissionServer.start(new AdmissionServer.Options(host, port, tlsCert, tlsKey,
-                new Main.Version().getVersion()[0]), service, ledger, verifier.reportCache(), renderer);
+                new Main.Version().getVersion()[0], line -> {
+                    synchronized (ctx) {
+                        ctx.out().println(line);
+                        ctx.out().flush();
+                    }
+                }), service, ledger, verifier.reportCache(), renderer);
         var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .daemon(true).name("trustplane-policy-watch").unstarted(r));
         PolicyWatcher watcher = new PolicyWatcher(policies, policy.loader(), next -> {

@@ -30,8 +30,11 @@ public final class AdmissionService {
     private final Function<String, Map<String, String>> namespaceLabels;
     private final Clock clock;
 
-    /** The answer: HTTP status and body, the evaluation (null for a 400) and the request's uid. */
-    public record Answer(int status, byte[] body, Evaluation evaluation, String uid, String kind) {
+    /**
+     * The answer: HTTP status and body, the evaluation (null for a 400 and for requests not
+     * evaluated), the request's uid, and the resource's kind and {@code namespace/name}.
+     */
+    public record Answer(int status, byte[] body, Evaluation evaluation, String uid, String kind, String resource) {
     }
 
     /**
@@ -71,11 +74,12 @@ public final class AdmissionService {
         try {
             request = AdmissionRequest.parse(body, namespaceLabels);
         } catch (AdmissionException e) {
-            return new Answer(e.status(), error(e.getMessage()), null, null, null);
+            return new Answer(e.status(), error(e.getMessage()), null, null, null, null);
         }
         if (request.resource().object() == null || request.resource().object().isNull()
                 || request.operation().equals("DELETE") || request.operation().equals("CONNECT")) {
-            return new Answer(200, AdmissionResponse.allowed(request.uid()), null, request.uid(), request.resource().kind());
+            return new Answer(200, AdmissionResponse.allowed(request.uid()), null, request.uid(), request.resource().kind(),
+                    name(request));
         }
         try {
             long start = clock.millis();
@@ -84,7 +88,7 @@ public final class AdmissionService {
             if (ledger != null) {
                 ledger.record(entries(request, evaluation, phase, start));
             }
-            return new Answer(200, answer, evaluation, request.uid(), request.resource().kind());
+            return new Answer(200, answer, evaluation, request.uid(), request.resource().kind(), name(request));
         } catch (RuntimeException e) {
             Decision failure = new Decision("trustplane", "", "internal", dev.trustplane.policy.FailureAction.ENFORCE,
                     null, null, null, Decision.Verdict.ERROR, "Trustplane could not evaluate the request (" + e
@@ -95,8 +99,13 @@ public final class AdmissionService {
                 ledger.record(entries(request, evaluation, phase, clock.millis()));
             }
             return new Answer(200, AdmissionResponse.of(request.uid(), evaluation, false), evaluation, request.uid(),
-                    request.resource().kind());
+                    request.resource().kind(), name(request));
         }
+    }
+
+    private static String name(AdmissionRequest request) {
+        var r = request.resource();
+        return (r.namespace() == null || r.namespace().isEmpty() ? "" : r.namespace() + "/") + r.name();
     }
 
     private static List<LedgerEntry> entries(AdmissionRequest request, Evaluation evaluation, Phase phase, long at) {

@@ -35,15 +35,24 @@ public final class AdmissionServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final AtomicBoolean ready = new AtomicBoolean(false);
     private final ReloadingKeyManager keys;
+    private final java.util.function.Consumer<String> decisionLog;
 
-    /** Where and how to serve. */
-    public record Options(String host, int port, Path tlsCertificate, Path tlsKey, String version) {
+    /**
+     * Where and how to serve; {@code decisionLog} receives one JSON line per denied or warned
+     * request (may be null).
+     */
+    public record Options(String host, int port, Path tlsCertificate, Path tlsKey, String version,
+            java.util.function.Consumer<String> decisionLog) {
+        public Options(String host, int port, Path tlsCertificate, Path tlsKey, String version) {
+            this(host, port, tlsCertificate, tlsKey, version, null);
+        }
     }
 
     private AdmissionServer(Options options, AdmissionService service, AdmissionLedger ledger,
             ResultCache<VerificationReport> cache, EventListener listener) {
         this.service = service;
         this.ledger = ledger;
+        this.decisionLog = options.decisionLog();
         this.keys = new ReloadingKeyManager(options.tlsCertificate(), options.tlsKey(), 2000, listener::warn);
         SSLContext ssl;
         try {
@@ -136,9 +145,34 @@ public final class AdmissionServer implements AutoCloseable {
             for (Decision d : answer.evaluation().decisions()) {
                 metrics.decision(d);
             }
+            if (decisionLog != null && (answer.evaluation().denied() || !answer.evaluation().warnings().isEmpty())) {
+                decisionLog.accept(logLine(phase, answer));
+            }
         }
         metrics.request(phase.name().toLowerCase(), result, System.nanoTime() - start);
         res.status(Status.create(answer.status())).header(HeaderNames.CONTENT_TYPE, "application/json").send(answer.body());
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /** One structured line: what was decided for which request, and why. */
+    private static String logLine(Phase phase, AdmissionService.Answer answer) {
+        var line = JSON.createObjectNode();
+        line.put("time", java.time.Instant.now().toString());
+        line.put("event", answer.evaluation().denied() ? "admission.denied" : "admission.warned");
+        line.put("phase", phase.name().toLowerCase(java.util.Locale.ROOT));
+        line.put("uid", answer.uid());
+        line.put("kind", answer.kind());
+        line.put("resource", answer.resource());
+        var reasons = line.putArray("reasons");
+        for (Decision d : answer.evaluation().decisions()) {
+            if (d.denies() || d.warns()) {
+                reasons.addObject().put("policy", d.policy()).put("rule", d.rule()).put("mode", d.action().label())
+                        .put("verdict", d.verdict().name()).put("container", d.container()).put("image", d.image())
+                        .put("digest", d.digest()).put("message", d.message());
+            }
+        }
+        return line.toString();
     }
 
     public int port() {

@@ -88,6 +88,7 @@ class AdmissionWebhookIT {
     static Path certFile;
     static Path keyFile;
     static WebhookCertificates.Material certs;
+    static final List<String> decisionLog = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void start() throws Exception {
@@ -205,7 +206,8 @@ class AdmissionWebhookIT {
         certs = WebhookCertificates.generate(List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
         certFile = Files.writeString(work.resolve("tls.crt"), certs.certificate());
         keyFile = Files.writeString(work.resolve("tls.key"), certs.key());
-        server = AdmissionServer.start(new AdmissionServer.Options("127.0.0.1", 0, certFile, keyFile, "test"), service,
+        server = AdmissionServer.start(new AdmissionServer.Options("127.0.0.1", 0, certFile, keyFile, "test",
+                decisionLog::add), service,
                 ledger, verifier.reportCache(), EventListener.NONE);
         https = client(certs.caCertificate());
     }
@@ -365,6 +367,10 @@ class AdmissionWebhookIT {
             assertThat(bad.path("status").path("message").asText()).contains("signed-images").contains("signature")
                     .contains(unsigned).contains("no signature found").contains("Fix:");
         }
+        assertThat(decisionLog).anySatisfy(line -> assertThat(JSON.readTree(line).path("resource").asText())
+                .isEqualTo("apps/bad-deployment"));
+        assertThat(JSON.readTree(decisionLog.stream().filter(l -> l.contains("bad-deployment")).findFirst().orElseThrow())
+                .path("reasons").get(0).path("image").asText()).isEqualTo(unsigned);
     }
 
     @Test
