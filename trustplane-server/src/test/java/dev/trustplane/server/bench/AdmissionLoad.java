@@ -86,6 +86,8 @@ public final class AdmissionLoad {
             Files.writeString(work.resolve("tls.key"), certs.key());
             HttpClient https = client(certs.caCertificate());
             String body = review(images);
+            floor(client, images, coldRate, 5, false);
+            floor(client, images, coldRate, coldSeconds, true);
             for (String phase : List.of("warm", "cold")) {
                 int port = RegistryPeer.freePort();
                 List<String> cmd = new ArrayList<>(List.of(root.resolve("trustplane").toString(), "serve", "--policies",
@@ -122,6 +124,66 @@ public final class AdmissionLoad {
                 System.out.println("kept " + work);
             }
         }
+    }
+
+    /**
+     * The floor under a cold verification on this registry at this rate: for each image, in
+     * parallel on virtual threads, the two reads no verifier can skip — the .sig manifest, then
+     * its signature layer — through the same registry client, with no verification at all.
+     * Printed like a phase: the comparison measured in the same run.
+     */
+    private static void floor(RegistryClient client, List<String> images, int rate, int seconds, boolean print)
+            throws Exception {
+        int total = rate * seconds;
+        long[] latency = new long[total];
+        AtomicInteger errors = new AtomicInteger();
+        List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+        long interval = 1_000_000_000L / rate;
+        long start = System.nanoTime();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < total; i++) {
+                long due = start + i * interval;
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+                int n = i;
+                all.add(pool.submit(() -> {
+                    List<java.util.concurrent.Future<?>> chains = new ArrayList<>();
+                    for (String image : images) {
+                        ImageReference ref = ImageReference.parse(image);
+                        chains.add(pool.submit(() -> {
+                            RawManifest sig = client.manifest(ref.withTag(ref.digest().referrersTag() + ".sig").withDigest(null))
+                                    .orElseThrow();
+                            Descriptor layer = ((ImageManifest) sig.parse()).layers().get(0);
+                            try (var in = client.openBlob(ref, layer)) {
+                                in.readAllBytes();
+                            }
+                            return null;
+                        }));
+                    }
+                    try {
+                        for (var c : chains) {
+                            c.get();
+                        }
+                    } catch (Exception e) {
+                        errors.incrementAndGet();
+                    }
+                    latency[n] = System.nanoTime() - due;
+                }));
+            }
+            for (var f : all) {
+                f.get();
+            }
+        }
+        if (!print) {
+            return;
+        }
+        long[] sorted = latency.clone();
+        Arrays.sort(sorted);
+        System.out.printf("floor %4d req/s (3 images x .sig manifest + layer, no verification): p50 %6.2f ms  p99 %6.2f ms"
+                + "  max %7.2f ms  errors %d%n", rate, sorted[total / 2] / 1e6, sorted[(int) Math.ceil(total * 0.99) - 1] / 1e6,
+                sorted[total - 1] / 1e6, errors.get());
     }
 
     private static void awaitReady(HttpClient https, int port, Process server) throws Exception {
