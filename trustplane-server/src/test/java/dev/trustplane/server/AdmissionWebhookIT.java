@@ -157,7 +157,7 @@ class AdmissionWebhookIT {
                     - name: cyclonedx
                       match: {any: [{resources: {kinds: [Pod]}}]}
                       verifyImages:
-                        - imageReferences: ["REGISTRY/signed/*"]
+                        - imageReferences: ["REGISTRY/signed/*", "127.0.0.1:HOLE/*"]
                           mutateDigest: false
                           verifyDigest: false
                           attestations:
@@ -407,6 +407,8 @@ class AdmissionWebhookIT {
 
         assertThat(r.path("allowed").asBoolean()).isFalse();
         assertThat(r.path("status").path("message").asText()).contains(image).contains("did not finish within the 1500 ms budget");
+        assertThat(r.path("warnings").toString()).as("Audit only warns about the same fault").contains("[Audit]")
+                .contains("sbom-audit").contains("did not finish within the 1500 ms budget");
         assertThat(millis).as("answered before the webhook timeout").isLessThan(10_000);
     }
 
