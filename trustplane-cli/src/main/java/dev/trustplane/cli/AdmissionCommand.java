@@ -97,15 +97,35 @@ final class AdmissionCommand implements Runnable {
             WebhookCertificates.Material m = WebhookCertificates.generate(names, Duration.ofDays(days));
             String yaml = WebhookCertificates.webhookYaml(m.caCertificate(), service, namespace,
                     url == null ? null : url.toString(), timeoutSeconds);
+            List<Path> written = new ArrayList<>();
             try {
                 Files.createDirectories(out);
-                AtomicFiles.writePrivate(out.resolve("ca.key"), m.caKey().getBytes(StandardCharsets.US_ASCII));
-                AtomicFiles.writePrivate(out.resolve("tls.key"), m.key().getBytes(StandardCharsets.US_ASCII));
-                AtomicFiles.write(out.resolve("ca.crt"), m.caCertificate().getBytes(StandardCharsets.US_ASCII));
-                AtomicFiles.write(out.resolve("tls.crt"), m.certificate().getBytes(StandardCharsets.US_ASCII));
-                AtomicFiles.write(out.resolve("webhooks.yaml"), yaml.getBytes(StandardCharsets.UTF_8));
+                for (String f : files) {
+                    byte[] content = switch (f) {
+                        case "ca.key" -> m.caKey().getBytes(StandardCharsets.US_ASCII);
+                        case "tls.key" -> m.key().getBytes(StandardCharsets.US_ASCII);
+                        case "ca.crt" -> m.caCertificate().getBytes(StandardCharsets.US_ASCII);
+                        case "tls.crt" -> m.certificate().getBytes(StandardCharsets.US_ASCII);
+                        default -> yaml.getBytes(StandardCharsets.UTF_8);
+                    };
+                    if (f.endsWith(".key")) {
+                        AtomicFiles.writePrivate(out.resolve(f), content);
+                    } else {
+                        AtomicFiles.write(out.resolve(f), content);
+                    }
+                    written.add(out.resolve(f));
+                }
             } catch (IOException e) {
-                throw new TrustplaneException(ErrorKind.IO, "Could not write into " + out + ": " + e.getMessage());
+                // A CA without its key, or a certificate without the YAML naming its CA, is of no use: none stays.
+                for (Path p : written) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException ignored) {
+                        // reported below with the cause
+                    }
+                }
+                throw new TrustplaneException(ErrorKind.IO, "Could not write into " + out + ": " + e.getMessage()
+                        + "; nothing was left behind");
             }
             ctx.out().println("Wrote " + out + "/{ca.crt,ca.key,tls.crt,tls.key,webhooks.yaml} for " + String.join(", ", names));
             ctx.out().println("Next: kubectl create secret tls trustplane-tls -n " + namespace + " --cert " + out.resolve("tls.crt")

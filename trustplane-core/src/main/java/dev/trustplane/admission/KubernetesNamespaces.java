@@ -16,16 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The labels of a namespace, read from the Kubernetes API ({@code GET /api/v1/namespaces/NAME})
@@ -61,7 +56,11 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
         this.listener = listener;
         HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
         if (caFile != null) {
-            b.sslContext(ssl(caFile));
+            try {
+                b.sslContext(WebhookCertificates.trusting(Files.readString(caFile), caFile.toString()));
+            } catch (IOException e) {
+                throw new TrustplaneException(ErrorKind.IO, "Cannot read the Kubernetes CA " + caFile + ": " + e.getMessage());
+            }
         }
         this.http = b.build();
         this.cache = new ResultCache<>(ttl, Duration.ofSeconds(2), 10_000);
@@ -132,23 +131,5 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
 
     private static boolean loopback(String host) {
         return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1"));
-    }
-
-    private static SSLContext ssl(Path caFile) {
-        try {
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            int i = 0;
-            for (X509Certificate c : dev.trustplane.sign.Keys.readCertificates(Files.readString(caFile), caFile.toString())) {
-                ks.setCertificateEntry("ca" + i++, c);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (IOException | GeneralSecurityException e) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot use the Kubernetes CA " + caFile + ": " + e.getMessage());
-        }
     }
 }

@@ -131,6 +131,30 @@ public final class WebhookCertificates {
         return sb.toString();
     }
 
+    /**
+     * A TLS context that trusts exactly the certificates in {@code caPem} (a webhook's CA, a
+     * cluster's CA bundle); errors name {@code source}.
+     */
+    public static javax.net.ssl.SSLContext trusting(String caPem, String source) {
+        try {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            ks.load(null, null);
+            int i = 0;
+            for (X509Certificate c : dev.trustplane.sign.Keys.readCertificates(caPem, source)) {
+                ks.setCertificateEntry("ca" + i++, c);
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot use the CA certificates in " + source + ": "
+                    + e.getMessage());
+        }
+    }
+
     private static boolean isAddress(String n) {
         if (!n.matches("[0-9.]+|[0-9a-fA-F:]*:[0-9a-fA-F:.]*")) {
             return false;

@@ -1,5 +1,6 @@
 package dev.trustplane.debian;
 
+import dev.trustplane.error.EditDistance;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import java.util.ArrayDeque;
@@ -218,10 +219,10 @@ public final class Resolver {
     }
 
     private List<String> closeNames(String name) {
-        TreeSet<String> close = new TreeSet<>(Comparator.comparing((String n) -> distance(n, name))
+        TreeSet<String> close = new TreeSet<>(Comparator.comparing((String n) -> EditDistance.of(n, name))
                 .thenComparing(n -> n));
         for (String n : pool.names()) {
-            if (Math.abs(n.length() - name.length()) <= 3 && distance(n, name) <= 2) {
+            if (Math.abs(n.length() - name.length()) <= 3 && EditDistance.of(n, name) <= 2) {
                 close.add(n);
             } else if (n.startsWith(name) && n.length() <= name.length() + 4) {
                 close.add(n);
@@ -229,24 +230,4 @@ public final class Resolver {
         }
         return close.stream().limit(5).toList();
     }
-
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
-    }
-
 }

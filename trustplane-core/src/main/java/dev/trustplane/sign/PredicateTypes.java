@@ -1,5 +1,6 @@
 package dev.trustplane.sign;
 
+import dev.trustplane.error.EditDistance;
 import java.util.Map;
 
 /** Predicate type URIs and the short names cosign's {@code --type} accepts for them. */
@@ -53,7 +54,7 @@ public final class PredicateTypes {
                 return null;
             }
             String k = normal(known);
-            int d = distance(wanted, k) - (wanted.startsWith(k) || k.startsWith(wanted) ? 1 : 0);
+            int d = EditDistance.of(wanted, k) - (wanted.startsWith(k) || k.startsWith(wanted) ? 1 : 0);
             if (d < bestDistance) {
                 bestDistance = d;
                 best = known;
@@ -65,24 +66,5 @@ public final class PredicateTypes {
     private static String normal(String uri) {
         String s = uri.toLowerCase(java.util.Locale.ROOT).replaceFirst("^https?://", "");
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-    }
-
-    private static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

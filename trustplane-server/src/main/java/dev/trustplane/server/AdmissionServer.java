@@ -122,14 +122,14 @@ public final class AdmissionServer implements AutoCloseable {
         try {
             body = req.content().as(byte[].class);
         } catch (RuntimeException e) {
-            metrics.request(phase.name().toLowerCase(), "bad_request", System.nanoTime() - start);
+            metrics.request(phase.name().toLowerCase(java.util.Locale.ROOT), "bad_request", System.nanoTime() - start);
             res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
                     .send("{\"error\":\"the request body could not be read\"}");
             return;
         }
         String contentType = req.headers().contentType().map(m -> m.text()).orElse("");
         if (!contentType.isEmpty() && !contentType.startsWith("application/json")) {
-            metrics.request(phase.name().toLowerCase(), "bad_request", System.nanoTime() - start);
+            metrics.request(phase.name().toLowerCase(java.util.Locale.ROOT), "bad_request", System.nanoTime() - start);
             res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
                     .send("{\"error\":\"Content-Type is " + contentType.replace("\"", "") + "; expected application/json\"}");
             return;
@@ -149,7 +149,7 @@ public final class AdmissionServer implements AutoCloseable {
                 decisionLog.accept(logLine(phase, answer));
             }
         }
-        metrics.request(phase.name().toLowerCase(), result, System.nanoTime() - start);
+        metrics.request(phase.name().toLowerCase(java.util.Locale.ROOT), result, System.nanoTime() - start);
         res.status(Status.create(answer.status())).header(HeaderNames.CONTENT_TYPE, "application/json").send(answer.body());
     }
 
