@@ -14,9 +14,11 @@ import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.registry.SettleDelay;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * cosign's tag scheme: signatures under {@code sha256-<hex>.sig}, attestations under
@@ -71,16 +73,25 @@ final class CosignTags {
         return store.exclusive(() -> appendOnce(store, tag, content, mediaType, annotations));
     }
 
+    /*
+     * Every write here is based on a read at most one read + manifest PUT old: a writer that had
+     * to push a new config blob after its read reads the tag once more before writing and starts
+     * over if it changed. So concurrent writers all have the same short window between the read
+     * their write is based on and the end of that write, and the settle delay only needs to
+     * cover that window. The config for "this layer alone" (the manifest a first signature
+     * makes) is pushed before the read together with the layer, so the common case needs no
+     * blob push inside the window at all.
+     */
     private static Digest appendOnce(EvidenceStore store, String tag, byte[] content, String mediaType,
             Map<String, String> annotations) {
+        String where = store.name() + ":" + tag;
         Descriptor layer = Descriptor.of(mediaType, content).withAnnotations(annotations);
-        // The layer does not depend on what the tag holds: store it before the read, so the
-        // read-modify-write window (and the settle delay that follows from it) stays short.
-        store.putBlobs(List.of(content));
-        long t0 = System.nanoTime();
+        byte[] firstConfig = config(List.of(layer));
+        store.putBlobs(List.of(content, firstConfig));
+        Set<Digest> pushedConfigs = new HashSet<>(Set.of(Digest.sha256(firstConfig)));
+        long readAt = System.nanoTime();
         Optional<RawManifest> current = store.tagged(tag);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-            String where = store.name() + ":" + tag;
             List<Descriptor> layers = new ArrayList<>(current.map(raw -> layersOf(raw, where)).orElse(List.of()));
             if (contains(layers, layer)) {
                 return current.get().digest();
@@ -91,19 +102,33 @@ final class CosignTags {
                         + where + " would hold " + layers.size() + " layers; remove old ones");
             }
             byte[] config = config(layers);
+            if (pushedConfigs.add(Digest.sha256(config))) {
+                store.putBlobs(List.of(config));
+                long confirmAt = System.nanoTime();
+                Optional<RawManifest> confirmed = store.tagged(tag);
+                if (!digestOf(confirmed).equals(digestOf(current))) {
+                    readAt = confirmAt;
+                    current = confirmed;
+                    continue;
+                }
+                readAt = confirmAt;
+            }
             ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, null,
                     Descriptor.of(MediaTypes.OCI_CONFIG, config), layers, null, null, null);
-            store.putBlobs(List.of(config));
             store.putTagged(tag, manifest.toRaw());
-            SettleDelay.pause(attempt, System.nanoTime() - t0);
-            t0 = System.nanoTime();
+            SettleDelay.pause(attempt, System.nanoTime() - readAt);
+            readAt = System.nanoTime();
             current = store.tagged(tag);
             if (current.isPresent() && contains(layersOf(current.get(), where), layer)) {
                 return current.get().digest();
             }
         }
-        throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "Tried to add a signature to " + store.name() + ":"
-                + tag + ": concurrent signers replaced the manifest " + MAX_ATTEMPTS + " times — sign again");
+        throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "Tried to add a signature to " + where
+                + ": concurrent signers replaced the manifest " + MAX_ATTEMPTS + " times — sign again");
+    }
+
+    private static Optional<Digest> digestOf(Optional<RawManifest> raw) {
+        return raw.map(RawManifest::digest);
     }
 
     private static boolean contains(List<Descriptor> layers, Descriptor layer) {

@@ -27,6 +27,15 @@ final class Discovery {
     private boolean wantSignatures = true;
     private boolean wantAttestations = true;
     final List<String> problems = new ArrayList<>();
+    /** Set once a {@link #runUntil} caller has enough: branches still running stop at their next read. */
+    private java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+    /**
+     * In {@link #runUntil}, the referrers branch lists the referrers at once but reads their
+     * manifests only after the {@code .sig} branch has been checked: both listings cost one round
+     * trip and run side by side, and a verified {@code .sig} signature (the usual case) then spares
+     * the bundle reads. Null elsewhere.
+     */
+    private java.util.concurrent.CountDownLatch tagSettled;
 
     Discovery(EvidenceStore store, VerifierLimits limits) {
         this.store = store;
@@ -54,32 +63,44 @@ final class Discovery {
 
     /**
      * Like {@link #run} for signatures, but hands each place to {@code enough} as soon as it has
-     * been read (in completion order) and stops looking — abandoning the reads still in flight —
-     * once {@code enough} says so. For callers that need one verified signature, not all of them.
+     * been read (in completion order) and stops looking once {@code enough} says so. A read still
+     * in flight then completes in the background (its connection goes back to the pool rather
+     * than being closed by an interrupt) and its branch reads nothing more: a verified {@code .sig}
+     * signature spares the registry the bundle manifest and blob. For callers that need one
+     * verified signature, not all of them.
      */
     Discovery runUntil(Digest image, java.util.function.Predicate<Discovery> enough) {
         wantSignatures = true;
         wantAttestations = false;
         var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+        var tagSettled = new java.util.concurrent.CountDownLatch(1);
+        boolean satisfied = false;
         try {
             var done = new java.util.concurrent.ExecutorCompletionService<Discovery>(pool);
-            List<java.util.function.Consumer<Discovery>> branches = List.of(
-                    d -> d.tag(image, CosignTags.SIG, Evidence.Kind.SIGNATURE), d -> d.referrers(image));
-            for (var branch : branches) {
-                Discovery part = new Discovery(store, limits);
+            Discovery tagPart = new Discovery(store, limits);
+            Discovery referrersPart = new Discovery(store, limits);
+            referrersPart.tagSettled = tagSettled;
+            List<Discovery> parts = List.of(tagPart, referrersPart);
+            for (Discovery part : parts) {
+                part.abandoned = abandoned;
                 part.wantSignatures = true;
                 part.wantAttestations = false;
                 done.submit(() -> {
-                    branch.accept(part);
+                    if (part == tagPart) {
+                        part.tag(image, CosignTags.SIG, Evidence.Kind.SIGNATURE);
+                    } else {
+                        part.referrers(image);
+                    }
                     return part;
                 });
             }
-            for (int i = 0; i < branches.size(); i++) {
+            for (int i = 0; i < parts.size(); i++) {
                 Discovery part;
                 try {
                     part = done.take().get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     problems.add("Discovery failed: " + e.getCause());
+                    tagSettled.countDown();
                     continue;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -89,14 +110,28 @@ final class Discovery {
                 found.addAll(part.found);
                 problems.addAll(part.problems);
                 if (enough.test(part)) {
+                    satisfied = true;
                     break;
+                }
+                if (part == tagPart) {
+                    tagSettled.countDown();
                 }
             }
         } finally {
-            pool.shutdownNow();
+            abandoned.set(true);
+            tagSettled.countDown();
+            if (satisfied) {
+                pool.shutdown();
+            } else {
+                // interrupted (the caller's time budget ran out) or failed: stop what is in flight
+                pool.shutdownNow();
+            }
         }
         return this;
     }
+
+    /** Reads in flight at once per merge: a manifest of 256 signatures must not become 256 connections. */
+    private static final int MAX_PARALLEL_READS = 16;
 
     /** Runs each branch on its own Discovery in parallel and appends their findings in branch order. */
     private Discovery merge(List<java.util.function.Consumer<Discovery>> branches) {
@@ -105,14 +140,24 @@ final class Discovery {
             return this;
         }
         List<Discovery> parts = new ArrayList<>();
+        var slots = new java.util.concurrent.Semaphore(MAX_PARALLEL_READS);
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
             for (var branch : branches) {
                 Discovery part = new Discovery(store, limits);
+                part.abandoned = abandoned;
                 part.wantSignatures = wantSignatures;
                 part.wantAttestations = wantAttestations;
                 parts.add(part);
-                futures.add(pool.submit(() -> branch.accept(part)));
+                futures.add(pool.submit(() -> {
+                    slots.acquire();
+                    try {
+                        branch.accept(part);
+                    } finally {
+                        slots.release();
+                    }
+                    return null;
+                }));
             }
             for (var f : futures) {
                 try {
@@ -138,7 +183,7 @@ final class Discovery {
         List<Descriptor> layers;
         try {
             Optional<RawManifest> raw = store.tagged(tag);
-            if (raw.isEmpty()) {
+            if (raw.isEmpty() || abandoned.get()) {
                 return;
             }
             layers = CosignTags.layersOf(raw.get(), where);
@@ -146,9 +191,18 @@ final class Discovery {
             problems.add("Could not read " + where + ": " + e.getMessage());
             return;
         }
-        for (int i = 0; i < layers.size(); i++) {
-            addLayer(layers.get(i), kind, Evidence.Format.COSIGN_TAG, where + " layer " + (i + 1));
+        if (layers.size() == 1) {
+            addLayer(layers.get(0), kind, Evidence.Format.COSIGN_TAG, where + " layer 1", image);
+            return;
         }
+        // One manifest layer per signer: read them side by side, keep them in manifest order.
+        List<java.util.function.Consumer<Discovery>> each = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Descriptor layer = layers.get(i);
+            String at = where + " layer " + (i + 1);
+            each.add(part -> part.addLayer(layer, kind, Evidence.Format.COSIGN_TAG, at, image));
+        }
+        merge(each);
     }
 
     private void referrers(Digest image) {
@@ -159,6 +213,17 @@ final class Discovery {
             problems.add("Could not list the referrers of " + image + " in " + store.name() + ": " + e.getMessage());
             return;
         }
+        if (tagSettled != null) {
+            try {
+                tagSettled.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        if (abandoned.get()) {
+            return;
+        }
         if (list.size() > limits.maxReferrers()) {
             problems.add(image + " has " + list.size() + " referrers; only the first " + limits.maxReferrers()
                     + " were checked (limit max-referrers)");
@@ -166,12 +231,15 @@ final class Discovery {
         }
         List<java.util.function.Consumer<Discovery>> each = new ArrayList<>();
         for (Descriptor d : list) {
-            each.add(part -> part.referrer(d));
+            each.add(part -> part.referrer(d, image));
         }
         merge(each);
     }
 
-    private void referrer(Descriptor d) {
+    private void referrer(Descriptor d, Digest image) {
+        if (abandoned.get()) {
+            return;
+        }
         String where = store.name() + "@" + d.digest();
         String listedType = d.annotations().get(Signer.BUNDLE_PREDICATE_ANNOTATION);
         if (d.artifactType() != null && d.artifactType().startsWith(BUNDLE_MEDIA_PREFIX) && listedType != null
@@ -211,17 +279,20 @@ final class Discovery {
                                 new Candidate.BundleBytes(b)).orElseGet(() -> unreadable(layer))));
             } else if (COSIGN_SIG_ARTIFACT.equals(type) || manifest.config().mediaType().equals(
                     COSIGN_SIG_ARTIFACT)) {
-                addLayer(layer, Evidence.Kind.SIGNATURE, Evidence.Format.COSIGN_REFERRER, at);
+                addLayer(layer, Evidence.Kind.SIGNATURE, Evidence.Format.COSIGN_REFERRER, at, image);
             } else if (layer.mediaType().equals(CosignTags.DSSE_LAYER)) {
-                addLayer(layer, Evidence.Kind.ATTESTATION, Evidence.Format.COSIGN_REFERRER, at);
+                addLayer(layer, Evidence.Kind.ATTESTATION, Evidence.Format.COSIGN_REFERRER, at, image);
             }
         }
     }
 
-    private void addLayer(Descriptor layer, Evidence.Kind kind, Evidence.Format format, String where) {
+    /** A simple-signing payload for {@code image} is predicted when it can be, and fetched otherwise. */
+    private void addLayer(Descriptor layer, Evidence.Kind kind, Evidence.Format format, String where, Digest image) {
         if (layer.mediaType().equals(CosignTags.SIMPLE_SIGNING_LAYER)) {
-            found.add(new Candidate(kind, format, where, null, read(layer, limits.maxPayloadBytes())
-                    .map(b -> (Candidate.Content) new Candidate.SimpleSig(b, layer.annotations()))
+            Optional<byte[]> predicted = layer.size() > limits.maxPayloadBytes() ? Optional.empty()
+                    : SimpleSigning.predictedPayload(layer, image, store.name());
+            found.add(new Candidate(kind, format, where, null, predicted.or(() -> read(layer,
+                    limits.maxPayloadBytes())).map(b -> (Candidate.Content) new Candidate.SimpleSig(b, layer.annotations()))
                     .orElseGet(() -> unreadable(layer))));
         } else if (layer.mediaType().equals(CosignTags.DSSE_LAYER)) {
             found.add(new Candidate(Evidence.Kind.ATTESTATION, format, where, layer.annotation(
@@ -234,6 +305,10 @@ final class Discovery {
     private final java.util.Map<Digest, String> readErrors = new java.util.HashMap<>();
 
     private Optional<byte[]> read(Descriptor layer, long max) {
+        if (abandoned.get()) {
+            readErrors.put(layer.digest(), "not read: discovery had already found what it needed");
+            return Optional.empty();
+        }
         try {
             return Optional.of(store.blob(layer, max));
         } catch (TrustplaneException e) {

@@ -6,10 +6,12 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
+import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.VerifyingInputStream;
 import dev.trustplane.oci.registry.RegistryClient;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,12 +52,18 @@ final class RegistryEvidenceStore implements EvidenceStore {
     /**
      * Pushes the blobs side by side without asking first whether they exist: they are small and
      * nearly always new (each holds a fresh signature), so a HEAD would mostly cost a round trip;
-     * pushing a blob the registry has is harmless.
+     * pushing a blob the registry has is harmless. The exception is the empty JSON config every
+     * artifact manifest shares, which is nearly always there: for it a HEAD (a read) replaces the
+     * upload (two writes, each synced to disk by the distribution registry).
      */
     @Override
     public void putBlobs(List<byte[]> blobs) {
-        Parallel.run(blobs.stream().<Runnable>map(blob -> () -> client.pushBlob(repo,
-                Descriptor.of("application/octet-stream", blob), blob)).toList());
+        Parallel.run(blobs.stream().<Runnable>map(blob -> () -> {
+            Descriptor d = Descriptor.of("application/octet-stream", blob);
+            if (!Arrays.equals(blob, MediaTypes.EMPTY_JSON) || !client.hasBlob(repo, d.digest())) {
+                client.pushBlob(repo, d, blob);
+            }
+        }).toList());
     }
 
     @Override

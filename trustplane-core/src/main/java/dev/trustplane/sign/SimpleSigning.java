@@ -43,6 +43,35 @@ public record SimpleSigning(String dockerReference, Digest manifestDigest, Strin
         }
     }
 
+    /**
+     * The bytes of a {@code .sig} layer without fetching them, when they are the payload cosign
+     * and Trustplane write for a signature without annotations on {@code image} in
+     * {@code repository}: the candidate is serialised and kept only if its SHA-256 and size are
+     * those of the layer descriptor, which is exactly the check a fetched blob must pass. Saves
+     * one registry round trip per signature on the admission path; anything else (annotations,
+     * another reference spelling, another digest algorithm) is fetched as before.
+     */
+    static Optional<byte[]> predictedPayload(dev.trustplane.oci.Descriptor layer, Digest image, String repository) {
+        if (layer.digest().algorithm() != Digest.Algorithm.SHA256 || layer.size() > 4096) {
+            return Optional.empty();
+        }
+        for (String reference : referenceSpellings(repository)) {
+            byte[] candidate = new SimpleSigning(reference, image, TYPE, Map.of()).toJson();
+            if (candidate.length == layer.size() && Digest.sha256(candidate).equals(layer.digest())) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** How signers spell a repository in {@code docker-reference}: as named, and cosign's Docker Hub host. */
+    private static java.util.List<String> referenceSpellings(String repository) {
+        if (repository.startsWith("docker.io/")) {
+            return java.util.List.of(repository, "index." + repository);
+        }
+        return java.util.List.of(repository);
+    }
+
     /** Parses signed payload bytes; empty when they are not a simple-signing document. */
     static Optional<SimpleSigning> parse(byte[] payload) {
         try {

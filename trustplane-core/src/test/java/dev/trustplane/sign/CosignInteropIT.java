@@ -94,6 +94,52 @@ class CosignInteropIT {
         return new Verifier(store(ref), Trust.keys(List.of(key), true), VerifierLimits.DEFAULT);
     }
 
+    /** {@code store}, noting the digest of every blob read from it. */
+    static EvidenceStore counting(EvidenceStore store, List<dev.trustplane.oci.Digest> blobsRead) {
+        return new EvidenceStore() {
+            @Override
+            public String name() {
+                return store.name();
+            }
+
+            @Override
+            public java.util.Optional<RawManifest> tagged(String tag) {
+                return store.tagged(tag);
+            }
+
+            @Override
+            public void putBlobs(List<byte[]> blobs) {
+                store.putBlobs(blobs);
+            }
+
+            @Override
+            public void putTagged(String tag, RawManifest manifest) {
+                store.putTagged(tag, manifest);
+            }
+
+            @Override
+            public void putReferrer(RawManifest manifest) {
+                store.putReferrer(manifest);
+            }
+
+            @Override
+            public List<dev.trustplane.oci.Descriptor> referrers(dev.trustplane.oci.Digest subject) {
+                return store.referrers(subject);
+            }
+
+            @Override
+            public RawManifest manifest(dev.trustplane.oci.Descriptor descriptor) {
+                return store.manifest(descriptor);
+            }
+
+            @Override
+            public byte[] blob(dev.trustplane.oci.Descriptor descriptor, long maxBytes) {
+                blobsRead.add(descriptor.digest());
+                return store.blob(descriptor, maxBytes);
+            }
+        };
+    }
+
     static byte[] read(Path p) {
         try {
             return Files.readAllBytes(p);
@@ -128,6 +174,47 @@ class CosignInteropIT {
         assertThat(wrongKey.exitCode()).isNotZero();
     }
 
+    /**
+     * Eight signers append to one {@code .sig} manifest and one referrers fallback index at the
+     * same time, in the real registry, which has no compare-and-swap: none may lose another's
+     * signature, and cosign must read the manifest they built together.
+     */
+    @Test
+    void shouldKeepEverySignatureWhenSignersRaceOnTheRegistry() throws Exception {
+        ImageReference ref = pushImage();
+        var image = client.head(ref).orElseThrow();
+        List<SigningKey> keys = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            keys.add(Keys.generate());
+        }
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(keys.size());
+        try {
+            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            for (SigningKey k : keys) {
+                running.add(pool.submit(() -> new Signer(store(ref), k, Clock.systemUTC()).sign(image, Map.of(),
+                        Signer.Format.ALL)));
+            }
+            for (var f : running) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        Path lastPub = Files.writeString(work.resolve("race.pub"), Keys.publicPem(keys.get(7).publicKey()));
+
+        VerificationReport report = new Verifier(store(ref), Trust.keys(keys.stream().map(SigningKey::publicKey)
+                .toList(), true), VerifierLimits.DEFAULT).signatures(ref.toString(), ref.digest());
+        ProcessRunner.Result cosignVerify = cosign(List.of("verify", "--key", lastPub.toString(),
+                "--insecure-ignore-tlog", "--allow-insecure-registry", ref.toString()), Map.of());
+
+        assertThat(report.evidence()).filteredOn(Evidence::verified)
+                .filteredOn(e -> e.format() == Evidence.Format.COSIGN_TAG).extracting(Evidence::signer)
+                .containsExactlyInAnyOrderElementsOf(keys.stream().map(SigningKey::hint).toList());
+        assertThat(report.evidence()).filteredOn(Evidence::verified)
+                .filteredOn(e -> e.format() == Evidence.Format.BUNDLE_REFERRER).hasSize(keys.size());
+        assertThat(cosignVerify.exitCode()).as(cosignVerify.stderr()).isZero();
+    }
+
     @Test
     void shouldVerifyWhatCosignSignsAndAttestsInEveryFormat() throws Exception {
         ImageReference ref = pushImage();
@@ -147,12 +234,18 @@ class CosignInteropIT {
             cosign(c, Map.of("COSIGN_EXPERIMENTAL", "1")).requireSuccess(c);
         }
 
-        VerificationReport signatures = verifier(ref, cosignPub).signatures(r, ref.digest());
+        List<dev.trustplane.oci.Digest> blobsRead = java.util.Collections.synchronizedList(new ArrayList<>());
+        EvidenceStore counting = counting(store(ref), blobsRead);
+        VerificationReport signatures = new Verifier(counting, Trust.keys(List.of(Keys.readPublic(read(cosignPub),
+                "cosign.pub")), true), VerifierLimits.DEFAULT).signatures(r, ref.digest());
+        var sigLayer = CosignTags.layers(store(ref), ref.digest().referrersTag() + ".sig").orElseThrow().get(0);
         VerificationReport attestations = verifier(ref, cosignPub).attestations(r, ref.digest(), "slsaprovenance1");
         VerificationReport wrongKey = verifier(ref, ourPub).signatures(r, ref.digest());
 
         assertThat(signatures.evidence()).allMatch(Evidence::verified).extracting(Evidence::format)
                 .containsExactlyInAnyOrder(Evidence.Format.COSIGN_TAG, Evidence.Format.COSIGN_REFERRER);
+        assertThat(blobsRead).as("cosign's payload is predicted, not fetched: %s", new String(store(ref).blob(sigLayer,
+                4096), StandardCharsets.UTF_8)).doesNotContain(sigLayer.digest());
         assertThat(attestations.evidence()).allMatch(Evidence::verified).extracting(Evidence::format)
                 .containsExactlyInAnyOrder(Evidence.Format.COSIGN_TAG, Evidence.Format.BUNDLE_REFERRER);
         assertThat(new String(attestations.evidence().get(0).statement(), StandardCharsets.UTF_8))

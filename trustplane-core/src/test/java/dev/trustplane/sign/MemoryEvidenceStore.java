@@ -60,8 +60,12 @@ final class MemoryEvidenceStore implements EvidenceStore {
         return manifests.get(descriptor.digest());
     }
 
+    /** Blobs read, to see what discovery fetches. */
+    final List<Digest> blobsRead = java.util.Collections.synchronizedList(new ArrayList<>());
+
     @Override
     public byte[] blob(Descriptor descriptor, long maxBytes) {
+        blobsRead.add(descriptor.digest());
         return blobs.get(descriptor.digest());
     }
 }

@@ -86,6 +86,40 @@ class SignVerifyTest {
     }
 
     @Test
+    void shouldPredictPlainSimpleSigningPayloadsInsteadOfFetchingThem() {
+        MemoryEvidenceStore memory = new MemoryEvidenceStore();
+        SigningKey annotating = Keys.generate();
+        new Signer(memory, key, CLOCK).sign(image.descriptor(), Map.of(), Set.of(Signer.Format.TAG));
+        new Signer(memory, annotating, CLOCK).sign(image.descriptor(), Map.of("team", "a"), Set.of(Signer.Format.TAG));
+        List<Descriptor> layers = CosignTags.layers(memory, image.digest().referrersTag() + ".sig").orElseThrow();
+
+        VerificationReport report = new Verifier(memory, Trust.keys(List.of(key.publicKey(), annotating.publicKey()),
+                true), VerifierLimits.DEFAULT).signatures("img", image.digest());
+        VerificationReport otherImage = new Verifier(memory, Trust.keys(List.of(key.publicKey()), true),
+                VerifierLimits.DEFAULT).signatures("img", digestOf("another image"));
+
+        assertThat(report.evidence()).hasSize(2).allMatch(Evidence::verified);
+        assertThat(report.evidence()).extracting(Evidence::signer).containsExactly(key.hint(), annotating.hint());
+        assertThat(memory.blobsRead).as("only the payload with annotations is fetched")
+                .containsExactly(layers.get(1).digest());
+        assertThat(otherImage.evidence()).isEmpty();
+    }
+
+    @Test
+    void shouldNeverTakeAPredictedPayloadWhoseDigestDiffers() {
+        byte[] payload = new SimpleSigning("memory/app", image.digest(), SimpleSigning.TYPE, Map.of()).toJson();
+        Descriptor honest = Descriptor.of(CosignTags.SIMPLE_SIGNING_LAYER, payload);
+        Descriptor otherDigest = Descriptor.of(CosignTags.SIMPLE_SIGNING_LAYER, digestOf("x"), payload.length);
+        Descriptor otherSize = Descriptor.of(CosignTags.SIMPLE_SIGNING_LAYER, honest.digest(), payload.length + 1);
+
+        assertThat(SimpleSigning.predictedPayload(honest, image.digest(), "memory/app")).hasValue(payload);
+        assertThat(SimpleSigning.predictedPayload(honest, digestOf("y"), "memory/app")).isEmpty();
+        assertThat(SimpleSigning.predictedPayload(honest, image.digest(), "memory/other")).isEmpty();
+        assertThat(SimpleSigning.predictedPayload(otherDigest, image.digest(), "memory/app")).isEmpty();
+        assertThat(SimpleSigning.predictedPayload(otherSize, image.digest(), "memory/app")).isEmpty();
+    }
+
+    @Test
     void shouldStopAtTheFirstVerifiedSignatureButReadEverythingWhenNoneVerifies() {
         new Signer(store, key, CLOCK).sign(image.descriptor(), Map.of(), Signer.Format.ALL);
 

@@ -46,6 +46,7 @@ public final class FakeRegistry implements AutoCloseable {
     private final AtomicInteger faultsLeft = new AtomicInteger();
     private volatile int faultStatus;
     private volatile String faultRetryAfter;
+    private volatile String faultCode;
     private volatile boolean referrersApi;
     private volatile boolean corruptBlobs;
     private volatile String bearerUser;
@@ -93,8 +94,14 @@ public final class FakeRegistry implements AutoCloseable {
 
     /** The next {@code count} requests to /v2/ answer {@code status}, with a Retry-After header when given. */
     public void failNext(int count, int status, String retryAfter) {
+        failNext(count, status, retryAfter, status == 429 ? "TOOMANYREQUESTS" : "UNAVAILABLE");
+    }
+
+    /** Like {@link #failNext(int, int, String)} with the distribution error {@code code} in the body. */
+    public void failNext(int count, int status, String retryAfter, String code) {
         faultStatus = status;
         faultRetryAfter = retryAfter;
+        faultCode = code;
         faultsLeft.set(count);
     }
 
@@ -140,7 +147,7 @@ public final class FakeRegistry implements AutoCloseable {
                 if (faultRetryAfter != null) {
                     ex.getResponseHeaders().add("Retry-After", faultRetryAfter);
                 }
-                error(ex, faultStatus, faultStatus == 429 ? "TOOMANYREQUESTS" : "UNAVAILABLE", "injected fault");
+                error(ex, faultStatus, faultCode, "injected fault");
                 return;
             }
             if (bearer && !authorized(ex)) {

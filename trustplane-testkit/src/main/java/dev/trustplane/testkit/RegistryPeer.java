@@ -35,7 +35,7 @@ public final class RegistryPeer implements AutoCloseable {
             int port = freePort();
             StringBuilder config = new StringBuilder()
                     .append("version: 0.1\n")
-                    .append("log:\n  level: error\n  accesslog:\n    disabled: true\n")
+                    .append("log:\n  level: ").append(System.getProperty("trustplane.registry.log", "error")).append("\n  accesslog:\n    disabled: true\n")
                     .append("storage:\n  filesystem:\n    rootdirectory: ").append(dir.resolve("data")).append('\n')
                     .append("  delete:\n    enabled: true\n")
                     .append("http:\n  addr: 127.0.0.1:").append(port).append('\n');

@@ -77,12 +77,36 @@ final class ManifestEndpoints {
     record PutResult(Digest digest, boolean subjectProcessed) {
     }
 
+    /**
+     * Attempts for a manifest PUT refused because a blob it names looked invalid or missing. The
+     * distribution registry's filesystem storage rewrites a blob's repository link in place each
+     * time the blob is uploaded, so while another client uploads the same blob (every signer of
+     * an image uploads the same simple-signing payload) a manifest naming it can fail
+     * verification with DIGEST_INVALID or MANIFEST_BLOB_UNKNOWN for a few milliseconds.
+     */
+    private static final int TORN_LINK_ATTEMPTS = 4;
+
     PutResult put(ImageReference target, RawManifest manifest) {
         Call call = Call.push(target.registry(), target.repository(), "push manifest " + target);
-        HttpResponse<InputStream> response = http.send(call, "PUT", path(target),
-                Map.of("Content-Type", manifest.mediaType()), RegistryHttp.Body.bytes(manifest.bytes()));
-        if (response.statusCode() != 201 && response.statusCode() != 200 && response.statusCode() != 202) {
-            throw http.fail(call, response);
+        HttpResponse<InputStream> response;
+        for (int attempt = 1; ; attempt++) {
+            response = http.send(call, "PUT", path(target), Map.of("Content-Type", manifest.mediaType()),
+                    RegistryHttp.Body.bytes(manifest.bytes()));
+            if (response.statusCode() == 201 || response.statusCode() == 200 || response.statusCode() == 202) {
+                break;
+            }
+            RegistryException refused = http.fail(call, response);
+            if (attempt == TORN_LINK_ATTEMPTS || refused.status() != 400
+                    || !("DIGEST_INVALID".equals(refused.errorCode())
+                            || "MANIFEST_BLOB_UNKNOWN".equals(refused.errorCode()))) {
+                throw refused;
+            }
+            try {
+                Thread.sleep(10L * attempt);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw refused;
+            }
         }
         RegistryErrors.drain(response);
         Optional<String> answered = response.headers().firstValue("Docker-Content-Digest");

@@ -89,6 +89,30 @@ class RegistryClientFakeTest {
     }
 
     @Test
+    void shouldRetryManifestPutWhileAConcurrentUploadRewritesABlobLink() {
+        RawManifest m = pushImage("app", "v1");
+        fake.failNext(2, 400, null, "DIGEST_INVALID");
+
+        client(CredentialProvider.ANONYMOUS).putManifest(ImageReference.parse(fake.host() + "/app:v2"), m);
+
+        assertThat(fake.requests()).filteredOn(r -> r.startsWith("PUT /v2/app/manifests/v2")).hasSize(3);
+        assertThat(client(CredentialProvider.ANONYMOUS).manifest(ImageReference.parse(fake.host() + "/app:v2")))
+                .hasValueSatisfying(got -> assertThat(got.digest()).isEqualTo(m.digest()));
+    }
+
+    @Test
+    void shouldGiveUpOnAManifestWhoseBlobStaysUnknown() {
+        RawManifest m = pushImage("app", "v1");
+        fake.failNext(10, 400, null, "MANIFEST_BLOB_UNKNOWN");
+
+        assertThatThrownBy(() -> client(CredentialProvider.ANONYMOUS).putManifest(
+                ImageReference.parse(fake.host() + "/app:v2"), m))
+                .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.errorCode())
+                        .isEqualTo("MANIFEST_BLOB_UNKNOWN"));
+        assertThat(fake.requests()).filteredOn(r -> r.startsWith("PUT /v2/app/manifests/v2")).hasSize(4);
+    }
+
+    @Test
     void shouldFailWithCodeWhen429Persists() {
         fake.failNext(10, 429, "0");
         assertThatThrownBy(() -> client(CredentialProvider.ANONYMOUS)
