@@ -87,7 +87,7 @@ public final class PackageDetector {
         try (InputStream blob = new BufferedInputStream(source.blob(layer), 1 << 16);
              InputStream in = type.equals(MediaTypes.OCI_LAYER) || type.endsWith(".tar") ? blob
                      : new GZIPInputStream(blob, 1 << 16);
-             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+             TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, 1 << 18))) {
             TarArchiveEntry e;
             while ((e = tar.getNextEntry()) != null) {
                 String path = normalise(e.getName());
