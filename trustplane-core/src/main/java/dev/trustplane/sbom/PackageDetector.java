@@ -71,7 +71,8 @@ public final class PackageDetector {
     }
 
     private static boolean interesting(String path) {
-        return python(path) || NPM_MANIFEST.matcher(path).matches()
+        return python(path) || (path.endsWith("/package.json") && path.contains("node_modules/")
+                && NPM_MANIFEST.matcher(path).matches())
                 || path.equals("var/lib/dpkg/status") || path.startsWith("var/lib/dpkg/status.d/")
                 || path.equals("etc/os-release") || path.equals("usr/lib/os-release")
                 || (path.startsWith("usr/share/doc/") && path.endsWith("/copyright") && path.chars()
