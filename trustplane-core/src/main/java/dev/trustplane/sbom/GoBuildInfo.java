@@ -26,35 +26,39 @@ final class GoBuildInfo {
     private GoBuildInfo() {
     }
 
-    /** Modules of a Go binary, or an empty list when the stream is not one (or uses the pre-1.18 format). */
+    /**
+     * Modules of a Go binary, or an empty list when the stream is not one (or uses the pre-1.18
+     * format). The stream is scanned in one reused buffer: executables are read whole, and a
+     * fresh array per chunk was most of what package detection allocated after the tar skips.
+     */
     static List<Module> read(InputStream in) throws IOException {
         byte[] head = in.readNBytes(4);
         if (head.length < 4 || head[0] != 0x7f || head[1] != 'E' || head[2] != 'L' || head[3] != 'F') {
             return List.of();
         }
-        long offset = 4;
-        byte[] carry = head;
-        byte[] buffer = new byte[CHUNK];
+        byte[] buffer = new byte[CHUNK + 32];
+        System.arraycopy(head, 0, buffer, 0, 4);
+        int filled = 4;
+        long bufferStart = 0; // stream offset of buffer[0]
         while (true) {
-            int n = in.readNBytes(buffer, 0, buffer.length);
+            int n = in.readNBytes(buffer, filled, buffer.length - filled);
             if (n <= 0) {
                 return List.of();
             }
-            byte[] window = new byte[carry.length + n];
-            System.arraycopy(carry, 0, window, 0, carry.length);
-            System.arraycopy(buffer, 0, window, carry.length, n);
-            long windowStart = offset - carry.length;
-            for (int i = (int) ((16 - windowStart % 16) % 16); i + MAGIC.length <= window.length; i += 16) {
-                if (matches(window, i)) {
+            filled += n;
+            for (int i = (int) ((16 - bufferStart % 16) % 16); i + MAGIC.length <= filled; i += 16) {
+                if (matches(buffer, i)) {
                     ByteArrayOutputStream info = new ByteArrayOutputStream();
-                    info.write(window, i, window.length - i);
+                    info.write(buffer, i, filled - i);
                     info.write(in.readNBytes(Math.max(0, MAX_INFO - info.size())));
                     return parse(info.toByteArray());
                 }
             }
-            offset += n;
-            int keep = Math.min(window.length, 32);
-            carry = java.util.Arrays.copyOfRange(window, window.length - keep, window.length);
+            // keep a tail shorter than 32 bytes whose aligned positions were not all checkable yet
+            int keep = Math.min(filled, 32);
+            System.arraycopy(buffer, filled - keep, buffer, 0, keep);
+            bufferStart += filled - keep;
+            filled = keep;
         }
     }
 

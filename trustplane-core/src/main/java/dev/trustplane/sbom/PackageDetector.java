@@ -90,7 +90,8 @@ public final class PackageDetector {
                      : new GZIPInputStream(blob, 1 << 16);
              TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, 1 << 18))) {
             TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
+            byte[] sink = new byte[1 << 16];
+            while ((e = nextEntry(tar, sink)) != null) {
                 String path = normalise(e.getName());
                 String name = path.substring(path.lastIndexOf('/') + 1);
                 String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
@@ -132,6 +133,21 @@ public final class PackageDetector {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read layer " + layer.digest() + " of "
                     + source.location() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The next entry, after reading what is left of the current one into {@code sink}: the tar
+     * reader's own skip allocates a fresh 8 KiB buffer for every 8 KiB it skips (about as many
+     * bytes as the layer holds, all garbage), where reading into one reused buffer allocates
+     * nothing.
+     */
+    private static TarArchiveEntry nextEntry(TarArchiveInputStream tar, byte[] sink) throws IOException {
+        if (tar.getCurrentEntry() != null) {
+            while (tar.read(sink, 0, sink.length) > 0) {
+                // discard the rest of the entry
+            }
+        }
+        return tar.getNextEntry();
     }
 
     /** Records the Maven coordinates a JAR declares (META-INF/maven/G/A/pom.properties), streaming it. */

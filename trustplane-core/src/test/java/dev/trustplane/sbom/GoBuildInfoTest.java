@@ -45,7 +45,13 @@ class GoBuildInfoTest {
                 + "dep\tgolang.org/x/net\tv0.22.0\th1:abc=\n"
                 + "dep\tgithub.com/old/lib\tv1.0.0\th1:def=\n=>\tgithub.com/new/lib\tv1.2.3\th1:ghi=\n"
                 + "build\t-compiler=gc\n";
-        for (int padding : new int[] {4096, 65536 - 16, 65536 + 48}) {
+        java.util.List<Integer> paddings = new java.util.ArrayList<>(List.of(16, 4096));
+        for (int boundary : new int[] {65536, 2 * 65536, 3 * 65536}) {
+            for (int p = boundary - 64; p <= boundary + 64; p += 16) {
+                paddings.add(p); // the header before, across and after each read boundary
+            }
+        }
+        for (int padding : paddings) {
             List<GoBuildInfo.Module> modules = GoBuildInfo.read(new ByteArrayInputStream(binary("go1.22.2", modinfo,
                     padding)));
             assertThat(modules).as("padding " + padding).extracting(m -> m.path() + "@" + m.version())
