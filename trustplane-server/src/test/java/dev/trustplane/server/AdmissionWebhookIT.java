@@ -12,9 +12,7 @@ import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
-import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.oci.registry.RegistryClient;
-import dev.trustplane.oci.transfer.ImageCopier;
 import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.policy.PolicyLoader;
@@ -235,21 +233,7 @@ class AdmissionWebhookIT {
     }
 
     static ImageReference push(String repo, long seed) {
-        Path dir = work.resolve("img" + seed);
-        OciLayout layout = OciLayout.openOrCreate(dir);
-        byte[] layer = new byte[200];
-        new Random(seed).nextBytes(layer);
-        layout.writeBlob(layer);
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},"
-                + "\"seed\":" + seed + "}").getBytes(StandardCharsets.UTF_8);
-        layout.writeBlob(config);
-        RawManifest raw = new ImageManifest(MediaTypes.OCI_MANIFEST, null, Descriptor.of(MediaTypes.OCI_CONFIG, config),
-                List.of(Descriptor.of(MediaTypes.OCI_LAYER, layer)), null, Map.of(), Map.of()).toRaw();
-        layout.writeManifest(raw);
-        layout.tag("v1", raw.descriptor());
-        String ref = registry.host() + "/" + repo + ":v1";
-        new ImageCopier(client, EventListener.NONE, 2).copy(Location.parse("oci:" + dir + ":v1"), Location.parse(ref));
-        return ImageReference.parse(ref).pinned(raw.digest());
+        return TestImages.push(client, registry.host(), work, repo, seed, 200);
     }
 
     static void sign(ImageReference ref, SigningKey key, boolean sbom) {

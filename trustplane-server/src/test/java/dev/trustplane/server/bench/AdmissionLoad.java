@@ -1,16 +1,10 @@
 package dev.trustplane.server.bench;
 
 import dev.trustplane.admission.WebhookCertificates;
-import dev.trustplane.event.EventListener;
-import dev.trustplane.oci.Descriptor;
-import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.ImageReference;
-import dev.trustplane.oci.MediaTypes;
-import dev.trustplane.oci.RawManifest;
-import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.oci.registry.RegistryClient;
-import dev.trustplane.oci.transfer.ImageCopier;
 import dev.trustplane.oci.transfer.Location;
+import dev.trustplane.server.TestImages;
 import dev.trustplane.sign.EvidenceStore;
 import dev.trustplane.sign.Keys;
 import dev.trustplane.sign.Signer;
@@ -20,7 +14,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -139,10 +131,7 @@ public final class AdmissionLoad {
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < total; i++) {
                 long due = start + i * interval;
-                long wait = due - System.nanoTime();
-                if (wait > 0) {
-                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
-                }
+                awaitDue(due);
                 int n = i;
                 all.add(pool.submit(() -> {
                     List<java.util.concurrent.Future<?>> chains = new ArrayList<>();
@@ -174,7 +163,7 @@ public final class AdmissionLoad {
         long[] sorted = latency.clone();
         Arrays.sort(sorted);
         System.out.printf("floor %4d req/s (3 images x .sig manifest, no verification): p50 %6.2f ms  p99 %6.2f ms"
-                + "  max %7.2f ms  errors %d%n", rate, sorted[total / 2] / 1e6, sorted[(int) Math.ceil(total * 0.99) - 1] / 1e6,
+                + "  max %7.2f ms  errors %d%n", rate, sorted[total / 2] / 1e6, p99(sorted) / 1e6,
                 sorted[total - 1] / 1e6, errors.get());
     }
 
@@ -209,10 +198,7 @@ public final class AdmissionLoad {
         long start = System.nanoTime();
         for (int i = 0; i < total; i++) {
             long due = start + i * interval;
-            long wait = due - System.nanoTime();
-            if (wait > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
-            }
+            awaitDue(due);
             int n = i;
             HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(10))
@@ -236,15 +222,27 @@ public final class AdmissionLoad {
         for (int w = 0; w + window <= total; w += window) {
             long[] part = Arrays.copyOfRange(latency, w, w + window);
             Arrays.sort(part);
-            windows.append(String.format(" %.1f", part[(int) Math.ceil(window * 0.99) - 1] / 1e6));
+            windows.append(String.format(" %.1f", p99(part) / 1e6));
         }
         long[] sorted = latency.clone();
         Arrays.sort(sorted);
         System.out.printf("%-5s %4d req/s target, %6.1f achieved, %3d s: p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms"
                 + "  errors %d  denied %d  (%d requests)%n", label, rate, total / (elapsed / 1e9), seconds,
-                sorted[total / 2] / 1e6, sorted[(int) Math.ceil(total * 0.99) - 1] / 1e6, sorted[total - 1] / 1e6,
+                sorted[total / 2] / 1e6, p99(sorted) / 1e6, sorted[total - 1] / 1e6,
                 errors.get(), denied.get(), total);
         System.out.println("      p99 per 5 s window (ms):" + windows);
+    }
+
+    /** Open loop: waits until a request is due, never longer; a late request is sent at once. */
+    private static void awaitDue(long due) {
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+        }
+    }
+
+    private static long p99(long[] sorted) {
+        return sorted[(int) Math.ceil(sorted.length * 0.99) - 1];
     }
 
     private static String review(List<String> images) {
@@ -262,21 +260,7 @@ public final class AdmissionLoad {
     }
 
     private static ImageReference pushSigned(RegistryPeer registry, RegistryClient client, SigningKey key, Path work, int n) {
-        Path dir = work.resolve("img" + n);
-        OciLayout layout = OciLayout.openOrCreate(dir);
-        byte[] layer = new byte[1024];
-        new Random(n).nextBytes(layer);
-        layout.writeBlob(layer);
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]},"
-                + "\"n\":" + n + "}").getBytes(StandardCharsets.UTF_8);
-        layout.writeBlob(config);
-        RawManifest raw = new ImageManifest(MediaTypes.OCI_MANIFEST, null, Descriptor.of(MediaTypes.OCI_CONFIG, config),
-                List.of(Descriptor.of(MediaTypes.OCI_LAYER, layer)), null, Map.of(), Map.of()).toRaw();
-        layout.writeManifest(raw);
-        layout.tag("v1", raw.descriptor());
-        String ref = registry.host() + "/bench/app" + n + ":v1";
-        new ImageCopier(client, EventListener.NONE, 2).copy(Location.parse("oci:" + dir + ":v1"), Location.parse(ref));
-        ImageReference pinned = ImageReference.parse(ref).pinned(raw.digest());
+        ImageReference pinned = TestImages.push(client, registry.host(), work, "bench/app" + n, n, 1024);
         new Signer(EvidenceStore.open(new Location.Registry(pinned), client), key, Clock.systemUTC())
                 .sign(client.head(pinned).orElseThrow(), Map.of(), Signer.Format.ALL);
         return pinned;
