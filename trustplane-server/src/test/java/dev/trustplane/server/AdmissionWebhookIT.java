@@ -233,7 +233,7 @@ class AdmissionWebhookIT {
     }
 
     static ImageReference push(String repo, long seed) {
-        return TestImages.push(client, registry.host(), work, repo, seed, 200);
+        return SampleImages.push(client, registry.host(), work, repo, seed, 200);
     }
 
     static void sign(ImageReference ref, SigningKey key, boolean sbom) {

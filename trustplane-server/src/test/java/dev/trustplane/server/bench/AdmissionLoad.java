@@ -4,7 +4,7 @@ import dev.trustplane.admission.WebhookCertificates;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.Location;
-import dev.trustplane.server.TestImages;
+import dev.trustplane.server.SampleImages;
 import dev.trustplane.sign.EvidenceStore;
 import dev.trustplane.sign.Keys;
 import dev.trustplane.sign.Signer;
@@ -260,7 +260,7 @@ public final class AdmissionLoad {
     }
 
     private static ImageReference pushSigned(RegistryPeer registry, RegistryClient client, SigningKey key, Path work, int n) {
-        ImageReference pinned = TestImages.push(client, registry.host(), work, "bench/app" + n, n, 1024);
+        ImageReference pinned = SampleImages.push(client, registry.host(), work, "bench/app" + n, n, 1024);
         new Signer(EvidenceStore.open(new Location.Registry(pinned), client), key, Clock.systemUTC())
                 .sign(client.head(pinned).orElseThrow(), Map.of(), Signer.Format.ALL);
         return pinned;

@@ -17,8 +17,8 @@ import java.util.Map;
 import java.util.Random;
 
 /** Small single-layer images for the webhook's tests and load generator, pushed to a real registry. */
-public final class TestImages {
-    private TestImages() {
+public final class SampleImages {
+    private SampleImages() {
     }
 
     /**
