@@ -11,6 +11,7 @@ import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.registry.RegistryException;
 import dev.trustplane.oci.registry.SettleDelay;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -115,7 +116,14 @@ final class CosignTags {
             }
             ImageManifest manifest = new ImageManifest(MediaTypes.OCI_MANIFEST, null,
                     Descriptor.of(MediaTypes.OCI_CONFIG, config), layers, null, null, null);
-            store.putTagged(tag, manifest.toRaw());
+            try {
+                store.putTagged(tag, manifest.toRaw());
+            } catch (RegistryException e) {
+                if (!e.refusedReference()) {
+                    throw e;
+                }
+                // the registry was rewriting a link this manifest names: a lost round, read again
+            }
             SettleDelay.pause(attempt, System.nanoTime() - readAt);
             readAt = System.nanoTime();
             current = store.tagged(tag);

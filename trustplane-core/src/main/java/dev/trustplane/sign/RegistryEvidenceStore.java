@@ -37,7 +37,7 @@ final class RegistryEvidenceStore implements EvidenceStore {
 
     @Override
     public void putTagged(String tag, RawManifest manifest) {
-        client.putManifest(tagRef(tag), manifest);
+        client.putManifestOnce(tagRef(tag), manifest); // CosignTags reads again after a refused reference
     }
 
     @Override

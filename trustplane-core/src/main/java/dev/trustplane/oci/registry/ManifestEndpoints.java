@@ -78,15 +78,22 @@ final class ManifestEndpoints {
     }
 
     /**
-     * Attempts for a manifest PUT refused because a blob it names looked invalid or missing. The
-     * distribution registry's filesystem storage rewrites a blob's repository link in place each
-     * time the blob is uploaded, so while another client uploads the same blob (every signer of
-     * an image uploads the same simple-signing payload) a manifest naming it can fail
-     * verification with DIGEST_INVALID or MANIFEST_BLOB_UNKNOWN for a few milliseconds.
+     * Attempts for a manifest PUT refused because a blob it names looked invalid or missing
+     * ({@link RegistryException#refusedReference()}): while another client uploads the same blob
+     * (every signer of an image uploads the same simple-signing payload) this lasts milliseconds.
      */
-    private static final int TORN_LINK_ATTEMPTS = 4;
+    static final int REFUSED_REFERENCE_ATTEMPTS = 4;
 
     PutResult put(ImageReference target, RawManifest manifest) {
+        return put(target, manifest, REFUSED_REFERENCE_ATTEMPTS);
+    }
+
+    /**
+     * Pushes the manifest; a refused reference is tried again up to {@code attempts} times in all.
+     * Read-modify-write callers pass 1: writing their stale merge again later could replace what
+     * another writer stored meanwhile, so they read again instead.
+     */
+    PutResult put(ImageReference target, RawManifest manifest, int attempts) {
         Call call = Call.push(target.registry(), target.repository(), "push manifest " + target);
         HttpResponse<InputStream> response;
         for (int attempt = 1; ; attempt++) {
@@ -96,9 +103,7 @@ final class ManifestEndpoints {
                 break;
             }
             RegistryException refused = http.fail(call, response);
-            if (attempt == TORN_LINK_ATTEMPTS || refused.status() != 400
-                    || !("DIGEST_INVALID".equals(refused.errorCode())
-                            || "MANIFEST_BLOB_UNKNOWN".equals(refused.errorCode()))) {
+            if (attempt >= attempts || !refused.refusedReference()) {
                 throw refused;
             }
             try {

@@ -132,7 +132,14 @@ final class ReferrerEndpoints {
             long t0 = System.nanoTime();
             ImageIndex current = fallbackIndex(subject).orElse(ImageIndex.of(List.of()));
             if (!current.contains(entry.digest())) {
-                manifests.put(tag, current.plus(entry).toRaw());
+                try {
+                    manifests.put(tag, current.plus(entry).toRaw(), 1);
+                } catch (RegistryException e) {
+                    if (!e.refusedReference()) {
+                        throw e;
+                    }
+                    // the registry was rewriting a link this index names: a lost round, read again
+                }
             }
             SettleDelay.pause(attempt, System.nanoTime() - t0);
             if (fallbackIndex(subject).map(i -> i.contains(entry.digest())).orElse(false)) {

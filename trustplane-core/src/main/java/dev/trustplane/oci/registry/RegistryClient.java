@@ -73,6 +73,17 @@ public final class RegistryClient {
         return manifests.put(where, manifest).digest();
     }
 
+    /**
+     * Like {@link #putManifest}, but a manifest refused for a reference it names
+     * ({@link RegistryException#refusedReference()}) fails at once: for read-modify-write callers,
+     * which must read again before they write again.
+     */
+    public Digest putManifestOnce(ImageReference target, RawManifest manifest) {
+        ImageReference where = target.tag() != null ? target.withDigest(null)
+                : target.pinned(manifest.digest());
+        return manifests.put(where, manifest, 1).digest();
+    }
+
     public void deleteManifest(ImageReference ref) {
         manifests.delete(ref);
     }

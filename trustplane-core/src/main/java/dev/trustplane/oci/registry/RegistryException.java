@@ -34,4 +34,15 @@ public final class RegistryException extends TrustplaneException {
     public String errorCode() {
         return errorCode;
     }
+
+    /**
+     * The registry refused a manifest because a blob or manifest it names looked invalid or
+     * missing. The distribution registry's filesystem storage rewrites a blob's repository link in
+     * place on every upload of that blob, so this also happens for a moment while another client
+     * uploads a blob the manifest names; writing again (after reading again, for a
+     * read-modify-write) usually succeeds.
+     */
+    public boolean refusedReference() {
+        return status == 400 && ("DIGEST_INVALID".equals(errorCode) || "MANIFEST_BLOB_UNKNOWN".equals(errorCode));
+    }
 }

@@ -19,6 +19,15 @@ public final class SettleDelay {
     private SettleDelay() {
     }
 
+    private static synchronized long recentLongest(long readWriteNanos) {
+        long now = System.nanoTime();
+        if (now - longestAt > RECENT_NANOS || readWriteNanos >= longestNanos) {
+            longestNanos = readWriteNanos;
+            longestAt = now;
+        }
+        return longestNanos;
+    }
+
     /** The pause in milliseconds after attempt {@code attempt} whose read and write took {@code readWriteNanos}. */
     public static long millis(int attempt, long readWriteNanos) {
         long window = Math.max(MIN_MILLIS, readWriteNanos / 1_000_000);
@@ -26,10 +35,22 @@ public final class SettleDelay {
         return Math.min(MAX_MILLIS, window * attempt + jitter);
     }
 
-    /** Sleeps for {@link #millis}; an interrupt ends the pause early and stays set. */
+    /** How long the longest read-modify-write seen in this process is remembered. */
+    private static final long RECENT_NANOS = 10_000_000_000L;
+    private static long longestNanos;
+    private static long longestAt;
+
+    /**
+     * Sleeps for {@link #millis}; an interrupt ends the pause early and stays set. The window is
+     * our own read-modify-write, or the longest one any writer in this process took in the last
+     * 10 s if that was longer, up to four times ours: on a loaded registry another writer's
+     * window can be twice ours, and that writer is often in this process (signing both formats,
+     * signing several images). The cap keeps one stalled write from slowing every later one.
+     */
     public static void pause(int attempt, long readWriteNanos) {
+        long window = Math.max(readWriteNanos, Math.min(recentLongest(readWriteNanos), 4 * readWriteNanos));
         try {
-            Thread.sleep(millis(attempt, readWriteNanos));
+            Thread.sleep(millis(attempt, window));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
