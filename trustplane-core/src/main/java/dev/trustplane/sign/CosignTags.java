@@ -124,7 +124,7 @@ final class CosignTags {
                 }
                 // the registry was rewriting a link this manifest names: a lost round, read again
             }
-            SettleDelay.pause(attempt, System.nanoTime() - readAt);
+            SettleDelay.pause(where, attempt, System.nanoTime() - readAt);
             readAt = System.nanoTime();
             current = store.tagged(tag);
             if (current.isPresent() && contains(layersOf(current.get(), where), layer)) {

@@ -141,7 +141,7 @@ final class ReferrerEndpoints {
                     // the registry was rewriting a link this index names: a lost round, read again
                 }
             }
-            SettleDelay.pause(attempt, System.nanoTime() - t0);
+            SettleDelay.pause(tag.toString(), attempt, System.nanoTime() - t0);
             if (fallbackIndex(subject).map(i -> i.contains(entry.digest())).orElse(false)) {
                 return;
             }

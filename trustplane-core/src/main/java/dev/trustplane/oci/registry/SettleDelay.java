@@ -19,15 +19,6 @@ public final class SettleDelay {
     private SettleDelay() {
     }
 
-    private static synchronized long recentLongest(long readWriteNanos) {
-        long now = System.nanoTime();
-        if (now - longestAt > RECENT_NANOS || readWriteNanos >= longestNanos) {
-            longestNanos = readWriteNanos;
-            longestAt = now;
-        }
-        return longestNanos;
-    }
-
     /** The pause in milliseconds after attempt {@code attempt} whose read and write took {@code readWriteNanos}. */
     public static long millis(int attempt, long readWriteNanos) {
         long window = Math.max(MIN_MILLIS, readWriteNanos / 1_000_000);
@@ -35,24 +26,38 @@ public final class SettleDelay {
         return Math.min(MAX_MILLIS, window * attempt + jitter);
     }
 
-    /** How long the longest read-modify-write seen in this process is remembered. */
+    /** How long the longest read-modify-write of a tag is remembered. */
     private static final long RECENT_NANOS = 10_000_000_000L;
-    private static long longestNanos;
-    private static long longestAt;
+    /** Tag → {longest read-modify-write in nanoseconds, when it was seen}. */
+    private static final java.util.Map<String, long[]> LONGEST = new java.util.HashMap<>();
 
     /**
      * Sleeps for {@link #millis}; an interrupt ends the pause early and stays set. The window is
-     * our own read-modify-write, or the longest one any writer in this process took in the last
-     * 10 s if that was longer, up to four times ours: on a loaded registry another writer's
-     * window can be twice ours, and that writer is often in this process (signing both formats,
-     * signing several images). The cap keeps one stalled write from slowing every later one.
+     * our own read-modify-write of {@code tag}, or the longest one another writer in this process
+     * took on the same tag in the last 10 s if that was longer, up to four times ours: on a loaded
+     * registry a concurrent writer's window can be twice ours, and concurrent writers of one tag
+     * are often in one process (several signers, a build signing its platforms). A lone writer
+     * only ever sees its own windows; the cap keeps one stalled write from slowing later ones.
      */
-    public static void pause(int attempt, long readWriteNanos) {
-        long window = Math.max(readWriteNanos, Math.min(recentLongest(readWriteNanos), 4 * readWriteNanos));
+    public static void pause(String tag, int attempt, long readWriteNanos) {
+        long window = Math.max(readWriteNanos, Math.min(longest(tag, readWriteNanos), 4 * readWriteNanos));
         try {
             Thread.sleep(millis(attempt, window));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static synchronized long longest(String tag, long readWriteNanos) {
+        long now = System.nanoTime();
+        if (LONGEST.size() > 1_000) {
+            LONGEST.values().removeIf(seen -> now - seen[1] > RECENT_NANOS);
+        }
+        long[] seen = LONGEST.computeIfAbsent(tag, t -> new long[] {0, now});
+        if (now - seen[1] > RECENT_NANOS || readWriteNanos >= seen[0]) {
+            seen[0] = readWriteNanos;
+            seen[1] = now;
+        }
+        return seen[0];
     }
 }
