@@ -4,6 +4,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Licenses from a machine-readable {@code debian/copyright} file (DEP-5): the short names of every
@@ -31,6 +32,10 @@ public final class Copyright {
             Map.entry("ofl-1.1", "OFL-1.1"), Map.entry("cc-by-4.0", "CC-BY-4.0"),
             Map.entry("cc-by-sa-3.0", "CC-BY-SA-3.0"), Map.entry("cc-by-sa-4.0", "CC-BY-SA-4.0"));
 
+    private static final String LICENSE_FIELD = "License:";
+    /** Between the names of an expression: "GPL-2+ or Artistic", "MIT and BSD-3-clause", "A, and B". */
+    private static final Pattern SEPARATORS = Pattern.compile("\\s+(or|and|OR|AND)\\s+|,\\s*(or|and)?\\s*");
+
     /** One license as found: the Debian short name and its SPDX identifier, or null when none maps. */
     public record License(String name, String spdxId) {
     }
@@ -45,14 +50,18 @@ public final class Copyright {
             return List.of();
         }
         Set<String> names = new LinkedHashSet<>();
-        for (Deb822.Paragraph p : Deb822.parse(text)) {
-            String license = p.get("License");
-            if (license == null) {
+        // The first line of every License field: a field starts a line (continuation lines are
+        // indented, comments start with '#'), so one pass over the lines finds them without
+        // building the paragraphs and their full license texts.
+        for (int at = 0, end; at < text.length(); at = end + 1) {
+            end = text.indexOf('\n', at);
+            end = end < 0 ? text.length() : end;
+            if (end - at < LICENSE_FIELD.length() || !text.regionMatches(true, at, LICENSE_FIELD, 0,
+                    LICENSE_FIELD.length())) {
                 continue;
             }
-            String shortName = license.split("\n", 2)[0].strip();
-            for (String part : shortName.split("\\s+(or|and|OR|AND)\\s+|,\\s*(or|and)?\\s*")) {
-                String name = part.replaceAll("[()]", "").strip();
+            for (String part : SEPARATORS.split(text.substring(at + LICENSE_FIELD.length(), end).strip())) {
+                String name = part.replace("(", "").replace(")", "").strip();
                 if (!name.isEmpty() && name.length() < 80) {
                     names.add(name);
                 }

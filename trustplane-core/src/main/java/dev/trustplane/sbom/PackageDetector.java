@@ -63,6 +63,11 @@ public final class PackageDetector {
     private static final java.util.regex.Pattern NPM_MANIFEST = java.util.regex.Pattern.compile(
             "(?:.*/)?node_modules/(?:@[^/]+/)?[^/]+/package\\.json");
     private static final long MAX_JAR = 1L << 30;
+    /** PEP 503 name normalisation: runs of these become one '-'. */
+    private static final java.util.regex.Pattern PYPI_SEPARATORS = java.util.regex.Pattern.compile("[-_.]+");
+    /** One reader for every package.json (a mapper per file cost a mapper's set-up per npm package). */
+    private static final com.fasterxml.jackson.databind.ObjectReader JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper().reader();
     private static final int MAX_POM_PROPERTIES = 64 << 10;
 
     private static boolean python(String path) {
@@ -234,14 +239,14 @@ public final class PackageDetector {
                 String name = headers.get("Name");
                 String version = headers.get("Version");
                 if (name != null && version != null) {
-                    String normalised = name.toLowerCase(java.util.Locale.ROOT).replaceAll("[-_.]+", "-");
+                    String normalised = PYPI_SEPARATORS.matcher(name.toLowerCase(java.util.Locale.ROOT))
+                            .replaceAll("-");
                     String purl = "pkg:pypi/" + normalised + "@" + version;
                     found.put(purl, SbomPackage.language(normalised, version, purl));
                 }
             } else if (path.endsWith("/package.json")) {
                 try {
-                    com.fasterxml.jackson.databind.JsonNode json = new com.fasterxml.jackson.databind.ObjectMapper()
-                            .readTree(bytes);
+                    com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(bytes);
                     String name = json.path("name").asText(null);
                     String version = json.path("version").asText(null);
                     if (name != null && version != null) {

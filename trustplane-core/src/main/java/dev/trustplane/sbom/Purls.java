@@ -1,5 +1,7 @@
 package dev.trustplane.sbom;
 
+import java.nio.charset.StandardCharsets;
+
 /** Package URLs for Debian packages, as SBOMs and scanners spell them. */
 public final class Purls {
     private Purls() {
@@ -15,16 +17,22 @@ public final class Purls {
         return "pkg:deb/" + namespace + "/" + name + "@" + encode(version) + (arch == null ? "" : "?arch=" + arch);
     }
 
-    /** Percent-encodes everything but the purl spec's unreserved characters ('+' becomes %2B, ':' %3A). */
+    /**
+     * Percent-encodes everything but the purl spec's unreserved characters ('+' becomes %2B, ':'
+     * %3A); other characters as their UTF-8 bytes.
+     */
     static String encode(String s) {
-        StringBuilder sb = new StringBuilder();
-        for (char c : s.toCharArray()) {
+        StringBuilder sb = new StringBuilder(s.length() + 8);
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
             if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || ".-_~".indexOf(c) >= 0) {
                 sb.append(c);
             } else {
-                sb.append('%').append(String.format("%02X", (int) c));
+                sb.append('%').append(HEX[c >> 4]).append(HEX[c & 0xf]);
             }
         }
         return sb.toString();
     }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }
