@@ -4,6 +4,8 @@ import java.nio.charset.StandardCharsets;
 
 /** Package URLs for Debian packages, as SBOMs and scanners spell them. */
 public final class Purls {
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     private Purls() {
     }
 
@@ -33,6 +35,4 @@ public final class Purls {
         }
         return sb.toString();
     }
-
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }
