@@ -65,9 +65,15 @@ public final class PackageDetector {
     private static final long MAX_JAR = 1L << 30;
     /** PEP 503 name normalisation: runs of these become one '-'. */
     private static final java.util.regex.Pattern PYPI_SEPARATORS = java.util.regex.Pattern.compile("[-_.]+");
-    /** One reader for every package.json (a mapper per file cost a mapper's set-up per npm package). */
-    private static final com.fasterxml.jackson.databind.ObjectReader JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper().reader();
+
+    /**
+     * One reader for every package.json (a mapper per file cost a mapper's set-up per npm
+     * package), created on the first one: most images have none.
+     */
+    private static final class PackageJson {
+        static final com.fasterxml.jackson.databind.ObjectReader READER =
+                new com.fasterxml.jackson.databind.ObjectMapper().reader();
+    }
     private static final int MAX_POM_PROPERTIES = 64 << 10;
 
     private static boolean python(String path) {
@@ -246,7 +252,7 @@ public final class PackageDetector {
                 }
             } else if (path.endsWith("/package.json")) {
                 try {
-                    com.fasterxml.jackson.databind.JsonNode json = JSON.readTree(bytes);
+                    com.fasterxml.jackson.databind.JsonNode json = PackageJson.READER.readTree(bytes);
                     String name = json.path("name").asText(null);
                     String version = json.path("version").asText(null);
                     if (name != null && version != null) {
