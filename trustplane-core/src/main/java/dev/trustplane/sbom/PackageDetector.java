@@ -92,13 +92,8 @@ public final class PackageDetector {
 
     private void layer(ImageSource source, Descriptor layer) {
         String type = layer.mediaType();
-        if (type.endsWith("zstd")) {
-            throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Layer " + layer.digest() + " of "
-                    + source.location() + " is zstd-compressed, which package detection does not read yet");
-        }
         try (InputStream blob = new BufferedInputStream(source.blob(layer), 1 << 16);
-             InputStream in = type.equals(MediaTypes.OCI_LAYER) || type.endsWith(".tar") ? blob
-                     : new GZIPInputStream(blob, 1 << 16);
+             InputStream in = decompressed(type, blob);
              TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, 1 << 18))) {
             TarArchiveEntry e;
             byte[] sink = new byte[1 << 16];
@@ -140,9 +135,34 @@ public final class PackageDetector {
                 }
             }
             in.transferTo(java.io.OutputStream.nullOutputStream());
+            // Read the blob itself to its end, where its digest and size are checked, so the check
+            // never depends on how far a decompressor reads past the end of its stream.
+            blob.transferTo(java.io.OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read layer " + layer.digest() + " of "
                     + source.location() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** zstd frames may ask for a window of up to 2^31 bytes; above 2^27 (128 MiB) they are refused. */
+    private static final int MAX_ZSTD_WINDOW_LOG = 27;
+
+    /**
+     * The layer's tar stream by its media type: {@code …tar+gzip} / {@code …tar.gzip} (and Docker's
+     * {@code …diff.tar.gzip}), {@code …+zstd} / {@code …tar.zstd}, or an uncompressed tar. The
+     * zstd window limit bounds the native memory one layer can claim.
+     */
+    private static InputStream decompressed(String type, InputStream blob) throws IOException {
+        if (!type.endsWith("zstd")) {
+            return type.equals(MediaTypes.OCI_LAYER) || type.endsWith(".tar") ? blob
+                    : new GZIPInputStream(blob, 1 << 16);
+        }
+        try {
+            return new com.github.luben.zstd.ZstdInputStream(blob).setLongMax(MAX_ZSTD_WINDOW_LOG);
+        } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
+            throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Cannot read zstd-compressed layers here: the"
+                    + " zstd library (zstd-jni) did not load (" + e + "); it unpacks its native part into"
+                    + " java.io.tmpdir, which must allow executables (set -Djava.io.tmpdir in JAVA_OPTS)", e);
         }
     }
 

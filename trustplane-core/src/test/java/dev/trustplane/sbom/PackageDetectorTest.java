@@ -77,7 +77,9 @@ class PackageDetectorTest {
         List<Descriptor> descriptors = new ArrayList<>();
         for (byte[] l : layers) {
             layout.writeBlob(l);
-            descriptors.add(Descriptor.of(MediaTypes.OCI_LAYER_GZIP, l));
+            boolean zstd = l.length > 4 && (l[0] & 0xff) == 0x28 && (l[1] & 0xff) == 0xb5 && (l[2] & 0xff) == 0x2f
+                    && (l[3] & 0xff) == 0xfd;
+            descriptors.add(Descriptor.of(zstd ? MediaTypes.OCI_LAYER_ZSTD : MediaTypes.OCI_LAYER_GZIP, l));
         }
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
                 .getBytes(StandardCharsets.UTF_8);
@@ -110,6 +112,65 @@ class PackageDetectorTest {
                 .containsExactly("bash=5.2.15-2+b2<bash pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12",
                         "libssl3=3.0.11-1~deb12u2<openssl"
                                 + " pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12");
+    }
+
+    /** The same tar as {@code gzipLayer}, zstd-compressed in two frames (as streaming encoders may write it). */
+    private static byte[] zstd(byte[] gzipLayer) throws IOException {
+        byte[] tar = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipLayer)).readAllBytes();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int half = tar.length / 2;
+        for (byte[] part : new byte[][] {java.util.Arrays.copyOf(tar, half),
+                java.util.Arrays.copyOfRange(tar, half, tar.length)}) {
+            // closing ends the frame; closing the ByteArrayOutputStream under it does nothing
+            try (var z = new com.github.luben.zstd.ZstdOutputStream(out)) {
+                z.write(part);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void shouldReadZstdLayersBesideGzipOnes() throws IOException {
+        ImageSource source = image(
+                zstd(layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null)
+                        + status("libssl3", "3.0.11-1~deb12u2", "openssl"), null},
+                        new String[] {"usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n", null})),
+                layer(new String[] {"var/lib/dpkg/status.d/tzdata", status("tzdata", "2024a-0+deb12u1", null), null}));
+
+        PackageDetector.Detected d = PackageDetector.detect(source, null);
+
+        assertThat(d.distro()).isEqualTo("debian-12");
+        assertThat(d.packages()).extracting(SbomPackage::name).containsExactly("bash", "libssl3", "tzdata");
+    }
+
+    @Test
+    void shouldRefuseALayerWhoseBytesDoNotMatchItsDigestEvenWhenTheyDecompressCleanly() throws IOException {
+        for (boolean zstd : new boolean[] {false, true}) {
+            byte[] good = layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null});
+            byte[] other = layer(new String[] {"var/lib/dpkg/status", status("evil", "6.6.6-1", null), null});
+            if (zstd) {
+                good = zstd(good);
+                other = zstd(other);
+            }
+            ImageSource source = image(good);
+            // the bytes stored under the good layer's digest are another well-formed layer
+            java.nio.file.Files.write(dir.resolve("layout/blobs/sha256/" + dev.trustplane.oci.Digest.sha256(good).hex()),
+                    other);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                    .as(zstd ? "zstd" : "gzip").isInstanceOf(dev.trustplane.error.TrustplaneException.class)
+                    .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
+                    .isEqualTo(dev.trustplane.error.ErrorKind.INTEGRITY);
+            deleteLayout();
+        }
+    }
+
+    private void deleteLayout() throws IOException {
+        try (var paths = java.nio.file.Files.walk(dir.resolve("layout"))) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
+        }
     }
 
     @Test
