@@ -65,6 +65,9 @@ public final class PackageDetector {
     private static final long MAX_JAR = 1L << 30;
     /** PEP 503 name normalisation: runs of these become one '-'. */
     private static final java.util.regex.Pattern PYPI_SEPARATORS = java.util.regex.Pattern.compile("[-_.]+");
+    private static final int MAX_POM_PROPERTIES = 64 << 10;
+    /** zstd frames may ask for a window of up to 2^31 bytes; above 2^27 (128 MiB) they are refused. */
+    private static final int MAX_ZSTD_WINDOW_LOG = 27;
 
     /**
      * One reader for every package.json (a mapper per file cost a mapper's set-up per npm
@@ -74,7 +77,6 @@ public final class PackageDetector {
         static final com.fasterxml.jackson.databind.ObjectReader READER =
                 new com.fasterxml.jackson.databind.ObjectMapper().reader();
     }
-    private static final int MAX_POM_PROPERTIES = 64 << 10;
 
     private static boolean python(String path) {
         return (path.contains("/site-packages/") || path.contains("/dist-packages/"))
@@ -143,9 +145,6 @@ public final class PackageDetector {
                     + source.location() + ": " + e.getMessage(), e);
         }
     }
-
-    /** zstd frames may ask for a window of up to 2^31 bytes; above 2^27 (128 MiB) they are refused. */
-    private static final int MAX_ZSTD_WINDOW_LOG = 27;
 
     /**
      * The layer's tar stream by its media type: {@code …tar+gzip} / {@code …tar.gzip} (and Docker's

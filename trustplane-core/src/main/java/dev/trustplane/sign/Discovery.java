@@ -73,13 +73,13 @@ final class Discovery {
         wantSignatures = true;
         wantAttestations = false;
         var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-        var tagSettled = new java.util.concurrent.CountDownLatch(1);
+        var settled = new java.util.concurrent.CountDownLatch(1);
         boolean satisfied = false;
         try {
             var done = new java.util.concurrent.ExecutorCompletionService<Discovery>(pool);
             Discovery tagPart = new Discovery(store, limits);
             Discovery referrersPart = new Discovery(store, limits);
-            referrersPart.tagSettled = tagSettled;
+            referrersPart.tagSettled = settled;
             List<Discovery> parts = List.of(tagPart, referrersPart);
             for (Discovery part : parts) {
                 part.abandoned = abandoned;
@@ -100,7 +100,7 @@ final class Discovery {
                     part = done.take().get();
                 } catch (java.util.concurrent.ExecutionException e) {
                     problems.add("Discovery failed: " + e.getCause());
-                    tagSettled.countDown();
+                    settled.countDown();
                     continue;
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -114,12 +114,12 @@ final class Discovery {
                     break;
                 }
                 if (part == tagPart) {
-                    tagSettled.countDown();
+                    settled.countDown();
                 }
             }
         } finally {
             abandoned.set(true);
-            tagSettled.countDown();
+            settled.countDown();
             if (satisfied) {
                 pool.shutdown();
             } else {

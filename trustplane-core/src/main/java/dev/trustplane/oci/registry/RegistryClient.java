@@ -68,9 +68,7 @@ public final class RegistryClient {
 
     /** Pushes manifest bytes under the reference's tag (or digest, when the reference has no tag). */
     public Digest putManifest(ImageReference target, RawManifest manifest) {
-        ImageReference where = target.tag() != null ? target.withDigest(null)
-                : target.pinned(manifest.digest());
-        return manifests.put(where, manifest).digest();
+        return manifests.put(putTarget(target, manifest), manifest).digest();
     }
 
     /**
@@ -79,9 +77,11 @@ public final class RegistryClient {
      * which must read again before they write again.
      */
     public Digest putManifestOnce(ImageReference target, RawManifest manifest) {
-        ImageReference where = target.tag() != null ? target.withDigest(null)
-                : target.pinned(manifest.digest());
-        return manifests.put(where, manifest, 1).digest();
+        return manifests.put(putTarget(target, manifest), manifest, 1).digest();
+    }
+
+    private static ImageReference putTarget(ImageReference target, RawManifest manifest) {
+        return target.tag() != null ? target.withDigest(null) : target.pinned(manifest.digest());
     }
 
     public void deleteManifest(ImageReference ref) {
