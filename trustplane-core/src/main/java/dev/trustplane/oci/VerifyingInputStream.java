@@ -92,11 +92,15 @@ public final class VerifyingInputStream extends FilterInputStream {
             throw new TrustplaneException(ErrorKind.INTEGRITY, "Blob " + expected + " from " + source + " ended after "
                     + count + " bytes but its declared size is " + expectedSize + "; refusing it");
         }
-        Digest actual = Digest.fromHash(expected.algorithm(), hasher.digest());
+        check(expected, Digest.fromHash(expected.algorithm(), hasher.digest()), source);
+        verified = true;
+    }
+
+    /** Refuses content whose digest is {@code actual} where {@code expected} was declared. */
+    static void check(Digest expected, Digest actual, String source) {
         if (!actual.equals(expected)) {
             throw new TrustplaneException(ErrorKind.INTEGRITY, "Blob from " + source + " has digest " + actual
                     + " but " + expected + " was expected; refusing it. The source is corrupt or was tampered with.");
         }
-        verified = true;
     }
 }

@@ -7,6 +7,7 @@ import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.InflatedBlob;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.transfer.ImageSource;
@@ -14,11 +15,13 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -92,58 +95,84 @@ public final class PackageDetector {
                 .filter(c -> c == '/').count() == 4);
     }
 
+    /**
+     * Reads one layer: a gzip layer in a local file is decompressed whole by libdeflate where the
+     * runtime offers it ({@link InflatedBlob}), anything else is streamed. Either way the blob's
+     * digest is checked before the layer counts.
+     */
     private void layer(ImageSource source, Descriptor layer) {
         String type = layer.mediaType();
-        try (InputStream blob = new BufferedInputStream(source.blob(layer), 1 << 16);
-             InputStream in = decompressed(type, blob);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, 1 << 18))) {
-            TarArchiveEntry e;
-            byte[] sink = new byte[1 << 16];
-            while ((e = nextEntry(tar, sink)) != null) {
-                String path = normalise(e.getName());
-                String name = path.substring(path.lastIndexOf('/') + 1);
-                String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
-                if (name.equals(".wh..wh..opq")) {
-                    files.keySet().removeIf(p -> p.startsWith(dir));
-                    links.keySet().removeIf(p -> p.startsWith(dir));
-                    continue;
+        try {
+            Optional<Path> file = gzip(type) ? source.blobFile(layer) : Optional.empty();
+            Optional<InflatedBlob> whole = file.flatMap(f -> InflatedBlob.open(f, layer.digest(), layer.size(),
+                    source.location().toString()));
+            if (whole.isPresent()) {
+                try (InflatedBlob blob = whole.get()) {
+                    entries(new TarArchiveInputStream(blob.content()));
+                    blob.verify();
                 }
-                if (name.startsWith(".wh.")) {
-                    String gone = dir + name.substring(4);
-                    files.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/") || p.startsWith(gone + "!"));
-                    links.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
-                    continue;
-                }
-                if (e.isFile() && (path.endsWith(".jar") || path.endsWith(".war"))) {
-                    jar(path, tar, e.getSize());
-                    continue;
-                }
-                if (e.isFile() && (e.getMode() & 0111) != 0 && e.getSize() > 4096) {
-                    goBinary(path, tar);
-                    continue;
-                }
-                if (!interesting(path)) {
-                    continue;
-                }
-                if (e.isSymbolicLink()) {
-                    files.remove(path);
-                    links.put(path, e.getLinkName());
-                } else if (e.isFile()) {
-                    if (e.getSize() > MAX_FILE) {
-                        throw new LimitExceededException("package database file size", MAX_FILE, path);
-                    }
-                    links.remove(path);
-                    files.put(path, tar.readNBytes((int) e.getSize()));
-                }
+                return;
             }
-            in.transferTo(java.io.OutputStream.nullOutputStream());
-            // Read the blob itself to its end, where its digest and size are checked, so the check
-            // never depends on how far a decompressor reads past the end of its stream.
-            blob.transferTo(java.io.OutputStream.nullOutputStream());
+            try (InputStream blob = new BufferedInputStream(source.blob(layer), 1 << 16);
+                 InputStream in = decompressed(type, blob);
+                 TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, 1 << 18))) {
+                entries(tar);
+                in.transferTo(java.io.OutputStream.nullOutputStream());
+                // Read the blob itself to its end, where its digest and size are checked, so the check
+                // never depends on how far a decompressor reads past the end of its stream.
+                blob.transferTo(java.io.OutputStream.nullOutputStream());
+            }
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read layer " + layer.digest() + " of "
                     + source.location() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Records what the tar's entries add, change and white out. */
+    private void entries(TarArchiveInputStream tar) throws IOException {
+        TarArchiveEntry e;
+        byte[] sink = new byte[1 << 16];
+        while ((e = nextEntry(tar, sink)) != null) {
+            String path = normalise(e.getName());
+            String name = path.substring(path.lastIndexOf('/') + 1);
+            String dir = path.contains("/") ? path.substring(0, path.lastIndexOf('/') + 1) : "";
+            if (name.equals(".wh..wh..opq")) {
+                files.keySet().removeIf(p -> p.startsWith(dir));
+                links.keySet().removeIf(p -> p.startsWith(dir));
+                continue;
+            }
+            if (name.startsWith(".wh.")) {
+                String gone = dir + name.substring(4);
+                files.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/") || p.startsWith(gone + "!"));
+                links.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
+                continue;
+            }
+            if (e.isFile() && (path.endsWith(".jar") || path.endsWith(".war"))) {
+                jar(path, tar, e.getSize());
+                continue;
+            }
+            if (e.isFile() && (e.getMode() & 0111) != 0 && e.getSize() > 4096) {
+                goBinary(path, tar);
+                continue;
+            }
+            if (!interesting(path)) {
+                continue;
+            }
+            if (e.isSymbolicLink()) {
+                files.remove(path);
+                links.put(path, e.getLinkName());
+            } else if (e.isFile()) {
+                if (e.getSize() > MAX_FILE) {
+                    throw new LimitExceededException("package database file size", MAX_FILE, path);
+                }
+                links.remove(path);
+                files.put(path, tar.readNBytes((int) e.getSize()));
+            }
+        }
+    }
+
+    private static boolean gzip(String type) {
+        return !type.endsWith("zstd") && !type.equals(MediaTypes.OCI_LAYER) && !type.endsWith(".tar");
     }
 
     /**
@@ -153,8 +182,7 @@ public final class PackageDetector {
      */
     private static InputStream decompressed(String type, InputStream blob) throws IOException {
         if (!type.endsWith("zstd")) {
-            return type.equals(MediaTypes.OCI_LAYER) || type.endsWith(".tar") ? blob
-                    : new GZIPInputStream(blob, 1 << 16);
+            return gzip(type) ? new GZIPInputStream(blob, 1 << 16) : blob;
         }
         try {
             return new com.github.luben.zstd.ZstdInputStream(blob).setLongMax(MAX_ZSTD_WINDOW_LOG);

@@ -23,7 +23,13 @@ import java.util.concurrent.TimeUnit;
  * by {@code trustplane login} with mode 0600, atomically.
  */
 public final class DockerConfig implements CredentialProvider {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * Created on first use: every verb builds the credential chain, but only registry access reads
+     * it, and a first ObjectMapper costs ~50 ms of start-up (its date format loads locale data).
+     */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
     private static final long MAX_CONFIG_BYTES = 4L << 20;
 
     private final Path file;
@@ -156,16 +162,16 @@ public final class DockerConfig implements CredentialProvider {
 
     private ObjectNode read() {
         if (!Files.isRegularFile(file)) {
-            return JSON.createObjectNode();
+            return Json.MAPPER.createObjectNode();
         }
         try {
             if (Files.size(file) > MAX_CONFIG_BYTES) {
                 throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "Credentials file " + file
                         + " is larger than 4 MiB; it is not a Docker config file");
             }
-            JsonNode node = JSON.readTree(file.toFile());
+            JsonNode node = Json.MAPPER.readTree(file.toFile());
             if (node == null || node.isMissingNode()) {
-                return JSON.createObjectNode();
+                return Json.MAPPER.createObjectNode();
             }
             if (!(node instanceof ObjectNode o)) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Credentials file " + file
@@ -181,7 +187,7 @@ public final class DockerConfig implements CredentialProvider {
     private void write(ObjectNode root) {
         try {
             Files.createDirectories(file.getParent());
-            dev.trustplane.io.AtomicFiles.writePrivate(file, JSON.writerWithDefaultPrettyPrinter()
+            dev.trustplane.io.AtomicFiles.writePrivate(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(root));
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot write credentials file " + file + ": " + e.getMessage()
@@ -214,7 +220,7 @@ public final class DockerConfig implements CredentialProvider {
                 if (p.exitValue() != 0) {
                     return Optional.empty();
                 }
-                JsonNode json = JSON.readTree(answer);
+                JsonNode json = Json.MAPPER.readTree(answer);
                 String user = json.path("Username").asText(null);
                 String secret = json.path("Secret").asText(null);
                 if (secret == null) {
