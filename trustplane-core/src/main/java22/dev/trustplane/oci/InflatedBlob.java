@@ -39,6 +39,8 @@ public final class InflatedBlob implements AutoCloseable {
 
     private static final int LIBDEFLATE_SUCCESS = 0;
     private static final int LIBDEFLATE_BAD_DATA = 1;
+    /** Ours, not libdeflate's: it could not allocate a decompressor (the blob is then streamed). */
+    private static final int NO_DECOMPRESSOR = -1;
     /** gzip's smallest member: a 10-byte header, an empty deflate block, an 8-byte trailer. */
     private static final long MIN_GZIP = 20;
     private static final ValueLayout.OfInt LE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -84,6 +86,9 @@ public final class InflatedBlob implements AutoCloseable {
                 return Optional.empty();
             }
             MemorySegment out = lib.output(Math.max(announced, 1), arena);
+            if (out == null) {
+                return Optional.empty(); // no memory for the whole output: streamed instead
+            }
             hasher = new Hasher(in, digest.newHasher(), lib.populator(out));
             hasher.start();
             MemorySegment counts = arena.allocate(ValueLayout.JAVA_LONG, 2);
@@ -265,7 +270,7 @@ public final class InflatedBlob implements AutoCloseable {
         }
 
         /**
-         * Native memory for the output, freed with {@code arena}. On Linux a fresh anonymous mapping
+         * Native memory for the output, freed with {@code arena}, or null when the system has none. On Linux a fresh anonymous mapping
          * that {@link #populator} can fault in from another thread while libdeflate writes into it:
          * allocating and zeroing 100 MB costs ~0.1 s of page faults on the decompressing thread.
          */
@@ -277,7 +282,7 @@ public final class InflatedBlob implements AutoCloseable {
                 MemorySegment p = (MemorySegment) mmap.invokeExact(MemorySegment.NULL, size, PROT_READ_WRITE,
                         MAP_PRIVATE_ANONYMOUS, -1, 0L);
                 if (p.address() == -1L || p.equals(MemorySegment.NULL)) {
-                    throw new OutOfMemoryError("mmap of " + size + " bytes for a decompressed blob failed");
+                    return null; // MAP_FAILED
                 }
                 MethodHandle unmap = munmap;
                 return p.reinterpret(size, arena, segment -> {
@@ -348,7 +353,7 @@ public final class InflatedBlob implements AutoCloseable {
             try {
                 MemorySegment d = (MemorySegment) alloc.invokeExact();
                 if (d.equals(MemorySegment.NULL)) {
-                    throw new OutOfMemoryError("libdeflate_alloc_decompressor returned NULL");
+                    return NO_DECOMPRESSOR;
                 }
                 try {
                     return (int) decompress.invokeExact(d, in, in.byteSize(), out, out.byteSize(), counts,
