@@ -243,7 +243,8 @@ public final class InflatedBlob implements AutoCloseable {
      * libdeflate's gzip decompressor, bound once per process (null when it cannot be loaded), and
      * on Linux the C library's {@code mmap}, {@code munmap} and {@code madvise} for the output.
      */
-    private static final class Libdeflate {
+    private record Libdeflate(MethodHandle alloc, MethodHandle free, MethodHandle decompress, MethodHandle mmap,
+            MethodHandle munmap, MethodHandle madvise) {
         static String unavailable;
         static final Libdeflate INSTANCE = load();
 
@@ -252,27 +253,11 @@ public final class InflatedBlob implements AutoCloseable {
         /** Linux 5.14+: fault in writable pages without touching their content. */
         private static final int MADV_POPULATE_WRITE = 23;
 
-        private final MethodHandle alloc;
-        private final MethodHandle free;
-        private final MethodHandle decompress;
-        private final MethodHandle mmap;
-        private final MethodHandle munmap;
-        private final MethodHandle madvise;
-
-        private Libdeflate(MethodHandle alloc, MethodHandle free, MethodHandle decompress, MethodHandle mmap,
-                MethodHandle munmap, MethodHandle madvise) {
-            this.alloc = alloc;
-            this.free = free;
-            this.decompress = decompress;
-            this.mmap = mmap;
-            this.munmap = munmap;
-            this.madvise = madvise;
-        }
-
         /**
-         * Native memory for the output, freed with {@code arena}, or null when the system has none. On Linux a fresh anonymous mapping
-         * that {@link #populator} can fault in from another thread while libdeflate writes into it:
-         * allocating and zeroing 100 MB costs ~0.1 s of page faults on the decompressing thread.
+         * Native memory for the output, freed with {@code arena}, or null when the system has none.
+         * On Linux a fresh anonymous mapping that {@link #populator} can fault in from another
+         * thread while libdeflate writes into it: allocating and zeroing 100 MB costs ~0.1 s of page
+         * faults on the decompressing thread.
          */
         MemorySegment output(long size, Arena arena) {
             if (mmap == null) {
@@ -348,7 +333,10 @@ public final class InflatedBlob implements AutoCloseable {
             }
         }
 
-        /** {@code libdeflate_gzip_decompress_ex}; {@code counts} receives the bytes consumed and produced. */
+        /**
+         * {@code libdeflate_gzip_decompress_ex}, or {@code NO_DECOMPRESSOR}; {@code counts} receives
+         * the bytes consumed and produced.
+         */
         int gunzip(MemorySegment in, MemorySegment out, MemorySegment counts) {
             try {
                 MemorySegment d = (MemorySegment) alloc.invokeExact();
