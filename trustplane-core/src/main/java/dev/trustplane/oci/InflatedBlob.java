@@ -36,6 +36,11 @@ public final class InflatedBlob implements AutoCloseable {
         throw new IllegalStateException("no blob is open on this runtime");
     }
 
+    /** The decompressed content, read-only; valid until {@link #close}. */
+    public java.nio.ByteBuffer buffer() {
+        throw new IllegalStateException("no blob is open on this runtime");
+    }
+
     /** Waits for the digest check and refuses the blob when its digest or size differ. */
     public void verify() {
         throw new IllegalStateException("no blob is open on this runtime");

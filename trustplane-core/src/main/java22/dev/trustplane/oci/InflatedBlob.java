@@ -125,6 +125,11 @@ public final class InflatedBlob implements AutoCloseable {
         return Libdeflate.INSTANCE == null ? Libdeflate.unavailable : null;
     }
 
+    /** The decompressed content, read-only; valid until {@link #close} (reading it after is a fault). */
+    public ByteBuffer buffer() {
+        return content.asByteBuffer().asReadOnlyBuffer();
+    }
+
     /** The decompressed content; readable until {@link #close}. */
     public InputStream content() {
         ByteBuffer bytes = content.asByteBuffer();

@@ -165,6 +165,33 @@ class PackageDetectorTest {
         }
     }
 
+    @Test
+    void shouldReportADigestMismatchRatherThanTheUnreadableTarItHides() throws IOException {
+        byte[] good = layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null});
+        byte[] garbage = new byte[4096];
+        java.util.Arrays.fill(garbage, (byte) 'z');
+        ImageSource source = image(good);
+        java.nio.file.Files.write(dir.resolve("layout/blobs/sha256/" + dev.trustplane.oci.Digest.sha256(good).hex()),
+                gzip(garbage));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                .isInstanceOf(dev.trustplane.error.TrustplaneException.class)
+                .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
+                .isEqualTo(dev.trustplane.error.ErrorKind.INTEGRITY);
+    }
+
+    @Test
+    void shouldNameTheLayerWhoseTarCannotBeRead() throws IOException {
+        byte[] garbage = new byte[4096];
+        java.util.Arrays.fill(garbage, (byte) 'z');
+        byte[] layer = gzip(garbage);
+        ImageSource source = image(layer);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                .isInstanceOf(dev.trustplane.error.TrustplaneException.class)
+                .hasMessageStartingWith("Cannot read layer " + dev.trustplane.oci.Digest.sha256(layer) + " of oci:")
+                .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
+                .isEqualTo(dev.trustplane.error.ErrorKind.INVALID_INPUT);
+    }
+
     private void deleteLayout() throws IOException {
         try (var paths = java.nio.file.Files.walk(dir.resolve("layout"))) {
             for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -213,5 +240,63 @@ class PackageDetectorTest {
                         "golang golang.org/x/net v0.22.0", "golang stdlib 1.22.2",
                         "maven com.fasterxml.jackson.core:jackson-databind 2.15.0", "npm @babel/core 7.20.0",
                         "npm lodash 4.17.20", "pypi requests 2.28.1");
+    }
+
+    private static byte[] gzip(byte[] tar) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(tar);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void shouldReadAPackageDatabaseFileArchivedAsAHardLink() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            byte[] osRelease = "ID=debian\nVERSION_ID=\"13\"\n".getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry file = new TarArchiveEntry("usr/lib/os-release");
+            file.setSize(osRelease.length);
+            tar.putArchiveEntry(file);
+            tar.write(osRelease);
+            tar.closeArchiveEntry();
+            TarArchiveEntry link = new TarArchiveEntry("etc/os-release", TarConstants.LF_LINK);
+            link.setLinkName("usr/lib/os-release");
+            tar.putArchiveEntry(link);
+            tar.closeArchiveEntry();
+            byte[] status = status("bash", "5.2.37-2", null).getBytes(StandardCharsets.UTF_8);
+            TarArchiveEntry db = new TarArchiveEntry("var/lib/dpkg/status");
+            db.setSize(status.length);
+            tar.putArchiveEntry(db);
+            tar.write(status);
+            tar.closeArchiveEntry();
+        }
+        // etc/os-release is read (a hard link once read as an empty file, leaving the release unknown)
+        PackageDetector.Detected d = PackageDetector.detect(image(gzip(out.toByteArray())), null);
+        assertThat(d.distro()).isEqualTo("debian-13");
+        assertThat(d.packages()).extracting(SbomPackage::purl)
+                .containsExactly("pkg:deb/debian/bash@5.2.37-2?arch=amd64&distro=debian-13");
+    }
+
+    @Test
+    void shouldReadASparseStatusFileInGnuTarsGnuAndPosixFormats() throws Exception {
+        for (String format : new String[] {"gnu", "posix"}) {
+            Path root = dir.resolve("root-" + format);
+            java.nio.file.Files.createDirectories(root.resolve("var/lib/dpkg"));
+            try (var f = new java.io.RandomAccessFile(root.resolve("var/lib/dpkg/status").toFile(), "rw")) {
+                f.write(status("bash", "5.2.15-2+b2", null).getBytes(StandardCharsets.UTF_8));
+                f.seek(1 << 20); // a hole: tar --sparse stores only the data
+                f.write(("\n\n" + status("tzdata", "2024a-0+deb12u1", null)).getBytes(StandardCharsets.UTF_8));
+            }
+            Path archive = dir.resolve(format + ".tar");
+            Process p = new ProcessBuilder("tar", "--format=" + format, "--sparse", "-C", root.toString(), "-cf",
+                    archive.toString(), "var").redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            assertThat(p.waitFor()).isZero();
+            PackageDetector.Detected d = PackageDetector.detect(image(gzip(java.nio.file.Files.readAllBytes(archive))),
+                    null);
+            assertThat(d.packages()).as(format).extracting(SbomPackage::name).containsExactly("bash", "tzdata");
+            deleteLayout();
+        }
     }
 }
