@@ -67,13 +67,55 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        Thread prepare = prepare(args);
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         boolean interactive = System.console() != null && System.getenv("CI") == null;
-        int code = run(args, new CliContext(out, err, System.in, System.getenv(), interactive));
+        CommandLine cl = commandLine(new CliContext(out, err, System.in, System.getenv(), interactive), args);
+        awaitUninterruptibly(prepare);
+        int code = cl.execute(args);
         out.flush();
         err.flush();
         System.exit(code);
+    }
+
+    /**
+     * Starts, on a second thread, set-up that the verb needs anyway and that costs a cold JVM tens
+     * of milliseconds, while this thread has picocli build its model (~0.1 s): Jackson's first
+     * mapper and parser (its date format loads locale data; its number parsing initialises
+     * BigDecimal), the SHA-256 provider and, for the verbs that read layers, the libdeflate
+     * binding. {@link #main} waits for it before the command runs, so the two threads never
+     * initialise the same library's classes at once (class initialisation cycles across threads
+     * deadlock). A failure here is left for the command to meet and report.
+     */
+    private static Thread prepare(String[] args) {
+        String verb = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        return Thread.ofPlatform().name("trustplane-prepare").daemon().start(() -> {
+            try {
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"n\": [1, 2.5, \"s\"]}");
+                java.security.MessageDigest.getInstance("SHA-256");
+                if (verb.equals("sbom") || verb.equals("scan")) {
+                    dev.trustplane.oci.InflatedBlob.unavailableReason();
+                }
+            } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException
+                     | LinkageError e) {
+                // the command meets the same failure where it can report it
+            }
+        });
+    }
+
+    private static void awaitUninterruptibly(Thread thread) {
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Runs one command line with the given streams and environment; returns the exit code. */
