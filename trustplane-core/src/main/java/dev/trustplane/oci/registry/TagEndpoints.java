@@ -14,7 +14,11 @@ import java.util.Map;
 
 /** {@code GET /v2/<name>/tags/list}, following {@code Link} pagination. */
 final class TagEndpoints {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Created on first use: every registry client is built with this class, few list tags. */
+    private static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
     private static final int PAGE_SIZE = 1000;
     private static final long MAX_PAGE_BYTES = 4L << 20;
     static final int MAX_TAGS = 1_000_000;
@@ -36,7 +40,7 @@ final class TagEndpoints {
                 throw http.fail(call, response);
             }
             try {
-                JsonNode page = JSON.readTree(Bodies.readBounded(response, MAX_PAGE_BYTES, "max-tag-page-bytes",
+                JsonNode page = Json.MAPPER.readTree(Bodies.readBounded(response, MAX_PAGE_BYTES, "max-tag-page-bytes",
                         "Tag list of " + repo.name()));
                 page.path("tags").forEach(t -> tags.add(t.asText()));
             } catch (IOException e) {
