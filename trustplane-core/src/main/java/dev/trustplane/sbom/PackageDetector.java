@@ -8,7 +8,6 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.InflatedBlob;
-import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.transfer.ImageSource;
 import java.io.BufferedInputStream;
@@ -100,9 +99,9 @@ public final class PackageDetector {
      * digest is checked before the layer counts.
      */
     private void layer(ImageSource source, Descriptor layer) {
-        String type = layer.mediaType();
+        Compression compression = Compression.of(layer, source);
         try {
-            Optional<Path> file = gzip(type) ? source.blobFile(layer) : Optional.empty();
+            Optional<Path> file = compression == Compression.GZIP ? source.blobFile(layer) : Optional.empty();
             Optional<InflatedBlob> whole = file.flatMap(f -> InflatedBlob.open(f, layer.digest(), layer.size(),
                     source.location().toString()));
             if (whole.isPresent()) {
@@ -112,7 +111,7 @@ public final class PackageDetector {
                 return;
             }
             try (InputStream blob = new BufferedInputStream(source.blob(layer), 1 << 16);
-                 InputStream in = decompressed(type, blob);
+                 InputStream in = decompressed(compression, blob);
                  TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, 1 << 18))) {
                 try {
                     entries(new StreamedTar(tar));
@@ -224,18 +223,37 @@ public final class PackageDetector {
         links.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
     }
 
-    private static boolean gzip(String type) {
-        return !type.endsWith("zstd") && !type.equals(MediaTypes.OCI_LAYER) && !type.endsWith(".tar");
+    /** How a layer's tar is compressed, by the suffix of its media type. */
+    private enum Compression {
+        NONE, GZIP, ZSTD;
+
+        /**
+         * {@code …tar+gzip} / {@code …tar.gzip} (Docker's {@code …diff.tar.gzip}), {@code …+zstd} /
+         * {@code …tar.zstd}, or an uncompressed {@code …tar}; any other media type is not a layer of a
+         * container image (a signature, an SBOM, an artifact's file) and is refused by name.
+         */
+        static Compression of(Descriptor layer, ImageSource source) {
+            String type = layer.mediaType();
+            if (type.endsWith("+zstd") || type.endsWith(".zstd")) {
+                return ZSTD;
+            }
+            if (type.endsWith("+gzip") || type.endsWith(".gzip")) {
+                return GZIP;
+            }
+            if (type.endsWith(".tar") || type.endsWith("+tar")) {
+                return NONE;
+            }
+            throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Layer " + layer.digest() + " of "
+                    + source.location() + " has the media type " + type + ", which is not a tar layer (…tar,"
+                    + " …tar+gzip, …tar+zstd or Docker's …tar.gzip): this manifest is an artifact, not a container"
+                    + " image; pass the reference of an image");
+        }
     }
 
-    /**
-     * The layer's tar stream by its media type: {@code …tar+gzip} / {@code …tar.gzip} (and Docker's
-     * {@code …diff.tar.gzip}), {@code …+zstd} / {@code …tar.zstd}, or an uncompressed tar. The
-     * zstd window limit bounds the native memory one layer can claim.
-     */
-    private static InputStream decompressed(String type, InputStream blob) throws IOException {
-        if (!type.endsWith("zstd")) {
-            return gzip(type) ? new GZIPInputStream(blob, 1 << 16) : blob;
+    /** The layer's tar stream. The zstd window limit bounds the native memory one layer can claim. */
+    private static InputStream decompressed(Compression compression, InputStream blob) throws IOException {
+        if (compression != Compression.ZSTD) {
+            return compression == Compression.GZIP ? new GZIPInputStream(blob, 1 << 16) : blob;
         }
         try {
             return new com.github.luben.zstd.ZstdInputStream(blob).setLongMax(MAX_ZSTD_WINDOW_LOG);

@@ -73,13 +73,20 @@ class PackageDetectorTest {
     }
 
     private ImageSource image(byte[]... layers) {
-        OciLayout layout = OciLayout.openOrCreate(dir.resolve("layout"));
         List<Descriptor> descriptors = new ArrayList<>();
         for (byte[] l : layers) {
-            layout.writeBlob(l);
             boolean zstd = l.length > 4 && (l[0] & 0xff) == 0x28 && (l[1] & 0xff) == 0xb5 && (l[2] & 0xff) == 0x2f
                     && (l[3] & 0xff) == 0xfd;
             descriptors.add(Descriptor.of(zstd ? MediaTypes.OCI_LAYER_ZSTD : MediaTypes.OCI_LAYER_GZIP, l));
+        }
+        return image(descriptors, layers);
+    }
+
+    /** A layout holding {@code blobs} and an image manifest with {@code descriptors} as its layers. */
+    private ImageSource image(List<Descriptor> descriptors, byte[]... blobs) {
+        OciLayout layout = OciLayout.openOrCreate(dir.resolve("layout"));
+        for (byte[] b : blobs) {
+            layout.writeBlob(b);
         }
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
                 .getBytes(StandardCharsets.UTF_8);
@@ -190,6 +197,32 @@ class PackageDetectorTest {
                 .hasMessageStartingWith("Cannot read layer " + dev.trustplane.oci.Digest.sha256(layer) + " of oci:")
                 .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
                 .isEqualTo(dev.trustplane.error.ErrorKind.INVALID_INPUT);
+    }
+
+    @Test
+    void shouldNameALayerThatIsNotATarByItsMediaType() throws IOException {
+        byte[] tar = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(
+                layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null}))).readAllBytes();
+        byte[] payload = "{\"critical\":{}}".getBytes(StandardCharsets.UTF_8);
+        Descriptor signature = Descriptor.of("application/vnd.dev.cosign.simplesigning.v1+json", payload);
+        ImageSource source = image(List.of(Descriptor.of("application/vnd.docker.image.rootfs.diff.tar", tar),
+                signature), tar, payload);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                .isInstanceOf(dev.trustplane.error.TrustplaneException.class)
+                .hasMessage("Layer " + signature.digest() + " of oci:" + dir.resolve("layout") + ":t has the media type"
+                        + " application/vnd.dev.cosign.simplesigning.v1+json, which is not a tar layer (…tar, …tar+gzip,"
+                        + " …tar+zstd or Docker's …tar.gzip): this manifest is an artifact, not a container image;"
+                        + " pass the reference of an image")
+                .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
+                .isEqualTo(dev.trustplane.error.ErrorKind.UNSUPPORTED);
+    }
+
+    @Test
+    void shouldReadAnUncompressedDockerLayer() throws IOException {
+        byte[] tar = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(
+                layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null}))).readAllBytes();
+        ImageSource source = image(List.of(Descriptor.of("application/vnd.docker.image.rootfs.diff.tar", tar)), tar);
+        assertThat(PackageDetector.detect(source, null).packages()).extracting(SbomPackage::name).containsExactly("bash");
     }
 
     private void deleteLayout() throws IOException {
