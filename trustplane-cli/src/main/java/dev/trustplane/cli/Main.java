@@ -86,15 +86,22 @@ public final class Main implements Runnable {
      * BigDecimal), the SHA-256 provider and, for the verbs that read layers, the libdeflate
      * binding. {@link #main} waits for it before the command runs, so the two threads never
      * initialise the same library's classes at once (class initialisation cycles across threads
-     * deadlock). A failure here is left for the command to meet and report.
+     * deadlock). A failure here is left for the command to meet and report. Nothing is started for a
+     * help or version screen, which needs none of it, or a command line that names no verb.
+     *
+     * @return the thread, or null when none was started
      */
     private static Thread prepare(String[] args) {
-        String verb = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse("");
+        String verb = verb(args);
+        if (verb == null || !VERBS.containsKey(verb) || java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h")
+                || a.equals("--help") || a.equals("-V") || a.equals("--version"))) {
+            return null;
+        }
         return Thread.ofPlatform().name("trustplane-prepare").daemon().start(() -> {
             try {
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"n\": [1, 2.5, \"s\"]}");
                 java.security.MessageDigest.getInstance("SHA-256");
-                if (verb.equals("sbom") || verb.equals("scan")) {
+                if ("sbom".equals(verb) || "scan".equals(verb)) {
                     dev.trustplane.oci.InflatedBlob.unavailableReason();
                 }
             } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException
@@ -106,7 +113,7 @@ public final class Main implements Runnable {
 
     private static void awaitUninterruptibly(Thread thread) {
         boolean interrupted = false;
-        while (thread.isAlive()) {
+        while (thread != null && thread.isAlive()) {
             try {
                 thread.join();
             } catch (InterruptedException e) {
@@ -127,11 +134,16 @@ public final class Main implements Runnable {
         return run(args, new CliContext(out, err, in, env, false));
     }
 
+    /** The first argument that is not an option (the verb, when it names one), or null. */
+    private static String verb(String[] args) {
+        return java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+    }
+
     /** The command line for {@code args}: with only the verb they name, or every verb (help, typos). */
     static CommandLine commandLine(CliContext ctx, String[] args) {
         Factory factory = new Factory(ctx);
         CommandLine cl = new CommandLine(Main.class, factory);
-        String verb = java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        String verb = verb(args);
         if (verb != null && VERBS.containsKey(verb)) {
             cl.addSubcommand(verb, new CommandLine(VERBS.get(verb), factory));
         } else {

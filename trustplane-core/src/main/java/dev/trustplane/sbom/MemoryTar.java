@@ -1,5 +1,6 @@
 package dev.trustplane.sbom;
 
+import dev.trustplane.io.ByteBufferInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -8,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * A tar held whole in memory (a layer decompressed by libdeflate), walked in place: headers are
@@ -153,39 +153,7 @@ final class MemoryTar implements LayerTar {
 
     @Override
     public InputStream content() {
-        ByteBuffer bytes = tar.slice(contentAt, contentSize);
-        return new InputStream() {
-            @Override
-            public int read() {
-                return bytes.hasRemaining() ? bytes.get() & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                Objects.checkFromIndexSize(off, len, b.length);
-                if (len == 0) {
-                    return 0;
-                }
-                if (!bytes.hasRemaining()) {
-                    return -1;
-                }
-                int n = Math.min(len, bytes.remaining());
-                bytes.get(b, off, n);
-                return n;
-            }
-
-            @Override
-            public long skip(long n) {
-                int k = (int) Math.max(0, Math.min(n, bytes.remaining()));
-                bytes.position(bytes.position() + k);
-                return k;
-            }
-
-            @Override
-            public int available() {
-                return bytes.remaining();
-            }
-        };
+        return new ByteBufferInputStream(tar.slice(contentAt, contentSize));
     }
 
     private static long padded(long size) {

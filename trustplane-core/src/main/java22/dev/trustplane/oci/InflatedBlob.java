@@ -2,6 +2,7 @@ package dev.trustplane.oci;
 
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.ByteBufferInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.Arena;
@@ -16,7 +17,6 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -132,39 +132,7 @@ public final class InflatedBlob implements AutoCloseable {
 
     /** The decompressed content; readable until {@link #close}. */
     public InputStream content() {
-        ByteBuffer bytes = content.asByteBuffer();
-        return new InputStream() {
-            @Override
-            public int read() {
-                return bytes.hasRemaining() ? bytes.get() & 0xff : -1;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) {
-                Objects.checkFromIndexSize(off, len, b.length);
-                if (len == 0) {
-                    return 0;
-                }
-                if (!bytes.hasRemaining()) {
-                    return -1;
-                }
-                int n = Math.min(len, bytes.remaining());
-                bytes.get(b, off, n);
-                return n;
-            }
-
-            @Override
-            public long skip(long n) {
-                int k = (int) Math.max(0, Math.min(n, bytes.remaining()));
-                bytes.position(bytes.position() + k);
-                return k;
-            }
-
-            @Override
-            public int available() {
-                return bytes.remaining();
-            }
-        };
+        return new ByteBufferInputStream(buffer());
     }
 
     /** Waits for the digest check and refuses the blob when its digest differs from the declared one. */

@@ -199,10 +199,15 @@ class PackageDetectorTest {
                 .isEqualTo(dev.trustplane.error.ErrorKind.INVALID_INPUT);
     }
 
+    /** An uncompressed tar holding a status file with bash. */
+    private static byte[] bashStatusTar() throws IOException {
+        return new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(layer(new String[] {
+                "var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null}))).readAllBytes();
+    }
+
     @Test
     void shouldNameALayerThatIsNotATarByItsMediaType() throws IOException {
-        byte[] tar = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(
-                layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null}))).readAllBytes();
+        byte[] tar = bashStatusTar();
         byte[] payload = "{\"critical\":{}}".getBytes(StandardCharsets.UTF_8);
         Descriptor signature = Descriptor.of("application/vnd.dev.cosign.simplesigning.v1+json", payload);
         ImageSource source = image(List.of(Descriptor.of("application/vnd.docker.image.rootfs.diff.tar", tar),
@@ -219,8 +224,7 @@ class PackageDetectorTest {
 
     @Test
     void shouldReadAnUncompressedDockerLayer() throws IOException {
-        byte[] tar = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(
-                layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null}))).readAllBytes();
+        byte[] tar = bashStatusTar();
         ImageSource source = image(List.of(Descriptor.of("application/vnd.docker.image.rootfs.diff.tar", tar)), tar);
         assertThat(PackageDetector.detect(source, null).packages()).extracting(SbomPackage::name).containsExactly("bash");
     }
