@@ -24,8 +24,9 @@ import java.util.Set;
 /**
  * cosign's tag scheme: signatures under {@code sha256-<hex>.sig}, attestations under
  * {@code .att}, one layer per signature in one image manifest. Adding a layer is a
- * read-modify-write the distribution API cannot make atomic, so after each write the tag is read
- * again and the write redone until the layer is there: concurrent signers do not lose each other.
+ * read-modify-write the distribution API cannot make atomic: signers in this process take turns
+ * on the tag ({@link EvidenceStore#exclusive}), and against signers elsewhere the tag is read
+ * again after each write and the write redone until the layer is there.
  */
 final class CosignTags {
     static final String SIG = ".sig";
@@ -71,7 +72,7 @@ final class CosignTags {
     /** Adds a layer (stored as {@code content}) to the manifest under {@code tag}; returns the manifest digest. */
     static Digest append(EvidenceStore store, String tag, byte[] content, String mediaType,
             Map<String, String> annotations) {
-        return store.exclusive(() -> appendOnce(store, tag, content, mediaType, annotations));
+        return store.exclusive(tag, () -> appendOnce(store, tag, content, mediaType, annotations));
     }
 
     /*

@@ -43,12 +43,12 @@ public interface EvidenceStore {
     RawManifest manifest(Descriptor descriptor);
 
     /**
-     * Runs a read-modify-write exclusively where the store can (an OCI layout's writer lock);
-     * registries cannot, and callers re-read to detect lost updates there.
+     * Runs a read-modify-write of {@code tag} exclusively: an OCI layout's writer lock excludes
+     * every other writer of the layout; in a registry only writers in this process take turns
+     * ({@link dev.trustplane.oci.registry.TagLocks}), and callers re-read the tag to detect
+     * updates lost to writers elsewhere.
      */
-    default <T> T exclusive(java.util.function.Supplier<T> action) {
-        return action.get();
-    }
+    <T> T exclusive(String tag, java.util.function.Supplier<T> action);
 
     /** A blob read whole and verified; a blob larger than {@code maxBytes} is refused before it is read. */
     byte[] blob(Descriptor descriptor, long maxBytes);

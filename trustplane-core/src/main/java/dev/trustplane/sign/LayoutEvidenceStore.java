@@ -63,7 +63,7 @@ final class LayoutEvidenceStore implements EvidenceStore {
     }
 
     @Override
-    public <T> T exclusive(java.util.function.Supplier<T> action) {
+    public <T> T exclusive(String tag, java.util.function.Supplier<T> action) {
         return layout().locked(action);
     }
 

@@ -10,6 +10,7 @@ import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.VerifyingInputStream;
 import dev.trustplane.oci.registry.RegistryClient;
+import dev.trustplane.oci.registry.TagLocks;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -43,6 +44,11 @@ final class RegistryEvidenceStore implements EvidenceStore {
     @Override
     public void putReferrer(RawManifest manifest) {
         client.pushReferrer(repo, manifest);
+    }
+
+    @Override
+    public <T> T exclusive(String tag, java.util.function.Supplier<T> action) {
+        return TagLocks.locked(tagRef(tag).toString(), action);
     }
 
     private ImageReference tagRef(String tag) {

@@ -123,6 +123,11 @@ class CosignInteropIT {
             }
 
             @Override
+            public <T> T exclusive(String tag, java.util.function.Supplier<T> action) {
+                return store.exclusive(tag, action);
+            }
+
+            @Override
             public List<dev.trustplane.oci.Descriptor> referrers(dev.trustplane.oci.Digest subject) {
                 return store.referrers(subject);
             }

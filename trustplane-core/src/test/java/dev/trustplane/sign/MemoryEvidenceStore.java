@@ -46,6 +46,18 @@ final class MemoryEvidenceStore implements EvidenceStore {
                 .add(manifest.descriptor().withArtifactType(m.effectiveArtifactType()).withAnnotations(m.annotations()));
     }
 
+    private final java.util.concurrent.locks.ReentrantLock writer = new java.util.concurrent.locks.ReentrantLock();
+
+    @Override
+    public <T> T exclusive(String tag, java.util.function.Supplier<T> action) {
+        writer.lock();
+        try {
+            return action.get();
+        } finally {
+            writer.unlock();
+        }
+    }
+
     @Override
     public List<Descriptor> referrers(Digest subject) {
         return referrers.getOrDefault(subject, List.of());

@@ -67,7 +67,9 @@ class AdmissionWebhookIT {
     static RegistryPeer registry;
     static RegistryClient client;
     static ServerSocket blackHole;
-    static List<Socket> held = new ArrayList<>();
+    /** Connections the black hole accepted; the acceptor adds while a test runs, so the list is thread-safe. */
+    static final List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static Thread acceptor;
     static AdmissionServer server;
     static AdmissionLedger ledger;
     static Store store;
@@ -110,7 +112,7 @@ class AdmissionWebhookIT {
         attested = d.toString();
 
         blackHole = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(() -> {
+        acceptor = Thread.ofVirtual().start(() -> {
             while (!blackHole.isClosed()) {
                 try {
                     held.add(blackHole.accept());
@@ -212,6 +214,8 @@ class AdmissionWebhookIT {
         }
         if (blackHole != null) {
             blackHole.close();
+            // The acceptor may hold a connection it accepted just before the close: wait for it to add that one.
+            acceptor.join(Duration.ofSeconds(10));
         }
         for (Socket s : held) {
             s.close();

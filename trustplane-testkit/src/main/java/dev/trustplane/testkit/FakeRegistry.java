@@ -54,6 +54,8 @@ public final class FakeRegistry implements AutoCloseable {
     private volatile boolean bearer;
     private volatile int tagPageSize = Integer.MAX_VALUE;
     private final Map<String, String> issuedTokens = new ConcurrentHashMap<>();
+    /** "repository:tag" → the manifest another writer puts right after the next PUT of that tag. */
+    private final Map<String, Stored> overwrites = new ConcurrentHashMap<>();
 
     private FakeRegistry() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
@@ -116,6 +118,21 @@ public final class FakeRegistry implements AutoCloseable {
 
     public List<String> tokenScopes() {
         return List.copyOf(tokenScopes);
+    }
+
+    /**
+     * Makes the next PUT of {@code repository:tag} lose its update: it is answered 201 as usual,
+     * but the tag then holds {@code replacement}, as when another writer that read the tag before
+     * that PUT lands its own write right after it (what the distribution API cannot prevent).
+     */
+    public void loseNextPut(String repository, String tag, String mediaType, byte[] replacement) {
+        overwrites.put(repository + ":" + tag, new Stored(mediaType, replacement));
+    }
+
+    /** The manifest {@code repository:tag} holds now, or null. */
+    public byte[] manifest(String repository, String tag) {
+        Stored s = manifests.getOrDefault(repository, Map.of()).get(tag);
+        return s == null ? null : s.bytes();
     }
 
     public void putBlob(byte[] content) {
@@ -241,6 +258,10 @@ public final class FakeRegistry implements AutoCloseable {
                 byte[] bytes = ex.getRequestBody().readAllBytes();
                 String type = ex.getRequestHeaders().getFirst("Content-Type");
                 String digest = putManifest(repo, ref.startsWith("sha256:") ? null : ref, type, bytes);
+                Stored concurrent = overwrites.remove(repo + ":" + ref);
+                if (concurrent != null) {
+                    putManifest(repo, ref, concurrent.mediaType(), concurrent.bytes());
+                }
                 JsonNode subject = JSON.readTree(bytes).get("subject");
                 if (subject != null && referrersApi) {
                     ex.getResponseHeaders().add("OCI-Subject", subject.path("digest").asText());

@@ -26,7 +26,8 @@ import java.util.Optional;
  * {@code sha256-<hex>} tag index; a registry that answered that it has no referrers API is asked
  * only for the fallback tag for the next five minutes (one round trip less per lookup). Updating the fallback index is a read-modify-write the
  * distribution API cannot make atomic: after each write the index is read again after a
- * {@link SettleDelay}, and the write is redone until the entry is there.
+ * {@link SettleDelay}, and the write is redone until the entry is there; writers in this process
+ * take turns ({@link TagLocks}), so only writers elsewhere depend on that read-back.
  */
 final class ReferrerEndpoints {
     private static final int MAX_UPDATE_ATTEMPTS = 10;
@@ -125,9 +126,19 @@ final class ReferrerEndpoints {
         });
     }
 
-    /** Adds {@code entry} to the fallback index of {@code subject}, redoing the write until it sticks. */
+    /**
+     * Adds {@code entry} to the fallback index of {@code subject}, redoing the write until it
+     * sticks; writers in this process take turns on the tag ({@link TagLocks}).
+     */
     void addToFallback(ImageReference subject, Descriptor entry) {
         ImageReference tag = fallbackTag(subject);
+        TagLocks.locked(tag.toString(), () -> {
+            addToFallback(subject, tag, entry);
+            return null;
+        });
+    }
+
+    private void addToFallback(ImageReference subject, ImageReference tag, Descriptor entry) {
         for (int attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
             long t0 = System.nanoTime();
             ImageIndex current = fallbackIndex(subject).orElse(ImageIndex.of(List.of()));

@@ -194,6 +194,40 @@ class RegistryClientFakeTest {
         });
     }
 
+    /**
+     * A writer in another process overwrites our fallback-index write with one based on an older
+     * read: the read-back after the settle delay notices the entry is gone and writes it again.
+     */
+    @Test
+    void shouldWriteTheFallbackEntryAgainWhenAnotherWriterOverwroteIt() {
+        RawManifest image = pushImage("app", "v1");
+        RegistryClient client = client(CredentialProvider.ANONYMOUS);
+        ImageReference repo = ImageReference.parse(fake.host() + "/app:v1");
+        fake.putBlob(MediaTypes.EMPTY_JSON);
+        String tag = image.digest().referrersTag();
+        RawManifest first = ImageManifest.artifact("application/vnd.test.first", List.of(), image.descriptor(),
+                Map.of()).toRaw();
+        RawManifest elsewhere = ImageManifest.artifact("application/vnd.test.elsewhere", List.of(),
+                image.descriptor(), Map.of()).toRaw();
+        RawManifest ours = ImageManifest.artifact("application/vnd.test.ours", List.of(), image.descriptor(),
+                Map.of()).toRaw();
+        client.pushReferrer(repo, first);
+        byte[] before = fake.manifest("app", tag);
+        client.pushReferrer(repo, elsewhere);
+        byte[] theirs = fake.manifest("app", tag);
+        fake.putManifest("app", tag, MediaTypes.OCI_INDEX, before);
+        fake.loseNextPut("app", tag, MediaTypes.OCI_INDEX, theirs);
+        int requestsBefore = fake.requests().size();
+
+        client.pushReferrer(repo, ours);
+
+        assertThat(client.referrers(repo.pinned(image.digest()), null).manifests()).extracting(Descriptor::digest)
+                .containsExactlyInAnyOrder(first.digest(), elsewhere.digest(), ours.digest());
+        assertThat(fake.requests().subList(requestsBefore, fake.requests().size()))
+                .filteredOn(r -> r.equals("PUT /v2/app/manifests/" + tag)).as("the first write lost, the second kept")
+                .hasSize(2);
+    }
+
     @Test
     void shouldNameRegistryWhenUnreachable() throws Exception {
         int port = dev.trustplane.testkit.RegistryPeer.freePort();
