@@ -5,15 +5,17 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * A gzip blob from a local file, decompressed whole by libdeflate while a second thread checks
- * its digest. This is the JDK 21 version: without the foreign-function API (final in JDK 22)
- * {@link #open} always returns empty and callers stream the blob through {@code java.util.zip}.
+ * A gzip blob from a local file or a registry, decompressed whole by libdeflate. This is the JDK
+ * 21 version: without the foreign-function API (final in JDK 22) {@link #open} and
+ * {@link #download} always return empty and callers stream the blob through {@code java.util.zip}.
  * The JDK 22+ version is {@code src/main/java22/dev/trustplane/oci/InflatedBlob.java}, chosen by
  * the JVM from the multi-release JAR (ADR 009).
  */
 public final class InflatedBlob implements AutoCloseable {
     /** Blobs that decompress to more than this are streamed: the whole output is held in memory. */
     public static final long MAX_OUTPUT = 512L << 20;
+    /** Registry blobs larger than this are streamed: {@code download} holds the compressed bytes too. */
+    public static final long MAX_DOWNLOAD = 256L << 20;
 
     private InflatedBlob() {
     }
@@ -23,6 +25,15 @@ public final class InflatedBlob implements AutoCloseable {
      * in which case the caller streams it.
      */
     public static Optional<InflatedBlob> open(Path file, Digest digest, long size, String source) {
+        return Optional.empty();
+    }
+
+    /**
+     * The decompressed registry blob, or empty when this runtime cannot decompress it whole (here:
+     * always, without opening {@code blob}), in which case the caller streams it.
+     */
+    public static Optional<InflatedBlob> download(java.util.function.Supplier<VerifyingInputStream> blob,
+            Digest digest, long size, String source) throws java.io.IOException {
         return Optional.empty();
     }
 

@@ -94,31 +94,35 @@ public final class PackageDetector {
     }
 
     /**
-     * Reads one layer: a gzip layer in a local file is decompressed whole by libdeflate where the
-     * runtime offers it ({@link InflatedBlob}), anything else is streamed. Either way the blob's
-     * digest is checked before the layer counts.
+     * Reads one layer: a gzip layer is decompressed whole by libdeflate where the runtime offers it
+     * ({@link InflatedBlob}) — mapped from a local file, or read into memory from a registry when
+     * it is at most {@link InflatedBlob#MAX_DOWNLOAD} — and anything else is streamed. Either way
+     * the blob's digest is checked before the layer counts.
      */
     private void layer(ImageSource source, Descriptor layer) {
         Compression compression = Compression.of(layer, source);
         try {
-            Optional<Path> file = compression == Compression.GZIP ? source.blobFile(layer) : Optional.empty();
-            Optional<InflatedBlob> whole = file.flatMap(f -> InflatedBlob.open(f, layer.digest(), layer.size(),
-                    source.location().toString()));
+            Optional<InflatedBlob> whole = compression == Compression.GZIP ? inflated(source, layer) : Optional.empty();
             if (whole.isPresent()) {
                 try (InflatedBlob blob = whole.get()) {
                     whole(blob);
                 }
                 return;
             }
-            try (InputStream blob = new BufferedInputStream(source.blob(layer), 1 << 16);
-                 InputStream in = decompressed(compression, blob);
-                 TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, 1 << 18))) {
-                try {
+            try (InputStream blob = new BufferedInputStream(source.blob(layer), 1 << 16)) {
+                // the decompressor is closed (freeing its native state) without closing the blob
+                InputStream kept = new java.io.FilterInputStream(blob) {
+                    @Override
+                    public void close() {
+                    }
+                };
+                try (InputStream in = decompressed(compression, kept);
+                     TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, 1 << 18))) {
                     entries(new StreamedTar(tar));
                     in.transferTo(java.io.OutputStream.nullOutputStream());
-                } catch (IOException e) {
-                    // Unreadable gzip or tar data: when the blob is not what was pushed either, that is the
-                    // error to report (the digest check at its end throws).
+                } catch (IOException | RuntimeException e) {
+                    // Unreadable gzip or tar data, from the first header on: when the blob is not what was
+                    // pushed either, that is the error to report (the digest check at its end throws).
                     blob.transferTo(java.io.OutputStream.nullOutputStream());
                     throw e;
                 }
@@ -130,6 +134,13 @@ public final class PackageDetector {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read layer " + layer.digest() + " of "
                     + source.location() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static Optional<InflatedBlob> inflated(ImageSource source, Descriptor layer) throws IOException {
+        String where = source.location().toString();
+        Optional<Path> file = source.blobFile(layer);
+        return file.isPresent() ? InflatedBlob.open(file.get(), layer.digest(), layer.size(), where)
+                : InflatedBlob.download(() -> source.blob(layer), layer.digest(), layer.size(), where);
     }
 
     /**

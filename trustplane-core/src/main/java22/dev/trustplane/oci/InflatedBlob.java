@@ -18,11 +18,14 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
- * A gzip blob from a local file, decompressed whole by libdeflate (about 1.5 times as fast as the
- * zlib behind {@code java.util.zip} here) while a second thread checks its digest: the file is
- * mapped, never copied onto the heap, and the output lives in native memory until {@link #close}.
+ * A gzip blob decompressed whole by libdeflate (about 1.5 times as fast as the zlib behind
+ * {@code java.util.zip} here), the output in native memory until {@link #close}. A local file
+ * ({@link #open}) is mapped, never copied onto the heap, while a second thread checks its digest;
+ * a registry blob ({@link #download}) is read into native memory through its verifying stream
+ * first.
  * This is the JDK 22+ version of the multi-release JAR (ADR 009); the JDK 21 version always
  * declines.
  *
@@ -36,6 +39,8 @@ import java.util.Optional;
 public final class InflatedBlob implements AutoCloseable {
     /** Blobs that decompress to more than this are streamed: the whole output is held in memory. */
     public static final long MAX_OUTPUT = 512L << 20;
+    /** Registry blobs larger than this are streamed: {@link #download} holds the compressed bytes too. */
+    public static final long MAX_DOWNLOAD = 256L << 20;
 
     private static final int LIBDEFLATE_SUCCESS = 0;
     private static final int LIBDEFLATE_BAD_DATA = 1;
@@ -70,8 +75,7 @@ public final class InflatedBlob implements AutoCloseable {
             return Optional.empty();
         }
         Arena arena = Arena.ofShared();
-        Hasher hasher = null;
-        boolean kept = false;
+        Optional<InflatedBlob> inflated = Optional.empty();
         try {
             MemorySegment in;
             try (FileChannel channel = FileChannel.open(file)) {
@@ -80,17 +84,85 @@ public final class InflatedBlob implements AutoCloseable {
                 }
                 in = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             }
-            long announced = Integer.toUnsignedLong(in.get(LE_INT, size - 4));
-            if (announced > MAX_OUTPUT || in.get(ValueLayout.JAVA_BYTE, 0) != (byte) 0x1f
-                    || in.get(ValueLayout.JAVA_BYTE, 1) != (byte) 0x8b) {
+            inflated = inflate(lib, arena, in, digest.newHasher(), digest, source);
+            return inflated;
+        } catch (IOException e) {
+            // the streaming path opens the file again and names what it cannot read
+            return Optional.empty();
+        } finally {
+            if (inflated.isEmpty()) {
+                arena.close();
+            }
+        }
+    }
+
+    /**
+     * A gzip blob of at most {@link #MAX_DOWNLOAD} bytes read whole from {@code blob} (a registry's
+     * stream, which checks digest and size at its end) into native memory, then decompressed there
+     * and the compressed bytes freed: libdeflate needs all of its input at once. Empty without
+     * opening the stream when libdeflate is not in use or the size is out of range; empty after
+     * reading it when the blob is not one gzip member whose trailer size matches its content (the
+     * caller then asks for the blob again and streams it: rare, and never wrong). A digest or size
+     * that differs is refused while reading, before anything is decompressed.
+     */
+    public static Optional<InflatedBlob> download(Supplier<VerifyingInputStream> blob, Digest digest, long size,
+            String source) throws IOException {
+        Libdeflate lib = Libdeflate.INSTANCE;
+        if (lib == null || size < MIN_GZIP || size > MAX_DOWNLOAD) {
+            return Optional.empty();
+        }
+        Arena arena = Arena.ofShared();
+        Optional<InflatedBlob> inflated = Optional.empty();
+        try (Arena compressed = Arena.ofConfined()) {
+            MemorySegment in = lib.output(size, compressed);
+            if (in == null) {
                 return Optional.empty();
             }
-            MemorySegment out = lib.output(Math.max(announced, 1), arena);
-            if (out == null) {
-                return Optional.empty(); // no memory for the whole output: streamed instead
+            try (VerifyingInputStream stream = blob.get()) {
+                byte[] chunk = new byte[1 << 16];
+                long off = 0;
+                int n;
+                while ((n = stream.read(chunk, 0, (int) Math.min(chunk.length, Math.max(size - off, 1)))) >= 0) {
+                    if (off + n > size) {
+                        // a verifying stream ends at the declared size; anything else is not one
+                        throw new IllegalStateException("blob stream of " + source + " ran past " + size + " bytes");
+                    }
+                    MemorySegment.copy(chunk, 0, in, ValueLayout.JAVA_BYTE, off, n);
+                    off += n;
+                }
             }
-            hasher = new Hasher(in, digest.newHasher(), lib.populator(out));
-            hasher.start();
+            inflated = inflate(lib, arena, in, null, digest, source);
+            return inflated;
+        } finally {
+            if (inflated.isEmpty()) {
+                arena.close();
+            }
+        }
+    }
+
+    /**
+     * Decompresses the gzip blob {@code in} into memory of {@code arena}; empty when it is not one
+     * member whose trailer size is at most {@link #MAX_OUTPUT} and matches the content.
+     *
+     * @param md the digest to compute of {@code in} beside the decompression, or null when the
+     *     caller has checked it already
+     */
+    private static Optional<InflatedBlob> inflate(Libdeflate lib, Arena arena, MemorySegment in, MessageDigest md,
+            Digest digest, String source) {
+        long size = in.byteSize();
+        long announced = Integer.toUnsignedLong(in.get(LE_INT, size - 4));
+        if (announced > MAX_OUTPUT || in.get(ValueLayout.JAVA_BYTE, 0) != (byte) 0x1f
+                || in.get(ValueLayout.JAVA_BYTE, 1) != (byte) 0x8b) {
+            return Optional.empty();
+        }
+        MemorySegment out = lib.output(Math.max(announced, 1), arena);
+        if (out == null) {
+            return Optional.empty(); // no memory for the whole output: streamed instead
+        }
+        Hasher hasher = new Hasher(md == null ? null : in, md, lib.populator(out));
+        hasher.start();
+        boolean kept = false;
+        try {
             MemorySegment counts = arena.allocate(ValueLayout.JAVA_LONG, 2);
             int result = lib.gunzip(in, out.asSlice(0, announced), counts);
             long consumed = counts.getAtIndex(ValueLayout.JAVA_LONG, 0);
@@ -107,15 +179,9 @@ public final class InflatedBlob implements AutoCloseable {
             }
             // several members, trailing bytes or a trailer size that is not the content's: streamed instead
             return Optional.empty();
-        } catch (IOException e) {
-            // the streaming path opens the file again and names what it cannot read
-            return Optional.empty();
         } finally {
             if (!kept) {
-                if (hasher != null) {
-                    hasher.cancel();
-                }
-                arena.close();
+                hasher.cancel();
             }
         }
     }
@@ -152,10 +218,15 @@ public final class InflatedBlob implements AutoCloseable {
             throw new TrustplaneException(ErrorKind.IO, "Cannot read blob " + digest + " from " + source + ": "
                     + hasher.failure, hasher.failure);
         }
-        VerifyingInputStream.check(digest, Digest.fromHash(digest.algorithm(), hasher.hash), source);
+        if (hasher.in != null) {
+            VerifyingInputStream.check(digest, Digest.fromHash(digest.algorithm(), hasher.hash), source);
+        }
     }
 
-    /** Hashes the mapped blob on its own thread, in 64 KiB steps so that it can be stopped. */
+    /**
+     * Hashes the mapped blob on its own thread, in 64 KiB steps so that it can be stopped; with no
+     * blob ({@code in} null: its digest was checked while it was read) it only runs {@code first}.
+     */
     private static final class Hasher extends Thread {
         private final MemorySegment in;
         private final MessageDigest md;
@@ -178,6 +249,9 @@ public final class InflatedBlob implements AutoCloseable {
         public void run() {
             try {
                 first.run();
+                if (in == null) {
+                    return;
+                }
                 byte[] chunk = new byte[1 << 16];
                 long size = in.byteSize();
                 for (long off = 0; off < size && !stopped; off += chunk.length) {

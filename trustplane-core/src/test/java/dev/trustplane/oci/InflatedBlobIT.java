@@ -138,4 +138,66 @@ class InflatedBlobIT {
         byte[] plain = content();
         assertThat(InflatedBlob.open(file(plain), Digest.sha256(plain), plain.length, "test")).isEmpty();
     }
+
+    /** A registry-like stream of {@code bytes} that checks them against {@code digest} at its end. */
+    private static java.util.function.Supplier<VerifyingInputStream> stream(byte[] bytes, Digest digest, long size) {
+        return () -> new VerifyingInputStream(new java.io.ByteArrayInputStream(bytes), digest, size, "registry r/app");
+    }
+
+    @Test
+    void shouldDownloadTheWholeBlobAndDecompressIt() throws IOException {
+        byte[] content = content();
+        byte[] gz = gzip(content);
+        Optional<InflatedBlob> downloaded = InflatedBlob.download(stream(gz, Digest.sha256(gz), gz.length),
+                Digest.sha256(gz), gz.length, "registry r/app");
+        assertThat(downloaded).isPresent();
+        try (InflatedBlob blob = downloaded.get()) {
+            assertThat(read(blob)).isEqualTo(content);
+            blob.verify();
+        }
+    }
+
+    @Test
+    void shouldRefuseADownloadWhoseDigestOrSizeDiffersBeforeDecompressingIt() throws IOException {
+        byte[] gz = gzip(content());
+        Digest declared = Digest.sha256("something else");
+        assertThatThrownBy(() -> InflatedBlob.download(stream(gz, declared, gz.length), declared, gz.length,
+                "registry r/app")).isInstanceOf(TrustplaneException.class).hasMessageContaining(declared.toString())
+                .extracting(e -> ((TrustplaneException) e).kind()).isEqualTo(ErrorKind.INTEGRITY);
+        byte[] cut = java.util.Arrays.copyOf(gz, gz.length - 100);
+        assertThatThrownBy(() -> InflatedBlob.download(stream(cut, Digest.sha256(gz), gz.length), Digest.sha256(gz),
+                gz.length, "registry r/app")).isInstanceOf(TrustplaneException.class)
+                .extracting(e -> ((TrustplaneException) e).kind()).isEqualTo(ErrorKind.INTEGRITY);
+    }
+
+    @Test
+    void shouldCallACorruptDownloadWithAMatchingDigestInvalidInput() throws IOException {
+        byte[] gz = gzip(content());
+        gz[gz.length / 2] ^= 0x55;
+        Digest digest = Digest.sha256(gz);
+        assertThatThrownBy(() -> InflatedBlob.download(stream(gz, digest, gz.length), digest, gz.length,
+                "registry r/app")).isInstanceOf(TrustplaneException.class).hasMessageContaining("not valid gzip data")
+                .hasMessageContaining("registry r/app")
+                .extracting(e -> ((TrustplaneException) e).kind()).isEqualTo(ErrorKind.INVALID_INPUT);
+    }
+
+    @Test
+    void shouldNotOpenABlobLargerThanTheDownloadLimit() throws IOException {
+        java.util.function.Supplier<VerifyingInputStream> never = () -> {
+            throw new AssertionError("the blob was requested");
+        };
+        assertThat(InflatedBlob.download(never, Digest.sha256("x"), InflatedBlob.MAX_DOWNLOAD + 1, "r")).isEmpty();
+        assertThat(InflatedBlob.download(never, Digest.sha256("x"), 19, "r")).isEmpty();
+    }
+
+    @Test
+    void shouldLeaveADownloadOfSeveralMembersToTheStreamingPath() throws IOException {
+        byte[] one = gzip(content());
+        byte[] two = gzip("second member".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] both = new byte[one.length + two.length];
+        System.arraycopy(one, 0, both, 0, one.length);
+        System.arraycopy(two, 0, both, one.length, two.length);
+        Digest digest = Digest.sha256(both);
+        assertThat(InflatedBlob.download(stream(both, digest, both.length), digest, both.length, "r")).isEmpty();
+    }
 }

@@ -27,7 +27,7 @@ class PackageDetectorTest {
     @TempDir
     Path dir;
 
-    private static String status(String name, String version, String source) {
+    static String status(String name, String version, String source) {
         return "Package: " + name + "\nStatus: install ok installed\nVersion: " + version + "\nArchitecture: amd64\n"
                 + (source == null ? "" : "Source: " + source + "\n") + "\n";
     }
@@ -46,7 +46,7 @@ class PackageDetectorTest {
     }
 
     /** A gzip tar; entries are {name, content-or-null(dir), linkTarget-or-null}. */
-    private static byte[] layer(String[]... entries) throws IOException {
+    static byte[] layer(String[]... entries) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GZIPOutputStream(out))) {
             for (String[] e : entries) {
@@ -73,18 +73,27 @@ class PackageDetectorTest {
     }
 
     private ImageSource image(byte[]... layers) {
+        return image(descriptors(layers), layers);
+    }
+
+    private ImageSource image(List<Descriptor> descriptors, byte[]... blobs) {
+        return ImageSource.open(layout(dir.resolve("layout"), descriptors, blobs), null);
+    }
+
+    /** Layer descriptors for gzip and zstd tars, told apart by their magic number. */
+    static List<Descriptor> descriptors(byte[]... layers) {
         List<Descriptor> descriptors = new ArrayList<>();
         for (byte[] l : layers) {
             boolean zstd = l.length > 4 && (l[0] & 0xff) == 0x28 && (l[1] & 0xff) == 0xb5 && (l[2] & 0xff) == 0x2f
                     && (l[3] & 0xff) == 0xfd;
             descriptors.add(Descriptor.of(zstd ? MediaTypes.OCI_LAYER_ZSTD : MediaTypes.OCI_LAYER_GZIP, l));
         }
-        return image(descriptors, layers);
+        return descriptors;
     }
 
-    /** A layout holding {@code blobs} and an image manifest with {@code descriptors} as its layers. */
-    private ImageSource image(List<Descriptor> descriptors, byte[]... blobs) {
-        OciLayout layout = OciLayout.openOrCreate(dir.resolve("layout"));
+    /** A layout in {@code at} holding {@code blobs} and an image manifest with {@code descriptors} as its layers. */
+    static Location layout(Path at, List<Descriptor> descriptors, byte[]... blobs) {
+        OciLayout layout = OciLayout.openOrCreate(at);
         for (byte[] b : blobs) {
             layout.writeBlob(b);
         }
@@ -95,7 +104,7 @@ class PackageDetectorTest {
                 descriptors, null, Map.of(), Map.of()).toRaw();
         layout.writeManifest(m);
         layout.tag("t", m.descriptor());
-        return ImageSource.open(Location.parse("oci:" + dir.resolve("layout") + ":t"), null);
+        return Location.parse("oci:" + at + ":t");
     }
 
     @Test
@@ -122,7 +131,7 @@ class PackageDetectorTest {
     }
 
     /** The same tar as {@code gzipLayer}, zstd-compressed in two frames (as streaming encoders may write it). */
-    private static byte[] zstd(byte[] gzipLayer) throws IOException {
+    static byte[] zstd(byte[] gzipLayer) throws IOException {
         byte[] tar = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipLayer)).readAllBytes();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int half = tar.length / 2;
@@ -174,16 +183,25 @@ class PackageDetectorTest {
 
     @Test
     void shouldReportADigestMismatchRatherThanTheUnreadableTarItHides() throws IOException {
-        byte[] good = layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null});
-        byte[] garbage = new byte[4096];
+        // larger than the read buffers (an incompressible file in it), so that the first read does not
+        // reach the end of the blob, where its digest is checked
+        byte[] noise = new byte[300_000];
+        new java.util.Random(7).nextBytes(noise);
+        byte[] good = layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null},
+                new String[] {"usr/bin/noise", new String(noise, StandardCharsets.ISO_8859_1), null});
+        byte[] garbage = new byte[1 << 20];
         java.util.Arrays.fill(garbage, (byte) 'z');
-        ImageSource source = image(good);
-        java.nio.file.Files.write(dir.resolve("layout/blobs/sha256/" + dev.trustplane.oci.Digest.sha256(good).hex()),
-                gzip(garbage));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
-                .isInstanceOf(dev.trustplane.error.TrustplaneException.class)
-                .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
-                .isEqualTo(dev.trustplane.error.ErrorKind.INTEGRITY);
+        // gzip holding no tar, and bytes that are not gzip at all (refused at the first header)
+        for (byte[] stored : List.of(gzip(garbage), garbage)) {
+            ImageSource source = image(good);
+            java.nio.file.Files.write(dir.resolve("layout/blobs/sha256/" + dev.trustplane.oci.Digest.sha256(good)
+                    .hex()), stored);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                    .isInstanceOf(dev.trustplane.error.TrustplaneException.class)
+                    .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
+                    .isEqualTo(dev.trustplane.error.ErrorKind.INTEGRITY);
+            deleteLayout();
+        }
     }
 
     @Test
