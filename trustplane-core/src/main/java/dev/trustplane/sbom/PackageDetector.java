@@ -101,6 +101,7 @@ public final class PackageDetector {
      */
     private void layer(ImageSource source, Descriptor layer) {
         Compression compression = Compression.of(layer, source);
+        Failing stored = null;
         try {
             Optional<InflatedBlob> whole = compression == Compression.GZIP ? inflated(source, layer) : Optional.empty();
             if (whole.isPresent()) {
@@ -109,7 +110,8 @@ public final class PackageDetector {
                 }
                 return;
             }
-            try (InputStream blob = new BufferedInputStream(source.blob(layer), 1 << 16)) {
+            stored = new Failing(source.blob(layer));
+            try (InputStream blob = new BufferedInputStream(stored, 1 << 16)) {
                 // the decompressor is closed (freeing its native state) without closing the blob
                 InputStream kept = new java.io.FilterInputStream(blob) {
                     @Override
@@ -131,16 +133,77 @@ public final class PackageDetector {
                 blob.transferTo(java.io.OutputStream.nullOutputStream());
             }
         } catch (IOException e) {
+            if (stored != null && stored.failure != null) {
+                throw unreadable(source, layer, stored.failure);
+            }
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read layer " + layer.digest() + " of "
                     + source.location() + ": " + e.getMessage(), e);
         }
     }
 
-    private static Optional<InflatedBlob> inflated(ImageSource source, Descriptor layer) throws IOException {
+    private static Optional<InflatedBlob> inflated(ImageSource source, Descriptor layer) {
         String where = source.location().toString();
         Optional<Path> file = source.blobFile(layer);
-        return file.isPresent() ? InflatedBlob.open(file.get(), layer.digest(), layer.size(), where)
-                : InflatedBlob.download(() -> source.blob(layer), layer.digest(), layer.size(), where);
+        if (file.isPresent()) {
+            return InflatedBlob.open(file.get(), layer.digest(), layer.size(), where);
+        }
+        try {
+            // the only IOExceptions here are the blob stream's own: decompressing throws none
+            return InflatedBlob.download(() -> source.blob(layer), layer.digest(), layer.size(), where);
+        } catch (IOException e) {
+            throw unreadable(source, layer, e);
+        }
+    }
+
+    /**
+     * The blob stream itself failed (a connection cut, a disk error), as opposed to what it
+     * carries being unreadable: not the image's fault, and worth a retry.
+     */
+    private static TrustplaneException unreadable(ImageSource source, Descriptor layer, IOException e) {
+        boolean remote = source.location() instanceof dev.trustplane.oci.transfer.Location.Registry;
+        return new TrustplaneException(remote ? ErrorKind.UNREACHABLE : ErrorKind.IO, "Reading layer "
+                + layer.digest() + " from " + source.location() + " failed: " + e.getMessage()
+                + (remote ? " — retry; check the network and the registry" : " — check the disk and the layout's files"),
+                e);
+    }
+
+    /** A blob stream that remembers whether it failed itself, as opposed to its content being unreadable. */
+    private static final class Failing extends java.io.FilterInputStream {
+        IOException failure;
+
+        Failing(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return super.read(b, off, len);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return super.skip(n);
+            } catch (IOException e) {
+                failure = e;
+                throw e;
+            }
+        }
     }
 
     /**

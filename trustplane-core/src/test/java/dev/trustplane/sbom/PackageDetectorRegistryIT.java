@@ -146,4 +146,28 @@ class PackageDetectorRegistryIT {
                     .extracting(e -> ((TrustplaneException) e).kind()).isEqualTo(ErrorKind.INTEGRITY);
         }
     }
+
+    /** A connection dropped mid-layer is the network's fault, not the image's: UNREACHABLE, with a retry. */
+    @Test
+    void shouldCallALayerDownloadCutOffUnreachableOnBothPaths() throws IOException {
+        byte[] noise = new byte[400_000]; // several reads, so the cut comes after the first
+        new java.util.Random(3).nextBytes(noise);
+        byte[] gzip = layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null},
+                new String[] {"usr/share/noise", new String(noise, java.nio.charset.StandardCharsets.ISO_8859_1), null});
+        for (byte[] stored : new byte[][] {gzip, PackageDetectorTest.zstd(gzip)}) {
+            Path at = dir.resolve("layout-" + stored[0]);
+            Location layout = layout(at, descriptors(stored), stored);
+            try (FakeRegistry fake = FakeRegistry.start()) {
+                ImageSource source = ImageSource.open(push(layout, fake.host(), "app"), client());
+                source.resolve();
+                fake.cutBlobs(true);
+
+                assertThatThrownBy(() -> PackageDetector.detect(source, null)).as(stored[0] == 0x1f ? "gzip" : "zstd")
+                        .isInstanceOf(TrustplaneException.class)
+                        .hasMessageContaining("Reading layer " + Digest.sha256(stored))
+                        .hasMessageContaining("retry")
+                        .extracting(e -> ((TrustplaneException) e).kind()).isEqualTo(ErrorKind.UNREACHABLE);
+            }
+        }
+    }
 }

@@ -49,6 +49,7 @@ public final class FakeRegistry implements AutoCloseable {
     private volatile String faultCode;
     private volatile boolean referrersApi;
     private volatile boolean corruptBlobs;
+    private volatile boolean cutBlobs;
     private volatile String bearerUser;
     private volatile String bearerPassword;
     private volatile boolean bearer;
@@ -108,6 +109,11 @@ public final class FakeRegistry implements AutoCloseable {
     }
 
     /** Blob GETs return content with one byte changed. */
+    /** Blob downloads announce their full length, send half of it, and then the connection is dropped. */
+    public void cutBlobs(boolean value) {
+        cutBlobs = value;
+    }
+
     public void corruptBlobs(boolean value) {
         corruptBlobs = value;
     }
@@ -198,6 +204,13 @@ public final class FakeRegistry implements AutoCloseable {
                 served[0] ^= 1;
             }
             ex.getResponseHeaders().add("Docker-Content-Digest", rest.substring(m + 7));
+            if (cutBlobs && method.equals("GET") && served.length > 1) {
+                ex.getResponseHeaders().add("Content-Type", "application/octet-stream");
+                ex.sendResponseHeaders(200, served.length);
+                ex.getResponseBody().write(served, 0, served.length / 2);
+                ex.getResponseBody().flush();
+                throw new IOException("the fake registry drops the connection mid-blob"); // the server closes it
+            }
             send(ex, 200, "application/octet-stream", served, method);
         } else if ((m = rest.lastIndexOf("/manifests/")) > 0) {
             manifest(ex, method, rest.substring(0, m), rest.substring(m + 11));
