@@ -161,10 +161,9 @@ public final class PackageDetector {
      */
     private static TrustplaneException unreadable(ImageSource source, Descriptor layer, IOException e) {
         boolean remote = source.location() instanceof dev.trustplane.oci.transfer.Location.Registry;
+        String wayOut = remote ? "retry; check the network and the registry" : "check the disk and the layout's files";
         return new TrustplaneException(remote ? ErrorKind.UNREACHABLE : ErrorKind.IO, "Reading layer "
-                + layer.digest() + " from " + source.location() + " failed: " + e.getMessage()
-                + (remote ? " — retry; check the network and the registry" : " — check the disk and the layout's files"),
-                e);
+                + layer.digest() + " from " + source.location() + " failed: " + e.getMessage() + " — " + wayOut, e);
     }
 
     /** A blob stream that remembers whether it failed itself, as opposed to its content being unreadable. */

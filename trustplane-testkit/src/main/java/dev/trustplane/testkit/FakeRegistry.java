@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An in-process distribution-API server for what the real registry here cannot show: Bearer
- * token authentication, the referrers API, tag pagination, 429 with Retry-After, corrupt blobs.
+ * token authentication, the referrers API, tag pagination, 429 with Retry-After, corrupt blobs,
+ * downloads cut off midway, a tag PUT lost to a concurrent writer.
  * Everything is in memory; it serves plain HTTP on a random loopback port.
  */
 public final class FakeRegistry implements AutoCloseable {
