@@ -7,10 +7,8 @@ import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageManifest;
-import dev.trustplane.oci.InflatedBlob;
 import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.transfer.ImageSource;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,10 +18,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
  * Finds the packages of an image that carries no SBOM: Debian packages from
@@ -67,8 +62,6 @@ public final class PackageDetector {
     /** PEP 503 name normalisation: runs of these become one '-'. */
     private static final java.util.regex.Pattern PYPI_SEPARATORS = java.util.regex.Pattern.compile("[-_.]+");
     private static final int MAX_POM_PROPERTIES = 64 << 10;
-    /** zstd frames may ask for a window of up to 2^31 bytes; above 2^27 (128 MiB) they are refused. */
-    private static final int MAX_ZSTD_WINDOW_LOG = 27;
 
     /**
      * One reader for every package.json (a mapper per file cost a mapper's set-up per npm
@@ -93,142 +86,26 @@ public final class PackageDetector {
                 .filter(c -> c == '/').count() == 4);
     }
 
-    /**
-     * Reads one layer: a gzip layer is decompressed whole by libdeflate where the runtime offers it
-     * ({@link InflatedBlob}) — mapped from a local file, or read into memory from a registry when
-     * it is at most {@link InflatedBlob#MAX_DOWNLOAD} — and anything else is streamed. Either way
-     * the blob's digest is checked before the layer counts.
-     */
+    /** Records the packages a layer adds, changes and whites out, read by {@link LayerReader}. */
     private void layer(ImageSource source, Descriptor layer) {
-        Compression compression = Compression.of(layer, source);
-        Failing stored = null;
-        try {
-            Optional<InflatedBlob> whole = compression == Compression.GZIP ? inflated(source, layer) : Optional.empty();
-            if (whole.isPresent()) {
-                try (InflatedBlob blob = whole.get()) {
-                    whole(blob);
-                }
-                return;
+        LayerReader.read(source, layer, new LayerReader.Recorder() {
+            @Override
+            public void entries(LayerTar tar) throws IOException {
+                PackageDetector.this.entries(tar);
             }
-            stored = new Failing(source.blob(layer));
-            try (InputStream blob = new BufferedInputStream(stored, 1 << 16)) {
-                // the decompressor is closed (freeing its native state) without closing the blob
-                InputStream kept = new java.io.FilterInputStream(blob) {
-                    @Override
-                    public void close() {
-                    }
+
+            @Override
+            public Runnable checkpoint() {
+                Map<String, byte[]> filesBefore = new TreeMap<>(files);
+                Map<String, String> linksBefore = new HashMap<>(links);
+                return () -> {
+                    files.clear();
+                    files.putAll(filesBefore);
+                    links.clear();
+                    links.putAll(linksBefore);
                 };
-                try (InputStream in = decompressed(compression, kept);
-                     TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, 1 << 18))) {
-                    entries(new StreamedTar(tar));
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
-                } catch (IOException | RuntimeException e) {
-                    // Unreadable gzip or tar data, from the first header on: when the blob is not what was
-                    // pushed either, that is the error to report (the digest check at its end throws).
-                    blob.transferTo(java.io.OutputStream.nullOutputStream());
-                    throw e;
-                }
-                // Read the blob itself to its end, where its digest and size are checked, so the check
-                // never depends on how far a decompressor reads past the end of its stream.
-                blob.transferTo(java.io.OutputStream.nullOutputStream());
             }
-        } catch (IOException e) {
-            if (stored != null && stored.failure != null) {
-                throw unreadable(source, layer, stored.failure);
-            }
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read layer " + layer.digest() + " of "
-                    + source.location() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static Optional<InflatedBlob> inflated(ImageSource source, Descriptor layer) {
-        String where = source.location().toString();
-        Optional<Path> file = source.blobFile(layer);
-        if (file.isPresent()) {
-            return InflatedBlob.open(file.get(), layer.digest(), layer.size(), where);
-        }
-        try {
-            // the only IOExceptions here are the blob stream's own: decompressing throws none
-            return InflatedBlob.download(() -> source.blob(layer), layer.digest(), layer.size(), where);
-        } catch (IOException e) {
-            throw unreadable(source, layer, e);
-        }
-    }
-
-    /**
-     * The blob stream itself failed (a connection cut, a disk error), as opposed to what it
-     * carries being unreadable: not the image's fault, and worth a retry.
-     */
-    private static TrustplaneException unreadable(ImageSource source, Descriptor layer, IOException e) {
-        boolean remote = source.location() instanceof dev.trustplane.oci.transfer.Location.Registry;
-        String wayOut = remote ? "retry; check the network and the registry" : "check the disk and the layout's files";
-        return new TrustplaneException(remote ? ErrorKind.UNREACHABLE : ErrorKind.IO, "Reading layer "
-                + layer.digest() + " from " + source.location() + " failed: " + e.getMessage() + " — " + wayOut, e);
-    }
-
-    /** A blob stream that remembers whether it failed itself, as opposed to its content being unreadable. */
-    private static final class Failing extends java.io.FilterInputStream {
-        IOException failure;
-
-        Failing(InputStream in) {
-            super(in);
-        }
-
-        @Override
-        public int read() throws IOException {
-            try {
-                return super.read();
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            try {
-                return super.read(b, off, len);
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            try {
-                return super.skip(n);
-            } catch (IOException e) {
-                failure = e;
-                throw e;
-            }
-        }
-    }
-
-    /**
-     * Walks a layer held whole in memory in place ({@link MemoryTar}); a tar it declines (sparse
-     * files) is read again from the start by commons-compress. A tar that cannot be read is
-     * reported as such only once the digest matched: a blob that is not what was pushed is an
-     * integrity error whatever it holds.
-     */
-    private void whole(InflatedBlob blob) throws IOException {
-        Map<String, byte[]> filesBefore = new TreeMap<>(files);
-        Map<String, String> linksBefore = new HashMap<>(links);
-        try {
-            try {
-                entries(new MemoryTar(blob.buffer()));
-            } catch (MemoryTar.Declined e) {
-                files.clear();
-                files.putAll(filesBefore);
-                links.clear();
-                links.putAll(linksBefore);
-                entries(new StreamedTar(new TarArchiveInputStream(blob.content())));
-            }
-        } catch (IOException | RuntimeException e) {
-            blob.verify();
-            throw e;
-        }
-        blob.verify();
+        });
     }
 
     /** Records what the tar's entries add, change and white out. */
@@ -294,47 +171,6 @@ public final class PackageDetector {
         String gone = dir + name.substring(4);
         files.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/") || p.startsWith(gone + "!"));
         links.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
-    }
-
-    /** How a layer's tar is compressed, by the suffix of its media type. */
-    private enum Compression {
-        NONE, GZIP, ZSTD;
-
-        /**
-         * {@code …tar+gzip} / {@code …tar.gzip} (Docker's {@code …diff.tar.gzip}), {@code …+zstd} /
-         * {@code …tar.zstd}, or an uncompressed {@code …tar}; any other media type is not a layer of a
-         * container image (a signature, an SBOM, an artifact's file) and is refused by name.
-         */
-        static Compression of(Descriptor layer, ImageSource source) {
-            String type = layer.mediaType();
-            if (type.endsWith("+zstd") || type.endsWith(".zstd")) {
-                return ZSTD;
-            }
-            if (type.endsWith("+gzip") || type.endsWith(".gzip")) {
-                return GZIP;
-            }
-            if (type.endsWith(".tar") || type.endsWith("+tar")) {
-                return NONE;
-            }
-            throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Layer " + layer.digest() + " of "
-                    + source.location() + " has the media type " + type + ", which is not a tar layer (…tar,"
-                    + " …tar+gzip, …tar+zstd or Docker's …tar.gzip): this manifest is an artifact, not a container"
-                    + " image; pass the reference of an image");
-        }
-    }
-
-    /** The layer's tar stream. The zstd window limit bounds the native memory one layer can claim. */
-    private static InputStream decompressed(Compression compression, InputStream blob) throws IOException {
-        if (compression != Compression.ZSTD) {
-            return compression == Compression.GZIP ? new GZIPInputStream(blob, 1 << 16) : blob;
-        }
-        try {
-            return new com.github.luben.zstd.ZstdInputStream(blob).setLongMax(MAX_ZSTD_WINDOW_LOG);
-        } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
-            throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Cannot read zstd-compressed layers here: the"
-                    + " zstd library (zstd-jni) did not load (" + e + "); it unpacks its native part into"
-                    + " java.io.tmpdir, which must allow executables (set -Djava.io.tmpdir in JAVA_OPTS)", e);
-        }
     }
 
     /** Records the Maven coordinates a JAR declares (META-INF/maven/G/A/pom.properties), streaming it. */

@@ -55,8 +55,27 @@ class InflatedBlobIT {
         return out.toByteArray();
     }
 
+    /** The content as one gzip member followed by a second one. */
+    private static byte[] twoMembers() throws IOException {
+        byte[] one = gzip(content());
+        byte[] two = gzip("second member".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] both = new byte[one.length + two.length];
+        System.arraycopy(one, 0, both, 0, one.length);
+        System.arraycopy(two, 0, both, one.length, two.length);
+        return both;
+    }
+
     private Path file(byte[] bytes) throws IOException {
         return Files.write(dir.resolve("blob"), bytes);
+    }
+
+    /** {@code opened} is present, holds {@code content} and passes its digest check. */
+    private static void assertInflatedTo(Optional<InflatedBlob> opened, byte[] content) throws IOException {
+        assertThat(opened).isPresent();
+        try (InflatedBlob blob = opened.get()) {
+            assertThat(read(blob)).isEqualTo(content);
+            blob.verify();
+        }
     }
 
     private static byte[] read(InflatedBlob blob) throws IOException {
@@ -69,12 +88,7 @@ class InflatedBlobIT {
     void shouldDecompressTheWholeBlobAndAcceptItsDigest() throws IOException {
         byte[] content = content();
         byte[] gz = gzip(content);
-        Optional<InflatedBlob> opened = InflatedBlob.open(file(gz), Digest.sha256(gz), gz.length, "test");
-        assertThat(opened).isPresent();
-        try (InflatedBlob blob = opened.get()) {
-            assertThat(read(blob)).isEqualTo(content);
-            blob.verify();
-        }
+        assertInflatedTo(InflatedBlob.open(file(gz), Digest.sha256(gz), gz.length, "test"), content);
     }
 
     @Test
@@ -113,11 +127,7 @@ class InflatedBlobIT {
 
     @Test
     void shouldLeaveSeveralMembersToTheStreamingPath() throws IOException {
-        byte[] one = gzip(content());
-        byte[] two = gzip("second member".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        byte[] both = new byte[one.length + two.length];
-        System.arraycopy(one, 0, both, 0, one.length);
-        System.arraycopy(two, 0, both, one.length, two.length);
+        byte[] both = twoMembers();
         assertThat(InflatedBlob.open(file(both), Digest.sha256(both), both.length, "test")).isEmpty();
     }
 
@@ -148,13 +158,8 @@ class InflatedBlobIT {
     void shouldDownloadTheWholeBlobAndDecompressIt() throws IOException {
         byte[] content = content();
         byte[] gz = gzip(content);
-        Optional<InflatedBlob> downloaded = InflatedBlob.download(stream(gz, Digest.sha256(gz), gz.length),
-                Digest.sha256(gz), gz.length, "registry r/app");
-        assertThat(downloaded).isPresent();
-        try (InflatedBlob blob = downloaded.get()) {
-            assertThat(read(blob)).isEqualTo(content);
-            blob.verify();
-        }
+        assertInflatedTo(InflatedBlob.download(stream(gz, Digest.sha256(gz), gz.length), Digest.sha256(gz),
+                gz.length, "registry r/app"), content);
     }
 
     @Test
@@ -192,11 +197,7 @@ class InflatedBlobIT {
 
     @Test
     void shouldLeaveADownloadOfSeveralMembersToTheStreamingPath() throws IOException {
-        byte[] one = gzip(content());
-        byte[] two = gzip("second member".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        byte[] both = new byte[one.length + two.length];
-        System.arraycopy(one, 0, both, 0, one.length);
-        System.arraycopy(two, 0, both, one.length, two.length);
+        byte[] both = twoMembers();
         Digest digest = Digest.sha256(both);
         assertThat(InflatedBlob.download(stream(both, digest, both.length), digest, both.length, "r")).isEmpty();
     }

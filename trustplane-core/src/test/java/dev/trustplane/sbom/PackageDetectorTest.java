@@ -168,17 +168,21 @@ class PackageDetectorTest {
                 good = zstd(good);
                 other = zstd(other);
             }
-            ImageSource source = image(good);
             // the bytes stored under the good layer's digest are another well-formed layer
-            java.nio.file.Files.write(dir.resolve("layout/blobs/sha256/" + dev.trustplane.oci.Digest.sha256(good).hex()),
-                    other);
-
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
-                    .as(zstd ? "zstd" : "gzip").isInstanceOf(dev.trustplane.error.TrustplaneException.class)
-                    .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
-                    .isEqualTo(dev.trustplane.error.ErrorKind.INTEGRITY);
-            deleteLayout();
+            assertIntegrityErrorWhenStoredAs(good, other, zstd ? "zstd" : "gzip");
         }
+    }
+
+    /** Detection of an image with {@code layer}, whose blob file holds {@code stored} instead, is refused as INTEGRITY. */
+    private void assertIntegrityErrorWhenStoredAs(byte[] layer, byte[] stored, String description) throws IOException {
+        ImageSource source = image(layer);
+        java.nio.file.Files.write(dir.resolve("layout/blobs/sha256/" + dev.trustplane.oci.Digest.sha256(layer).hex()),
+                stored);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                .as(description).isInstanceOf(dev.trustplane.error.TrustplaneException.class)
+                .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
+                .isEqualTo(dev.trustplane.error.ErrorKind.INTEGRITY);
+        deleteLayout();
     }
 
     @Test
@@ -192,16 +196,8 @@ class PackageDetectorTest {
         byte[] garbage = new byte[1 << 20];
         java.util.Arrays.fill(garbage, (byte) 'z');
         // gzip holding no tar, and bytes that are not gzip at all (refused at the first header)
-        for (byte[] stored : List.of(gzip(garbage), garbage)) {
-            ImageSource source = image(good);
-            java.nio.file.Files.write(dir.resolve("layout/blobs/sha256/" + dev.trustplane.oci.Digest.sha256(good)
-                    .hex()), stored);
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
-                    .isInstanceOf(dev.trustplane.error.TrustplaneException.class)
-                    .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
-                    .isEqualTo(dev.trustplane.error.ErrorKind.INTEGRITY);
-            deleteLayout();
-        }
+        assertIntegrityErrorWhenStoredAs(good, gzip(garbage), "gzip holding no tar");
+        assertIntegrityErrorWhenStoredAs(good, garbage, "not gzip at all");
     }
 
     @Test

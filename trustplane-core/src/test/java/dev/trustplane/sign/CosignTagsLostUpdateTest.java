@@ -9,7 +9,6 @@ import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.testkit.FakeRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -27,12 +26,8 @@ class CosignTagsLostUpdateTest {
     @Test
     void shouldWriteTheSignatureAgainWhenAnotherWriterOverwroteIt() {
         try (FakeRegistry registry = FakeRegistry.start()) {
-            byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
-            registry.putBlob(config);
-            byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{"
-                    + "\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + FakeRegistry.digest(config)
-                    + "\",\"size\":" + config.length + "},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
-            String digest = registry.putManifest("app", "v1", MediaTypes.OCI_MANIFEST, manifest);
+            byte[] manifest = registry.putImage("app", "v1");
+            String digest = FakeRegistry.digest(manifest);
             ImageReference ref = ImageReference.parse(registry.host() + "/app@" + digest);
             EvidenceStore store = EvidenceStore.open(new Location.Registry(ref), RegistryClient.builder().build());
             Descriptor image = Descriptor.of(MediaTypes.OCI_MANIFEST, Digest.parse(digest), manifest.length);

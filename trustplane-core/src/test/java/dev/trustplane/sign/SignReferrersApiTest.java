@@ -22,12 +22,8 @@ class SignReferrersApiTest {
     @Test
     void shouldUseTheReferrersApiWhenTheRegistryHasIt() throws Exception {
         try (FakeRegistry registry = FakeRegistry.start().withReferrersApi()) {
-            byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
-            registry.putBlob(config);
-            byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\",\"config\":{"
-                    + "\"mediaType\":\"" + MediaTypes.OCI_CONFIG + "\",\"digest\":\"" + FakeRegistry.digest(config)
-                    + "\",\"size\":" + config.length + "},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
-            String digest = registry.putManifest("app", "v1", MediaTypes.OCI_MANIFEST, manifest);
+            byte[] manifest = registry.putImage("app", "v1");
+            String digest = FakeRegistry.digest(manifest);
             ImageReference ref = ImageReference.parse(registry.host() + "/app@" + digest);
             EvidenceStore store = EvidenceStore.open(new Location.Registry(ref), RegistryClient.builder().build());
             SigningKey key = Keys.generate();

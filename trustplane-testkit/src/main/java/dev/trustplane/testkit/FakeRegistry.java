@@ -146,6 +146,18 @@ public final class FakeRegistry implements AutoCloseable {
         blobs.put(digest(content), content);
     }
 
+    /** Stores a minimal image (an amd64/linux config, no layers) under {@code tag}; returns its manifest's bytes. */
+    public byte[] putImage(String repository, String tag) {
+        byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(StandardCharsets.UTF_8);
+        putBlob(config);
+        String type = "application/vnd.oci.image.manifest.v1+json";
+        byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + type + "\",\"config\":{\"mediaType\":"
+                + "\"application/vnd.oci.image.config.v1+json\",\"digest\":\"" + digest(config) + "\",\"size\":"
+                + config.length + "},\"layers\":[]}").getBytes(StandardCharsets.UTF_8);
+        putManifest(repository, tag, type, manifest);
+        return manifest;
+    }
+
     /** Stores a manifest under its digest and, when {@code tag} is not null, the tag. Returns the digest. */
     public String putManifest(String repository, String tag, String mediaType, byte[] bytes) {
         String digest = digest(bytes);

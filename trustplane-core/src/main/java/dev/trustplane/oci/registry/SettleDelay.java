@@ -33,11 +33,12 @@ public final class SettleDelay {
 
     /**
      * Sleeps for {@link #millis}; an interrupt ends the pause early and stays set. The window is
-     * our own read-modify-write of {@code tag}, or the longest one another writer in this process
-     * took on the same tag in the last 10 s if that was longer, up to four times ours: on a loaded
-     * registry a concurrent writer's window can be twice ours, and concurrent writers of one tag
-     * are often in one process (several signers, a build signing its platforms). A lone writer
-     * only ever sees its own windows; the cap keeps one stalled write from slowing later ones.
+     * our own read-modify-write of {@code tag}, or the longest one a writer in this process took on
+     * the same tag in the last 10 s if that was longer, up to four times ours: on a loaded registry
+     * a concurrent writer's window can be twice ours. Writers in this process take turns on a tag
+     * ({@link TagLocks}), so those earlier windows are the tag's recent history on this registry,
+     * a hint of how long writers elsewhere take. A lone writer only ever sees its own windows; the
+     * cap keeps one stalled write from slowing later ones.
      */
     public static void pause(String tag, int attempt, long readWriteNanos) {
         long window = Math.max(readWriteNanos, Math.min(longest(tag, readWriteNanos), 4 * readWriteNanos));
