@@ -53,6 +53,10 @@ final class BuildCommand implements Callable<Integer> {
             description = "oci:DIR[:TAG] or REGISTRY/REPO:TAG")
     String output;
 
+    @Option(names = "--context", paramLabel = "DIR", description = "build context: every files: source must"
+            + " lie inside it, symbolic links resolved (default: the spec's directory)")
+    Path context;
+
     @Option(names = "--sign", description = "sign each image and attach SLSA provenance and SBOM attestations,"
             + " with --key or keylessly (--fulcio-url, --rekor-url and an identity token)")
     boolean sign;
@@ -78,7 +82,7 @@ final class BuildCommand implements Callable<Integer> {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Build output " + output + " names a digest; give "
                     + (destination instanceof Location.Layout ? "oci:DIR[:TAG]" : "REGISTRY/REPO:TAG"));
         }
-        ImageSpec parsed = ImageSpecParser.parse(spec);
+        ImageSpec parsed = ImageSpecParser.parse(spec, context);
         if (!sign && signing.requested()) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--key and the keyless flags only make sense with"
                     + " --sign");

@@ -29,6 +29,10 @@ final class LockCommand implements Callable<Integer> {
     @Option(names = "--output", paramLabel = "FILE", description = "lockfile to write (default: SPEC.lock.json)")
     Path output;
 
+    @Option(names = "--context", paramLabel = "DIR", description = "build context: every files: source must"
+            + " lie inside it, symbolic links resolved (default: the spec's directory)")
+    Path context;
+
     @Option(names = {"-v", "--verbose"}, description = "print what is fetched and verified")
     boolean verbose;
 
@@ -43,7 +47,7 @@ final class LockCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ImageSpec parsed = ImageSpecParser.parse(spec);
+        ImageSpec parsed = ImageSpecParser.parse(spec, context);
         Path target = output != null ? output : defaultLock(spec);
         Lockfile previous = Files.isRegularFile(target) ? readQuietly(target) : null;
         ProgressRenderer renderer = new ProgressRenderer(ctx.err(), ctx.interactive(), verbose);

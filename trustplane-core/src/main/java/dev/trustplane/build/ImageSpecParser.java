@@ -12,6 +12,7 @@ import dev.trustplane.oci.Digest;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,12 +39,24 @@ public final class ImageSpecParser {
 
     private final List<SpecProblem> problems = new ArrayList<>();
     private final Path directory;
+    private final Path context;
 
-    private ImageSpecParser(Path directory) {
+    private ImageSpecParser(Path directory, Path context) {
         this.directory = directory;
+        this.context = context;
     }
 
+    /** Parses a spec file; its {@code files:} sources must lie inside the spec's directory. */
     public static ImageSpec parse(Path file) {
+        return parse(file, null);
+    }
+
+    /**
+     * Parses a spec file whose {@code files:} sources must lie inside {@code context} (the spec's
+     * directory when null), symbolic links resolved: a spec from an untrusted change cannot copy
+     * host files such as {@code /etc/shadow} into the image.
+     */
+    public static ImageSpec parse(Path file, Path context) {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);
@@ -53,10 +66,19 @@ public final class ImageSpecParser {
             throw new TrustplaneException(ErrorKind.IO, "Cannot read image spec " + file + ": " + e, e);
         }
         Path dir = file.toAbsolutePath().getParent();
-        return parse(bytes, file.toString(), dir);
+        return parse(bytes, file.toString(), dir, context == null ? dir : context);
     }
 
+    /** Parses spec bytes whose relative paths start from {@code directory}, also the build context. */
     public static ImageSpec parse(byte[] yaml, String source, Path directory) {
+        return parse(yaml, source, directory, directory);
+    }
+
+    /**
+     * Parses spec bytes: relative paths start from {@code directory}; {@code files:} sources must
+     * resolve inside {@code context}.
+     */
+    public static ImageSpec parse(byte[] yaml, String source, Path directory, Path context) {
         JsonNode root;
         try {
             root = YAML.readTree(yaml);
@@ -67,7 +89,7 @@ public final class ImageSpecParser {
         if (root == null || !root.isObject()) {
             throw new InvalidSpecException(source, List.of(new SpecProblem("(root)", "must be a mapping")));
         }
-        ImageSpecParser p = new ImageSpecParser(directory);
+        ImageSpecParser p = new ImageSpecParser(directory, buildContext(context));
         ImageSpec spec = p.spec(root, Digest.sha256(yaml).hex());
         if (!p.problems.isEmpty()) {
             throw new InvalidSpecException(source, p.problems);
@@ -277,13 +299,7 @@ public final class ImageSpecParser {
             String target = text(f, "path", null, true, at + ".path");
             String mode = text(f, "mode", "0644", false, at + ".mode");
             String owner = text(f, "owner", "0:0", false, at + ".owner");
-            Path src = null;
-            if (source != null) {
-                src = path(source);
-                if (!Files.isRegularFile(src)) {
-                    problem(at + ".source", "'" + source + "' is not a file (paths are relative to the spec)");
-                }
-            }
+            Path src = source == null ? null : contextFile(source, at + ".source");
             if (target != null && (!target.startsWith("/") || target.contains("/../") || target.endsWith("/.."))) {
                 problem(at + ".path", "'" + target + "' must be an absolute path inside the image");
             }
@@ -319,6 +335,45 @@ public final class ImageSpecParser {
             }
         });
         return links;
+    }
+
+    private static Path buildContext(Path context) {
+        if (context == null) {
+            return null;
+        }
+        try {
+            return context.toRealPath();
+        } catch (NoSuchFileException e) {
+            throw new TrustplaneException(ErrorKind.NOT_FOUND, "Build context " + context + " does not exist"
+                    + " — pass an existing directory with --context", e);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot resolve build context " + context + ": " + e, e);
+        }
+    }
+
+    /**
+     * The real path of a {@code files:} source, or null with a problem recorded when it is not a
+     * regular file inside the build context once every symbolic link is resolved.
+     */
+    private Path contextFile(String source, String at) {
+        Path src = path(source);
+        Path real;
+        try {
+            real = src.toRealPath();
+        } catch (IOException e) {
+            problem(at, "'" + source + "' is not a file (paths are relative to the spec)");
+            return null;
+        }
+        if (context != null && !real.startsWith(context)) {
+            problem(at, "'" + source + "' resolves to " + real + ", outside the build context " + context
+                    + " — copy the file into the spec's directory or pass --context DIR");
+            return null;
+        }
+        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
+            problem(at, "'" + source + "' is not a regular file");
+            return null;
+        }
+        return real;
     }
 
     private Path path(String text) {

@@ -3,8 +3,12 @@ package dev.trustplane.build;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +21,8 @@ import java.util.Map;
  * variant so apt works) and the spec's extra files.
  */
 final class SystemFilesStep {
+    /** The largest {@code files:} source copied into an image (1 GiB, the most one byte array holds safely). */
+    static final int MAX_EXTRA_FILE = 1 << 30;
     private static final String NSSWITCH = """
             passwd:         files
             group:          files
@@ -231,13 +237,45 @@ final class SystemFilesStep {
 
     private void extraFiles(RootFs fs) {
         for (ImageSpec.ExtraFile f : spec.files()) {
-            try {
-                byte[] content = Files.readAllBytes(f.source());
-                String path = AssembleRootfsStep.mergedUsr(normalise(f.path()));
-                fs.file(path, f.mode(), f.uid(), f.gid(), null, content);
-            } catch (IOException e) {
-                throw new TrustplaneException(ErrorKind.IO, "Cannot read extra file " + f.source() + ": " + e, e);
+            byte[] content = readContextFile(f.source());
+            String path = AssembleRootfsStep.mergedUsr(normalise(f.path()));
+            int mode = spec.hardening().stripSetuid() ? f.mode() & ~06000 : f.mode();
+            fs.file(path, mode, f.uid(), f.gid(), null, content);
+        }
+    }
+
+    /**
+     * Reads a {@code files:} source that the parser resolved to a real path inside the build
+     * context, refusing it when a symbolic link was put in its way since, when it is no longer a
+     * regular file, or when it exceeds {@link #MAX_EXTRA_FILE}.
+     */
+    static byte[] readContextFile(Path source) {
+        try {
+            if (!source.toRealPath().equals(source)) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Extra file " + source + " became a symbolic"
+                        + " link or moved behind one after the spec was read — refusing to follow it out of the"
+                        + " build context; restore the file and build again");
             }
+            BasicFileAttributes attributes = Files.readAttributes(source, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            if (!attributes.isRegularFile()) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Extra file " + source
+                        + " is not a regular file — only regular files are copied into images");
+            }
+            if (attributes.size() > MAX_EXTRA_FILE) {
+                throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "Extra file " + source + " has " + attributes.size()
+                        + " bytes, over the limit of " + MAX_EXTRA_FILE + " — ship large content as a package");
+            }
+            try (InputStream in = Files.newInputStream(source, LinkOption.NOFOLLOW_LINKS)) {
+                byte[] content = in.readNBytes(MAX_EXTRA_FILE + 1);
+                if (content.length > MAX_EXTRA_FILE) {
+                    throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "Extra file " + source + " grew over the limit of "
+                            + MAX_EXTRA_FILE + " bytes while it was read");
+                }
+                return content;
+            }
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot read extra file " + source + ": " + e, e);
         }
     }
 }

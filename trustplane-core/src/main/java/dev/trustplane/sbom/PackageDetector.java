@@ -39,6 +39,11 @@ public final class PackageDetector {
 
     private final Map<String, byte[]> files = new TreeMap<>();
     private final Map<String, String> links = new HashMap<>();
+    /** Hard links to package-database files whose target no read of their layer found. */
+    private final Map<String, String> unresolved = new TreeMap<>();
+    /** Hard links of the current layer whose target was not recorded: link path -> target path. */
+    private final Map<String, String> pendingHardLinks = new HashMap<>();
+    private String location;
 
     public static Detected detect(ImageSource source, Platform platform) {
         return detectImage(source, source.image(platform));
@@ -50,6 +55,7 @@ public final class PackageDetector {
             throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Image " + source.location() + " is not an image");
         }
         PackageDetector d = new PackageDetector();
+        d.location = source.location().toString();
         for (Descriptor layer : manifest.layers()) {
             d.layer(source, layer);
         }
@@ -88,6 +94,7 @@ public final class PackageDetector {
 
     /** Records the packages a layer adds, changes and whites out, read by {@link LayerReader}. */
     private void layer(ImageSource source, Descriptor layer) {
+        pendingHardLinks.clear();
         LayerReader.read(source, layer, new LayerReader.Recorder() {
             @Override
             public void entries(LayerTar tar) throws IOException {
@@ -98,14 +105,63 @@ public final class PackageDetector {
             public Runnable checkpoint() {
                 Map<String, byte[]> filesBefore = new TreeMap<>(files);
                 Map<String, String> linksBefore = new HashMap<>(links);
+                Map<String, String> unresolvedBefore = new TreeMap<>(unresolved);
                 return () -> {
                     files.clear();
                     files.putAll(filesBefore);
                     links.clear();
                     links.putAll(linksBefore);
+                    unresolved.clear();
+                    unresolved.putAll(unresolvedBefore);
+                    pendingHardLinks.clear();
                 };
             }
         });
+        if (!pendingHardLinks.isEmpty()) {
+            hardLinkTargets(source, layer);
+        }
+    }
+
+    /**
+     * Reads the layer again for the targets of hard links to package-database files whose target
+     * was not recorded the first time (a path detection does not look at, such as a dpkg status
+     * file archived after a copy of it elsewhere): tar names the target before the link, so the
+     * content is only known once the link is seen. Rare, hence a second read rather than keeping
+     * every file.
+     */
+    private void hardLinkTargets(ImageSource source, Descriptor layer) {
+        Map<String, String> wanted = new HashMap<>(pendingHardLinks);
+        Map<String, byte[]> found = new HashMap<>();
+        LayerReader.read(source, layer, new LayerReader.Recorder() {
+            @Override
+            public void entries(LayerTar tar) throws IOException {
+                java.util.Set<String> targets = new java.util.HashSet<>(wanted.values());
+                LayerTar.Entry e;
+                while ((e = tar.next()) != null && found.size() < targets.size()) {
+                    String path = normalise(e.name());
+                    if (e.type() == LayerTar.Type.FILE && targets.contains(path) && !found.containsKey(path)) {
+                        if (e.size() > MAX_FILE) {
+                            throw new LimitExceededException("package database file size", MAX_FILE, path);
+                        }
+                        found.put(path, tar.content().readNBytes((int) e.size()));
+                    }
+                }
+            }
+
+            @Override
+            public Runnable checkpoint() {
+                return found::clear;
+            }
+        });
+        wanted.forEach((path, target) -> {
+            byte[] content = found.get(target);
+            if (content != null) {
+                files.put(path, content);
+                pendingHardLinks.remove(path);
+            }
+        });
+        unresolved.putAll(pendingHardLinks);
+        pendingHardLinks.clear();
     }
 
     /** Records what the tar's entries add, change and white out. */
@@ -134,6 +190,7 @@ public final class PackageDetector {
             switch (e.type()) {
                 case SYMLINK -> {
                     files.remove(path);
+                    unresolved.remove(path);
                     links.put(path, e.linkName());
                 }
                 case HARDLINK -> {
@@ -141,10 +198,13 @@ public final class PackageDetector {
                     String target = normalise(e.linkName());
                     files.remove(path);
                     links.remove(path);
+                    unresolved.remove(path);
                     if (files.containsKey(target)) {
                         files.put(path, files.get(target));
                     } else if (links.containsKey(target)) {
                         links.put(path, links.get(target));
+                    } else {
+                        pendingHardLinks.put(path, target);
                     }
                 }
                 case FILE -> {
@@ -152,6 +212,7 @@ public final class PackageDetector {
                         throw new LimitExceededException("package database file size", MAX_FILE, path);
                     }
                     links.remove(path);
+                    unresolved.remove(path);
                     files.put(path, tar.content().readNBytes((int) e.size()));
                 }
                 case OTHER -> {
@@ -166,11 +227,13 @@ public final class PackageDetector {
         if (name.equals(".wh..wh..opq")) {
             files.keySet().removeIf(p -> p.startsWith(dir));
             links.keySet().removeIf(p -> p.startsWith(dir));
+            unresolved.keySet().removeIf(p -> p.startsWith(dir));
             return;
         }
         String gone = dir + name.substring(4);
         files.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/") || p.startsWith(gone + "!"));
         links.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
+        unresolved.keySet().removeIf(p -> p.equals(gone) || p.startsWith(gone + "/"));
     }
 
     /** Records the Maven coordinates a JAR declares (META-INF/maven/G/A/pom.properties), streaming it. */
@@ -310,6 +373,36 @@ public final class PackageDetector {
         return new ArrayList<>(found.values());
     }
 
+    private static boolean dpkgDatabase(String path) {
+        return path.equals("var/lib/dpkg/status") || path.startsWith("var/lib/dpkg/status.d/");
+    }
+
+    /**
+     * Refuses an image whose dpkg database holds an entry detection could not read — a hard link
+     * whose target its layer does not hold, a symbolic link to a file outside what detection reads
+     * — so that a scan never reports such an image as clean for want of packages.
+     */
+    private void unreadableDatabase() {
+        List<String> problems = new ArrayList<>();
+        unresolved.forEach((path, target) -> {
+            if (dpkgDatabase(path)) {
+                problems.add("/" + path + " is a hard link to /" + target + ", which its layer does not hold");
+            }
+        });
+        links.forEach((path, target) -> {
+            if (dpkgDatabase(path) && !files.containsKey(path) && file(path) == null) {
+                problems.add("/" + path + " is a symbolic link to " + target + ", which Trustplane cannot read");
+            }
+        });
+        if (!problems.isEmpty()) {
+            problems.sort(null);
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Image " + location + ": its dpkg database cannot"
+                    + " be read whole (" + String.join("; ", problems) + "), so its packages cannot be listed and"
+                    + " it must not be reported as clean — attach an SBOM to the image (trustplane attach) and scan"
+                    + " that");
+        }
+    }
+
     private Detected result(String image) {
         Map<String, String> os = new HashMap<>();
         byte[] osRelease = file("etc/os-release");
@@ -326,6 +419,7 @@ public final class PackageDetector {
         }
         String versionId = os.getOrDefault("VERSION_ID", "");
         String distro = os.getOrDefault("ID", "debian") + (versionId.isEmpty() ? "" : "-" + versionId);
+        unreadableDatabase();
         List<Deb822.Paragraph> paragraphs = new ArrayList<>();
         files.forEach((path, bytes) -> {
             if (path.equals("var/lib/dpkg/status") || (path.startsWith("var/lib/dpkg/status.d/")

@@ -78,10 +78,14 @@ class ImageBuilderTest {
     }
 
     private ImageSpec spec(String packages) {
+        return spec(packages, "");
+    }
+
+    private ImageSpec spec(String packages, String extra) {
         String yaml = "name: mini\nrelease: bookworm\nkeyring: " + keyring + "\npackages: " + packages + "\n"
                 + "archives:\n  - url: " + url + "\n    suites: [stable, stable-security]\n"
                 + "variants: {dev: {enabled: false}}\nentrypoint: [/usr/bin/mawk]\n"
-                + "links: {/usr/local/bin/awk: /usr/bin/mawk}\n";
+                + "links: {/usr/local/bin/awk: /usr/bin/mawk}\n" + extra;
         return ImageSpecParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "mini.yaml", dir);
     }
 
@@ -111,19 +115,8 @@ class ImageBuilderTest {
         BuildResult result = builder("cache").build(spec, lock, layout, "v1");
         Descriptor image = result.variants().get(0).descriptor();
         ImageManifest manifest = (ImageManifest) layout.readManifest(image).parse();
-        Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
         Map<String, String> contents = new LinkedHashMap<>();
-        Descriptor layer = manifest.layers().get(0);
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(layout.blobPath(layer.digest())));
-             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextEntry()) != null) {
-                entries.put(e.getName(), e);
-                if (e.isFile() && e.getSize() < 4096) {
-                    contents.put(e.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
-                }
-            }
-        }
+        Map<String, TarArchiveEntry> entries = layerEntries(layout, manifest, contents);
         assertThat(entries.keySet().stream().map(n -> n.replaceAll("/$", "")).toList()).isSorted();
         assertThat(entries.get("bin").getLinkName()).isEqualTo("usr/bin");
         assertThat(entries).containsKey("usr/lib/x86_64-linux-gnu/libc.so.6").doesNotContainKey("lib/x86_64-linux-gnu/");
@@ -145,6 +138,56 @@ class ImageBuilderTest {
                 .isEqualTo(lock.sourceDateEpoch()));
         String config = new String(layout.readBlob(manifest.config().digest(), 1 << 20), StandardCharsets.UTF_8);
         assertThat(config).contains("\"User\":\"65532:65532\"", "\"Entrypoint\":[\"/usr/bin/mawk\"]");
+    }
+
+    /** The entries of the image's first layer by name; small files' contents go to {@code contents}. */
+    private static Map<String, TarArchiveEntry> layerEntries(OciLayout layout, ImageManifest manifest,
+            Map<String, String> contents) throws IOException {
+        Map<String, TarArchiveEntry> entries = new LinkedHashMap<>();
+        Descriptor layer = manifest.layers().get(0);
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(layout.blobPath(layer.digest())));
+             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                entries.put(e.getName(), e);
+                if (e.isFile() && e.getSize() < 4096) {
+                    contents.put(e.getName(), new String(tar.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+        }
+        return entries;
+    }
+
+    @Test
+    void shouldStripSetuidAndSetgidFromFilesEntries() throws IOException {
+        Files.writeString(dir.resolve("tool"), "#!/bin/true\n");
+        ImageSpec spec = spec("[base-files]", "files:\n  - {source: tool, path: /usr/local/bin/tool, mode: '04777'}\n"
+                + "  - {source: tool, path: /usr/local/bin/tool-g, mode: '02755'}\n");
+        OciLayout layout = OciLayout.openOrCreate(dir.resolve("out"));
+        BuildResult result = builder("cache").build(spec, builder("cache").lock(spec, null), layout, "v1");
+        ImageManifest manifest = (ImageManifest) layout.readManifest(result.variants().get(0).descriptor()).parse();
+        Map<String, String> contents = new LinkedHashMap<>();
+        Map<String, TarArchiveEntry> entries = layerEntries(layout, manifest, contents);
+        assertThat(entries.get("usr/local/bin/tool").getMode()).isEqualTo(0777);
+        assertThat(entries.get("usr/local/bin/tool-g").getMode()).isEqualTo(0755);
+        assertThat(contents.get("usr/local/bin/tool")).isEqualTo("#!/bin/true\n");
+    }
+
+    @Test
+    void shouldRefuseAFilesSourceSwappedForASymlinkAfterTheSpecWasRead() throws IOException {
+        Path secret = Files.writeString(dir.resolve("secret"), "s3cret\n");
+        Files.createDirectories(dir.resolve("ctx"));
+        Path conf = Files.writeString(dir.resolve("ctx/app.conf"), "a=1\n");
+        ImageSpec spec = ImageSpecParser.parse(("name: app\nrelease: bookworm\npackages: [libc6]\nfiles:\n"
+                + "  - {source: app.conf, path: /etc/app.conf}\n").getBytes(StandardCharsets.UTF_8), "app.yaml",
+                dir.resolve("ctx"));
+        Files.delete(conf);
+        Files.createSymbolicLink(conf, secret);
+        Path real = conf.getParent().toRealPath().resolve("app.conf");
+        assertThatThrownBy(() -> SystemFilesStep.readContextFile(spec.files().get(0).source()))
+                .hasMessage("Extra file " + real + " became a symbolic link or moved behind one after the spec"
+                        + " was read — refusing to follow it out of the build context; restore the file and build"
+                        + " again");
     }
 
     @Test

@@ -3,9 +3,12 @@ package dev.trustplane.build;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ImageSpecParserTest {
 
@@ -58,5 +61,81 @@ class ImageSpecParserTest {
                   name: is required
                   release: is required
                   packages: is required (a list)""");
+    }
+
+    @TempDir
+    Path tmp;
+
+    /** A spec in tmp/ctx whose one files: entry has the given source, parsed with the given context. */
+    private ImageSpec parseWithSource(String source, Path context) {
+        String yaml = "name: app\nrelease: bookworm\npackages: [libc6]\nfiles:\n  - source: '" + source
+                + "'\n    path: /etc/app.conf\n";
+        return ImageSpecParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "spec.yaml", tmp.resolve("ctx"), context);
+    }
+
+    private Path outsideSecret() throws IOException {
+        Files.createDirectories(tmp.resolve("ctx"));
+        return Files.writeString(tmp.resolve("secret"), "root:$y$j9T$...:19000::::::\n");
+    }
+
+    @Test
+    void shouldRefuseAFilesSourceThatIsAnAbsoluteHostPath() throws IOException {
+        Path secret = outsideSecret();
+        Path context = tmp.resolve("ctx").toRealPath();
+        assertThatThrownBy(() -> parseWithSource(secret.toString(), tmp.resolve("ctx")))
+                .isInstanceOf(InvalidSpecException.class)
+                .hasMessage("Image spec spec.yaml has 1 problem (see docs/image-spec.md):\n  files[0].source: '"
+                        + secret + "' resolves to " + secret.toRealPath() + ", outside the build context " + context
+                        + " — copy the file into the spec's directory or pass --context DIR");
+    }
+
+    @Test
+    void shouldRefuseAFilesSourceThatClimbsOutOfTheContext() throws IOException {
+        Path secret = outsideSecret();
+        assertThatThrownBy(() -> parseWithSource("../secret", tmp.resolve("ctx")))
+                .hasMessageContaining("files[0].source: '../secret' resolves to " + secret.toRealPath()
+                        + ", outside the build context");
+    }
+
+    @Test
+    void shouldRefuseAFilesSourceThatIsASymlinkOutOfTheContext() throws IOException {
+        Path secret = outsideSecret();
+        Files.createSymbolicLink(tmp.resolve("ctx/app.conf"), secret);
+        assertThatThrownBy(() -> parseWithSource("app.conf", tmp.resolve("ctx")))
+                .hasMessageContaining("files[0].source: 'app.conf' resolves to " + secret.toRealPath()
+                        + ", outside the build context");
+    }
+
+    @Test
+    void shouldRefuseAFilesSourceReachedThroughASymlinkedDirectory() throws IOException {
+        Path secret = outsideSecret();
+        Files.createSymbolicLink(tmp.resolve("ctx/conf"), tmp);
+        assertThatThrownBy(() -> parseWithSource("conf/secret", tmp.resolve("ctx")))
+                .hasMessageContaining("files[0].source: 'conf/secret' resolves to " + secret.toRealPath()
+                        + ", outside the build context");
+    }
+
+    @Test
+    void shouldAcceptSourcesInsideTheContextAndAWiderExplicitContext() throws IOException {
+        Path secret = outsideSecret();
+        Files.writeString(tmp.resolve("ctx/real.conf"), "a=1\n");
+        Files.createSymbolicLink(tmp.resolve("ctx/app.conf"), Path.of("real.conf"));
+        assertThat(parseWithSource("app.conf", tmp.resolve("ctx")).files().get(0).source())
+                .isEqualTo(tmp.resolve("ctx/real.conf").toRealPath());
+        assertThat(parseWithSource("../secret", tmp).files().get(0).source()).isEqualTo(secret.toRealPath());
+    }
+
+    @Test
+    void shouldRefuseAFilesSourceThatIsNotARegularFile() throws IOException {
+        Files.createDirectories(tmp.resolve("ctx/sub"));
+        assertThatThrownBy(() -> parseWithSource("sub", tmp.resolve("ctx")))
+                .hasMessageEndingWith("files[0].source: 'sub' is not a regular file");
+    }
+
+    @Test
+    void shouldRefuseAMissingBuildContext() {
+        assertThatThrownBy(() -> parseWithSource("x", tmp.resolve("nowhere")))
+                .hasMessage("Build context " + tmp.resolve("nowhere") + " does not exist — pass an existing"
+                        + " directory with --context");
     }
 }

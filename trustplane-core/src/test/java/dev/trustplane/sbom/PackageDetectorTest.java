@@ -329,6 +329,60 @@ class PackageDetectorTest {
                 .containsExactly("pkg:deb/debian/bash@5.2.37-2?arch=amd64&distro=debian-13");
     }
 
+    /** An uncompressed tar: entries are {name, content} for files or {name, null, hardLinkTarget}. */
+    private static byte[] tarWithHardLinks(String[]... entries) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            for (String[] e : entries) {
+                if (e[1] == null) {
+                    TarArchiveEntry link = new TarArchiveEntry(e[0], TarConstants.LF_LINK);
+                    link.setLinkName(e[2]);
+                    tar.putArchiveEntry(link);
+                } else {
+                    byte[] content = e[1].getBytes(StandardCharsets.UTF_8);
+                    TarArchiveEntry file = new TarArchiveEntry(e[0]);
+                    file.setSize(content.length);
+                    tar.putArchiveEntry(file);
+                    tar.write(content);
+                }
+                tar.closeArchiveEntry();
+            }
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void shouldReadADpkgStatusFileStoredAsAHardLinkToAPathDetectionDoesNotRead() throws IOException {
+        byte[] tar = tarWithHardLinks(
+                new String[] {"etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"},
+                new String[] {"opt/backup/status", status("openssl", "3.0.11-1~deb12u2", null)},
+                new String[] {"var/lib/dpkg/status", null, "opt/backup/status"});
+        PackageDetector.Detected d = PackageDetector.detect(image(gzip(tar)), null);
+        assertThat(d.packages()).extracting(SbomPackage::purl)
+                .containsExactly("pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12");
+    }
+
+    @Test
+    void shouldRefuseAnImageWhoseDpkgStatusIsAHardLinkToNothingInsteadOfReportingNoPackages() throws IOException {
+        byte[] tar = tarWithHardLinks(
+                new String[] {"etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"},
+                new String[] {"var/lib/dpkg/status", null, "opt/missing/status"});
+        ImageSource source = image(gzip(tar));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                .hasMessage("Image " + source.location() + ": its dpkg database cannot be read whole"
+                        + " (/var/lib/dpkg/status is a hard link to /opt/missing/status, which its layer does not"
+                        + " hold), so its packages cannot be listed and it must not be reported as clean — attach"
+                        + " an SBOM to the image (trustplane attach) and scan that");
+    }
+
+    @Test
+    void shouldRefuseAnImageWhoseDpkgStatusIsASymlinkDetectionCannotFollow() throws IOException {
+        ImageSource source = image(layer(new String[] {"var/lib/dpkg/status", null, "/opt/db/status"}));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                .hasMessageContaining("(/var/lib/dpkg/status is a symbolic link to /opt/db/status, which Trustplane"
+                        + " cannot read)");
+    }
+
     @Test
     void shouldReadASparseStatusFileInGnuTarsGnuAndPosixFormats() throws Exception {
         for (String format : new String[] {"gnu", "posix"}) {

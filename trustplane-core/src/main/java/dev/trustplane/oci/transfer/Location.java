@@ -33,6 +33,8 @@ public sealed interface Location {
 
     Set<String> OTHER_TRANSPORTS = Set.of("docker-archive", "oci-archive", "dir", "containers-storage",
             "docker-daemon", "tarball", "sif");
+    /** The OCI distribution tag grammar. */
+    Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     String SYNTAX = "oci:DIR[:TAG], oci:DIR@DIGEST or [docker://]REGISTRY/REPOSITORY[:TAG][@DIGEST]";
 
     static Location parse(String text) {
@@ -78,12 +80,17 @@ public sealed interface Location {
         } else if (at >= 0 && dir.substring(at + 1).matches("sha\\d+:.*")) {
             throw invalid(text, "\"" + dir.substring(at + 1) + "\" is not a valid digest");
         }
-        int colon = dir.lastIndexOf(':');
-        if (digest == null && colon >= 0 && dir.indexOf('/', colon) < 0) {
+        int colon = dir.indexOf(':');
+        if (colon >= 0) {
+            // As containers/image does: the first ':' ends the directory, so no tag becomes a path.
             tag = dir.substring(colon + 1);
             dir = dir.substring(0, colon);
-            if (!tag.matches("[\\w][\\w.-]{0,127}")) {
-                throw invalid(text, "tag \"" + tag + "\" is not valid");
+            if (digest != null) {
+                throw invalid(text, "give a tag or a digest, not both");
+            }
+            if (!TAG.matcher(tag).matches()) {
+                throw invalid(text, "tag \"" + tag + "\" is not a valid OCI tag (up to 128 letters, digits, '_', '.'"
+                        + " and '-', not starting with '.' or '-'; a layout directory cannot contain ':')");
             }
         }
         if (dir.isEmpty()) {

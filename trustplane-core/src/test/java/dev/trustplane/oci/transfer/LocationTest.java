@@ -33,4 +33,27 @@ class LocationTest {
         assertThatThrownBy(() -> Location.parse("docker-archive:img.tar")).hasMessageStartingWith(
                 "Transport \"docker-archive:\" in \"docker-archive:img.tar\" is not supported");
     }
+
+    @Test
+    void shouldRefuseALayoutTagThatWouldBecomeAPathOutsideTheLayout() {
+        assertThatThrownBy(() -> Location.parse("oci:DIR:../../../../tmp/x")).hasMessage("Invalid image location"
+                + " \"oci:DIR:../../../../tmp/x\": tag \"../../../../tmp/x\" is not a valid OCI tag (up to 128 letters,"
+                + " digits, '_', '.' and '-', not starting with '.' or '-'; a layout directory cannot contain ':'); use"
+                + " oci:DIR[:TAG], oci:DIR@DIGEST or [docker://]REGISTRY/REPOSITORY[:TAG][@DIGEST]");
+        for (String tag : new String[] {"a/b", "$(touch x)", "`id`", ".hidden", "-x", "x".repeat(129), ""}) {
+            assertThatThrownBy(() -> Location.parse("oci:out:" + tag)).as(tag)
+                    .hasMessageContaining("tag \"" + tag + "\" is not a valid OCI tag");
+        }
+    }
+
+    @Test
+    void shouldRefuseALayoutWithBothTagAndDigest() {
+        assertThatThrownBy(() -> Location.parse("oci:out:v1@" + D))
+                .hasMessageStartingWith("Invalid image location \"oci:out:v1@" + D + "\": give a tag or a digest, not both");
+    }
+
+    @Test
+    void shouldKeepAValidTagWithEveryAllowedCharacter() {
+        assertThat(Location.parse("oci:out:V1_2.3-rc")).isEqualTo(new Location.Layout(Path.of("out"), "V1_2.3-rc", null));
+    }
 }
