@@ -127,8 +127,10 @@ final class PolicyReader {
             d.error("spec.applyRules", "is \"" + applyRules + "\"; Trustplane applies every matching rule (All)");
         }
         Boolean admission = d.bool(spec, "admission", "spec");
-        if (Boolean.FALSE.equals(admission)) {
-            d.warn("spec.admission", "is false: the policy never runs in the webhook, only in `policy test`");
+        Boolean background = d.bool(spec, "background", "spec");
+        if (Boolean.FALSE.equals(admission) && Boolean.FALSE.equals(background)) {
+            d.error("spec.admission", "and spec.background are both false; Kyverno refuses this policy (\"disabling"
+                    + " both admission and background processing is not allowed\"): remove one of them");
         }
         List<Rule> rules = new ArrayList<>();
         List<JsonNode> ruleNodes = d.list(spec, "rules", "spec");
@@ -144,6 +146,13 @@ final class PolicyReader {
                 }
                 rules.add(r);
             }
+        }
+        if (Boolean.FALSE.equals(admission) && rules.stream().anyMatch(r -> !r.verifyImages().isEmpty())) {
+            d.error("spec.admission", "is false in a policy with verifyImages rules; Kyverno refuses this policy"
+                    + " (\"disabling admission processing is only allowed with validation policies\"): image"
+                    + " verification only happens at admission — remove admission: false");
+        } else if (Boolean.FALSE.equals(admission)) {
+            d.warn("spec.admission", "is false: the policy never runs in the webhook, only in `policy test`");
         }
         byte[] canonical = CanonicalJson.of(doc);
         return new Policy(kind, name, kind.equals("Policy") ? namespace : null, d.source(),
@@ -161,6 +170,31 @@ final class PolicyReader {
         } else if (!v.equals("Fail")) {
             d.error(path, "is \"" + v + "\"; expected Fail or Ignore");
         }
+    }
+
+    /** Kyverno refuses kinds: ["*"] in a verifyImages rule's match and exclude; so does Trustplane. */
+    private void wildcardKinds(JsonNode match, String path) {
+        if (match == null || !match.isObject()) {
+            return;
+        }
+        Map<String, JsonNode> blocks = new java.util.LinkedHashMap<>();
+        blocks.put(path + ".resources", match.get("resources"));
+        for (String list : new String[] {"any", "all"}) {
+            JsonNode n = match.get(list);
+            for (int i = 0; n != null && n.isArray() && i < n.size(); i++) {
+                blocks.put(path + "." + list + "[" + i + "].resources", n.get(i).get("resources"));
+            }
+        }
+        blocks.forEach((at, resources) -> {
+            JsonNode kinds = resources == null ? null : resources.get("kinds");
+            for (int i = 0; kinds != null && kinds.isArray() && i < kinds.size(); i++) {
+                if (kinds.get(i).asText().equals("*")) {
+                    d.error(at + ".kinds[" + i + "]", "is \"*\" (every kind) in a verifyImages rule; Kyverno refuses"
+                            + " this policy (\"wildcard policy does not support rule type\"): name the kinds whose"
+                            + " images are verified, e.g. [Pod]");
+                }
+            }
+        });
     }
 
     private Rule rule(JsonNode node, String path, FailureAction policyAction) {
@@ -197,8 +231,16 @@ final class PolicyReader {
                 images.add(r);
             }
         }
+        if (!images.isEmpty()) {
+            wildcardKinds(node.get("match"), path + ".match");
+            wildcardKinds(node.get("exclude"), path + ".exclude");
+        }
         ValidateRule validate = null;
-        FailureAction ruleAction = policyAction;
+        // A verifyImages rule acts as its strictest entry wherever the rule as a whole decides (an
+        // error before any entry runs, such as namespace labels Trustplane cannot know): an entry's
+        // failureAction: Enforce never falls back to the policy's Audit default.
+        FailureAction ruleAction = images.stream().anyMatch(i -> i.action() == FailureAction.ENFORCE)
+                ? FailureAction.ENFORCE : images.isEmpty() ? policyAction : FailureAction.AUDIT;
         if (node.has("validate")) {
             JsonNode v = node.get("validate");
             String vp = path + ".validate";

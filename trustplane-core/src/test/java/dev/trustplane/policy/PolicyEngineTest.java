@@ -184,13 +184,6 @@ class PolicyEngineTest {
                 assertThat(d.message()).contains("labels of namespace web are not known");
             });
         }
-        List<Policy> offline = load(twoKeys("").replace("validationFailureAction: Enforce",
-                "validationFailureAction: Enforce\n  admission: false"));
-        try (PolicyEngine engine = new PolicyEngine(offline, verifier)) {
-            assertThat(engine.evaluate(pod("web", null, "x/y:1"), Phase.VALIDATE, Duration.ofSeconds(5)).decisions()).isEmpty();
-            assertThat(engine.evaluate(pod("web", null, "x/y:1"), Phase.OFFLINE, Duration.ofSeconds(5)).decisions())
-                    .hasSize(1);
-        }
         List<Policy> namespaced = load(twoKeys("").replace("kind: ClusterPolicy", "kind: Policy")
                 .replace("metadata: {name: sig}", "metadata: {name: sig, namespace: payments}"));
         try (PolicyEngine engine = new PolicyEngine(namespaced, verifier)) {
@@ -255,5 +248,57 @@ class PolicyEngineTest {
             });
             assertThat(e.denied()).isTrue();
         }
+    }
+
+    @Test
+    void shouldDenyInEnforceWhenNamespaceLabelsAreUnknownAndOnlyTheEntrySaysEnforce() {
+        // the policy's default is Audit; the current Kyverno spelling puts Enforce on the entry
+        List<Policy> policies = load(twoKeys("").replace("  validationFailureAction: Enforce\n", "")
+                .replace("kinds: [Pod]}", "kinds: [Pod], namespaceSelector: {matchLabels: {team: payments}}}")
+                .replace("- imageReferences: [\"*\"]", "- failureAction: Enforce\n          imageReferences: [\"*\"]"));
+        assertThat(policies.get(0).rules().get(0).verifyImages().get(0).action()).isEqualTo(FailureAction.ENFORCE);
+        try (PolicyEngine engine = new PolicyEngine(policies, verifier)) {
+            Evaluation unknown = engine.evaluate(pod("web", null, "unsigned/app:1"), Phase.VALIDATE,
+                    Duration.ofSeconds(5));
+            assertThat(unknown.decisions()).singleElement().satisfies(d -> {
+                assertThat(d.verdict()).isEqualTo(Decision.Verdict.ERROR);
+                assertThat(d.action()).isEqualTo(FailureAction.ENFORCE);
+                assertThat(d.denies()).isTrue();
+            });
+        }
+    }
+
+    private static List<String> errors(String yaml) {
+        return new PolicyLoader(null, null).parse(yaml.getBytes(StandardCharsets.UTF_8), "test.yaml").problems()
+                .stream().filter(p -> p.severity() == PolicyProblem.Severity.ERROR).map(PolicyProblem::toString)
+                .toList();
+    }
+
+    @Test
+    void shouldRefuseWildcardKindsInAVerifyImagesRuleAsKyvernoDoes() {
+        for (String action : new String[] {"Enforce", "Audit"}) {
+            String yaml = twoKeys("").replace("Enforce", action).replace("kinds: [Pod]", "kinds: [\"*\"]");
+            assertThat(errors(yaml)).as(action).anySatisfy(e -> assertThat(e).contains(
+                    "spec.rules[0].match.any[0].resources.kinds[0]: is \"*\" (every kind) in a verifyImages rule;"
+                            + " Kyverno refuses this policy (\"wildcard policy does not support rule type\"): name"
+                            + " the kinds whose images are verified, e.g. [Pod]"));
+        }
+        String legacy = twoKeys("").replace("match: {any: [{resources: {kinds: [Pod]}}]}",
+                "match: {resources: {kinds: [Pod]}}\n      exclude: {resources: {kinds: [\"*\"]}}");
+        assertThat(errors(legacy)).anySatisfy(e -> assertThat(e).contains(
+                "spec.rules[0].exclude.resources.kinds[0]: is \"*\" (every kind)"));
+    }
+
+    @Test
+    void shouldRefuseAdmissionFalseInAPolicyWithVerifyImagesAsKyvernoDoes() {
+        String yaml = twoKeys("").replace("validationFailureAction: Enforce",
+                "validationFailureAction: Enforce\n  admission: false");
+        assertThat(errors(yaml)).anySatisfy(e -> assertThat(e).contains("spec.admission: is false in a policy with"
+                + " verifyImages rules; Kyverno refuses this policy (\"disabling admission processing is only allowed"
+                + " with validation policies\"): image verification only happens at admission — remove"
+                + " admission: false"));
+        String both = yaml.replace("admission: false", "admission: false\n  background: false");
+        assertThat(errors(both)).anySatisfy(e -> assertThat(e).contains("spec.admission: and spec.background are both"
+                + " false"));
     }
 }
