@@ -29,6 +29,14 @@ record Bundle(String mediaType, Dsse envelope, MessageSignature message, String 
     record MessageSignature(String algorithm, byte[] digest, byte[] signature) {
     }
 
+    /**
+     * Bundles v0.2 and later must prove inclusion (an inclusion proof with a checkpoint) for their
+     * log entries; a signed entry timestamp alone is enough only in v0.1.
+     */
+    boolean requiresInclusionProof() {
+        return !mediaType.endsWith("version=0.1");
+    }
+
     Bundle {
         certificates = certificates == null ? List.of() : List.copyOf(certificates);
         tlogEntries = tlogEntries == null ? List.of() : List.copyOf(tlogEntries);

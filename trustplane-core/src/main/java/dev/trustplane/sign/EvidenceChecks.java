@@ -60,7 +60,11 @@ final class EvidenceChecks {
     }
 
     /** How a candidate is signed (a certificate, or one of the trusted keys) and what vouches for its time. */
-    private record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[]> timestamps) {
+    private record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[]> timestamps,
+            boolean proofRequired) {
+        Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[]> timestamps) {
+            this(certificate, entries, timestamps, false);
+        }
     }
 
     /** The tlog stage was skipped: it gives no signing time. */
@@ -111,8 +115,18 @@ final class EvidenceChecks {
         for (var e : bundle.tlogEntries()) {
             entries.add(TlogEntry.fromBundle(e));
         }
-        X509Certificate cert = bundle.certificates().isEmpty() ? null
-                : TrustedRoot.certificate(bundle.certificates().get(0), "the bundle", "certificate");
+        List<X509Certificate> chain = new ArrayList<>();
+        for (int i = 0; i < bundle.certificates().size(); i++) {
+            X509Certificate c = TrustedRoot.certificate(bundle.certificates().get(i), "the bundle",
+                    i == 0 ? "certificate" : "certificate chain entry " + i);
+            if (selfSigned(c)) {
+                throw new MalformedEvidenceException("the bundle's certificate chain contains a root certificate ("
+                        + c.getSubjectX500Principal().getName() + ", self-signed); a bundle must not carry its root:"
+                        + " roots come from the trusted root only");
+            }
+            chain.add(c);
+        }
+        X509Certificate cert = chain.isEmpty() ? null : chain.get(0);
         List<byte[]> timestamps = new ArrayList<>();
         if (bundle.timestamps() != null) {
             for (var t : bundle.timestamps().path("rfc3161Timestamps")) {
@@ -122,8 +136,14 @@ final class EvidenceChecks {
                 timestamps.add(Dsse.base64(t.path("signedTimestamp").asText(""), "RFC 3161 timestamp"));
             }
         }
-        Material material = new Material(cert, entries, timestamps);
+        Material material = new Material(cert, entries, timestamps, bundle.requiresInclusionProof());
         if (bundle.envelope() != null) {
+            if (bundle.envelope().signatures().size() != 1) {
+                run.add(Check.fail("envelope", "the bundle's DSSE envelope has " + bundle.envelope().signatures().size()
+                        + " signatures; a Sigstore bundle carries exactly one (sigstore-go's rule), since its log"
+                        + " entry and certificate vouch for a single signature"));
+                return;
+            }
             if (dsseSigned(run, bundle.envelope(), material, bundle.publicKeyHint())) {
                 statement(run, bundle.envelope());
             }
@@ -210,7 +230,7 @@ final class EvidenceChecks {
             if (verifies.test(key)) {
                 run.signer = Keys.hint(key);
                 run.add(Check.pass("signature", "verified with key " + run.signer));
-                if (tlog(run, material.entries(), new TlogCheck.Signed(what.payloadSha256Hex(), what.signatures(),
+                if (tlog(run, material, new TlogCheck.Signed(what.payloadSha256Hex(), what.signatures(),
                         key.getEncoded())) == null) {
                     return false;
                 }
@@ -231,7 +251,7 @@ final class EvidenceChecks {
             return false;
         }
         run.add(Check.pass("signature", "verified with the certificate's key"));
-        Instant logged = tlog(run, material.entries(), new TlogCheck.Signed(what.payloadSha256Hex(),
+        Instant logged = tlog(run, material, new TlogCheck.Signed(what.payloadSha256Hex(),
                 what.signatures(), TlogCheck.verifierDer(leaf)));
         if (logged == null) {
             return false;
@@ -289,8 +309,22 @@ final class EvidenceChecks {
         return false;
     }
 
+    /** A certificate that names itself as issuer and verifies with its own key: a root. */
+    private static boolean selfSigned(X509Certificate c) {
+        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+            return false;
+        }
+        try {
+            c.verify(c.getPublicKey());
+            return true;
+        } catch (java.security.GeneralSecurityException e) {
+            return false;
+        }
+    }
+
     /** The tlog stage; returns the signing time (the entry's, or now when skipped), null when it failed. */
-    private Instant tlog(Run run, List<TlogEntry> entries, TlogCheck.Signed signed) {
+    private Instant tlog(Run run, Material material, TlogCheck.Signed signed) {
+        List<TlogEntry> entries = material.entries();
         run.stage = "tlog";
         if (trust.ignoreTlog()) {
             run.add(Check.skip("tlog", "transparency log not checked (--insecure-ignore-tlog)"));
@@ -308,7 +342,7 @@ final class EvidenceChecks {
         }
         String last = null;
         for (TlogEntry e : entries) {
-            String why = TlogCheck.verify(e, trust.root(), signed);
+            String why = TlogCheck.verify(e, trust.root(), signed, material.proofRequired());
             if (why == null) {
                 Instant time = Instant.ofEpochSecond(e.integratedTime());
                 run.add(Check.pass("tlog", "logged at index " + e.logIndex() + " at " + time

@@ -29,8 +29,16 @@ final class TlogCheck {
     private TlogCheck() {
     }
 
-    /** Null when the entry checks out, else why not. */
+    /** Null when the entry checks out, else why not; a signed entry timestamp alone may be enough. */
     static String verify(TlogEntry e, TrustedRoot root, Signed signed) {
+        return verify(e, root, signed, false);
+    }
+
+    /**
+     * Null when the entry checks out, else why not. With {@code proofRequired} (bundles v0.2 and
+     * later) the entry must carry an inclusion proof with a checkpoint signed by its log.
+     */
+    static String verify(TlogEntry e, TrustedRoot root, Signed signed, boolean proofRequired) {
         var log = root.tlog(e.logId());
         if (log.isEmpty()) {
             return "the entry is in a transparency log that is not in the trusted root (log id "
@@ -39,6 +47,10 @@ final class TlogCheck {
         Instant time = Instant.ofEpochSecond(e.integratedTime());
         if (!log.get().validAt(time)) {
             return "the transparency log's key was not valid at the entry's time " + time;
+        }
+        if (proofRequired && e.proof() == null) {
+            return "the entry has no inclusion proof: bundles v0.2 and later must prove inclusion with a proof and a"
+                    + " signed checkpoint; a signed entry timestamp alone is not enough";
         }
         boolean promised = false;
         if (e.set() != null) {
@@ -124,6 +136,8 @@ final class TlogCheck {
             return "the checkpoint's size or root hash cannot be read";
         }
         byte[] signedNote = note.getBytes(StandardCharsets.UTF_8);
+        byte[] hint = Arrays.copyOf(sha256Raw(log.key().getEncoded()), 4);
+        boolean hinted = false;
         for (String line : text.substring(split + 2).split("\n")) {
             if (!line.startsWith("\u2014 ")) {
                 continue;
@@ -131,15 +145,21 @@ final class TlogCheck {
             int space = line.lastIndexOf(' ');
             try {
                 byte[] sig = Base64.getDecoder().decode(line.substring(space + 1));
-                if (sig.length > 4 && SignatureAlgorithms.verify(log.key(), signedNote,
-                        Arrays.copyOfRange(sig, 4, sig.length))) {
+                // the key hint (4 bytes) must name the log that provides the entry, as Rekor's signed notes do
+                if (sig.length <= 4 || !Arrays.equals(Arrays.copyOf(sig, 4), hint)) {
+                    continue;
+                }
+                hinted = true;
+                if (SignatureAlgorithms.verify(log.key(), signedNote, Arrays.copyOfRange(sig, 4, sig.length))) {
                     return null;
                 }
             } catch (IllegalArgumentException e) {
                 // not a signature line we can read; try the next
             }
         }
-        return "the checkpoint is not signed by the transparency log's key";
+        return hinted ? "the checkpoint is not signed by the transparency log's key"
+                : "the checkpoint has no signature whose key hint names the log that provides the entry (key hint "
+                + HexFormat.of().formatHex(hint) + ")";
     }
 
     /** The logged body must be about this signature: hashedrekord, intoto 0.0.2 or dsse 0.0.1. */
@@ -262,6 +282,14 @@ final class TlogCheck {
                 md.update(p);
             }
             return md.digest();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static byte[] sha256Raw(byte[] bytes) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(bytes);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
