@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -24,6 +25,8 @@ import java.util.function.Function;
  * denial that says so — never an allow.
  */
 public final class AdmissionService {
+    /** The most ledger rows one request writes; the rest are summarised in the last row. */
+    public static final int MAX_ROWS_PER_REVIEW = 100;
     private final java.util.concurrent.atomic.AtomicReference<PolicyEngine> engine;
     private final AdmissionLedger ledger;
     private final Duration budget;
@@ -83,11 +86,12 @@ public final class AdmissionService {
         }
         try {
             long start = clock.millis();
+            long started = System.nanoTime();
             Evaluation evaluation = engine.get().evaluate(request.resource(), phase, budget);
-            byte[] answer = AdmissionResponse.of(request.uid(), evaluation, phase != Phase.VALIDATE);
-            if (ledger != null) {
-                ledger.record(entries(request, evaluation, phase, start));
+            if (ledger != null && !ledger.record(entries(request, evaluation, phase, start), ledgerWait(started))) {
+                evaluation = unrecorded(evaluation);
             }
+            byte[] answer = AdmissionResponse.of(request.uid(), evaluation, phase != Phase.VALIDATE);
             return new Answer(200, answer, evaluation, request.uid(), request.resource().kind(), name(request));
         } catch (RuntimeException e) {
             Decision failure = new Decision("trustplane", "", "internal", dev.trustplane.policy.FailureAction.ENFORCE,
@@ -103,12 +107,71 @@ public final class AdmissionService {
         }
     }
 
+    /** How long recording may wait for the ledger: what is left of the budget, at least 50 ms. */
+    private Duration ledgerWait(long startedNanos) {
+        long left = budget.toNanos() - (System.nanoTime() - startedNanos);
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(50), left));
+    }
+
+    /**
+     * What a request becomes when the ledger could not record its decisions in time: denied when
+     * an Enforce rule applied to it (an admission nobody recorded is invisible to drift detection
+     * and audit, so Enforce fails closed), else admitted with a warning saying so.
+     */
+    private Evaluation unrecorded(Evaluation evaluation) {
+        boolean enforced = evaluation.decisions().stream()
+                .anyMatch(d -> d.action() == dev.trustplane.policy.FailureAction.ENFORCE);
+        String store = ledger.store().location();
+        Decision failure = new Decision("trustplane", "", "ledger", enforced ? dev.trustplane.policy.FailureAction.ENFORCE
+                : dev.trustplane.policy.FailureAction.AUDIT, null, null, null, Decision.Verdict.ERROR,
+                "the admission ledger (" + store + ") could not record this request's decisions in time ("
+                + ledger.queued() + " decisions waiting); " + (enforced ? "denied because Enforce never admits what"
+                + " it cannot record — retry, and check the store" : "admitted because no Enforce rule applies —"
+                + " check the store"), List.of());
+        List<Decision> decisions = new ArrayList<>(evaluation.decisions());
+        decisions.add(failure);
+        return new Evaluation(decisions, enforced ? List.of() : evaluation.pins());
+    }
+
     private static String name(AdmissionRequest request) {
         var r = request.resource();
         return (r.namespace() == null || r.namespace().isEmpty() ? "" : r.namespace() + "/") + r.name();
     }
 
-    private static List<LedgerEntry> entries(AdmissionRequest request, Evaluation evaluation, Phase phase, long at) {
+    /**
+     * The ledger rows of one request: one per decision and per uncovered container, at most
+     * {@link #MAX_ROWS_PER_REVIEW}; beyond that the rows that matter most (errors, failures,
+     * passes, skips, uncovered containers, in that order) are kept and the rest summarised in one
+     * row counting them by verdict, so one huge Pod cannot flood the ledger.
+     */
+    static List<LedgerEntry> entries(AdmissionRequest request, Evaluation evaluation, Phase phase, long at) {
+        List<LedgerEntry> all = allEntries(request, evaluation, phase, at);
+        if (all.size() <= MAX_ROWS_PER_REVIEW) {
+            return all;
+        }
+        List<String> order = List.of("ERROR", "FAIL", "PASS", "SKIP", "NONE");
+        List<LedgerEntry> sorted = new ArrayList<>(all);
+        sorted.sort(java.util.Comparator.comparingInt(e -> {
+            int i = order.indexOf(e.verdict());
+            return i < 0 ? order.size() : i;
+        }));
+        List<LedgerEntry> kept = new ArrayList<>(sorted.subList(0, MAX_ROWS_PER_REVIEW - 1));
+        List<LedgerEntry> rest = sorted.subList(MAX_ROWS_PER_REVIEW - 1, sorted.size());
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        rest.forEach(e -> counts.merge(e.verdict(), 1L, Long::sum));
+        String worst = order.stream().filter(counts::containsKey).findFirst().orElse(rest.get(0).verdict());
+        LedgerEntry first = all.get(0);
+        StringBuilder byVerdict = new StringBuilder();
+        counts.forEach((v, n) -> byVerdict.append(byVerdict.isEmpty() ? "" : ", ").append(n).append(' ').append(v));
+        kept.add(new LedgerEntry(first.decidedAtMillis(), first.requestUid(), first.phase(), first.operation(),
+                first.dryRun(), first.namespace(), first.kind(), first.name(), null, null, null, List.of(), "trustplane",
+                "ledger-summary", null, worst, null, first.allowed(), rest.size() + " more decisions of this request,"
+                + " summarised (one request writes at most " + MAX_ROWS_PER_REVIEW + " rows): " + byVerdict));
+        return kept;
+    }
+
+    private static List<LedgerEntry> allEntries(AdmissionRequest request, Evaluation evaluation, Phase phase,
+            long at) {
         var r = request.resource();
         boolean allowed = !evaluation.denied();
         List<LedgerEntry> out = new ArrayList<>();

@@ -13,19 +13,23 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The admission ledger: every decision is recorded, off the response path. {@link #record}
- * puts entries on a bounded queue (waiting at most {@code offerWait} when it is full, so a slow
- * database slows admission only by that much); one writer thread stores them in batches, one
- * transaction per batch, and for each denial opens or updates the ticket of (image, policy).
- * A batch that fails is retried until it is stored or the ledger is closed; {@link #close}
- * stops taking entries and drains everything queued before it returns.
+ * reserves room for all of a request's entries at once in a bounded queue — waiting for the
+ * writer when it is full (backpressure), never queueing part of a request — and says whether it
+ * could within the wait; the caller decides what an unrecorded request means (the admission
+ * service denies it under Enforce). One writer thread stores entries in batches, one transaction
+ * per batch, and for each denial opens or updates the ticket of (image, policy). A batch that
+ * fails is retried until it is stored or the ledger is closed; {@link #close} stops taking
+ * entries and drains everything queued before it returns. {@link #behind} tells readiness
+ * probes when the store cannot keep up.
  */
 public final class AdmissionLedger implements AutoCloseable {
     private static final int BATCH = 256;
@@ -41,8 +45,12 @@ public final class AdmissionLedger implements AutoCloseable {
             + " last_kind = excluded.last_kind, last_name = excluded.last_name, last_message = excluded.last_message";
 
     private final Store store;
-    private final BlockingQueue<LedgerEntry> queue;
+    /** Entries queued and not yet stored; bounded by {@link #space}, not by the queue itself. */
+    private final BlockingQueue<LedgerEntry> queue = new LinkedBlockingQueue<>();
+    private final Semaphore space;
+    private final int capacity;
     private final Duration offerWait;
+    private volatile long lastProgressNanos = System.nanoTime();
     private final TicketNotifier notifier;
     private final EventListener listener;
     private final Thread writer;
@@ -56,38 +64,61 @@ public final class AdmissionLedger implements AutoCloseable {
      */
     public AdmissionLedger(Store store, int capacity, Duration offerWait, TicketNotifier notifier, EventListener listener) {
         this.store = store;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
+        this.space = new Semaphore(capacity);
         this.offerWait = offerWait;
         this.notifier = notifier;
         this.listener = listener;
         this.writer = Thread.ofPlatform().name("trustplane-ledger").daemon(false).start(this::drain);
     }
 
-    /**
-     * Queues {@code entries}, waiting at most {@code offerWait} in all when the queue is full;
-     * returns false (and counts what did not fit as dropped, with a warning) when it stayed full
-     * or the ledger is closed.
-     */
+    /** {@link #record(List, Duration)} waiting at most the ledger's {@code offerWait}. */
     public boolean record(List<LedgerEntry> entries) {
-        boolean all = true;
-        long deadline = System.nanoTime() + offerWait.toNanos();
-        for (LedgerEntry e : entries) {
-            boolean queued = false;
-            if (!closed.get()) {
-                try {
-                    queued = queue.offer(e, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (InterruptedException ex) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            if (!queued) {
-                all = false;
-                dropped.incrementAndGet();
-                listener.warn("admission ledger: the write queue is full or closed; a decision for " + e.image()
-                        + " (" + e.policy() + "/" + e.rule() + ", " + e.verdict() + ") was not recorded");
+        return record(entries, offerWait);
+    }
+
+    /**
+     * Queues all of {@code entries} or none: waits up to {@code wait} for room while the writer
+     * stores earlier entries. Returns false, counting the entries as dropped with one warning,
+     * when there was no room in time, the entries can never fit, or the ledger is closed.
+     */
+    public boolean record(List<LedgerEntry> entries, Duration wait) {
+        if (entries.isEmpty()) {
+            return true;
+        }
+        boolean reserved = false;
+        if (!closed.get() && entries.size() <= capacity) {
+            try {
+                reserved = space.tryAcquire(entries.size(), Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
             }
         }
-        return all;
+        if (!reserved || closed.get()) {
+            if (reserved) {
+                space.release(entries.size());
+            }
+            dropped.addAndGet(entries.size());
+            LedgerEntry e = entries.get(0);
+            listener.warn("admission ledger: " + (closed.get() ? "closed" : entries.size() > capacity
+                    ? "a request's " + entries.size() + " decisions exceed the queue of " + capacity
+                    : "the write queue stayed full for " + wait.toMillis() + " ms (" + queue.size() + " queued)")
+                    + "; " + entries.size() + " decisions of request " + e.requestUid() + " (" + e.namespace() + "/"
+                    + e.name() + ") were not recorded");
+            return false;
+        }
+        queue.addAll(entries);
+        return true;
+    }
+
+    /**
+     * True when the store cannot keep up: the queue is over 90 % full, or entries have waited
+     * 30 s without any being stored. Readiness probes report it so traffic moves elsewhere.
+     */
+    public boolean behind() {
+        int queued = queue.size();
+        return queued > capacity * 9L / 10
+                || queued > 0 && System.nanoTime() - lastProgressNanos > TimeUnit.SECONDS.toNanos(30);
     }
 
     public long written() {
@@ -115,6 +146,7 @@ public final class AdmissionLedger implements AutoCloseable {
                 try {
                     LedgerEntry first = queue.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) {
+                        lastProgressNanos = System.nanoTime();
                         if (closed.get() && queue.isEmpty()) {
                             break;
                         }
@@ -136,6 +168,8 @@ public final class AdmissionLedger implements AutoCloseable {
                 }
                 List<LedgerEntry> opened = store(c, batch);
                 written.addAndGet(batch.size());
+                space.release(batch.size());
+                lastProgressNanos = System.nanoTime();
                 batch.clear();
                 if (notifier != null) {
                     opened.forEach(e -> notifier.post(e, this));
@@ -145,6 +179,7 @@ public final class AdmissionLedger implements AutoCloseable {
                 dropped.addAndGet(batch.size());
                 listener.warn("admission ledger: dropped " + batch.size() + " decisions that could not be stored (" + e
                         + "); report this");
+                space.release(batch.size());
                 batch.clear();
             } catch (SQLException e) {
                 failures.incrementAndGet();

@@ -73,8 +73,10 @@ public final class AdmissionServer implements AutoCloseable {
         }
         if (ledger != null) {
             metrics.counter("trustplane_ledger_written_total", "Decisions stored in the admission ledger", ledger::written);
-            metrics.counter("trustplane_ledger_dropped_total", "Decisions not recorded because the ledger queue was full",
-                    ledger::dropped);
+            metrics.counter("trustplane_ledger_dropped_total", "Decisions the ledger could not record in time (their"
+                    + " requests were denied under Enforce)", ledger::dropped);
+            metrics.gauge("trustplane_ledger_behind", "1 while the ledger cannot keep up (queue over 90 % full or no"
+                    + " write for 30 s); /readyz then reports not ready", () -> ledger.behind() ? 1 : 0);
             metrics.counter("trustplane_ledger_failures_total", "Ledger batches that failed to store and were retried",
                     ledger::failures);
             metrics.gauge("trustplane_ledger_queued", "Decisions waiting to be stored", ledger::queued);
@@ -93,7 +95,11 @@ public final class AdmissionServer implements AutoCloseable {
                         .post("/mutate", (req, res) -> admit(req, res, Phase.MUTATE))
                         .get("/healthz", (req, res) -> res.send("ok\n"))
                         .get("/readyz", (req, res) -> {
-                            if (ready.get()) {
+                            if (ready.get() && ledger != null && ledger.behind()) {
+                                res.status(Status.SERVICE_UNAVAILABLE_503).send("not ready: the admission ledger cannot"
+                                        + " keep up (" + ledger.queued() + " decisions waiting for " + ledger.store()
+                                        .location() + ")\n");
+                            } else if (ready.get()) {
                                 res.send("ready\n");
                             } else {
                                 res.status(Status.SERVICE_UNAVAILABLE_503).send("not ready\n");
