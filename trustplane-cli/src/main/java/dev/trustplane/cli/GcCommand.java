@@ -1,12 +1,11 @@
 package dev.trustplane.cli;
 
+import dev.trustplane.config.Durations;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.layout.GcResult;
 import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.oci.transfer.Location;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,18 +33,9 @@ final class GcCommand implements Callable<Integer> {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "gc needs a layout directory as oci:DIR, not \""
                     + layout + "\"");
         }
-        GcResult r = OciLayout.open(l.dir()).gc(parseDuration(grace));
+        GcResult r = OciLayout.open(l.dir()).gc(Durations.parse(grace));
         ctx.out().println("Removed " + r.blobsRemoved() + " blobs (" + Sizes.human(r.bytesFreed()) + "), kept "
                 + r.blobsKept() + ", removed " + r.tempFilesRemoved() + " stale temporary files");
         return 0;
-    }
-
-    static Duration parseDuration(String text) {
-        try {
-            return Duration.parse("PT" + text.toUpperCase(java.util.Locale.ROOT));
-        } catch (DateTimeParseException e) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Invalid duration \"" + text
-                    + "\": use e.g. 0s, 30s, 10m, 2h");
-        }
     }
 }

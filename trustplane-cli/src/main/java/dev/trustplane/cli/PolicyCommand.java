@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.trustplane.admission.AdmissionException;
 import dev.trustplane.admission.AdmissionRequest;
+import dev.trustplane.config.Durations;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.policy.Decision;
@@ -19,7 +19,11 @@ import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.policy.PolicyLoader;
 import dev.trustplane.policy.PolicyProblem;
 import dev.trustplane.policy.RegistryImageVerifier;
+import dev.trustplane.policy.Resource;
 import dev.trustplane.sign.VerifierLimits;
+import dev.trustplane.workload.Workload;
+import dev.trustplane.workload.WorkloadException;
+import dev.trustplane.workload.Workloads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -145,10 +149,10 @@ final class PolicyCommand implements Runnable {
         @Override
         public Integer call() {
             List<Policy> policies = policy.loader().load(policyPath).orThrow();
-            Duration budget = GcCommand.parseDuration(timeout);
+            Duration budget = Durations.parse(timeout);
             List<Named> requests = new ArrayList<>();
             if (!inputs.images.isEmpty()) {
-                requests.add(new Named("--image", review(podFor(inputs.images), "Pod", "", "v1")));
+                requests.add(new Named("--image", workload(podFor(inputs.images), "--image")));
             }
             for (Path file : inputs.resources) {
                 int n = 0;
@@ -160,9 +164,8 @@ final class PolicyCommand implements Runnable {
                         throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--resource " + file + " document " + n
                                 + " has no kind or apiVersion; pass Kubernetes resources (e.g. a Deployment)");
                     }
-                    String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
-                    String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
-                    requests.add(new Named(file + (n > 1 ? " #" + n : ""), review(doc, kind, group, version)));
+                    String name = file + (n > 1 ? " #" + n : "");
+                    requests.add(new Named(name, workload(doc, name)));
                 }
             }
             ProgressRenderer renderer = registry.renderer(ctx);
@@ -172,18 +175,15 @@ final class PolicyCommand implements Runnable {
             ArrayNode json = JSON.createArrayNode();
             try (PolicyEngine engine = new PolicyEngine(policies, verifier)) {
                 for (Named r : requests) {
-                    AdmissionRequest request;
-                    try {
-                        request = AdmissionRequest.parse(r.review, ns -> namespaceLabels);
-                    } catch (AdmissionException e) {
-                        throw new TrustplaneException(ErrorKind.INVALID_INPUT, r.name + ": " + e.getMessage());
-                    }
-                    Evaluation ev = engine.evaluate(request.resource(), Phase.OFFLINE, budget);
+                    Resource resource = Resource.of(r.workload, null, "CREATE", USER, null,
+                            r.workload.namespace().isEmpty() ? null
+                                    : () -> namespaceLabels == null ? null : Map.copyOf(namespaceLabels));
+                    Evaluation ev = engine.evaluate(resource, Phase.OFFLINE, budget);
                     denied |= ev.denied();
                     if (output == VerifyOptions.Output.JSON) {
-                        json.add(json(r.name, request, ev));
+                        json.add(json(r.name, resource, ev));
                     } else {
-                        text(r.name, request, ev);
+                        text(r.name, resource, ev);
                     }
                 }
             } finally {
@@ -199,7 +199,23 @@ final class PolicyCommand implements Runnable {
             return denied ? ExitCode.DENIED.code() : ExitCode.OK.code();
         }
 
-        private record Named(String name, byte[] review) {
+        private record Named(String name, Workload workload) {
+        }
+
+        /** Who asks, as message variables see it ({{request.userInfo.username}}). */
+        private static final ObjectNode USER = JSON.createObjectNode().put("username", "trustplane-policy-test");
+
+        /** The workload of one input document, in --namespace unless it names its own. */
+        private Workload workload(JsonNode doc, String name) {
+            String ns = doc.path("metadata").path("namespace").asText(namespace);
+            try {
+                String apiVersion = doc.path("apiVersion").asText("");
+                return Workloads.of(apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "",
+                        apiVersion.substring(apiVersion.indexOf('/') + 1), doc.path("kind").asText(""), ns, doc);
+            } catch (WorkloadException e) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, name + ": request.object" + e.path() + " "
+                        + e.problem());
+            }
         }
 
         private ObjectNode podFor(List<String> images) {
@@ -212,22 +228,6 @@ final class PolicyCommand implements Runnable {
                 containers.addObject().put("name", "c" + i).put("image", images.get(i));
             }
             return pod;
-        }
-
-        private byte[] review(JsonNode object, String kind, String group, String version) {
-            ObjectNode root = JSON.createObjectNode();
-            root.put("apiVersion", "admission.k8s.io/v1");
-            root.put("kind", "AdmissionReview");
-            ObjectNode request = root.putObject("request");
-            request.put("uid", java.util.UUID.randomUUID().toString());
-            request.putObject("kind").put("group", group).put("version", version).put("kind", kind);
-            String ns = object.path("metadata").path("namespace").asText(namespace);
-            request.put("namespace", ns);
-            request.put("name", object.path("metadata").path("name").asText(""));
-            request.put("operation", "CREATE");
-            request.putObject("userInfo").put("username", "trustplane-policy-test");
-            request.set("object", object);
-            return root.toString().getBytes(StandardCharsets.UTF_8);
         }
 
         private static List<JsonNode> documents(Path file) {
@@ -261,8 +261,7 @@ final class PolicyCommand implements Runnable {
             }
         }
 
-        private void text(String name, AdmissionRequest request, Evaluation ev) {
-            var r = request.resource();
+        private void text(String name, Resource r, Evaluation ev) {
             ctx.out().println(r.label() + " (" + name + "): " + (ev.denied() ? "DENIED" : "ALLOWED")
                     + (ev.warnings().isEmpty() ? "" : " with " + ev.warnings().size() + " warning"
                     + (ev.warnings().size() == 1 ? "" : "s")));
@@ -279,10 +278,10 @@ final class PolicyCommand implements Runnable {
             }
         }
 
-        private static ObjectNode json(String name, AdmissionRequest request, Evaluation ev) {
+        private static ObjectNode json(String name, Resource resource, Evaluation ev) {
             ObjectNode o = JSON.createObjectNode();
             o.put("input", name);
-            o.put("resource", request.resource().label());
+            o.put("resource", resource.label());
             o.put("allowed", !ev.denied());
             ArrayNode ds = o.putArray("decisions");
             for (Decision d : ev.decisions()) {

@@ -1,31 +1,16 @@
 package dev.trustplane.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.trustplane.admission.AdmissionService;
+import dev.trustplane.admission.AdmissionController;
 import dev.trustplane.admission.KubernetesNamespaces;
-import dev.trustplane.error.ErrorKind;
-import dev.trustplane.error.TrustplaneException;
-import dev.trustplane.policy.Policy;
-import dev.trustplane.policy.PolicyEngine;
-import dev.trustplane.policy.PolicyLoader;
-import dev.trustplane.policy.PolicyProblem;
-import dev.trustplane.policy.PolicyWatcher;
-import dev.trustplane.policy.RegistryImageVerifier;
+import dev.trustplane.config.Durations;
+import dev.trustplane.event.Event;
+import dev.trustplane.event.EventListener;
 import dev.trustplane.server.AdmissionServer;
-import dev.trustplane.sign.VerifierLimits;
-import dev.trustplane.store.AdmissionLedger;
 import dev.trustplane.store.Store;
-import dev.trustplane.store.TicketNotifier;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -120,92 +105,46 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PolicyLoader.Loaded loaded = policy.loader().load(policies);
-        loaded.problems().stream().filter(p -> p.severity() == PolicyProblem.Severity.WARNING)
-                .forEach(p -> ctx.err().println("trustplane: " + p));
-        List<Policy> list = loaded.orThrow();
-        Duration timeout = GcCommand.parseDuration(webhookTimeout);
-        if (timeout.isZero() || timeout.toSeconds() > 30) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--webhook-timeout " + webhookTimeout
-                    + " must be between 1s and 30s (Kubernetes' limit for webhooks)");
-        }
-        for (Policy p : list) {
-            if (p.webhookTimeoutSeconds() != null && p.webhookTimeoutSeconds() < timeout.toSeconds()) {
-                ctx.err().println("trustplane: warning: policy " + p.displayName() + " asks for webhookTimeoutSeconds "
-                        + p.webhookTimeoutSeconds() + ", below --webhook-timeout " + webhookTimeout
-                        + "; the budget follows --webhook-timeout and the webhook configuration");
-            }
-        }
         ProgressRenderer renderer = registry.renderer(ctx);
-        java.util.function.Function<String, Map<String, String>> labels = null;
-        if (namespaceLabels != null) {
-            labels = readLabels(namespaceLabels)::get;
-        } else if (kubeApi != null) {
-            labels = new KubernetesNamespaces(kubeApi, kubeToken, kubeCa, Duration.ofSeconds(30), renderer);
-        } else {
-            labels = KubernetesNamespaces.inCluster(ctx.env(), Duration.ofSeconds(30), renderer).orElse(null);
-        }
-        RegistryImageVerifier verifier = new RegistryImageVerifier(registry.client(ctx, renderer), VerifierLimits.DEFAULT,
-                GcCommand.parseDuration(cacheTtl), GcCommand.parseDuration(negativeTtl), GcCommand.parseDuration(tagTtl),
-                cacheSize);
+        // the controller's own news (policy reloads) is printed; the rest follows the renderer's level
+        EventListener listener = event -> {
+            if (event instanceof Event.Message m && m.level() == Event.Level.INFO) {
+                synchronized (ctx) {
+                    ctx.err().println("trustplane: " + m.text());
+                    ctx.err().flush();
+                }
+            } else {
+                renderer.on(event);
+            }
+        };
+        Duration timeout = AdmissionController.checkWebhookTimeout(Durations.parse(webhookTimeout), webhookTimeout);
         Map<String, String> env = new HashMap<>(ctx.env());
         if (storeUrl != null) {
             env.put("TRUSTPLANE_STORE_URL", storeUrl);
         }
-        Store store = Store.fromEnvironment(env);
-        AdmissionLedger ledger = new AdmissionLedger(store, 10_000, Duration.ofMillis(50),
-                ticketWebhook == null ? null : new TicketNotifier(ticketWebhook, renderer), renderer);
-        PolicyEngine engine = new PolicyEngine(list, verifier);
-        AdmissionService service = new AdmissionService(engine, ledger, timeout.multipliedBy(8).dividedBy(10),
-                labels, Clock.systemUTC());
-        AdmissionServer server = AdmissionServer.start(new AdmissionServer.Options(host, port, tlsCert, tlsKey,
-                new Main.Version().getVersion()[0], line -> {
+        AdmissionController controller = AdmissionController.open(new AdmissionController.Config(policies,
+                policy.loader(), timeout, Durations.parse(cacheTtl), Durations.parse(negativeTtl),
+                Durations.parse(tagTtl), cacheSize, Store.fromEnvironment(env), ticketWebhook,
+                KubernetesNamespaces.source(namespaceLabels, kubeApi, kubeToken, kubeCa, ctx.env(), renderer)),
+                registry.client(ctx, renderer), listener);
+        controller.warnings().forEach(w -> ctx.err().println("trustplane: " + w));
+        AdmissionServer server = AdmissionServer.serve(controller, new AdmissionServer.Options(host, port, tlsCert,
+                tlsKey, new Main.Version().getVersion()[0], line -> {
                     synchronized (ctx) {
                         ctx.out().println(line);
                         ctx.out().flush();
                     }
-                }), service, ledger, verifier.reportCache(), renderer);
-        var scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
-                .daemon(true).name("trustplane-policy-watch").unstarted(r));
-        PolicyWatcher watcher = new PolicyWatcher(policies, policy.loader(), next -> {
-            PolicyEngine previous = service.replaceEngine(new PolicyEngine(next, verifier));
-            ctx.err().println("trustplane: policies reloaded from " + policies + ": " + next.size() + " in force");
-            ctx.err().flush();
-            // Requests that started with the previous engine finish within the webhook timeout.
-            scheduler.schedule(previous::close, timeout.toSeconds() * 2, java.util.concurrent.TimeUnit.SECONDS);
-        }, renderer);
-        scheduler.scheduleWithFixedDelay(watcher::check, 5, 5, java.util.concurrent.TimeUnit.SECONDS);
+                }), renderer);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            scheduler.shutdownNow();
             server.close();
-            service.engine().close();
             stopped.countDown();
         }));
+        int n = controller.policies().size();
         ctx.err().println("trustplane: admission webhook on https://" + host + ":" + server.port() + " with "
-                + list.size() + " polic" + (list.size() == 1 ? "y" : "ies") + ", ledger in " + store.location());
+                + n + " polic" + (n == 1 ? "y" : "ies") + ", ledger in " + controller.config().store().location());
         ctx.err().flush();
         stopped.await();
         return ExitCode.OK.code();
-    }
-
-    private static Map<String, Map<String, String>> readLabels(Path file) {
-        try {
-            JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(Files.readAllBytes(file));
-            if (root == null || !root.isObject()) {
-                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--namespace-labels " + file
-                        + " must be a YAML map of namespace names to label maps");
-            }
-            Map<String, Map<String, String>> out = new HashMap<>();
-            root.fields().forEachRemaining(e -> {
-                Map<String, String> l = new HashMap<>();
-                e.getValue().fields().forEachRemaining(x -> l.put(x.getKey(), x.getValue().asText()));
-                out.put(e.getKey(), l);
-            });
-            return out;
-        } catch (IOException e) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read --namespace-labels " + file + ": "
-                    + e.getMessage());
-        }
     }
 }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trustplane.policy.ContainerImage;
 import dev.trustplane.policy.Resource;
+import dev.trustplane.workload.Workload;
+import dev.trustplane.workload.WorkloadException;
+import dev.trustplane.workload.Workloads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,21 +31,6 @@ public record AdmissionRequest(String uid, String operation, boolean dryRun, Res
         JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200)
                 .maxStringLength(MAX_BYTES).build());
         JSON.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    }
-    private static final Map<String, String> POD_SPEC = Map.of(
-            "Pod", "/spec",
-            "Deployment", "/spec/template/spec",
-            "ReplicaSet", "/spec/template/spec",
-            "StatefulSet", "/spec/template/spec",
-            "DaemonSet", "/spec/template/spec",
-            "Job", "/spec/template/spec",
-            "ReplicationController", "/spec/template/spec",
-            "CronJob", "/spec/jobTemplate/spec/template/spec");
-    private static final List<String> LISTS = List.of("initContainers", "containers", "ephemeralContainers");
-
-    /** The kinds whose images Trustplane reads. */
-    public static java.util.Set<String> workloadKinds() {
-        return POD_SPEC.keySet();
     }
 
     /**
@@ -100,71 +87,19 @@ public record AdmissionRequest(String uid, String operation, boolean dryRun, Res
             throw new AdmissionException(400, "request.object is not an object");
         }
         String namespace = request.path("namespace").asText(object == null ? "" : object.path("metadata").path("namespace").asText(""));
-        String name = request.path("name").asText("");
-        if (name.isEmpty() && object != null) {
-            name = object.path("metadata").path("name").asText(object.path("metadata").path("generateName").asText(""));
+        Workload workload;
+        try {
+            workload = Workloads.of(kindNode.path("group").asText(""), kindNode.path("version").asText(""), kind,
+                    namespace, object);
+        } catch (WorkloadException e) {
+            throw new AdmissionException(400, "request.object" + e.path() + " " + e.problem());
         }
-        List<ContainerImage> images = new ArrayList<>();
-        JsonNode pod = null;
-        String specPath = POD_SPEC.get(kind);
-        if (object != null && object.isObject() && specPath != null) {
-            JsonNode spec = object.at(specPath);
-            if (!spec.isMissingNode() && !spec.isNull()) {
-                if (!spec.isObject()) {
-                    throw new AdmissionException(400, "request.object" + specPath.replace('/', '.') + " is not an object");
-                }
-                for (String list : LISTS) {
-                    JsonNode containers = spec.get(list);
-                    if (containers == null || containers.isNull()) {
-                        continue;
-                    }
-                    if (!containers.isArray()) {
-                        throw new AdmissionException(400, "request.object" + specPath.replace('/', '.') + "." + list
-                                + " is not a list");
-                    }
-                    for (int i = 0; i < containers.size(); i++) {
-                        JsonNode c = containers.get(i);
-                        JsonNode image = c.get("image");
-                        if (image == null || image.isNull()) {
-                            continue;
-                        }
-                        if (!image.isTextual()) {
-                            throw new AdmissionException(400, "request.object" + specPath.replace('/', '.') + "." + list
-                                    + "[" + i + "].image is not a string");
-                        }
-                        images.add(new ContainerImage(list, i, c.path("name").asText(""), image.asText(),
-                                specPath + "/" + list + "/" + i + "/image"));
-                    }
-                }
-                ObjectNode p = JSON.createObjectNode();
-                p.put("apiVersion", "v1");
-                p.put("kind", "Pod");
-                JsonNode metadata = kind.equals("Pod") ? object.path("metadata")
-                        : object.at(specPath.substring(0, specPath.length() - "/spec".length()) + "/metadata");
-                p.set("metadata", metadata.isMissingNode() ? JSON.createObjectNode() : metadata);
-                p.set("spec", spec);
-                pod = p;
-            }
-        }
-        Map<String, String> labels = new LinkedHashMap<>();
-        if (object != null) {
-            object.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-        }
-        ObjectNode context = JSON.createObjectNode();
-        ObjectNode req = context.putObject("request");
-        req.put("operation", operation);
-        req.put("namespace", namespace);
-        req.put("name", name);
-        req.set("kind", kindNode);
-        req.set("userInfo", request.path("userInfo"));
-        req.set("object", object);
-        req.set("oldObject", request.get("oldObject"));
         java.util.function.Supplier<Map<String, String>> lookup = null;
-        if (namespaceLabels != null && !namespace.isEmpty()) {
-            lookup = new LabelLookup(namespace, namespaceLabels);
+        if (namespaceLabels != null && !workload.namespace().isEmpty()) {
+            lookup = new LabelLookup(workload.namespace(), namespaceLabels);
         }
-        Resource resource = new Resource(kindNode.path("group").asText(""), kindNode.path("version").asText(""), kind,
-                namespace, name, operation, object, labels, lookup, images, pod, context);
+        Resource resource = Resource.of(workload, request.path("name").asText(""), operation, request.path("userInfo"),
+                request.get("oldObject"), lookup);
         return new AdmissionRequest(uid, operation, request.path("dryRun").asBoolean(false), resource);
     }
 

@@ -1,6 +1,6 @@
 package dev.trustplane.admission;
 
-import dev.trustplane.policy.ContainerImage;
+import dev.trustplane.workload.ContainerImage;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
 import dev.trustplane.policy.Phase;

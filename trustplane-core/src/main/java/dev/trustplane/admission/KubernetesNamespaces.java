@@ -78,6 +78,44 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
                 SERVICE_ACCOUNT.resolve("ca.crt"), ttl, listener));
     }
 
+    /**
+     * Where namespace labels come from, first match wins: {@code file} (a YAML map of namespace to
+     * labels), the API server {@code api} (with {@code tokenFile}/{@code caFile}), the cluster the
+     * process runs in; null when none (namespaceSelector rules then decide "error").
+     */
+    public static Function<String, Map<String, String>> source(Path file, URI api, Path tokenFile, Path caFile,
+            Map<String, String> env, EventListener listener) {
+        if (file != null) {
+            return fromFile(file)::get;
+        }
+        if (api != null) {
+            return new KubernetesNamespaces(api, tokenFile, caFile, Duration.ofSeconds(30), listener);
+        }
+        return inCluster(env, Duration.ofSeconds(30), listener).orElse(null);
+    }
+
+    /** A YAML map of namespace names to label maps, as {@code --namespace-labels} takes it. */
+    public static Map<String, Map<String, String>> fromFile(Path file) {
+        try {
+            JsonNode root = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                    .readTree(Files.readAllBytes(file));
+            if (root == null || !root.isObject()) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--namespace-labels " + file
+                        + " must be a YAML map of namespace names to label maps");
+            }
+            Map<String, Map<String, String>> out = new HashMap<>();
+            root.fields().forEachRemaining(e -> {
+                Map<String, String> l = new HashMap<>();
+                e.getValue().fields().forEachRemaining(x -> l.put(x.getKey(), x.getValue().asText()));
+                out.put(e.getKey(), l);
+            });
+            return out;
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read --namespace-labels " + file + ": "
+                    + e.getMessage());
+        }
+    }
+
     @Override
     public Map<String, String> apply(String namespace) {
         try {

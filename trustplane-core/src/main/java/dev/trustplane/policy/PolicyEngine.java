@@ -8,6 +8,7 @@ import dev.trustplane.oci.ImageReference;
 import dev.trustplane.sign.Check;
 import dev.trustplane.sign.Evidence;
 import dev.trustplane.sign.VerificationReport;
+import dev.trustplane.workload.ContainerImage;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trustplane.policy.ContainerImage;
+import dev.trustplane.workload.ContainerImage;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
 import dev.trustplane.policy.FailureAction;

@@ -1,5 +1,6 @@
 package dev.trustplane.server;
 
+import dev.trustplane.admission.AdmissionController;
 import dev.trustplane.admission.AdmissionRequest;
 import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.event.EventListener;
@@ -36,6 +37,8 @@ public final class AdmissionServer implements AutoCloseable {
     private final AtomicBoolean ready = new AtomicBoolean(false);
     private final ReloadingKeyManager keys;
     private final java.util.function.Consumer<String> decisionLog;
+    private AdmissionController controller;
+    private java.util.concurrent.ScheduledExecutorService scheduler;
 
     /**
      * Where and how to serve; {@code decisionLog} receives one JSON line per denied or warned
@@ -111,6 +114,26 @@ public final class AdmissionServer implements AutoCloseable {
                         })
                         .get("/version", (req, res) -> res.send(options.version() + "\n")))
                 .build();
+    }
+
+    /**
+     * Serves {@code controller}: its service on the routes, its cache and ledger in the metrics,
+     * and a scheduler of this server's that lets the controller reload changed policies every
+     * {@link AdmissionController#policyCheckInterval()}. {@link #close} stops the scheduler and
+     * the listener, then closes the controller (draining the ledger).
+     */
+    public static AdmissionServer serve(AdmissionController controller, Options options, EventListener listener) {
+        AdmissionServer s = new AdmissionServer(options, controller.service(), controller.ledger(),
+                controller.reportCache(), listener);
+        s.controller = controller;
+        s.scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                .daemon(true).name("trustplane-policy-watch").unstarted(r));
+        long every = AdmissionController.policyCheckInterval().toMillis();
+        s.scheduler.scheduleWithFixedDelay(controller::checkPolicies, every, every,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
+        s.server.start();
+        s.ready.set(true);
+        return s;
     }
 
     /** Starts serving; {@code cache} (may be null) and {@code ledger} (may be null) feed the metrics. */
@@ -194,8 +217,13 @@ public final class AdmissionServer implements AutoCloseable {
     @Override
     public void close() {
         ready.set(false);
+        if (scheduler != null) {
+            scheduler.shutdownNow();
+        }
         server.stop();
-        if (ledger != null) {
+        if (controller != null) {
+            controller.close();
+        } else if (ledger != null) {
             ledger.close();
         }
     }

@@ -1,4 +1,4 @@
-package dev.trustplane.policy;
+package dev.trustplane.workload;
 
 /**
  * One container's image in a workload.
