@@ -4,14 +4,11 @@ import dev.trustplane.config.Env;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.sign.Keys;
+import dev.trustplane.sign.TrustSpec;
 import dev.trustplane.sign.SigningKey;
 import java.io.Console;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.PublicKey;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Key files and their passwords: TRUSTPLANE_PASSWORD, then COSIGN_PASSWORD, then a prompt on a terminal. */
@@ -47,25 +44,10 @@ final class KeyPasswords {
     }
 
     static List<PublicKey> publicKeys(List<Path> files) {
-        List<PublicKey> keys = new ArrayList<>();
-        for (Path f : files) {
-            keys.add(Keys.readPublic(read(f, "public key"), f.toString()));
-        }
-        return keys;
+        return TrustSpec.publicKeys(files);
     }
 
     static byte[] read(Path file, String what) {
-        try {
-            if (Files.size(file) > Keys.MAX_KEY_FILE_BYTES) {
-                throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "Key file " + file + " has more than "
-                        + Keys.MAX_KEY_FILE_BYTES + " bytes; it is not a " + what);
-            }
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new TrustplaneException(ErrorKind.NOT_FOUND, "The " + what + " file " + file + " does not exist;"
-                    + " make a pair with `trustplane keygen`");
-        } catch (IOException e) {
-            throw new TrustplaneException(ErrorKind.IO, "Cannot read " + what + " " + file + ": " + e.getMessage(), e);
-        }
+        return TrustSpec.readKeyFile(file, what);
     }
 }

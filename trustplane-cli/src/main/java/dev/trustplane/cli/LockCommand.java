@@ -40,15 +40,10 @@ final class LockCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
-    static Path defaultLock(Path spec) {
-        String name = spec.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        return spec.resolveSibling(name + ".lock.json");
-    }
-
     @Override
     public Integer call() {
         ImageSpec parsed = ImageSpecParser.parse(spec, context);
-        Path target = output != null ? output : defaultLock(spec);
+        Path target = output != null ? output : Lockfile.defaultPath(spec);
         Lockfile previous = Files.isRegularFile(target) ? readQuietly(target) : null;
         ProgressRenderer renderer = new ProgressRenderer(ctx.err(), ctx.interactive(), verbose);
         Lockfile lock;

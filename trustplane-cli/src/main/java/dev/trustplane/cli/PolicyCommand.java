@@ -25,7 +25,6 @@ import dev.trustplane.workload.Workload;
 import dev.trustplane.workload.WorkloadException;
 import dev.trustplane.workload.Workloads;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -13,6 +13,7 @@ import dev.trustplane.vuln.ScanReportFormats;
 import dev.trustplane.vuln.ScanReportJson;
 import dev.trustplane.vuln.Scanner;
 import dev.trustplane.vuln.Severity;
+import dev.trustplane.vuln.AttestedVex;
 import dev.trustplane.vuln.Vex;
 import dev.trustplane.vuln.OsvDb;
 import dev.trustplane.vuln.VulnDb;
@@ -178,47 +179,21 @@ final class ScanCommand implements Callable<Integer> {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--vex-key and --vex-certificate-* read VEX"
                     + " attestations attached to an image; " + target + " is an SBOM file (pass --vex FILE instead)");
         }
-        VerifyOptions trust = new VerifyOptions();
-        trust.keys = vexKeys;
-        trust.identity = vexIdentity;
-        trust.issuer = vexIssuer;
-        trust.trustedRoot = vexTrustedRoot;
-        trust.ignoreTlog = vexIgnoreTlog;
-        dev.trustplane.sign.Trust verifiedBy = trust.trust();
+        dev.trustplane.sign.Trust verifiedBy = new dev.trustplane.sign.TrustSpec(vexKeys, vexIdentity, null, vexIssuer,
+                null, Map.of(), vexTrustedRoot, vexIgnoreTlog, false).toTrust();
         ProgressRenderer renderer = registry.renderer(ctx);
-        Map<String, byte[]> documents = new java.util.LinkedHashMap<>();
-        var json = new com.fasterxml.jackson.databind.ObjectMapper();
-        int rejected = 0;
+        AttestedVex.Loaded loaded;
         try {
-            dev.trustplane.sign.EvidenceStore store = dev.trustplane.sign.EvidenceStore.open(imageSource.location(),
-                    registry.client(ctx, renderer));
-            dev.trustplane.sign.Verifier verifier = new dev.trustplane.sign.Verifier(store, verifiedBy,
-                    dev.trustplane.sign.VerifierLimits.DEFAULT);
-            for (dev.trustplane.oci.Descriptor d : imageDigests) {
-                var report = verifier.attestations(store.name(), d.digest(), dev.trustplane.sign.PredicateTypes.OPENVEX);
-                for (dev.trustplane.sign.Evidence e : report.evidence()) {
-                    if (!e.verified()) {
-                        rejected++;
-                        continue;
-                    }
-                    try {
-                        var predicate = json.readTree(e.statement())
-                                .path("predicate");
-                        documents.put("attestation " + e.location(), predicate.toString().getBytes(
-                                StandardCharsets.UTF_8));
-                    } catch (IOException ex) {
-                        rejected++;
-                    }
-                }
-            }
+            loaded = AttestedVex.load(dev.trustplane.sign.EvidenceStore.open(imageSource.location(),
+                    registry.client(ctx, renderer)), imageDigests, verifiedBy);
         } finally {
             renderer.finish();
         }
-        if (rejected > 0) {
-            ctx.err().println("trustplane: warning: " + rejected + " OpenVEX attestation(s) of " + target
+        if (loaded.rejected() > 0) {
+            ctx.err().println("trustplane: warning: " + loaded.rejected() + " OpenVEX attestation(s) of " + target
                     + " did not verify against the --vex-* trust and were ignored");
         }
-        return documents;
+        return loaded.documents();
     }
 
     private byte[] sbom() {

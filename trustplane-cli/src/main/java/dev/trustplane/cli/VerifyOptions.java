@@ -1,13 +1,7 @@
 package dev.trustplane.cli;
 
-import dev.trustplane.error.ErrorKind;
-import dev.trustplane.error.TrustplaneException;
-import dev.trustplane.sign.CertificateIdentity;
-import dev.trustplane.sign.TrustedRoot;
 import dev.trustplane.sign.Trust;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import dev.trustplane.sign.TrustSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -69,44 +63,18 @@ final class VerifyOptions {
     Output output;
 
     Trust trust() {
-        boolean keyless = identity != null || identityRegexp != null || issuer != null || issuerRegexp != null;
-        if (keys.isEmpty() && !keyless) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Nothing to verify against: pass --key FILE with"
-                    + " the signer's public key, or --certificate-identity and --certificate-oidc-issuer (with"
-                    + " --trusted-root) for keyless signatures");
+        Map<String, String> ext = new LinkedHashMap<>(extensions);
+        if (workflowRepository != null) {
+            ext.put("github-workflow-repository", workflowRepository);
         }
-        TrustedRoot root = trustedRoot == null ? null : TrustedRoot.parse(read(trustedRoot), trustedRoot.toString());
-        List<CertificateIdentity> identities = new ArrayList<>();
-        if (keyless) {
-            if ((identity == null) == (identityRegexp == null)) {
-                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Keyless verification needs exactly one of"
-                        + " --certificate-identity or --certificate-identity-regexp");
-            }
-            if ((issuer == null) == (issuerRegexp == null)) {
-                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Keyless verification needs exactly one of"
-                        + " --certificate-oidc-issuer or --certificate-oidc-issuer-regexp");
-            }
-            if (root == null) {
-                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Keyless verification needs --trusted-root"
-                        + " FILE (the trusted_root.json of your Sigstore deployment); nothing is fetched from the"
-                        + " public-good instance");
-            }
-            Map<String, String> ext = new LinkedHashMap<>(extensions);
-            if (workflowRepository != null) {
-                ext.put("github-workflow-repository", workflowRepository);
-            }
-            if (workflowRef != null) {
-                ext.put("github-workflow-ref", workflowRef);
-            }
-            if (workflowTrigger != null) {
-                ext.put("github-workflow-trigger", workflowTrigger);
-            }
-            identities.add(new CertificateIdentity(identity, identityRegexp == null ? null
-                    : CertificateIdentity.regex(identityRegexp, "--certificate-identity-regexp"), issuer,
-                    issuerRegexp == null ? null : CertificateIdentity.regex(issuerRegexp,
-                            "--certificate-oidc-issuer-regexp"), ext));
+        if (workflowRef != null) {
+            ext.put("github-workflow-ref", workflowRef);
         }
-        return new Trust(KeyPasswords.publicKeys(keys), identities, root, ignoreTlog, ignoreSct);
+        if (workflowTrigger != null) {
+            ext.put("github-workflow-trigger", workflowTrigger);
+        }
+        return new TrustSpec(keys, identity, identityRegexp, issuer, issuerRegexp, ext, trustedRoot, ignoreTlog,
+                ignoreSct).toTrust();
     }
 
     /** Resolves IMAGE, runs {@code what} against its evidence and prints the report; the verb's exit code. */
@@ -124,19 +92,5 @@ final class VerifyOptions {
             renderer.finish();
         }
         return VerificationOutput.print(report, output, ctx);
-    }
-
-    private static byte[] read(Path file) {
-        try {
-            if (Files.size(file) > TrustedRoot.MAX_BYTES) {
-                throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "Trusted root " + file + " has more than "
-                        + TrustedRoot.MAX_BYTES + " bytes");
-            }
-            return Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
-            throw new TrustplaneException(ErrorKind.NOT_FOUND, "Trusted root " + file + " does not exist");
-        } catch (IOException e) {
-            throw new TrustplaneException(ErrorKind.IO, "Cannot read trusted root " + file + ": " + e.getMessage(), e);
-        }
     }
 }

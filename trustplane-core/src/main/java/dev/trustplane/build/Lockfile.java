@@ -99,6 +99,35 @@ public record Lockfile(
         }
     }
 
+    /** Where {@code trustplane lock} writes the lockfile of {@code spec}: {@code NAME.lock.json} beside it. */
+    public static Path defaultPath(Path spec) {
+        String name = spec.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        return spec.resolveSibling(name + ".lock.json");
+    }
+
+    /**
+     * The lockfile a build of {@code spec} uses: {@code explicit} when given; else the default
+     * lockfile beside the spec when it was made for this version of the spec; else a fresh
+     * resolution. {@code notes} hears which, and why a lockfile beside the spec was passed over.
+     */
+    public static Lockfile forBuild(Path spec, ImageSpec parsed, Path explicit, ImageBuilder builder,
+            java.util.function.Consumer<String> notes) {
+        if (explicit != null) {
+            return read(explicit);
+        }
+        Path beside = defaultPath(spec);
+        if (Files.isRegularFile(beside)) {
+            Lockfile existing = read(beside);
+            if (existing.specSha256().equals(parsed.sha256())) {
+                notes.accept("Using " + beside);
+                return existing;
+            }
+            notes.accept(beside + " was made for another version of the spec; resolving again"
+                    + " (run `trustplane lock` to update it)");
+        }
+        return builder.lock(parsed, null);
+    }
+
     public static Lockfile read(Path file) {
         try {
             return parse(Files.readAllBytes(file), file.toString());

@@ -1,0 +1,57 @@
+package dev.trustplane.vuln;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.sign.Evidence;
+import dev.trustplane.sign.EvidenceStore;
+import dev.trustplane.sign.PredicateTypes;
+import dev.trustplane.sign.Trust;
+import dev.trustplane.sign.VerificationReport;
+import dev.trustplane.sign.Verifier;
+import dev.trustplane.sign.VerifierLimits;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The OpenVEX documents attested for an image: the predicates of OpenVEX attestations that verify
+ * against a trust, never unverified ones (those are counted, so the caller can say so).
+ */
+public final class AttestedVex {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** VEX documents by where they were found, and how many attestations were ignored. */
+    public record Loaded(Map<String, byte[]> documents, int rejected) {
+        public Loaded {
+            documents = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(documents));
+        }
+    }
+
+    private AttestedVex() {
+    }
+
+    /** The OpenVEX attestations of each of {@code images} (an index and its platform images) in {@code store}. */
+    public static Loaded load(EvidenceStore store, List<Descriptor> images, Trust trust) {
+        Verifier verifier = new Verifier(store, trust, VerifierLimits.DEFAULT);
+        Map<String, byte[]> documents = new LinkedHashMap<>();
+        int rejected = 0;
+        for (Descriptor d : images) {
+            VerificationReport report = verifier.attestations(store.name(), d.digest(), PredicateTypes.OPENVEX);
+            for (Evidence e : report.evidence()) {
+                if (!e.verified()) {
+                    rejected++;
+                    continue;
+                }
+                try {
+                    documents.put("attestation " + e.location(), JSON.readTree(e.statement()).path("predicate")
+                            .toString().getBytes(StandardCharsets.UTF_8));
+                } catch (IOException ex) {
+                    rejected++;
+                }
+            }
+        }
+        return new Loaded(documents, rejected);
+    }
+}
