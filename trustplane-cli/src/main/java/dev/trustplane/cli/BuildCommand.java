@@ -1,11 +1,11 @@
 package dev.trustplane.cli;
 
-import dev.trustplane.build.BuildResult;
-import dev.trustplane.build.ImageBuilder;
-import dev.trustplane.build.ImagePublisher;
-import dev.trustplane.build.ImageSpec;
-import dev.trustplane.build.ImageSpecParser;
-import dev.trustplane.build.Lockfile;
+import dev.trustplane.builder.BuildResult;
+import dev.trustplane.builder.ImageBuilder;
+import dev.trustplane.builder.ImagePublisher;
+import dev.trustplane.builder.ImageSpec;
+import dev.trustplane.builder.ImageSpecParser;
+import dev.trustplane.builder.Lockfile;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.transfer.Location;

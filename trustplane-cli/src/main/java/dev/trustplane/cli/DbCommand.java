@@ -1,6 +1,5 @@
 package dev.trustplane.cli;
 
-import dev.trustplane.build.ImageBuilder;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.vuln.FeedSource;
@@ -34,7 +33,7 @@ final class DbCommand implements Runnable {
     }
 
     static Path dir(CliContext ctx) {
-        return ImageBuilder.defaultCache(ctx.env()).resolve("vulndb");
+        return dev.trustplane.config.Directories.vulnDb(ctx.env());
     }
 
     static String age(Duration d) {

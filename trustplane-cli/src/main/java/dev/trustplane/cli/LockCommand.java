@@ -1,10 +1,10 @@
 package dev.trustplane.cli;
 
-import dev.trustplane.build.ImageBuilder;
-import dev.trustplane.build.ImageSpec;
-import dev.trustplane.build.ImageSpecParser;
-import dev.trustplane.build.LockedPackage;
-import dev.trustplane.build.Lockfile;
+import dev.trustplane.builder.ImageBuilder;
+import dev.trustplane.builder.ImageSpec;
+import dev.trustplane.builder.ImageSpecParser;
+import dev.trustplane.builder.LockedPackage;
+import dev.trustplane.builder.Lockfile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -49,9 +49,7 @@ public final class Store {
 
     /** $TRUSTPLANE_DATA, else $XDG_DATA_HOME/trustplane, else ~/.local/share/trustplane. */
     public static Path dataDirectory(Map<String, String> env) {
-        return Env.TRUSTPLANE_DATA.read(env).map(Path::of)
-                .or(() -> Env.XDG_DATA_HOME.read(env).map(x -> Path.of(x, "trustplane")))
-                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".local", "share", "trustplane"));
+        return dev.trustplane.config.Directories.data(env);
     }
 
     /** The embedded store in {@code file} (created with its directory when missing). */

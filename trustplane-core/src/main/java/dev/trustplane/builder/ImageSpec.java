@@ -1,4 +1,4 @@
-package dev.trustplane.build;
+package dev.trustplane.builder;
 
 import dev.trustplane.debian.ArchiveSource;
 import java.nio.file.Path;

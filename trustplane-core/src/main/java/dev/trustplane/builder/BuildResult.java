@@ -1,4 +1,4 @@
-package dev.trustplane.build;
+package dev.trustplane.builder;
 
 import dev.trustplane.oci.Descriptor;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.trustplane.build;
+package dev.trustplane.builder;
 
 /** One problem in an image spec: where ({@code packages[2]}) and what. */
 public record SpecProblem(String path, String message) {

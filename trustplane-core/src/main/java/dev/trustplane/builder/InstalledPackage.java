@@ -1,4 +1,4 @@
-package dev.trustplane.build;
+package dev.trustplane.builder;
 
 import dev.trustplane.debian.Deb822;
 import java.util.List;

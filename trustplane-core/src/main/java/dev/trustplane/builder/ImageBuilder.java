@@ -1,6 +1,5 @@
-package dev.trustplane.build;
+package dev.trustplane.builder;
 
-import dev.trustplane.config.Env;
 import dev.trustplane.debian.ArchiveKeyring;
 import dev.trustplane.debian.ArchiveSnapshot;
 import dev.trustplane.debian.ContentCache;
@@ -44,9 +43,7 @@ public final class ImageBuilder {
 
     /** The default cache: $TRUSTPLANE_CACHE, else $XDG_CACHE_HOME/trustplane, else ~/.cache/trustplane. */
     public static Path defaultCache(Map<String, String> env) {
-        return Env.TRUSTPLANE_CACHE.read(env).map(Path::of)
-                .or(() -> Env.XDG_CACHE_HOME.read(env).map(x -> Path.of(x, "trustplane")))
-                .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache", "trustplane"));
+        return dev.trustplane.config.Directories.cache(env);
     }
 
     private ContentCache cache() {

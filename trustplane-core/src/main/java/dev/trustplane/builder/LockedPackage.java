@@ -1,4 +1,4 @@
-package dev.trustplane.build;
+package dev.trustplane.builder;
 
 import java.util.List;
 
