@@ -5,20 +5,22 @@ import dev.trustplane.error.ErrorKind;
 /** The documented exit codes of every verb (README "Exit codes"). */
 public enum ExitCode {
     OK(0, "success"),
-    FAILURE(1, "unexpected internal error (a bug: please report it with the output)"),
+    FAILURE(1, "unexpected internal error (a bug: report it with the output)"),
     USAGE(2, "invalid input: a flag, reference, file or argument is malformed"),
-    NOT_FOUND(3, "the image, tag, blob, layout or file does not exist"),
+    NOT_FOUND(3, "the image, tag, blob, layout, file or Debian package does not exist (or a dependency cannot be"
+            + " satisfied)"),
     AUTH(4, "authentication failed or access was denied"),
     UNREACHABLE(5, "a registry or helper could not be reached or did not answer in time"),
-    INTEGRITY(6, "content did not match its digest or size; nothing was stored"),
-    LIMIT(7, "untrusted input exceeded a limit"),
-    UNSUPPORTED(8, "the input uses something Trustplane does not support"),
+    INTEGRITY(6, "content did not match its digest or size, or a signature did not verify; nothing was stored"),
+    LIMIT(7, "untrusted input exceeded a limit (manifest 4 MiB, 10,000 index entries, 1,000 layers)"),
+    UNSUPPORTED(8, "the input uses something Trustplane does not support (e.g. Docker schema 1,"
+            + " `docker-archive:`)"),
     REMOTE_ERROR(9, "the registry answered with an error"),
     IO(10, "a local file operation failed"),
-    VULNERABLE(11, "scan: a finding at or above --fail-on"),
-    UNVERIFIED(12, "verify, verify-attestation: nothing verified against the given keys or identities"),
-    POLICY_INVALID(13, "policy lint: a policy has errors (with --strict: or warnings)"),
-    DENIED(14, "policy test: an Enforce rule would deny the resource");
+    VULNERABLE(11, "`scan`: a finding at or above `--fail-on`"),
+    UNVERIFIED(12, "`verify`, `verify-attestation`: no signature or attestation verified"),
+    POLICY_INVALID(13, "`policy lint`: a policy has errors (with `--strict`: or warnings)"),
+    DENIED(14, "`policy test`: an Enforce rule would deny the resource");
 
     private final int code;
     private final String meaning;
@@ -34,6 +36,32 @@ public enum ExitCode {
 
     public String meaning() {
         return meaning;
+    }
+
+    /** The README's exit-code table (a test keeps the README equal to it). */
+    static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| code | meaning |\n|---|---|\n");
+        for (ExitCode c : values()) {
+            sb.append("| ").append(c.code).append(" | ").append(c.meaning).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /** The {@code --help} footer: every code with its meaning, without the README's Markdown. */
+    static String[] helpFooter() {
+        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("", "Exit codes:"));
+        for (ExitCode c : values()) {
+            StringBuilder line = new StringBuilder(String.format("  %2d  ", c.code));
+            for (String word : c.meaning.replace("`", "").replace("%", "%%").split(" ")) {
+                if (line.length() + word.length() > 78) {
+                    lines.add(line.toString().stripTrailing());
+                    line = new StringBuilder("      ");
+                }
+                line.append(word).append(' ');
+            }
+            lines.add(line.toString().stripTrailing());
+        }
+        return lines.toArray(String[]::new);
     }
 
     static ExitCode of(ErrorKind kind) {

@@ -12,11 +12,7 @@ import picocli.CommandLine.Command;
 
 @Command(name = "trustplane", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
-        description = "Supply-chain trust control plane for container images.",
-        footer = {"", "Exit codes: 0 ok, 1 internal error, 2 invalid input, 3 not found, 4 authentication/denied,",
-                "5 unreachable, 6 integrity (digest mismatch), 7 limit exceeded, 8 unsupported, 9 registry error,",
-                "10 local I/O error, 11 scan found vulnerabilities at or above --fail-on,",
-                "12 verify found no signature or attestation that verifies."})
+        description = "Supply-chain trust control plane for container images.")
 public final class Main implements Runnable {
     /**
      * The verbs, in help order. Only the verb being run is reflected into a picocli model: building
@@ -130,6 +126,25 @@ public final class Main implements Runnable {
         return commandLine(ctx, args).execute(args);
     }
 
+    /**
+     * A first word that names no verb is an error naming the close verbs — also when {@code --help}
+     * follows it, which picocli would answer with the top-level help and exit 0, so a typo would
+     * pass in scripts. Null when the command line names a verb or none.
+     */
+    static String unknownVerb(String[] args) {
+        String verb = verb(args);
+        if (verb == null || VERBS.containsKey(verb)) {
+            return null;
+        }
+        java.util.List<String> close = VERBS.keySet().stream()
+                .filter(v -> dev.trustplane.error.EditDistance.of(v, verb) <= Math.max(2, verb.length() / 3)
+                        || v.startsWith(verb) || verb.startsWith(v))
+                .sorted(java.util.Comparator.comparingInt(v -> dev.trustplane.error.EditDistance.of(v, verb)))
+                .toList();
+        return "unknown verb '" + verb + "'" + (close.isEmpty() ? "." : "; did you mean " + String.join(" or ", close)
+                + "?") + " Run `trustplane --help` for the verbs.";
+    }
+
     public static int run(String[] args, PrintWriter out, PrintWriter err, InputStream in, Map<String, String> env) {
         return run(args, new CliContext(out, err, in, env, false));
     }
@@ -149,11 +164,24 @@ public final class Main implements Runnable {
         } else {
             VERBS.forEach((name, cls) -> cl.addSubcommand(name, new CommandLine(cls, factory)));
         }
+        cl.getCommandSpec().usageMessage().footer(ExitCode.helpFooter());
         cl.setOut(ctx.out());
         cl.setErr(ctx.err());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        String unknown = unknownVerb(args);
+        if (unknown != null) {
+            cl.setExecutionStrategy(parseResult -> {
+                ctx.err().println("trustplane: error: " + unknown);
+                ctx.err().flush();
+                return ExitCode.USAGE.code();
+            });
+        }
         cl.setParameterExceptionHandler((ex, ignored) -> {
-            ctx.err().println("trustplane: error: " + ex.getMessage());
+            ctx.err().println("trustplane: error: " + (unknown != null ? unknown : ex.getMessage()));
+            if (unknown != null) {
+                ctx.err().flush();
+                return ExitCode.USAGE.code();
+            }
             ctx.err().println("Run `" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help` for usage.");
             ctx.err().flush();
             return ExitCode.USAGE.code();
@@ -161,7 +189,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable e = ex instanceof CommandLine.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
             if (e instanceof TrustplaneException te) {
-                ctx.err().println("trustplane: error: " + te.getMessage());
+                ctx.err().println("trustplane: error: " + dev.trustplane.config.Env.redact(te.getMessage(), ctx.env()));
                 ctx.err().flush();
                 return ExitCode.of(te.kind()).code();
             }
@@ -170,8 +198,10 @@ public final class Main implements Runnable {
                 ctx.err().flush();
                 return ExitCode.FAILURE.code();
             }
-            ctx.err().println("trustplane: internal error: " + e);
-            e.printStackTrace(ctx.err());
+            ctx.err().println("trustplane: internal error: " + dev.trustplane.config.Env.redact(e.toString(), ctx.env()));
+            for (StackTraceElement frame : e.getStackTrace()) {
+                ctx.err().println("\tat " + frame);
+            }
             ctx.err().flush();
             return ExitCode.FAILURE.code();
         });

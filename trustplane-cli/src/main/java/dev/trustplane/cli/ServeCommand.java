@@ -46,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--webhook-timeout", defaultValue = "10s", paramLabel = "DURATION",
-            description = "the timeoutSeconds of the webhook configurations; verification gets 80% of it and an"
+            description = "the timeoutSeconds of the webhook configurations; verification gets 80%% of it and an"
                     + " unfinished check is answered as an error (Enforce denies) before Kubernetes gives up"
                     + " (default: ${DEFAULT-VALUE})")
     String webhookTimeout;

@@ -5,31 +5,31 @@ import java.util.Optional;
 
 /**
  * Every environment variable Trustplane reads, registered once with a description and whether it
- * is sensitive. Sensitive values are never logged, printed or put into error messages.
+ * is sensitive. Sensitive values are never logged, printed or put into error messages: front ends
+ * pass what they print through {@link #redact}. The README's table is {@link #markdownTable()}.
  */
 public enum Env {
-    TRUSTPLANE_REGISTRY_USERNAME("User name for every registry contacted (overrides the Docker config file)", false),
-    TRUSTPLANE_REGISTRY_PASSWORD("Password for TRUSTPLANE_REGISTRY_USERNAME", true),
-    TRUSTPLANE_REGISTRY_TOKEN("Bearer token sent to every registry contacted (for registries that hand out tokens"
-            + " out of band)", true),
-    TRUSTPLANE_INSECURE_REGISTRIES("Comma-separated registries (host[:port]) reached over plain HTTP", false),
-    DOCKER_CONFIG("Directory of the Docker client configuration (config.json); default ~/.docker", false),
-    REGISTRY_AUTH_FILE("Path of a containers-auth.json file (as podman and skopeo use), read after config.json",
+    TRUSTPLANE_REGISTRY_USERNAME("user name for every registry contacted", false),
+    TRUSTPLANE_REGISTRY_PASSWORD("its password", true),
+    TRUSTPLANE_REGISTRY_TOKEN("bearer token sent to every registry contacted", true),
+    TRUSTPLANE_INSECURE_REGISTRIES("comma-separated registries allowed plain HTTP / unverified TLS", false),
+    DOCKER_CONFIG("directory of the Docker config.json", false),
+    REGISTRY_AUTH_FILE("a containers auth.json read after config.json", false),
+    TRUSTPLANE_CACHE("package and index cache (default `$XDG_CACHE_HOME/trustplane` or `~/.cache/trustplane`)",
             false),
-    TRUSTPLANE_CACHE("Directory of the package, index and unpacked-package caches of the image builder", false),
-    XDG_CACHE_HOME("Base cache directory when TRUSTPLANE_CACHE is not set (default ~/.cache)", false),
-    TRUSTPLANE_PASSWORD("Password of the encrypted private key for keygen, sign, attest and build --sign", true),
-    COSIGN_PASSWORD("Read when TRUSTPLANE_PASSWORD is not set, so keys and scripts made for cosign work as they are",
-            true),
-    TRUSTPLANE_IDENTITY_TOKEN("OIDC identity token for keyless signing (audience sigstore)", true),
-    SIGSTORE_ID_TOKEN("Read when TRUSTPLANE_IDENTITY_TOKEN is not set (the variable cosign and CI actions use)", true),
-    TRUSTPLANE_DATA("Directory of Trustplane's state: the embedded SQLite store trustplane.db"
-            + " (default $XDG_DATA_HOME/trustplane, else ~/.local/share/trustplane)", false),
-    XDG_DATA_HOME("Base data directory when TRUSTPLANE_DATA is not set (default ~/.local/share)", false),
-    TRUSTPLANE_STORE_URL("JDBC URL of the state store in cluster mode (jdbc:postgresql://host:5432/db);"
-            + " when unset, the embedded SQLite file", false),
-    TRUSTPLANE_STORE_USER("User name for TRUSTPLANE_STORE_URL", false),
-    TRUSTPLANE_STORE_PASSWORD("Password for TRUSTPLANE_STORE_URL", true);
+    XDG_CACHE_HOME("base cache directory when `TRUSTPLANE_CACHE` is not set (default `~/.cache`)", false),
+    TRUSTPLANE_PASSWORD("password of the encrypted private key (keygen, sign, attest, build --sign)", true),
+    COSIGN_PASSWORD("read when `TRUSTPLANE_PASSWORD` is not set", true),
+    TRUSTPLANE_IDENTITY_TOKEN("OIDC identity token for keyless signing", true),
+    SIGSTORE_ID_TOKEN("read when `TRUSTPLANE_IDENTITY_TOKEN` is not set", true),
+    TRUSTPLANE_DATA("state directory: the embedded SQLite store `trustplane.db` (default"
+            + " `$XDG_DATA_HOME/trustplane` or `~/.local/share/trustplane`)", false),
+    XDG_DATA_HOME("base data directory when `TRUSTPLANE_DATA` is not set (default `~/.local/share`)", false),
+    TRUSTPLANE_STORE_URL("PostgreSQL JDBC URL for the state store in cluster mode"
+            + " (`jdbc:postgresql://HOST:5432/DB`)", false),
+    TRUSTPLANE_STORE_USER("its user", false),
+    TRUSTPLANE_STORE_PASSWORD("its password", true),
+    JAVA_OPTS("extra JVM options for the launcher (read by `./trustplane`, not by Java code)", false);
 
     private final String description;
     private final boolean sensitive;
@@ -54,5 +54,37 @@ public enum Env {
 
     public Optional<String> read() {
         return read(System.getenv());
+    }
+
+    /** The README's table of environment variables, generated from this registry (a test keeps them equal). */
+    public static String markdownTable() {
+        StringBuilder sb = new StringBuilder("| variable | sensitive | meaning |\n|---|---|---|\n");
+        for (Env e : values()) {
+            sb.append("| `").append(e.name()).append("` | ").append(e.sensitive ? "yes" : "no").append(" | ")
+                    .append(e.description).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * {@code text} with the value of every sensitive variable set in {@code environment} replaced by
+     * {@code ***}: what front ends pass every log line and error through, so a secret that reached a
+     * message (a password echoed by a server, a token in a URL) is never printed.
+     */
+    public static String redact(String text, Map<String, String> environment) {
+        if (text == null) {
+            return null;
+        }
+        String out = text;
+        for (Env e : values()) {
+            if (e.sensitive) {
+                String value = environment.get(e.name());
+                // very short values would blank out ordinary words; they are not secrets worth the name
+                if (value != null && value.length() >= 4) {
+                    out = out.replace(value, "***");
+                }
+            }
+        }
+        return out;
     }
 }
