@@ -1,9 +1,9 @@
 package dev.trustplane.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.sign.PredicateTypes;
@@ -88,7 +88,7 @@ final class AttestCommand implements Callable<Integer> {
                         + MAX_PREDICATE_BYTES + " bytes (limit max-predicate-bytes)");
             }
             byte[] bytes = Files.readAllBytes(file);
-            JsonNode node = new ObjectMapper().readTree(bytes);
+            JsonNode node = Json.mapper().readTree(bytes);
             if (node == null || !node.isObject()) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Predicate " + file + " is not a JSON object;"
                         + " an in-toto predicate must be one");

@@ -3,6 +3,7 @@ package dev.trustplane.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageConfig;
 import dev.trustplane.oci.ImageIndex;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "inspect", description = "Show an image's manifest, configuration summary, platforms and size.")
 final class InspectCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private final CliContext ctx;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "oci:DIR[:TAG], oci:DIR@DIGEST or REGISTRY/REPO[:TAG][@DIGEST]")

@@ -1,14 +1,15 @@
 package dev.trustplane.cli;
 
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Properties;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 @Command(name = "trustplane", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
@@ -95,7 +96,7 @@ public final class Main implements Runnable {
         }
         return Thread.ofPlatform().name("trustplane-prepare").daemon().start(() -> {
             try {
-                new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"n\": [1, 2.5, \"s\"]}");
+                Json.mapper().readTree("{\"n\": [1, 2.5, \"s\"]}");
                 java.security.MessageDigest.getInstance("SHA-256");
                 if ("sbom".equals(verb) || "scan".equals(verb)) {
                     dev.trustplane.oci.InflatedBlob.unavailableReason();

@@ -3,14 +3,13 @@ package dev.trustplane.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.trustplane.admission.AdmissionRequest;
 import dev.trustplane.config.Durations;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
 import dev.trustplane.policy.Phase;
@@ -41,8 +40,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "policy", description = "Check Kyverno-compatible admission policies and try them on images or resources.",
         subcommands = {PolicyCommand.Lint.class, PolicyCommand.Test.class})
 final class PolicyCommand implements Runnable {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper JSON = Json.pretty();
+    private static final ObjectMapper YAML = Json.yaml();
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -3,6 +3,7 @@ package dev.trustplane.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.RawManifest;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Parameters;
         "Show the tree of artifacts that refer to an image (signatures, SBOMs, attestations), like `oras discover`.",
         "Reads the referrers API, or the sha256-<hex> fallback tag on registries without it."})
 final class ReferrersCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private final CliContext ctx;
 
     @Parameters(index = "0", paramLabel = "IMAGE", description = "oci:DIR[:TAG] or REGISTRY/REPO[:TAG][@DIGEST]")

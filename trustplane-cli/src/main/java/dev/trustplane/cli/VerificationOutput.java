@@ -1,9 +1,9 @@
 package dev.trustplane.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import dev.trustplane.sign.Check;
 import dev.trustplane.sign.Evidence;
 import dev.trustplane.sign.VerificationReport;
@@ -12,7 +12,7 @@ import java.io.PrintWriter;
 
 /** Prints a verification report as text (one line per signature, the failing stage named) or JSON. */
 final class VerificationOutput {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.pretty();
 
     private VerificationOutput() {
     }

@@ -1,9 +1,8 @@
 package dev.trustplane.admission;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.io.Json;
 import dev.trustplane.policy.Resource;
 import dev.trustplane.workload.Workload;
 import dev.trustplane.workload.WorkloadException;
@@ -23,12 +22,8 @@ import java.util.Map;
 public record AdmissionRequest(String uid, String operation, boolean dryRun, Resource resource) {
     /** An AdmissionReview larger than this is refused (Kubernetes objects are at most 1.5 MiB; old and new ride together). */
     public static final int MAX_BYTES = 4 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
-    static {
-        JSON.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(200)
-                .maxStringLength(MAX_BYTES).build());
-        JSON.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    }
+    /** Duplicate keys refused, nesting limited ({@link dev.trustplane.io.Json#MAX_NESTING}). */
+    private static final ObjectMapper JSON = Json.strict();
 
     /**
      * @param namespaceLabels a namespace's labels (null when unknown), asked at most once and only

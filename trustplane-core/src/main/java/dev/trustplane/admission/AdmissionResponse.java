@@ -3,6 +3,7 @@ package dev.trustplane.admission;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.util.List;
 public final class AdmissionResponse {
     static final int MAX_WARNING = 256;
     static final int MAX_WARNINGS_TOTAL = 4096;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private AdmissionResponse() {
     }

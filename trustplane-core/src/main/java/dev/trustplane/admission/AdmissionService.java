@@ -1,12 +1,13 @@
 package dev.trustplane.admission;
 
-import dev.trustplane.workload.ContainerImage;
+import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
 import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.store.AdmissionLedger;
 import dev.trustplane.store.LedgerEntry;
+import dev.trustplane.workload.ContainerImage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -195,7 +196,7 @@ public final class AdmissionService {
     }
 
     private static byte[] error(String message) {
-        var node = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        var node = Json.mapper().createObjectNode();
         node.put("error", message);
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.io.Json;
 import dev.trustplane.policy.ResultCache;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
     /** Where a pod finds its service account. */
     public static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
     private static final int MAX_BYTES = 1 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private final URI api;
     private final Path tokenFile;
@@ -97,7 +98,7 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
     /** A YAML map of namespace names to label maps, as {@code --namespace-labels} takes it. */
     public static Map<String, Map<String, String>> fromFile(Path file) {
         try {
-            JsonNode root = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+            JsonNode root = Json.yaml()
                     .readTree(Files.readAllBytes(file));
             if (root == null || !root.isObject()) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--namespace-labels " + file

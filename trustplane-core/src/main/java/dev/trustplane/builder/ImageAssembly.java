@@ -7,6 +7,7 @@ import dev.trustplane.debian.Copyright;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.MediaTypes;
@@ -30,7 +31,7 @@ import java.util.TreeMap;
 
 /** Builds one architecture of one variant: the named steps from packages to a manifest with SBOM referrers. */
 final class ImageAssembly {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     record Output(Descriptor manifest, List<Descriptor> sboms) {
     }

@@ -2,12 +2,12 @@ package dev.trustplane.builder;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.trustplane.debian.ArchiveKeyring;
 import dev.trustplane.debian.ArchiveSource;
 import dev.trustplane.debian.DebianVersion;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
 import java.io.IOException;
 import java.net.URI;
@@ -35,7 +35,7 @@ public final class ImageSpecParser {
     private static final Pattern PACKAGE = Pattern.compile("[a-z0-9][a-z0-9+.-]+(=[^\\s]+)?");
     private static final Pattern ACCOUNT = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final Pattern PORT = Pattern.compile("\\d{1,5}(/(tcp|udp|sctp))?");
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    private static final ObjectMapper YAML = Json.yaml();
 
     private final List<SpecProblem> problems = new ArrayList<>();
     private final Path directory;

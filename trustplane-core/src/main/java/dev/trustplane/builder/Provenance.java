@@ -3,6 +3,7 @@ package dev.trustplane.builder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +30,7 @@ public final class Provenance {
     public static final String BUILD_TYPE = "https://trustplane.dev/provenance/debian-image/v1";
     /** The builder id of the CLI; a server build names its own. */
     public static final String BUILDER_ID = "https://trustplane.dev/builder/cli/v1";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** When and by whom the build ran. */
     public record Run(String builderId, String builderVersion, String invocationId, Instant startedOn,

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -19,7 +20,7 @@ import java.util.Set;
 
 /** The wire mapping of manifests, indexes and descriptors. Unknown fields are kept, never dropped. */
 final class OciJson {
-    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final ObjectMapper MAPPER = Json.mapper();
 
     private static final Set<String> DESCRIPTOR_FIELDS =
             Set.of("mediaType", "digest", "size", "artifactType", "annotations", "platform", "urls");

@@ -3,6 +3,7 @@ package dev.trustplane.policy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.sign.Check;
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeoutException;
  * for the retry. The engine never throws for a bad image or registry: every outcome is a decision.
  */
 public final class PolicyEngine implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Set<String> CONTROLLERS = Set.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
             "CronJob", "ReplicationController");
 

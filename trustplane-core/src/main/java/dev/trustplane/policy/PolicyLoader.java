@@ -1,12 +1,11 @@
 package dev.trustplane.policy;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.sign.TrustedRoot;
 import java.io.IOException;
@@ -28,8 +27,7 @@ import java.util.stream.Stream;
 public final class PolicyLoader {
     /** A policy file larger than this is refused before it is parsed. */
     public static final int MAX_FILE_BYTES = 4 << 20;
-    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder().build())
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper YAML = Json.strictYaml();
 
     private final TrustedRoot defaultRoot;
     private final String defaultRootHash;

@@ -5,6 +5,7 @@ import dev.trustplane.debian.Deb822;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.Platform;
@@ -75,7 +76,7 @@ public final class PackageDetector {
      */
     private static final class PackageJson {
         static final com.fasterxml.jackson.databind.ObjectReader READER =
-                new com.fasterxml.jackson.databind.ObjectMapper().reader();
+                Json.mapper().reader();
     }
 
     private static boolean python(String path) {

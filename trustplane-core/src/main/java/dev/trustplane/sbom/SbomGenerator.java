@@ -1,10 +1,10 @@
 package dev.trustplane.sbom;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.debian.Copyright;
+import dev.trustplane.io.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
@@ -16,7 +16,7 @@ import java.util.UUID;
 public final class SbomGenerator {
     public static final String CYCLONEDX_MEDIA_TYPE = "application/vnd.cyclonedx+json";
     public static final String SPDX_MEDIA_TYPE = "application/spdx+json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.pretty();
 
     private SbomGenerator() {
     }

@@ -3,6 +3,7 @@ package dev.trustplane.sign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,7 +24,7 @@ record Bundle(String mediaType, Dsse envelope, MessageSignature message, String 
             "application/vnd.dev.sigstore.bundle+json;version=0.2",
             "application/vnd.dev.sigstore.bundle+json;version=0.3");
     static final int MAX_TLOG_ENTRIES = 16;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** A signature over an artifact's digest (what {@code cosign sign-blob} makes). */
     record MessageSignature(String algorithm, byte[] digest, byte[] signature) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageManifest;
@@ -42,7 +43,7 @@ final class CosignTags {
     /** Layers read or written per tag; cosign once read signature manifests of any length (CVE-2023-46737). */
     static final int MAX_LAYERS = 256;
     private static final int MAX_ATTEMPTS = 10;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private CosignTags() {
     }

@@ -1,5 +1,6 @@
 package dev.trustplane.sign;
 
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -70,7 +71,7 @@ final class EvidenceChecks {
     /** The tlog stage was skipped: it gives no signing time. */
     private static final Instant NO_TIME = Instant.MIN;
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+            Json.mapper();
     private static final int MAX_TIMESTAMPS = 8;
 
     private void simpleSigning(Run run, Candidate.SimpleSig s) throws MalformedEvidenceException {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -52,7 +53,7 @@ public final class Keys {
     private static final int MAX_SCRYPT_N = 1 << 20;
     private static final int MAX_SCRYPT_R = 32;
     private static final int MAX_SCRYPT_P = 16;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** Supplies the password of an encrypted key; called only when the key is encrypted. */

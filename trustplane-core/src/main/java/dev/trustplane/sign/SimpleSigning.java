@@ -3,6 +3,7 @@ package dev.trustplane.sign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
 import java.io.IOException;
 import java.util.Map;
@@ -17,7 +18,7 @@ public record SimpleSigning(String dockerReference, Digest manifestDigest, Strin
     public static final String TYPE = "cosign container image signature";
     /** cosign v3 writes this type in its bundles' statements; accepted when reading. */
     public static final String TYPE_V3 = "https://sigstore.dev/cosign/sign/v1";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public SimpleSigning {
         optional = optional == null ? Map.of() : Map.copyOf(optional);

@@ -3,6 +3,7 @@ package dev.trustplane.sign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.Objects;
 public record Statement(List<Subject> subjects, String predicateType, byte[] predicate) {
     public static final String TYPE_V1 = "https://in-toto.io/Statement/v1";
     public static final String TYPE_V01 = "https://in-toto.io/Statement/v0.1";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     public record Subject(String name, Digest digest) {
         public Subject {

@@ -3,6 +3,7 @@ package dev.trustplane.sign;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -21,7 +22,7 @@ import java.util.Base64;
  * sigstore-go expect.
  */
 final class TimestampAuthority {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final SecureRandom RANDOM = new SecureRandom();
     private final URI url;
     private final HttpClient http;

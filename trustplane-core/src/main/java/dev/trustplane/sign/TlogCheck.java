@@ -3,6 +3,7 @@ package dev.trustplane.sign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -20,7 +21,7 @@ import java.util.List;
  * and the logged body is about this signature (same hash, signature and certificate or key).
  */
 final class TlogCheck {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** What the entry must be about. */
     record Signed(String payloadSha256Hex, List<byte[]> signatures, byte[] verifierDer) {

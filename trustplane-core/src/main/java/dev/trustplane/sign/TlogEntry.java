@@ -3,6 +3,7 @@ package dev.trustplane.sign;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -17,7 +18,7 @@ import java.util.List;
  */
 record TlogEntry(byte[] body, long integratedTime, long logIndex, byte[] logId, byte[] set, Proof proof,
         String kind) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** An inclusion proof: the leaf index in the tree, the tree size, the root and the audit path. */
     record Proof(long index, long treeSize, byte[] rootHash, List<byte[]> hashes, String checkpoint) {

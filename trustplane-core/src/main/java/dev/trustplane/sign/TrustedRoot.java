@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -26,7 +27,7 @@ import java.util.Optional;
  */
 public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log> ctlogs, List<Authority> tsas) {
     public static final int MAX_BYTES = 1 << 20;
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** A certificate authority: its chain (leaf-most first, root last) and validity window. */
     public record Authority(String uri, List<X509Certificate> chain, Instant start, Instant end) {

@@ -3,6 +3,7 @@ package dev.trustplane.store;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.io.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +17,7 @@ import java.time.Instant;
  * admission path; the ticket itself is in the store either way.
  */
 public final class TicketNotifier {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private final URI url;
     private final HttpClient http;
     private final EventListener listener;

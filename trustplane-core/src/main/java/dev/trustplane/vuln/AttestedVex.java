@@ -1,6 +1,7 @@
 package dev.trustplane.vuln;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.sign.Evidence;
 import dev.trustplane.sign.EvidenceStore;
@@ -20,7 +21,7 @@ import java.util.Map;
  * against a trust, never unverified ones (those are counted, so the caller can say so).
  */
 public final class AttestedVex {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** VEX documents by where they were found, and how many attestations were ignored. */
     public record Loaded(Map<String, byte[]> documents, int rejected) {

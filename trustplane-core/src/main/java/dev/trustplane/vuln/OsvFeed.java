@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import us.springett.cvss.Cvss;
  * scored with a CVSS library; a malformed record is named by document, advisory and field.
  */
 public final class OsvFeed {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Set<String> EVENTS = Set.of("introduced", "fixed", "last_affected", "limit");
 
     private OsvFeed() {

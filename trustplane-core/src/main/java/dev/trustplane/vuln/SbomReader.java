@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
  * purl's {@code distro} qualifier or the SBOM's operating-system component.
  */
 public final class SbomReader {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Map<String, String> CODENAMES = Map.of("10", "buster", "11", "bullseye", "12", "bookworm",
             "13", "trixie", "14", "forky");
     private static final Pattern SPDX_SOURCE = Pattern.compile("(?:source package|from:)\\s+(\\S+)\\s+(\\S+)");

@@ -1,9 +1,9 @@
 package dev.trustplane.vuln;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,7 +17,7 @@ import java.util.Map;
  */
 public final class ScanReportFormats {
     public static final String VULNS_PREDICATE = "https://in-toto.io/attestation/vulns/v0.1";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.pretty();
 
     private ScanReportFormats() {
     }

@@ -1,14 +1,14 @@
 package dev.trustplane.vuln;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import java.nio.charset.StandardCharsets;
 
 /** The JSON form of a {@link ScanReport} (format documented in docs/vulnerability-scanning.md). */
 public final class ScanReportJson {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Json.pretty();
 
     private ScanReportJson() {
     }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.debian.DebianVersion;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Iterator;
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
 public final class TrackerFeed {
     private static final Set<String> URGENCIES = Set.of("low", "medium", "high", "unimportant", "end-of-life",
             "not yet assigned");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     private TrackerFeed() {
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -22,7 +23,7 @@ import java.util.Set;
  * when given, equal; its qualifiers a subset. The newest applicable statement wins.
  */
 public final class Vex {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final Set<String> JUSTIFICATIONS = Set.of("component_not_present",
             "vulnerable_code_not_present", "vulnerable_code_not_in_execute_path",
             "vulnerable_code_cannot_be_controlled_by_adversary", "inline_mitigations_already_exist");

@@ -4,6 +4,7 @@ import dev.trustplane.admission.AdmissionController;
 import dev.trustplane.admission.AdmissionRequest;
 import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.ResultCache;
@@ -182,7 +183,7 @@ public final class AdmissionServer implements AutoCloseable {
         res.status(Status.create(answer.status())).header(HeaderNames.CONTENT_TYPE, "application/json").send(answer.body());
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.mapper();
 
     /** One structured line: what was decided for which request, and why. */
     private static String logLine(Phase phase, AdmissionService.Answer answer) {

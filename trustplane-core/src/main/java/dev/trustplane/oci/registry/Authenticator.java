@@ -3,6 +3,7 @@ package dev.trustplane.oci.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -24,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * until shortly before they expire.
  */
 final class Authenticator {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final int MAX_TOKEN_RESPONSE = 1 << 20;
     private static final Duration DEFAULT_TOKEN_LIFETIME = Duration.ofSeconds(60);
 

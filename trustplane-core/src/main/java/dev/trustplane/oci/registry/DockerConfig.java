@@ -1,11 +1,11 @@
 package dev.trustplane.oci.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.config.Env;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,13 +23,6 @@ import java.util.concurrent.TimeUnit;
  * by {@code trustplane login} with mode 0600, atomically.
  */
 public final class DockerConfig implements CredentialProvider {
-    /**
-     * Created on first use: every verb builds the credential chain, but only registry access reads
-     * it, and a first ObjectMapper costs ~50 ms of start-up (its date format loads locale data).
-     */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
     private static final long MAX_CONFIG_BYTES = 4L << 20;
 
     private final Path file;
@@ -162,16 +155,16 @@ public final class DockerConfig implements CredentialProvider {
 
     private ObjectNode read() {
         if (!Files.isRegularFile(file)) {
-            return Json.MAPPER.createObjectNode();
+            return Json.mapper().createObjectNode();
         }
         try {
             if (Files.size(file) > MAX_CONFIG_BYTES) {
                 throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "Credentials file " + file
                         + " is larger than 4 MiB; it is not a Docker config file");
             }
-            JsonNode node = Json.MAPPER.readTree(file.toFile());
+            JsonNode node = Json.mapper().readTree(file.toFile());
             if (node == null || node.isMissingNode()) {
-                return Json.MAPPER.createObjectNode();
+                return Json.mapper().createObjectNode();
             }
             if (!(node instanceof ObjectNode o)) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Credentials file " + file
@@ -187,7 +180,7 @@ public final class DockerConfig implements CredentialProvider {
     private void write(ObjectNode root) {
         try {
             Files.createDirectories(file.getParent());
-            dev.trustplane.io.AtomicFiles.writePrivate(file, Json.MAPPER.writerWithDefaultPrettyPrinter()
+            dev.trustplane.io.AtomicFiles.writePrivate(file, Json.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(root));
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot write credentials file " + file + ": " + e.getMessage()
@@ -220,7 +213,7 @@ public final class DockerConfig implements CredentialProvider {
                 if (p.exitValue() != 0) {
                     return Optional.empty();
                 }
-                JsonNode json = Json.MAPPER.readTree(answer);
+                JsonNode json = Json.mapper().readTree(answer);
                 String user = json.path("Username").asText(null);
                 String secret = json.path("Secret").asText(null);
                 if (secret == null) {

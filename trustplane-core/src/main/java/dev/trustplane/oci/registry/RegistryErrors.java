@@ -3,6 +3,7 @@ package dev.trustplane.oci.registry;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -14,7 +15,7 @@ import javax.net.ssl.SSLException;
 
 /** Turns registry answers and transport failures into one line that names the operation and the way out. */
 final class RegistryErrors {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Json.mapper();
     private static final int MAX_ERROR_BODY = 64 * 1024;
 
     private RegistryErrors() {

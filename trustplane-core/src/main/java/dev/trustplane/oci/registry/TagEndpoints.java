@@ -1,8 +1,8 @@
 package dev.trustplane.oci.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.LimitExceededException;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.ImageReference;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,10 +14,6 @@ import java.util.Map;
 
 /** {@code GET /v2/<name>/tags/list}, following {@code Link} pagination. */
 final class TagEndpoints {
-    /** Created on first use: every registry client is built with this class, few list tags. */
-    private static final class Json {
-        static final ObjectMapper MAPPER = new ObjectMapper();
-    }
 
     private static final int PAGE_SIZE = 1000;
     private static final long MAX_PAGE_BYTES = 4L << 20;
@@ -40,7 +36,7 @@ final class TagEndpoints {
                 throw http.fail(call, response);
             }
             try {
-                JsonNode page = Json.MAPPER.readTree(Bodies.readBounded(response, MAX_PAGE_BYTES, "max-tag-page-bytes",
+                JsonNode page = Json.mapper().readTree(Bodies.readBounded(response, MAX_PAGE_BYTES, "max-tag-page-bytes",
                         "Tag list of " + repo.name()));
                 page.path("tags").forEach(t -> tags.add(t.asText()));
             } catch (IOException e) {
