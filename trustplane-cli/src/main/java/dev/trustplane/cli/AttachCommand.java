@@ -11,6 +11,7 @@ import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -76,7 +77,7 @@ final class AttachCommand implements Callable<Integer> {
         switch (location) {
             case Location.Registry r -> {
                 if (!client.hasBlob(r.reference(), emptyConfig.digest())) {
-                    client.pushBlob(r.reference(), emptyConfig, () -> new java.io.ByteArrayInputStream(
+                    client.pushBlob(r.reference(), emptyConfig, () -> new ByteArrayInputStream(
                             MediaTypes.EMPTY_JSON));
                 }
                 for (int i = 0; i < paths.size(); i++) {

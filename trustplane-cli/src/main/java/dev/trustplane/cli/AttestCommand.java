@@ -1,5 +1,6 @@
 package dev.trustplane.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
@@ -96,7 +97,7 @@ final class AttestCommand implements Callable<Integer> {
             return bytes;
         } catch (NoSuchFileException e) {
             throw new TrustplaneException(ErrorKind.NOT_FOUND, "Predicate file " + file + " does not exist");
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Predicate " + file + " is not JSON: "
                     + e.getOriginalMessage() + " (line " + e.getLocation().getLineNr() + ")");
         } catch (IOException e) {

@@ -1,18 +1,25 @@
 package dev.trustplane.cli;
 
+import dev.trustplane.config.Directories;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.vuln.FeedSource;
 import dev.trustplane.vuln.OsvDb;
 import dev.trustplane.vuln.VulnDb;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "db", description = "Manage the local vulnerability database (Debian security tracker).",
         subcommands = {DbCommand.Import.class, DbCommand.Status.class})
@@ -23,17 +30,17 @@ final class DbCommand implements Runnable {
         this.ctx = ctx;
     }
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        throw new ParameterException(spec.commandLine(),
                 "Missing subcommand: `trustplane db import FILE` or `trustplane db status`");
     }
 
     static Path dir(CliContext ctx) {
-        return dev.trustplane.config.Directories.vulnDb(ctx.env());
+        return Directories.vulnDb(ctx.env());
     }
 
     static String age(Duration d) {
@@ -71,8 +78,8 @@ final class DbCommand implements Runnable {
                 Path path = Path.of(source);
                 Instant taken;
                 try {
-                    taken = takenAt != null ? takenAt : java.nio.file.Files.getLastModifiedTime(path).toInstant();
-                } catch (java.nio.file.NoSuchFileException e) {
+                    taken = takenAt != null ? takenAt : Files.getLastModifiedTime(path).toInstant();
+                } catch (NoSuchFileException e) {
                     throw new TrustplaneException(ErrorKind.NOT_FOUND, "OSV source " + source + " does not exist", e);
                 } catch (IOException e) {
                     throw new TrustplaneException(ErrorKind.IO, "Cannot read " + source + ": " + e, e);
@@ -105,8 +112,8 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
-            java.util.Optional<VulnDb> tracker = VulnDb.openIfPresent(dir(ctx));
-            java.util.Optional<OsvDb> osv = OsvDb.openIfPresent(dir(ctx));
+            Optional<VulnDb> tracker = VulnDb.openIfPresent(dir(ctx));
+            Optional<OsvDb> osv = OsvDb.openIfPresent(dir(ctx));
             if (tracker.isEmpty() && osv.isEmpty()) {
                 VulnDb.open(dir(ctx));
             }
@@ -122,7 +129,7 @@ final class DbCommand implements Runnable {
             osv.ifPresent(db -> {
                 OsvDb.Info info = db.info();
                 ctx.out().println("Feed:      osv (" + info.source() + ")");
-                ctx.out().println("Taken:     " + info.takenAt() + " (" + age(java.time.Duration.between(info.takenAt(),
+                ctx.out().println("Taken:     " + info.takenAt() + " (" + age(Duration.between(info.takenAt(),
                         Instant.now())) + " ago)");
                 ctx.out().println("Records:   " + info.advisories() + " advisories, newest modified "
                         + info.newestRecord());

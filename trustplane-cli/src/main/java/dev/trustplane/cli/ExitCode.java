@@ -1,6 +1,8 @@
 package dev.trustplane.cli;
 
 import dev.trustplane.error.ErrorKind;
+import java.util.ArrayList;
+import java.util.List;
 
 /** The documented exit codes of every verb (README "Exit codes"). */
 public enum ExitCode {
@@ -49,7 +51,7 @@ public enum ExitCode {
 
     /** The {@code --help} footer: every code with its meaning, without the README's Markdown. */
     static String[] helpFooter() {
-        java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of("", "Exit codes:"));
+        List<String> lines = new ArrayList<>(List.of("", "Exit codes:"));
         for (ExitCode c : values()) {
             StringBuilder line = new StringBuilder(String.format("  %2d  ", c.code));
             for (String word : c.meaning.replace("`", "").replace("%", "%%").split(" ")) {

@@ -3,6 +3,8 @@ package dev.trustplane.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageConfig;
@@ -16,6 +18,8 @@ import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.Map.Entry;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -68,7 +72,7 @@ final class InspectCommand implements Callable<Integer> {
         }
         if (config) {
             if (configBytes == null) {
-                throw new dev.trustplane.error.TrustplaneException(dev.trustplane.error.ErrorKind.INVALID_INPUT,
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT,
                         location + " is " + (manifest instanceof ImageIndex ? "an index" : "an artifact")
                         + " and has no image configuration; inspect one of its images by digest");
             }
@@ -109,7 +113,7 @@ final class InspectCommand implements Callable<Integer> {
                         out.println("Workdir:     " + cfg.workingDir());
                     }
                     out.println("Env:         " + cfg.env().size() + " variables");
-                    cfg.labels().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                    cfg.labels().entrySet().stream().sorted(Entry.comparingByKey())
                             .forEach(e -> out.println("Label:       " + e.getKey() + "=" + e.getValue()));
                 } else {
                     out.println("Config:      " + m.config().mediaType());
@@ -159,7 +163,7 @@ final class InspectCommand implements Callable<Integer> {
                     n.put("user", cfg.user());
                     n.set("entrypoint", JSON.valueToTree(cfg.entrypoint()));
                     n.set("cmd", JSON.valueToTree(cfg.cmd()));
-                    n.set("labels", JSON.valueToTree(new java.util.TreeMap<>(cfg.labels())));
+                    n.set("labels", JSON.valueToTree(new TreeMap<>(cfg.labels())));
                 }
             }
         }

@@ -5,9 +5,11 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.AtomicFiles;
 import dev.trustplane.sign.Keys;
 import dev.trustplane.sign.SigningKey;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -43,15 +45,15 @@ final class KeygenCommand implements Callable<Integer> {
         char[] password = KeyPasswords.password(ctx).get("Enter password for the new private key: ");
         SigningKey key = Keys.generate();
         String pem = Keys.encrypt(key, password);
-        java.util.Arrays.fill(password, '\0');
+        Arrays.fill(password, '\0');
         try {
             AtomicFiles.writePrivate(priv, pem.getBytes(StandardCharsets.US_ASCII));
             AtomicFiles.write(pub, Keys.publicPem(key.publicKey()).getBytes(StandardCharsets.US_ASCII));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             // never leave half a pair: a private key without its public key (or an old public key) misleads
             try {
                 Files.deleteIfExists(priv);
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // reported below
             }
             throw new TrustplaneException(ErrorKind.IO, "Cannot write the key pair " + priv + " / " + pub + ": "

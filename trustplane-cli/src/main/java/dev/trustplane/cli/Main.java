@@ -1,15 +1,27 @@
 package dev.trustplane.cli;
 
+import dev.trustplane.config.Env;
+import dev.trustplane.error.EditDistance;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
+import dev.trustplane.oci.InflatedBlob;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.lang.reflect.Constructor;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Spec;
 
 @Command(name = "trustplane", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT,
         versionProvider = Main.Version.class,
@@ -22,7 +34,7 @@ public final class Main implements Runnable {
     private static final Map<String, Class<?>> VERBS = verbs();
 
     private static Map<String, Class<?>> verbs() {
-        Map<String, Class<?>> verbs = new java.util.LinkedHashMap<>();
+        Map<String, Class<?>> verbs = new LinkedHashMap<>();
         verbs.put("tour", TourCommand.class);
         verbs.put("copy", CopyCommand.class);
         verbs.put("inspect", InspectCommand.class);
@@ -46,7 +58,7 @@ public final class Main implements Runnable {
         verbs.put("policy", PolicyCommand.class);
         verbs.put("serve", ServeCommand.class);
         verbs.put("admission", AdmissionCommand.class);
-        return java.util.Collections.unmodifiableMap(verbs);
+        return Collections.unmodifiableMap(verbs);
     }
 
     private final CliContext ctx;
@@ -55,7 +67,7 @@ public final class Main implements Runnable {
         this.ctx = ctx;
     }
 
-    @picocli.CommandLine.Spec
+    @Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -90,18 +102,18 @@ public final class Main implements Runnable {
      */
     private static Thread prepare(String[] args) {
         String verb = verb(args);
-        if (verb == null || !VERBS.containsKey(verb) || java.util.Arrays.stream(args).anyMatch(a -> a.equals("-h")
+        if (verb == null || !VERBS.containsKey(verb) || Arrays.stream(args).anyMatch(a -> a.equals("-h")
                 || a.equals("--help") || a.equals("-V") || a.equals("--version"))) {
             return null;
         }
         return Thread.ofPlatform().name("trustplane-prepare").daemon().start(() -> {
             try {
                 Json.mapper().readTree("{\"n\": [1, 2.5, \"s\"]}");
-                java.security.MessageDigest.getInstance("SHA-256");
+                MessageDigest.getInstance("SHA-256");
                 if ("sbom".equals(verb) || "scan".equals(verb)) {
-                    dev.trustplane.oci.InflatedBlob.unavailableReason();
+                    InflatedBlob.unavailableReason();
                 }
-            } catch (java.io.IOException | java.security.GeneralSecurityException | RuntimeException
+            } catch (IOException | GeneralSecurityException | RuntimeException
                      | LinkageError e) {
                 // the command meets the same failure where it can report it
             }
@@ -137,10 +149,10 @@ public final class Main implements Runnable {
         if (verb == null || VERBS.containsKey(verb)) {
             return null;
         }
-        java.util.List<String> close = VERBS.keySet().stream()
-                .filter(v -> dev.trustplane.error.EditDistance.of(v, verb) <= Math.max(2, verb.length() / 3)
+        List<String> close = VERBS.keySet().stream()
+                .filter(v -> EditDistance.of(v, verb) <= Math.max(2, verb.length() / 3)
                         || v.startsWith(verb) || verb.startsWith(v))
-                .sorted(java.util.Comparator.comparingInt(v -> dev.trustplane.error.EditDistance.of(v, verb)))
+                .sorted(Comparator.comparingInt(v -> EditDistance.of(v, verb)))
                 .toList();
         return "unknown verb '" + verb + "'" + (close.isEmpty() ? "." : "; did you mean " + String.join(" or ", close)
                 + "?") + " Run `trustplane --help` for the verbs.";
@@ -152,7 +164,7 @@ public final class Main implements Runnable {
 
     /** The first argument that is not an option (the verb, when it names one), or null. */
     private static String verb(String[] args) {
-        return java.util.Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
+        return Arrays.stream(args).filter(a -> !a.startsWith("-")).findFirst().orElse(null);
     }
 
     /** The command line for {@code args}: with only the verb they name, or every verb (help, typos). */
@@ -190,7 +202,7 @@ public final class Main implements Runnable {
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             Throwable e = ex instanceof CommandLine.ExecutionException && ex.getCause() != null ? ex.getCause() : ex;
             if (e instanceof TrustplaneException te) {
-                ctx.err().println("trustplane: error: " + dev.trustplane.config.Env.redact(te.getMessage(), ctx.env()));
+                ctx.err().println("trustplane: error: " + Env.redact(te.getMessage(), ctx.env()));
                 ctx.err().flush();
                 return ExitCode.of(te.kind()).code();
             }
@@ -199,7 +211,7 @@ public final class Main implements Runnable {
                 ctx.err().flush();
                 return ExitCode.FAILURE.code();
             }
-            ctx.err().println("trustplane: internal error: " + dev.trustplane.config.Env.redact(e.toString(), ctx.env()));
+            ctx.err().println("trustplane: internal error: " + Env.redact(e.toString(), ctx.env()));
             for (StackTraceElement frame : e.getStackTrace()) {
                 ctx.err().println("\tat " + frame);
             }
@@ -236,7 +248,7 @@ public final class Main implements Runnable {
                 if (in != null) {
                     p.load(in);
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return "unknown";
             }
             return p.getProperty("version", "unknown");

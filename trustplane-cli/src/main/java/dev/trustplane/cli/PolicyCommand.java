@@ -25,6 +25,7 @@ import dev.trustplane.workload.WorkloadException;
 import dev.trustplane.workload.Workloads;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +35,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 @Command(name = "policy", description = "Check Kyverno-compatible admission policies and try them on images or resources.",
         subcommands = {PolicyCommand.Lint.class, PolicyCommand.Test.class})
@@ -43,15 +47,15 @@ final class PolicyCommand implements Runnable {
     private static final ObjectMapper JSON = Json.pretty();
     private static final ObjectMapper YAML = Json.yaml();
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     PolicyCommand(CliContext ctx) {
     }
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+        throw new ParameterException(spec.commandLine(),
                 "Missing subcommand: `trustplane policy lint POLICY…` or `trustplane policy test POLICY --image REF`");
     }
 
@@ -248,7 +252,7 @@ final class PolicyCommand implements Runnable {
                     }
                 }
                 return docs;
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 throw new TrustplaneException(ErrorKind.NOT_FOUND, "--resource " + file + " does not exist");
             } catch (IOException | RuntimeException e) {
                 if (e instanceof TrustplaneException te) {

@@ -6,6 +6,7 @@ import dev.trustplane.policy.PolicyLoader;
 import dev.trustplane.sign.TrustedRoot;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -27,7 +28,7 @@ final class PolicyOptions {
             }
             byte[] bytes = Files.readAllBytes(trustedRoot);
             return new PolicyLoader(TrustedRoot.parse(bytes, trustedRoot.toString()), bytes);
-        } catch (java.nio.file.NoSuchFileException e) {
+        } catch (NoSuchFileException e) {
             throw new TrustplaneException(ErrorKind.NOT_FOUND, "--trusted-root " + trustedRoot + " does not exist");
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot read --trusted-root " + trustedRoot + ": " + e.getMessage());

@@ -3,6 +3,7 @@ package dev.trustplane.cli;
 import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,7 +44,7 @@ final class ProgressRenderer implements EventListener {
             case Event.Message m -> {
                 if (m.level() == Event.Level.WARN || (verbose && m.level() != Event.Level.WARN)) {
                     clearLine();
-                    err.println("trustplane: " + m.level().name().toLowerCase(java.util.Locale.ROOT) + ": " + m.text());
+                    err.println("trustplane: " + m.level().name().toLowerCase(Locale.ROOT) + ": " + m.text());
                     err.flush();
                 }
             }

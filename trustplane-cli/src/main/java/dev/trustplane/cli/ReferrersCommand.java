@@ -10,6 +10,7 @@ import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,7 @@ final class ReferrersCommand implements Callable<Integer> {
         Map<String, List<Descriptor>> byType = new TreeMap<>();
         for (Descriptor d : source.referrers(subject, level == 1 ? artifactType : null)) {
             byType.computeIfAbsent(d.artifactType() == null ? "(no artifact type)" : d.artifactType(),
-                    k -> new java.util.ArrayList<>()).add(d);
+                    k -> new ArrayList<>()).add(d);
         }
         int t = 0;
         for (Map.Entry<String, List<Descriptor>> e : byType.entrySet()) {

@@ -2,28 +2,41 @@ package dev.trustplane.cli;
 
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
+import dev.trustplane.sign.EvidenceStore;
+import dev.trustplane.sign.Trust;
+import dev.trustplane.sign.TrustSpec;
+import dev.trustplane.vuln.AttestedVex;
 import dev.trustplane.vuln.Finding;
 import dev.trustplane.vuln.ImageSbom;
+import dev.trustplane.vuln.OsvDb;
 import dev.trustplane.vuln.SbomReader;
 import dev.trustplane.vuln.ScanReport;
 import dev.trustplane.vuln.ScanReportFormats;
 import dev.trustplane.vuln.ScanReportJson;
 import dev.trustplane.vuln.Scanner;
 import dev.trustplane.vuln.Severity;
-import dev.trustplane.vuln.AttestedVex;
 import dev.trustplane.vuln.Vex;
-import dev.trustplane.vuln.OsvDb;
 import dev.trustplane.vuln.VulnDb;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,14 +77,14 @@ final class ScanCommand implements Callable<Integer> {
 
     @Option(names = "--severity", paramLabel = "URGENCY=SEVERITY",
             description = "override the Debian urgency → severity mapping, e.g. unimportant=low (repeatable)")
-    Map<String, String> severity = new java.util.LinkedHashMap<>();
+    Map<String, String> severity = new LinkedHashMap<>();
 
     @Option(names = "--vex", paramLabel = "FILE", description = "OpenVEX document to apply (repeatable)")
-    java.util.List<Path> vex = new java.util.ArrayList<>();
+    List<Path> vex = new ArrayList<>();
 
     @Option(names = "--vex-key", paramLabel = "FILE", description = "apply the OpenVEX attestations attached to the"
             + " image that verify with this public key (repeatable); unverified ones are ignored")
-    java.util.List<Path> vexKeys = new java.util.ArrayList<>();
+    List<Path> vexKeys = new ArrayList<>();
 
     @Option(names = "--vex-certificate-identity", paramLabel = "SAN",
             description = "apply OpenVEX attestations signed keylessly by this identity (with --vex-certificate-oidc-issuer"
@@ -99,7 +112,7 @@ final class ScanCommand implements Callable<Integer> {
     private String subjectSha256;
     /** The scanned image and its top manifest, when the target is an image. */
     private ImageSource imageSource;
-    private java.util.List<dev.trustplane.oci.Descriptor> imageDigests = java.util.List.of();
+    private List<Descriptor> imageDigests = List.of();
 
     ScanCommand(CliContext ctx) {
         this.ctx = ctx;
@@ -108,7 +121,7 @@ final class ScanCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Severity threshold = failOn == null ? null : Severity.parse(failOn);
-        if (!java.util.List.of("table", "json", "sarif", "vdr", "in-toto").contains(format)) {
+        if (!List.of("table", "json", "sarif", "vdr", "in-toto").contains(format)) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Unknown --format '" + format
                     + "'; use table, json, sarif, vdr or in-toto");
         }
@@ -131,7 +144,7 @@ final class ScanCommand implements Callable<Integer> {
             case "vdr" -> ctx.out().print(new String(ScanReportFormats.vdr(report, version, Instant.now()),
                     StandardCharsets.UTF_8));
             case "in-toto" -> ctx.out().print(new String(ScanReportFormats.inToto(report, target,
-                    subjectSha256 != null ? subjectSha256 : dev.trustplane.oci.Digest.sha256(sbom).hex(), version,
+                    subjectSha256 != null ? subjectSha256 : Digest.sha256(sbom).hex(), version,
                     started, Instant.now()),
                     StandardCharsets.UTF_8));
             default -> table(report);
@@ -140,14 +153,14 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     private Map<String, Severity> severities() {
-        Map<String, Severity> map = new java.util.HashMap<>();
-        java.util.Set<String> urgencies = java.util.Set.of("low", "medium", "high", "unimportant", "end-of-life",
+        Map<String, Severity> map = new HashMap<>();
+        Set<String> urgencies = Set.of("low", "medium", "high", "unimportant", "end-of-life",
                 "not-yet-assigned");
         severity.forEach((urgency, level) -> {
-            String u = urgency.strip().toLowerCase(java.util.Locale.ROOT);
+            String u = urgency.strip().toLowerCase(Locale.ROOT);
             if (!urgencies.contains(u)) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Unknown Debian urgency '" + urgency
-                        + "' in --severity; use one of " + new java.util.TreeSet<>(urgencies));
+                        + "' in --severity; use one of " + new TreeSet<>(urgencies));
             }
             map.put(u.replace('-', ' ').replace("end of life", "end-of-life"), Severity.parse(level));
         });
@@ -155,11 +168,11 @@ final class ScanCommand implements Callable<Integer> {
     }
 
     private Vex vex() {
-        Map<String, byte[]> documents = new java.util.LinkedHashMap<>();
+        Map<String, byte[]> documents = new LinkedHashMap<>();
         for (Path file : vex) {
             try {
                 documents.put(file.toString(), Files.readAllBytes(file));
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 throw new TrustplaneException(ErrorKind.NOT_FOUND, "VEX document " + file + " does not exist", e);
             } catch (IOException e) {
                 throw new TrustplaneException(ErrorKind.IO, "Cannot read VEX document " + file + ": " + e, e);
@@ -179,12 +192,12 @@ final class ScanCommand implements Callable<Integer> {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--vex-key and --vex-certificate-* read VEX"
                     + " attestations attached to an image; " + target + " is an SBOM file (pass --vex FILE instead)");
         }
-        dev.trustplane.sign.Trust verifiedBy = new dev.trustplane.sign.TrustSpec(vexKeys, vexIdentity, null, vexIssuer,
+        Trust verifiedBy = new TrustSpec(vexKeys, vexIdentity, null, vexIssuer,
                 null, Map.of(), vexTrustedRoot, vexIgnoreTlog, false).toTrust();
         ProgressRenderer renderer = registry.renderer(ctx);
         AttestedVex.Loaded loaded;
         try {
-            loaded = AttestedVex.load(dev.trustplane.sign.EvidenceStore.open(imageSource.location(),
+            loaded = AttestedVex.load(EvidenceStore.open(imageSource.location(),
                     registry.client(ctx, renderer)), imageDigests, verifiedBy);
         } finally {
             renderer.finish();
@@ -214,12 +227,12 @@ final class ScanCommand implements Callable<Integer> {
         try {
             ImageSource source = ImageSource.open(location, registry.client(ctx, renderer));
             Platform wanted = platform == null ? null : Platform.parse(platform);
-            dev.trustplane.oci.Descriptor image = source.image(wanted);
+            Descriptor image = source.image(wanted);
             subjectSha256 = image.digest().hex();
             imageSource = source;
-            dev.trustplane.oci.Descriptor top = source.resolve().descriptor();
-            imageDigests = top.digest().equals(image.digest()) ? java.util.List.of(image)
-                    : java.util.List.of(image, top);
+            Descriptor top = source.resolve().descriptor();
+            imageDigests = top.digest().equals(image.digest()) ? List.of(image)
+                    : List.of(image, top);
             return ImageSbom.read(source, image, wanted);
         } finally {
             renderer.finish();

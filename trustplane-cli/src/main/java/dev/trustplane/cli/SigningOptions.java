@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine.Option;
@@ -83,7 +84,7 @@ final class SigningOptions {
                             + " has more than 64 KiB; it is not a token");
                 }
                 return Files.readString(identityTokenFile, StandardCharsets.US_ASCII).trim();
-            } catch (java.nio.file.NoSuchFileException e) {
+            } catch (NoSuchFileException e) {
                 throw new TrustplaneException(ErrorKind.NOT_FOUND, "Identity token file " + identityTokenFile
                         + " does not exist; write the OIDC token your CI issues there, or set SIGSTORE_ID_TOKEN", e);
             } catch (IOException e) {

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -149,7 +151,7 @@ final class TourCommand implements Callable<Integer> {
     /** Runs steps with the tour key's password, unless the user set one. */
     private void signing(Runnable steps) {
         CliContext outer = ctx;
-        java.util.Map<String, String> env = new java.util.HashMap<>(outer.env());
+        Map<String, String> env = new HashMap<>(outer.env());
         env.putIfAbsent("TRUSTPLANE_PASSWORD", "trustplane-tour");
         tourContext = new CliContext(outer.out(), outer.err(), outer.in(), env, false);
         try {

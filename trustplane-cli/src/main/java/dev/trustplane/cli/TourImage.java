@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPOutputStream;
@@ -73,7 +74,7 @@ final class TourImage {
         put(h, 116, "0000000", 8);
         put(h, 124, String.format("%011o", size), 12);
         put(h, 136, String.format("%011o", EPOCH), 12);
-        java.util.Arrays.fill(h, 148, 156, (byte) ' ');
+        Arrays.fill(h, 148, 156, (byte) ' ');
         h[156] = '0';
         put(h, 257, "ustar", 6);
         put(h, 263, "00", 2);

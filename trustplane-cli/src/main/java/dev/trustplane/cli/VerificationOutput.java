@@ -9,6 +9,7 @@ import dev.trustplane.sign.Evidence;
 import dev.trustplane.sign.VerificationReport;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.Locale;
 
 /** Prints a verification report as text (one line per signature, the failing stage named) or JSON. */
 final class VerificationOutput {
@@ -67,12 +68,12 @@ final class VerificationOutput {
         ObjectNode root = JSON.createObjectNode();
         root.put("image", report.image());
         root.put("digest", report.digest().toString());
-        root.put("kind", report.kind().name().toLowerCase(java.util.Locale.ROOT));
+        root.put("kind", report.kind().name().toLowerCase(Locale.ROOT));
         root.put("verified", report.anyVerified());
         ArrayNode list = root.putArray("evidence");
         for (Evidence e : report.evidence()) {
             ObjectNode n = list.addObject();
-            n.put("kind", e.kind().name().toLowerCase(java.util.Locale.ROOT));
+            n.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
             n.put("format", e.format().label());
             n.put("location", e.location());
             n.put("predicateType", e.predicateType());

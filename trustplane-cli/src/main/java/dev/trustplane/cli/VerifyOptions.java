@@ -2,11 +2,15 @@ package dev.trustplane.cli;
 
 import dev.trustplane.sign.Trust;
 import dev.trustplane.sign.TrustSpec;
+import dev.trustplane.sign.VerificationReport;
+import dev.trustplane.sign.Verifier;
+import dev.trustplane.sign.VerifierLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import picocli.CommandLine.Option;
 
 /** The trust flags verify and verify-attestation share, named as cosign names them. */
@@ -79,15 +83,15 @@ final class VerifyOptions {
 
     /** Resolves IMAGE, runs {@code what} against its evidence and prints the report; the verb's exit code. */
     int run(CliContext ctx, RegistryOptions registry, String image,
-            java.util.function.BiFunction<dev.trustplane.sign.Verifier, SigningTarget,
-                    dev.trustplane.sign.VerificationReport> what) {
+            BiFunction<Verifier, SigningTarget,
+                    VerificationReport> what) {
         Trust trust = trust();
         ProgressRenderer renderer = registry.renderer(ctx);
-        dev.trustplane.sign.VerificationReport report;
+        VerificationReport report;
         try {
             SigningTarget target = SigningTarget.resolve(image, registry.client(ctx, renderer));
-            report = what.apply(new dev.trustplane.sign.Verifier(target.store(), trust,
-                    dev.trustplane.sign.VerifierLimits.DEFAULT), target);
+            report = what.apply(new Verifier(target.store(), trust,
+                    VerifierLimits.DEFAULT), target);
         } finally {
             renderer.finish();
         }

@@ -2,6 +2,7 @@ package dev.trustplane.cli;
 
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
@@ -63,7 +64,7 @@ final class VexCommand implements Callable<Integer> {
         try {
             ImageSource source = ImageSource.open(location, registry.client(ctx, renderer));
             Platform wanted = platform == null ? null : Platform.parse(platform);
-            dev.trustplane.oci.Descriptor image = source.image(wanted);
+            Descriptor image = source.image(wanted);
             String digest = image.digest().toString();
             String name = location instanceof Location.Registry r ? r.reference().repository()
                     : ((Location.Layout) location).dir().getFileName().toString();

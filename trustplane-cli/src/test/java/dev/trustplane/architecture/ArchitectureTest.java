@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import dev.trustplane.policy.Policy;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,7 +123,7 @@ class ArchitectureTest {
     @Test
     void shouldCatchAnImportThatPointsUpTheLayering() {
         // the rule itself must see a wrong arrow: a class of oci that uses policy
-        JavaClasses wrong = new ClassFileImporter().importClasses(WrongImport.class, dev.trustplane.policy.Policy.class);
+        JavaClasses wrong = new ClassFileImporter().importClasses(WrongImport.class, Policy.class);
         assertThat(rankViolations(wrong)).isEmpty(); // WrongImport lives in an unranked test package
         RANKS.put(WrongImport.class.getPackageName(), 2);
         try {
@@ -135,6 +136,6 @@ class ArchitectureTest {
 
     /** Stands for a low-level class that reaches up into the policy engine. */
     static final class WrongImport {
-        dev.trustplane.policy.Policy policy;
+        Policy policy;
     }
 }

@@ -2,20 +2,24 @@ package dev.trustplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.ProcessRunner;
 import dev.trustplane.testkit.RegistryPeer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trustplane.oci.Descriptor;
-import dev.trustplane.oci.ImageManifest;
-import dev.trustplane.oci.layout.OciLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +56,7 @@ class BuildIT {
                     bundle.toString()));
         }
         // a fresh /proc inside the new PID namespace, as a container runtime gives (ld.so resolves $ORIGIN with it)
-        List<String> cmd = new java.util.ArrayList<>(List.of("unshare", "--mount", "--uts", "--ipc", "--net",
+        List<String> cmd = new ArrayList<>(List.of("unshare", "--mount", "--uts", "--ipc", "--net",
                 "--pid", "--fork", "--mount-proc=" + bundle.resolve("rootfs/proc"), "chroot", "--userspec=65532:65532",
                 bundle.resolve("rootfs").toString()));
         cmd.addAll(List.of(command));
@@ -110,7 +114,7 @@ class BuildIT {
                  "glibc": {"CVE-2099-0002": {"description": "never affected", "releases": {"bookworm":
                    {"status": "resolved", "fixed_version": "0", "urgency": "high"}}}}}
                 """);
-        assertThat(run("db", "import", tracker.toString(), "--taken-at", java.time.Instant.now().toString()).code())
+        assertThat(run("db", "import", tracker.toString(), "--taken-at", Instant.now().toString()).code())
                 .isZero();
         CliRun scan = run("scan", "oci:" + dir.resolve("a") + ":base", "--fail-on", "high");
         assertThat(scan.code()).as(scan.err()).isEqualTo(11);
@@ -186,18 +190,18 @@ class BuildIT {
     /** A one-layer OCI layout around a plain tar, as a foreign tool would have produced it. */
     private static Path ociLayoutFromTar(Path tar, Path layout, String tag) throws Exception {
         Path blobs = Files.createDirectories(layout.resolve("blobs/sha256"));
-        String layerHex = dev.trustplane.oci.Digest.sha256(Files.readAllBytes(tar)).hex();
+        String layerHex = Digest.sha256(Files.readAllBytes(tar)).hex();
         Files.copy(tar, blobs.resolve(layerHex));
         byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\","
                 + "\"diff_ids\":[\"sha256:" + layerHex + "\"]},\"config\":{}}").getBytes();
-        String configHex = dev.trustplane.oci.Digest.sha256(config).hex();
+        String configHex = Digest.sha256(config).hex();
         Files.write(blobs.resolve(configHex), config);
         byte[] manifest = ("{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
                 + "\"config\":{\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\"sha256:"
                 + configHex + "\",\"size\":" + config.length + "},\"layers\":[{\"mediaType\":"
                 + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"sha256:" + layerHex + "\",\"size\":"
                 + Files.size(tar) + "}]}").getBytes();
-        String manifestHex = dev.trustplane.oci.Digest.sha256(manifest).hex();
+        String manifestHex = Digest.sha256(manifest).hex();
         Files.write(blobs.resolve(manifestHex), manifest);
         Files.writeString(layout.resolve("oci-layout"), "{\"imageLayoutVersion\":\"1.0.0\"}");
         Files.writeString(layout.resolve("index.json"), "{\"schemaVersion\":2,\"manifests\":[{\"mediaType\":"
@@ -278,8 +282,8 @@ class BuildIT {
         String prefix = dir.resolve("release").toString();
         assertThat(CliRun.run(env, "", "keygen", "--output-key-prefix", prefix).code()).isZero();
         assertThat(Files.getPosixFilePermissions(Path.of(prefix + ".key")))
-                .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-                        java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ,
+                        PosixFilePermission.OWNER_WRITE);
         try (RegistryPeer registry = RegistryPeer.start(dir.resolve("reg"))) {
             String ref = registry.host() + "/hardened/signed:1";
             CliRun built = CliRun.run(env, "", "build", spec.toString(), "-o", ref, "--sign", "--key",
@@ -310,7 +314,7 @@ class BuildIT {
             assertThat(predicate.path("buildDefinition").path("externalParameters").path("spec").path("digest")
                     .path("sha256").asText()).hasSize(64);
             CliRun otherKey = run("keygen", "--output-key-prefix", dir.resolve("other").toString());
-            assertThat(otherKey.code()).isNotZero().as("no password in this environment");
+            assertThat(otherKey.code()).as("no password in this environment").isNotZero();
             CliRun wrong = CliRun.run(env, "", "keygen", "--output-key-prefix", dir.resolve("other").toString());
             assertThat(wrong.code()).isZero();
             CliRun refused = run("verify", pinned, "--key", dir.resolve("other.pub").toString(),

@@ -3,9 +3,12 @@ package dev.trustplane.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -108,8 +111,8 @@ class PolicyCommandTest {
                 .contains("path: /validate").contains("path: /mutate").contains("namespace: security")
                 .contains("failurePolicy: Fail").contains("caBundle: LS0t");
         String cert = Files.readString(dir.resolve("certs/tls.crt"));
-        var x509 = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
-                .generateCertificate(new java.io.ByteArrayInputStream(cert.getBytes()));
+        var x509 = (X509Certificate) CertificateFactory.getInstance("X.509")
+                .generateCertificate(new ByteArrayInputStream(cert.getBytes()));
         assertThat(x509.getSubjectAlternativeNames()).extracting(l -> l.get(1).toString())
                 .contains("trustplane.security.svc", "127.0.0.1");
         assertThat(again.code()).isEqualTo(2);

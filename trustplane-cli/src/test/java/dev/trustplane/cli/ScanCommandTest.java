@@ -2,8 +2,15 @@ package dev.trustplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.ImageManifest;
+import dev.trustplane.oci.MediaTypes;
+import dev.trustplane.oci.layout.OciLayout;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,7 +62,7 @@ class ScanCommandTest {
     @Test
     void shouldImportThenScanWithSeveritiesFixVersionsAndTheFailThreshold() {
         CliRun imported = run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at",
-                java.time.Instant.now().toString());
+                Instant.now().toString());
         assertThat(imported.code()).as(imported.err()).isZero();
         assertThat(imported.out()).startsWith("Imported 3 records (3 CVEs in 2 source packages; releases bookworm)");
         assertThat(run("db", "status").out()).contains("Records:   3 (3 CVEs, 2 source packages)");
@@ -87,7 +94,7 @@ class ScanCommandTest {
 
     @Test
     void shouldApplyOpenVexAndShowWhatItSuppressed() throws Exception {
-        run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at", java.time.Instant.now().toString());
+        run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at", Instant.now().toString());
         Files.writeString(dir.resolve("vex.json"), """
                 {"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.org/vex/base-1",
                  "author": "Example", "timestamp": "2026-11-20T00:00:00Z", "version": 1,
@@ -103,13 +110,13 @@ class ScanCommandTest {
 
     @Test
     void shouldApplyOnlyTheOpenVexAttestationsThatVerify() throws Exception {
-        run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at", java.time.Instant.now().toString());
-        var layout = dev.trustplane.oci.layout.OciLayout.openOrCreate(dir.resolve("img"));
+        run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at", Instant.now().toString());
+        var layout = OciLayout.openOrCreate(dir.resolve("img"));
         byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}"
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                .getBytes(StandardCharsets.UTF_8);
         layout.writeBlob(config);
-        var image = new dev.trustplane.oci.ImageManifest(dev.trustplane.oci.MediaTypes.OCI_MANIFEST, null,
-                dev.trustplane.oci.Descriptor.of(dev.trustplane.oci.MediaTypes.OCI_CONFIG, config), java.util.List.of(),
+        var image = new ImageManifest(MediaTypes.OCI_MANIFEST, null,
+                Descriptor.of(MediaTypes.OCI_CONFIG, config), List.of(),
                 null, null, null).toRaw();
         layout.writeManifest(image);
         layout.tag("app", image.descriptor());

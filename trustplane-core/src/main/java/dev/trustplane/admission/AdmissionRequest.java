@@ -1,5 +1,6 @@
 package dev.trustplane.admission;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.io.Json;
@@ -10,6 +11,8 @@ import dev.trustplane.workload.Workloads;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * An {@code admission.k8s.io/v1} AdmissionReview request, read strictly: the API version, kind
@@ -29,7 +32,7 @@ public record AdmissionRequest(String uid, String operation, boolean dryRun, Res
      * @param namespaceLabels a namespace's labels (null when unknown), asked at most once and only
      *                        when a rule selects namespaces by label; may be null
      */
-    public static AdmissionRequest parse(byte[] body, java.util.function.Function<String, Map<String, String>> namespaceLabels) {
+    public static AdmissionRequest parse(byte[] body, Function<String, Map<String, String>> namespaceLabels) {
         if (body.length > MAX_BYTES) {
             throw new AdmissionException(413, "the AdmissionReview has " + body.length + " bytes, more than the "
                     + MAX_BYTES + " Trustplane reads");
@@ -37,7 +40,7 @@ public record AdmissionRequest(String uid, String operation, boolean dryRun, Res
         JsonNode root;
         try {
             root = JSON.readTree(body);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new AdmissionException(400, "the body is not JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw new AdmissionException(400, "the body could not be read: " + e.getMessage());
@@ -86,7 +89,7 @@ public record AdmissionRequest(String uid, String operation, boolean dryRun, Res
         } catch (WorkloadException e) {
             throw new AdmissionException(400, "request.object" + e.path() + " " + e.problem());
         }
-        java.util.function.Supplier<Map<String, String>> lookup = null;
+        Supplier<Map<String, String>> lookup = null;
         if (namespaceLabels != null && !workload.namespace().isEmpty()) {
             lookup = new LabelLookup(workload.namespace(), namespaceLabels);
         }
@@ -96,13 +99,13 @@ public record AdmissionRequest(String uid, String operation, boolean dryRun, Res
     }
 
     /** Asks for a namespace's labels at most once per request, and only when a rule needs them. */
-    private static final class LabelLookup implements java.util.function.Supplier<Map<String, String>> {
+    private static final class LabelLookup implements Supplier<Map<String, String>> {
         private final String namespace;
-        private final java.util.function.Function<String, Map<String, String>> source;
+        private final Function<String, Map<String, String>> source;
         private boolean asked;
         private Map<String, String> labels;
 
-        LabelLookup(String namespace, java.util.function.Function<String, Map<String, String>> source) {
+        LabelLookup(String namespace, Function<String, Map<String, String>> source) {
             this.namespace = namespace;
             this.source = source;
         }

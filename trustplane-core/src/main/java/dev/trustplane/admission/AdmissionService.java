@@ -3,6 +3,7 @@ package dev.trustplane.admission;
 import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
+import dev.trustplane.policy.FailureAction;
 import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.store.AdmissionLedger;
@@ -12,11 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -28,7 +32,7 @@ import java.util.function.Function;
 public final class AdmissionService {
     /** The most ledger rows one request writes; the rest are summarised in the last row. */
     public static final int MAX_ROWS_PER_REVIEW = 100;
-    private final java.util.concurrent.atomic.AtomicReference<PolicyEngine> engine;
+    private final AtomicReference<PolicyEngine> engine;
     private final AdmissionLedger ledger;
     private final Duration budget;
     private final Function<String, Map<String, String>> namespaceLabels;
@@ -48,7 +52,7 @@ public final class AdmissionService {
      */
     public AdmissionService(PolicyEngine engine, AdmissionLedger ledger, Duration budget,
             Function<String, Map<String, String>> namespaceLabels, Clock clock) {
-        this.engine = new java.util.concurrent.atomic.AtomicReference<>(engine);
+        this.engine = new AtomicReference<>(engine);
         this.ledger = ledger;
         this.budget = budget;
         this.namespaceLabels = namespaceLabels;
@@ -95,7 +99,7 @@ public final class AdmissionService {
             byte[] answer = AdmissionResponse.of(request.uid(), evaluation, phase != Phase.VALIDATE);
             return new Answer(200, answer, evaluation, request.uid(), request.resource().kind(), name(request));
         } catch (RuntimeException e) {
-            Decision failure = new Decision("trustplane", "", "internal", dev.trustplane.policy.FailureAction.ENFORCE,
+            Decision failure = new Decision("trustplane", "", "internal", FailureAction.ENFORCE,
                     null, null, null, Decision.Verdict.ERROR, "Trustplane could not evaluate the request (" + e
                     + "); denied because an unevaluated request is never admitted. Report this with the server log",
                     List.of());
@@ -121,10 +125,10 @@ public final class AdmissionService {
      */
     private Evaluation unrecorded(Evaluation evaluation) {
         boolean enforced = evaluation.decisions().stream()
-                .anyMatch(d -> d.action() == dev.trustplane.policy.FailureAction.ENFORCE);
+                .anyMatch(d -> d.action() == FailureAction.ENFORCE);
         String store = ledger.store().location();
-        Decision failure = new Decision("trustplane", "", "ledger", enforced ? dev.trustplane.policy.FailureAction.ENFORCE
-                : dev.trustplane.policy.FailureAction.AUDIT, null, null, null, Decision.Verdict.ERROR,
+        Decision failure = new Decision("trustplane", "", "ledger", enforced ? FailureAction.ENFORCE
+                : FailureAction.AUDIT, null, null, null, Decision.Verdict.ERROR,
                 "the admission ledger (" + store + ") could not record this request's decisions in time ("
                 + ledger.queued() + " decisions waiting); " + (enforced ? "denied because Enforce never admits what"
                 + " it cannot record — retry, and check the store" : "admitted because no Enforce rule applies —"
@@ -152,13 +156,13 @@ public final class AdmissionService {
         }
         List<String> order = List.of("ERROR", "FAIL", "PASS", "SKIP", "NONE");
         List<LedgerEntry> sorted = new ArrayList<>(all);
-        sorted.sort(java.util.Comparator.comparingInt(e -> {
+        sorted.sort(Comparator.comparingInt(e -> {
             int i = order.indexOf(e.verdict());
             return i < 0 ? order.size() : i;
         }));
         List<LedgerEntry> kept = new ArrayList<>(sorted.subList(0, MAX_ROWS_PER_REVIEW - 1));
         List<LedgerEntry> rest = sorted.subList(MAX_ROWS_PER_REVIEW - 1, sorted.size());
-        Map<String, Long> counts = new java.util.TreeMap<>();
+        Map<String, Long> counts = new TreeMap<>();
         rest.forEach(e -> counts.merge(e.verdict(), 1L, Long::sum));
         String worst = order.stream().filter(counts::containsKey).findFirst().orElse(rest.get(0).verdict());
         LedgerEntry first = all.get(0);

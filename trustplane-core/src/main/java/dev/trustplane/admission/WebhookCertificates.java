@@ -3,13 +3,17 @@ package dev.trustplane.admission;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.sign.BouncyCastle;
+import dev.trustplane.sign.Keys;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
@@ -19,6 +23,9 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
@@ -32,6 +39,7 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -96,13 +104,13 @@ public final class WebhookCertificates {
      * cluster), both failing closed, for the workload kinds Trustplane reads.
      */
     public static String webhookYaml(String caPem, String service, String namespace, String url, int timeoutSeconds) {
-        String bundle = Base64.getEncoder().encodeToString(caPem.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        String bundle = Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.US_ASCII));
         StringBuilder sb = new StringBuilder();
         for (String type : List.of("Mutating", "Validating")) {
             String path = type.equals("Mutating") ? "/mutate" : "/validate";
             sb.append("---\napiVersion: admissionregistration.k8s.io/v1\nkind: ").append(type)
                     .append("WebhookConfiguration\nmetadata:\n  name: trustplane\n  labels:\n    app.kubernetes.io/name: trustplane\n")
-                    .append("webhooks:\n  - name: ").append(type.toLowerCase(java.util.Locale.ROOT)).append(".trustplane.dev\n")
+                    .append("webhooks:\n  - name: ").append(type.toLowerCase(Locale.ROOT)).append(".trustplane.dev\n")
                     .append("    admissionReviewVersions: [v1]\n    sideEffects: None\n    failurePolicy: Fail\n")
                     .append("    matchPolicy: Equivalent\n    timeoutSeconds: ").append(timeoutSeconds).append('\n');
             if (type.equals("Mutating")) {
@@ -135,18 +143,18 @@ public final class WebhookCertificates {
      * A TLS context that trusts exactly the certificates in {@code caPem} (a webhook's CA, a
      * cluster's CA bundle); errors name {@code source}.
      */
-    public static javax.net.ssl.SSLContext trusting(String caPem, String source) {
+    public static SSLContext trusting(String caPem, String source) {
         try {
-            java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+            KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             int i = 0;
-            for (X509Certificate c : dev.trustplane.sign.Keys.readCertificates(caPem, source)) {
+            for (X509Certificate c : Keys.readCertificates(caPem, source)) {
                 ks.setCertificateEntry("ca" + i++, c);
             }
-            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
-                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(
+                    TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);
-            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, tmf.getTrustManagers(), null);
             return ctx;
         } catch (IOException | GeneralSecurityException e) {
@@ -186,8 +194,8 @@ public final class WebhookCertificates {
     private static String pem(Object o) throws IOException {
         StringWriter w = new StringWriter();
         try (JcaPEMWriter p = new JcaPEMWriter(w)) {
-            if (o instanceof java.security.PrivateKey k) {
-                p.writeObject(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(k, null));
+            if (o instanceof PrivateKey k) {
+                p.writeObject(new JcaPKCS8Generator(k, null));
             } else {
                 p.writeObject(o);
             }

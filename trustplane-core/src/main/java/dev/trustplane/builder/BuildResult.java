@@ -1,6 +1,8 @@
 package dev.trustplane.builder;
 
 import dev.trustplane.oci.Descriptor;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -14,7 +16,7 @@ public record BuildResult(List<Variant> variants) {
     public record Variant(String name, String tag, Descriptor descriptor, Map<String, Descriptor> manifests,
             int packages, List<Descriptor> sboms) {
         public Variant {
-            manifests = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(manifests));
+            manifests = Collections.unmodifiableMap(new LinkedHashMap<>(manifests));
             sboms = List.copyOf(sboms);
         }
     }

@@ -28,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /** Builds one architecture of one variant: the named steps from packages to a manifest with SBOM referrers. */
 final class ImageAssembly {
@@ -114,7 +115,7 @@ final class ImageAssembly {
     }
 
     /** One predicate per layer: one layer, or the largest source packages first, the rest last. */
-    private List<java.util.function.Predicate<RootFs.Node>> layerGroups(List<InstalledPackage> installed) {
+    private List<Predicate<RootFs.Node>> layerGroups(List<InstalledPackage> installed) {
         if (spec.layering().strategy().equals("single") || spec.layering().maxLayers() == 1) {
             return List.of(n -> true);
         }
@@ -130,7 +131,7 @@ final class ImageAssembly {
             int i = biggest.indexOf(p.locked().source());
             layerOf.put(p.locked().name(), i < 0 ? biggest.size() : i);
         }
-        List<java.util.function.Predicate<RootFs.Node>> groups = new ArrayList<>();
+        List<Predicate<RootFs.Node>> groups = new ArrayList<>();
         for (int i = 0; i <= biggest.size(); i++) {
             int index = i;
             int last = biggest.size();

@@ -1,5 +1,6 @@
 package dev.trustplane.builder;
 
+import dev.trustplane.config.Directories;
 import dev.trustplane.debian.ArchiveKeyring;
 import dev.trustplane.debian.ArchiveSnapshot;
 import dev.trustplane.debian.ContentCache;
@@ -22,6 +23,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The image builder's entry point: {@link #lock} resolves a spec against the signed archives,
@@ -43,7 +45,7 @@ public final class ImageBuilder {
 
     /** The default cache: $TRUSTPLANE_CACHE, else $XDG_CACHE_HOME/trustplane, else ~/.cache/trustplane. */
     public static Path defaultCache(Map<String, String> env) {
-        return dev.trustplane.config.Directories.cache(env);
+        return Directories.cache(env);
     }
 
     private ContentCache cache() {
@@ -89,7 +91,7 @@ public final class ImageBuilder {
         PackageFetcher fetcher = new PackageFetcher(cache(), listener, parallelism * 2);
         Map<String, PackageFetcher.Wanted> bySha = new HashMap<>();
         wanted.forEach(w -> bySha.put(w.sha256(), w));
-        Map<String, Path> debs = new java.util.concurrent.ConcurrentHashMap<>(
+        Map<String, Path> debs = new ConcurrentHashMap<>(
                 fetcher.fetch(wanted.stream().filter(w -> !unpacked.has(w.sha256())).toList()));
         listener.debug("Fetched and verified " + debs.size() + " of " + wanted.size() + " packages ("
                 + (wanted.size() - debs.size()) + " already unpacked) in " + (System.nanoTime() - t0) / 1_000_000

@@ -2,8 +2,11 @@ package dev.trustplane.builder;
 
 import dev.trustplane.debian.ArchiveSource;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * A declarative image: Debian release and archives, packages, accounts, runtime configuration,
@@ -45,7 +48,7 @@ public record ImageSpec(
         annotations = Map.copyOf(annotations);
         ports = List.copyOf(ports);
         files = List.copyOf(files);
-        links = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(links));
+        links = Collections.unmodifiableMap(new TreeMap<>(links));
         architectures = List.copyOf(architectures);
     }
 
@@ -97,7 +100,7 @@ public record ImageSpec(
     /** Packages of a variant: the dev variant adds its own to the runtime ones. */
     public List<String> packages(String variant) {
         if (variant.equals("dev")) {
-            java.util.List<String> all = new java.util.ArrayList<>(packages);
+            List<String> all = new ArrayList<>(packages);
             dev.packages().stream().filter(p -> !all.contains(p)).forEach(all::add);
             return all;
         }

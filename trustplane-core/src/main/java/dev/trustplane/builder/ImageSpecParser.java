@@ -1,5 +1,6 @@
 package dev.trustplane.builder;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.debian.ArchiveKeyring;
@@ -21,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /** Reads an image spec (YAML) and reports every problem at once, each with its path. */
@@ -84,7 +86,7 @@ public final class ImageSpecParser {
             root = YAML.readTree(yaml);
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Image spec " + source + " is not valid YAML: "
-                    + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
+                    + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()), e);
         }
         if (root == null || !root.isObject()) {
             throw new InvalidSpecException(source, List.of(new SpecProblem("(root)", "must be a mapping")));
@@ -388,7 +390,7 @@ public final class ImageSpecParser {
         for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
             String key = it.next();
             if (!allowed.contains(key)) {
-                problem(prefix + key, "unknown key; allowed: " + new java.util.TreeSet<>(allowed));
+                problem(prefix + key, "unknown key; allowed: " + new TreeSet<>(allowed));
             }
         }
     }

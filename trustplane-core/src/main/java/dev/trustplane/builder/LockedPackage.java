@@ -1,5 +1,6 @@
 package dev.trustplane.builder;
 
+import dev.trustplane.sbom.Purls;
 import java.util.List;
 
 /** One package pinned by a lockfile, with everything needed to fetch and verify it again. */
@@ -22,6 +23,6 @@ public record LockedPackage(
 
     /** The package URL (purl) as SBOMs and scanners spell it. */
     public String purl(String distro) {
-        return dev.trustplane.sbom.Purls.deb("debian", name, version, architecture, distro);
+        return Purls.deb("debian", name, version, architecture, distro);
     }
 }

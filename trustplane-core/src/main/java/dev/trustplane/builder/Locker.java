@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Resolves every architecture and variant of a spec against an archive snapshot into a {@link Lockfile}. */
@@ -24,7 +25,7 @@ final class Locker {
             Map<String, List<LockedPackage>> byVariant = new LinkedHashMap<>();
             for (String variant : spec.variants()) {
                 List<Resolver.Request> requests = spec.packages(variant).stream().map(Resolver.Request::parse).toList();
-                Resolution resolution = new Resolver(pool, java.util.Set.copyOf(spec.withoutDependencies())).resolve(requests);
+                Resolution resolution = new Resolver(pool, Set.copyOf(spec.withoutDependencies())).resolve(requests);
                 List<LockedPackage> locked = new ArrayList<>();
                 for (BinaryPackage p : resolution.packages()) {
                     locked.add(new LockedPackage(p.name(), p.version().toString(), p.architecture(), p.source(),

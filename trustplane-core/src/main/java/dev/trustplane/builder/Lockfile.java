@@ -9,13 +9,16 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.AtomicFiles;
 import dev.trustplane.io.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * {@code SPEC.lock.json}: the exact packages of every architecture and variant, the archive
@@ -42,7 +45,7 @@ public record Lockfile(
         archives = List.copyOf(archives);
         Map<String, Map<String, List<LockedPackage>>> copy = new TreeMap<>();
         packages.forEach((arch, byVariant) -> copy.put(arch, Map.copyOf(new TreeMap<>(byVariant))));
-        packages = java.util.Collections.unmodifiableMap(copy);
+        packages = Collections.unmodifiableMap(copy);
     }
 
     public List<LockedPackage> packages(String architecture, String variant) {
@@ -85,7 +88,7 @@ public record Lockfile(
             });
         });
         try {
-            return (JSON.writeValueAsString(root) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -111,7 +114,7 @@ public record Lockfile(
      * resolution. {@code notes} hears which, and why a lockfile beside the spec was passed over.
      */
     public static Lockfile forBuild(Path spec, ImageSpec parsed, Path explicit, ImageBuilder builder,
-            java.util.function.Consumer<String> notes) {
+            Consumer<String> notes) {
         if (explicit != null) {
             return read(explicit);
         }

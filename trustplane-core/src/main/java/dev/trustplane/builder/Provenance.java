@@ -3,13 +3,17 @@ package dev.trustplane.builder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -115,10 +119,10 @@ public final class Provenance {
     private static String sha256(Path file) {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file),
                 MessageDigest.getInstance("SHA-256"))) {
-            in.transferTo(java.io.OutputStream.nullOutputStream());
+            in.transferTo(OutputStream.nullOutputStream());
             return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
-        } catch (IOException | java.security.GeneralSecurityException e) {
-            throw new dev.trustplane.error.TrustplaneException(dev.trustplane.error.ErrorKind.IO,
+        } catch (IOException | GeneralSecurityException e) {
+            throw new TrustplaneException(ErrorKind.IO,
                     "Could not read " + file + " to record it in the provenance: " + e.getMessage(), e);
         }
     }

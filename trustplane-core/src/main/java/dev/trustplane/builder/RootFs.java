@@ -1,6 +1,7 @@
 package dev.trustplane.builder;
 
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
 import java.io.ByteArrayInputStream;
 import java.io.Closeable;
@@ -13,9 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The image's file tree while it is assembled: never on the host file system. Small file contents
@@ -55,7 +58,7 @@ final class RootFs implements Closeable {
     private final Path spoolFile;
     private FileChannel spool;
     private long spoolSize;
-    private final java.util.concurrent.atomic.AtomicLong content = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong content = new AtomicLong();
 
     RootFs(Path tempDir) {
         try {
@@ -95,7 +98,7 @@ final class RootFs implements Closeable {
     /** Reads {@code size} bytes of content; thread-safe, so packages can be decoded in parallel. */
     Content content(InputStream in, long size, String path) throws IOException {
         if (content.addAndGet(size) > MAX_CONTENT) {
-            throw new dev.trustplane.error.LimitExceededException("unpacked image content", MAX_CONTENT, path);
+            throw new LimitExceededException("unpacked image content", MAX_CONTENT, path);
         }
         if (size <= INLINE_LIMIT) {
             byte[] data = in.readNBytes((int) size);
@@ -169,7 +172,7 @@ final class RootFs implements Closeable {
      */
     private void put(String path, Node node) {
         if (nodes.size() >= MAX_ENTRIES && !nodes.containsKey(path)) {
-            throw new dev.trustplane.error.LimitExceededException("image file entries", MAX_ENTRIES, path);
+            throw new LimitExceededException("image file entries", MAX_ENTRIES, path);
         }
         ensureParents(path);
         Node existing = nodes.get(path);
@@ -186,7 +189,7 @@ final class RootFs implements Closeable {
         if (existing.type == Type.DIRECTORY || node.type == Type.DIRECTORY) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Packages " + existing.owner + " and " + node.owner
                     + " disagree about " + path + ": one ships a directory, the other a "
-                    + (node.type == Type.DIRECTORY ? existing.type : node.type).name().toLowerCase(java.util.Locale.ROOT)
+                    + (node.type == Type.DIRECTORY ? existing.type : node.type).name().toLowerCase(Locale.ROOT)
                     + " — remove one of them from the image spec");
         }
         if (existing.owner == null || node.owner == null || node.owner.compareTo(existing.owner) >= 0) {
@@ -203,7 +206,7 @@ final class RootFs implements Closeable {
             if (p != null) {
                 if (p.type != Type.DIRECTORY) {
                     throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot place " + path + ": its parent "
-                            + parent + " is a " + p.type.name().toLowerCase(java.util.Locale.ROOT)
+                            + parent + " is a " + p.type.name().toLowerCase(Locale.ROOT)
                             + ", not a directory");
                 }
                 break;

@@ -11,7 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Does natively what maintainer scripts would have done and what images need: accounts, name
@@ -108,12 +110,12 @@ final class SystemFilesStep {
         }
         StringBuilder conf = new StringBuilder();
         StringBuilder bundle = new StringBuilder();
-        Map<String, String> javaStore = new java.util.TreeMap<>();
+        Map<String, String> javaStore = new TreeMap<>();
         for (String path : certs) {
             String pem = new String(fs.read(path), StandardCharsets.UTF_8);
             String file = path.substring(path.lastIndexOf('/') + 1);
             javaStore.put(("debian:" + file.substring(0, file.length() - ".crt".length()) + ".pem")
-                    .toLowerCase(java.util.Locale.ROOT), pem);
+                    .toLowerCase(Locale.ROOT), pem);
             bundle.append(pem);
             if (!pem.endsWith("\n")) {
                 bundle.append('\n');

@@ -11,9 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Predicate;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
@@ -31,7 +34,7 @@ final class WriteLayerStep {
     }
 
     private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
-    private static final java.util.concurrent.ExecutorService GZIP_POOL = java.util.concurrent.Executors
+    private static final ExecutorService GZIP_POOL = Executors
             .newFixedThreadPool(THREADS, r -> {
                 Thread t = new Thread(r, "trustplane-gzip");
                 t.setDaemon(true);
@@ -83,7 +86,7 @@ final class WriteLayerStep {
             size = Files.size(file);
             return new Layer(file, Digest.fromHash(Digest.Algorithm.SHA256, compressed.digest()), size,
                     Digest.fromHash(Digest.Algorithm.SHA256, uncompressed.digest()), count);
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException | NoSuchAlgorithmException e) {
             try {
                 if (file != null) {
                     Files.deleteIfExists(file);

@@ -1,5 +1,6 @@
 package dev.trustplane.debian;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -39,7 +40,7 @@ public record BinaryPackage(
 
     /** Pre-Depends and Depends together: what must be installed. */
     public List<List<Relation>> requirements() {
-        List<List<Relation>> all = new java.util.ArrayList<>(Relation.parseField(preDepends));
+        List<List<Relation>> all = new ArrayList<>(Relation.parseField(preDepends));
         all.addAll(Relation.parseField(depends));
         return all;
     }

@@ -2,6 +2,7 @@ package dev.trustplane.debian;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -67,6 +68,6 @@ public final class Copyright {
                 }
             }
         }
-        return names.stream().map(n -> new License(n, SPDX.get(n.toLowerCase(java.util.Locale.ROOT)))).toList();
+        return names.stream().map(n -> new License(n, SPDX.get(n.toLowerCase(Locale.ROOT)))).toList();
     }
 }

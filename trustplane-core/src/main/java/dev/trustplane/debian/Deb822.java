@@ -2,12 +2,14 @@ package dev.trustplane.debian;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -45,7 +47,7 @@ public final class Deb822 {
         }
 
         public Map<String, String> fields() {
-            return java.util.Collections.unmodifiableMap(fields);
+            return Collections.unmodifiableMap(fields);
         }
 
         public boolean isEmpty() {
@@ -136,7 +138,7 @@ public final class Deb822 {
                     continue;
                 }
                 String field = line.substring(0, colon);
-                if (keep != null && !keep.contains(field.toLowerCase(java.util.Locale.ROOT))) {
+                if (keep != null && !keep.contains(field.toLowerCase(Locale.ROOT))) {
                     name = null;
                     continue;
                 }

@@ -1,6 +1,7 @@
 package dev.trustplane.debian;
 
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.Digest;
@@ -124,7 +125,7 @@ public final class DebianArchive {
                     + " `architectures` in the image spec");
         }
         if (entry.size() > MAX_INDEX) {
-            throw new dev.trustplane.error.LimitExceededException("Packages index size", MAX_INDEX, entry.path());
+            throw new LimitExceededException("Packages index size", MAX_INDEX, entry.path());
         }
         String path = release.release().acquireByHash() ? dir + "by-hash/SHA256/" + entry.sha256() : entry.path();
         URI uri = URI.create(source.url() + "/dists/" + release.suite() + "/" + path);

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.LongConsumer;
 
 /**
  * Downloads {@code .deb} files in parallel into the content-addressed cache, each checked against
@@ -90,11 +91,11 @@ public final class PackageFetcher {
     }
 
     private static final class CountingStream extends FilterInputStream {
-        private final java.util.function.LongConsumer progress;
+        private final LongConsumer progress;
         private long count;
         private long reported;
 
-        CountingStream(InputStream in, java.util.function.LongConsumer progress) {
+        CountingStream(InputStream in, LongConsumer progress) {
             super(in);
             this.progress = progress;
         }

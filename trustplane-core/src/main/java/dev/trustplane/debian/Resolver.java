@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -26,16 +27,16 @@ public final class Resolver {
     private final Map<String, String> neededBy = new HashMap<>();
     private final Map<String, List<String>> edges = new TreeMap<>();
 
-    private final java.util.Set<String> withoutDependencies;
+    private final Set<String> withoutDependencies;
 
     public Resolver(PackagePool pool) {
-        this(pool, java.util.Set.of());
+        this(pool, Set.of());
     }
 
     /** {@code withoutDependencies}: packages installed for their files only (like distroless's CA bundle). */
-    public Resolver(PackagePool pool, java.util.Set<String> withoutDependencies) {
+    public Resolver(PackagePool pool, Set<String> withoutDependencies) {
         this.pool = pool;
-        this.withoutDependencies = java.util.Set.copyOf(withoutDependencies);
+        this.withoutDependencies = Set.copyOf(withoutDependencies);
     }
 
     /** A requested package: a name and optionally an exact version pin ({@code name=version}). */

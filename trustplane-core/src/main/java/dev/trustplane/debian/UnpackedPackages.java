@@ -16,8 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestOutputStream;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
 import org.apache.commons.compress.archivers.ar.ArArchiveOutputStream;
 
@@ -40,7 +43,7 @@ public final class UnpackedPackages {
      * Reads a package, from its unpacked form when cached and intact, otherwise from the
      * {@code .deb} (which {@code deb} supplies, verified), unpacking it into the cache meanwhile.
      */
-    public DebFile.Control read(String debSha256, java.util.function.Supplier<Path> deb, String what,
+    public DebFile.Control read(String debSha256, Supplier<Path> deb, String what,
             DebFile.Visitor visitor) {
         Optional<Path> cached = verified(debSha256);
         try {
@@ -110,7 +113,7 @@ public final class UnpackedPackages {
                     member(out, "data.tar", data, null);
                 }
             });
-            String hex = java.util.HexFormat.of().formatHex(sha.digest());
+            String hex = HexFormat.of().formatHex(sha.digest());
             AtomicFiles.write(sidecar(debSha256), (hex + "\n").getBytes(StandardCharsets.US_ASCII));
             return result;
         } finally {
@@ -133,7 +136,7 @@ public final class UnpackedPackages {
     private static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

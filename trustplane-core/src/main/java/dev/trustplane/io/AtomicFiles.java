@@ -4,6 +4,7 @@ import java.io.BufferedOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -12,6 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -73,7 +77,7 @@ public final class AtomicFiles {
                     running.join();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while syncing " + e.getMessage());
+                    throw new InterruptedIOException("interrupted while syncing " + e.getMessage());
                 }
             }
             rethrow();
@@ -114,12 +118,12 @@ public final class AtomicFiles {
         Path temp = target.resolveSibling(TEMP_PREFIX + UUID.randomUUID());
         boolean done = false;
         try {
-            java.nio.file.attribute.FileAttribute<?>[] attrs = ownerOnly && temp.getFileSystem()
+            FileAttribute<?>[] attrs = ownerOnly && temp.getFileSystem()
                     .supportedFileAttributeViews().contains("posix")
-                    ? new java.nio.file.attribute.FileAttribute<?>[] {java.nio.file.attribute.PosixFilePermissions
-                            .asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"))}
-                    : new java.nio.file.attribute.FileAttribute<?>[0];
-            try (FileChannel channel = FileChannel.open(temp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
+                    ? new FileAttribute<?>[] {PosixFilePermissions
+                            .asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
+                    : new FileAttribute<?>[0];
+            try (FileChannel channel = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW,
                     StandardOpenOption.WRITE), attrs)) {
                 OutputStream buffered = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
                 Writeback writeback = new Writeback(channel);

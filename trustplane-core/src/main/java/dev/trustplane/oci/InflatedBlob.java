@@ -1,8 +1,11 @@
 package dev.trustplane.oci;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A gzip blob from a local file or a registry, decompressed whole by libdeflate. This is the JDK
@@ -32,8 +35,8 @@ public final class InflatedBlob implements AutoCloseable {
      * The decompressed registry blob, or empty when this runtime cannot decompress it whole (here:
      * always, without opening {@code blob}), in which case the caller streams it.
      */
-    public static Optional<InflatedBlob> download(java.util.function.Supplier<VerifyingInputStream> blob,
-            Digest digest, long size, String source) throws java.io.IOException {
+    public static Optional<InflatedBlob> download(Supplier<VerifyingInputStream> blob,
+            Digest digest, long size, String source) throws IOException {
         return Optional.empty();
     }
 
@@ -48,7 +51,7 @@ public final class InflatedBlob implements AutoCloseable {
     }
 
     /** The decompressed content, read-only; valid until {@link #close}. */
-    public java.nio.ByteBuffer buffer() {
+    public ByteBuffer buffer() {
         throw new IllegalStateException("no blob is open on this runtime");
     }
 

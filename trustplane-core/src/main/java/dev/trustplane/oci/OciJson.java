@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** The wire mapping of manifests, indexes and descriptors. Unknown fields are kept, never dropped. */
 final class OciJson {
@@ -119,7 +120,7 @@ final class OciJson {
             root.set("subject", node(manifest.subject()));
         }
         if (!manifest.annotations().isEmpty()) {
-            root.set("annotations", MAPPER.valueToTree(new java.util.TreeMap<>(manifest.annotations())));
+            root.set("annotations", MAPPER.valueToTree(new TreeMap<>(manifest.annotations())));
         }
         extra.forEach((k, v) -> root.set(k, MAPPER.valueToTree(v)));
         try {
@@ -142,7 +143,7 @@ final class OciJson {
             d.urls().forEach(urls::add);
         }
         if (!d.annotations().isEmpty()) {
-            n.set("annotations", MAPPER.valueToTree(new java.util.TreeMap<>(d.annotations())));
+            n.set("annotations", MAPPER.valueToTree(new TreeMap<>(d.annotations())));
         }
         if (d.platform() != null) {
             Platform p = d.platform();

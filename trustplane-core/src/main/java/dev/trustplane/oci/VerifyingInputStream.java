@@ -6,6 +6,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
+import java.util.function.LongConsumer;
 
 /**
  * Hashes content while it is read and refuses it when it ends with another digest, or runs
@@ -19,7 +20,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     private final MessageDigest hasher;
     private long count;
     private boolean verified;
-    private java.util.function.LongConsumer onRead = n -> { };
+    private LongConsumer onRead = n -> { };
 
     /** @param expectedSize the size the descriptor declares, or -1 when unknown (then unbounded). */
     public VerifyingInputStream(InputStream in, Digest expected, long expectedSize, String source) {
@@ -65,7 +66,7 @@ public final class VerifyingInputStream extends FilterInputStream {
     }
 
     /** Reports every chunk read (for progress), without another copy or hash of the content. */
-    public VerifyingInputStream onRead(java.util.function.LongConsumer listener) {
+    public VerifyingInputStream onRead(LongConsumer listener) {
         this.onRead = listener;
         return this;
     }

@@ -14,6 +14,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -292,7 +293,7 @@ private static String sha256(byte[]... parts) {
         for (byte[] p : parts) {
             md.update(p);
         }
-        return java.util.HexFormat.of().formatHex(md.digest());
+        return HexFormat.of().formatHex(md.digest());
     } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
     }

@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One policy document being read: where it came from, the problems found so far (shared with
@@ -48,7 +49,7 @@ final class PolicyDocument {
             if (why != null) {
                 error(at, "is not supported by Trustplane: " + why);
             } else {
-                error(at, "is not a field Trustplane knows here (known: " + String.join(", ", new java.util.TreeSet<>(known))
+                error(at, "is not a field Trustplane knows here (known: " + String.join(", ", new TreeSet<>(known))
                         + "); a misspelt field would otherwise be ignored silently");
             }
         }

@@ -1,5 +1,6 @@
 package dev.trustplane.policy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -127,7 +128,7 @@ public final class PolicyLoader {
             }
         } catch (IOException | RuntimeException e) {
             String message = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            if (e instanceof com.fasterxml.jackson.core.JsonProcessingException j && j.getLocation() != null) {
+            if (e instanceof JsonProcessingException j && j.getLocation() != null) {
                 message = (j.getOriginalMessage() == null ? message : j.getOriginalMessage().lines().findFirst().orElse(""))
                         + " (line " + j.getLocation().getLineNr() + ", column " + j.getLocation().getColumnNr() + ")";
             }

@@ -5,9 +5,12 @@ import dev.trustplane.oci.Digest;
 import dev.trustplane.sign.CanonicalJson;
 import dev.trustplane.sign.TrustedRoot;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Reads one {@code ClusterPolicy}/{@code Policy} document: API version and kind, metadata
@@ -70,7 +73,7 @@ final class PolicyReader {
                 for (String c : value.split(",")) {
                     if (!POD_CONTROLLERS.contains(c.trim())) {
                         d.error("metadata.annotations.pod-policies.kyverno.io/autogen-controllers", "names \"" + c.trim()
-                                + "\"; expected none or a list of " + new java.util.TreeSet<>(POD_CONTROLLERS));
+                                + "\"; expected none or a list of " + new TreeSet<>(POD_CONTROLLERS));
                     }
                 }
                 if (!value.contains(",") || value.split(",").length < POD_CONTROLLERS.size()) {
@@ -137,7 +140,7 @@ final class PolicyReader {
         if (ruleNodes.isEmpty()) {
             d.error("spec.rules", "a policy needs at least one rule");
         }
-        Set<String> ruleNames = new java.util.HashSet<>();
+        Set<String> ruleNames = new HashSet<>();
         for (int i = 0; i < ruleNodes.size(); i++) {
             Rule r = rule(ruleNodes.get(i), "spec.rules[" + i + "]", policyAction);
             if (r != null) {
@@ -177,7 +180,7 @@ final class PolicyReader {
         if (match == null || !match.isObject()) {
             return;
         }
-        Map<String, JsonNode> blocks = new java.util.LinkedHashMap<>();
+        Map<String, JsonNode> blocks = new LinkedHashMap<>();
         blocks.put(path + ".resources", match.get("resources"));
         for (String list : new String[] {"any", "all"}) {
             JsonNode n = match.get(list);

@@ -8,10 +8,11 @@ import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.sign.EvidenceStore;
+import dev.trustplane.sign.VerificationReport;
 import dev.trustplane.sign.Verifier;
 import dev.trustplane.sign.VerifierLimits;
-import dev.trustplane.sign.VerificationReport;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /**
  * Resolves tags and verifies evidence in registries (or OCI layouts named {@code oci:DIR}),
@@ -49,7 +50,7 @@ public final class RegistryImageVerifier implements ImageVerifier {
         if (image.digest() != null) {
             return image.digest();
         }
-        java.util.function.Supplier<Digest> load = () -> client.head(image).map(Descriptor::digest)
+        Supplier<Digest> load = () -> client.head(image).map(Descriptor::digest)
                 .orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND, "Image " + image
                         + " does not exist in its registry (no manifest for the tag)"));
         return useCache ? tags.get(image.toString(), load, d -> true) : load.get();
@@ -73,7 +74,7 @@ public final class RegistryImageVerifier implements ImageVerifier {
                 : Location.parse(repository);
         String key = (repository == null ? image.name() : repository) + "@" + digest + "|" + (predicateType == null ? "sig" : "att:" + predicateType) + "|"
                 + attestor.trustHash();
-        java.util.function.Supplier<VerificationReport> load = () -> {
+        Supplier<VerificationReport> load = () -> {
             Verifier verifier = new Verifier(EvidenceStore.open(where, client), attestor.trust(), limits);
             return predicateType == null ? verifier.firstVerifiedSignature(image.name(), digest)
                     : verifier.attestations(image.name(), digest, predicateType);

@@ -2,11 +2,13 @@ package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trustplane.workload.Workload;
 import dev.trustplane.workload.ContainerImage;
+import dev.trustplane.workload.Workload;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * A resource under admission, as the engine sees it.
@@ -22,7 +24,7 @@ import java.util.Map;
  * @param context         the JSON that message variables resolve against ({@code request.object} …)
  */
 public record Resource(String group, String version, String kind, String namespace, String name, String operation,
-        JsonNode object, Map<String, String> labels, java.util.function.Supplier<Map<String, String>> namespaceLabelLookup,
+        JsonNode object, Map<String, String> labels, Supplier<Map<String, String>> namespaceLabelLookup,
         List<ContainerImage> images,
         JsonNode pod, JsonNode context) {
 
@@ -42,7 +44,7 @@ public record Resource(String group, String version, String kind, String namespa
      * @param namespaceLabelLookup the namespace's labels, asked only when a rule needs them; may be null
      */
     public static Resource of(Workload workload, String name, String operation, JsonNode userInfo, JsonNode oldObject,
-            java.util.function.Supplier<Map<String, String>> namespaceLabelLookup) {
+            Supplier<Map<String, String>> namespaceLabelLookup) {
         String n = name == null || name.isEmpty() ? workload.name() : name;
         ObjectNode context = JsonNodeFactory.instance.objectNode();
         ObjectNode req = context.putObject("request");
@@ -51,7 +53,7 @@ public record Resource(String group, String version, String kind, String namespa
         req.put("name", n);
         req.putObject("kind").put("group", workload.group()).put("version", workload.version())
                 .put("kind", workload.kind());
-        req.set("userInfo", userInfo == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : userInfo);
+        req.set("userInfo", userInfo == null ? MissingNode.getInstance() : userInfo);
         req.set("object", workload.object());
         req.set("oldObject", oldObject);
         return new Resource(workload.group(), workload.version(), workload.kind(), workload.namespace(), n, operation,

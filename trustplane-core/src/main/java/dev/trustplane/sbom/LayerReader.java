@@ -1,13 +1,17 @@
 package dev.trustplane.sbom;
 
+import com.github.luben.zstd.ZstdInputStream;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.InflatedBlob;
 import dev.trustplane.oci.transfer.ImageSource;
+import dev.trustplane.oci.transfer.Location.Registry;
 import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
@@ -57,7 +61,7 @@ final class LayerReader {
             stored = new Failing(source.blob(layer));
             try (InputStream blob = new BufferedInputStream(stored, 1 << 16)) {
                 // the decompressor is closed (freeing its native state) without closing the blob
-                InputStream kept = new java.io.FilterInputStream(blob) {
+                InputStream kept = new FilterInputStream(blob) {
                     @Override
                     public void close() {
                     }
@@ -65,16 +69,16 @@ final class LayerReader {
                 try (InputStream in = decompressed(compression, kept);
                      TarArchiveInputStream tar = new TarArchiveInputStream(new BufferedInputStream(in, 1 << 18))) {
                     recorder.entries(new StreamedTar(tar));
-                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                    in.transferTo(OutputStream.nullOutputStream());
                 } catch (IOException | RuntimeException e) {
                     // Unreadable gzip or tar data, from the first header on: when the blob is not what was
                     // pushed either, that is the error to report (the digest check at its end throws).
-                    blob.transferTo(java.io.OutputStream.nullOutputStream());
+                    blob.transferTo(OutputStream.nullOutputStream());
                     throw e;
                 }
                 // Read the blob itself to its end, where its digest and size are checked, so the check
                 // never depends on how far a decompressor reads past the end of its stream.
-                blob.transferTo(java.io.OutputStream.nullOutputStream());
+                blob.transferTo(OutputStream.nullOutputStream());
             }
         } catch (IOException e) {
             if (stored != null && stored.failure != null) {
@@ -104,14 +108,14 @@ final class LayerReader {
      * carries being unreadable: not the image's fault, and worth a retry.
      */
     private static TrustplaneException unreadable(ImageSource source, Descriptor layer, IOException e) {
-        boolean remote = source.location() instanceof dev.trustplane.oci.transfer.Location.Registry;
+        boolean remote = source.location() instanceof Registry;
         String wayOut = remote ? "retry; check the network and the registry" : "check the disk and the layout's files";
         return new TrustplaneException(remote ? ErrorKind.UNREACHABLE : ErrorKind.IO, "Reading layer "
                 + layer.digest() + " from " + source.location() + " failed: " + e.getMessage() + " — " + wayOut, e);
     }
 
     /** A blob stream that remembers whether it failed itself, as opposed to its content being unreadable. */
-    private static final class Failing extends java.io.FilterInputStream {
+    private static final class Failing extends FilterInputStream {
         IOException failure;
 
         Failing(InputStream in) {
@@ -204,7 +208,7 @@ final class LayerReader {
             return compression == Compression.GZIP ? new GZIPInputStream(blob, 1 << 16) : blob;
         }
         try {
-            return new com.github.luben.zstd.ZstdInputStream(blob).setLongMax(MAX_ZSTD_WINDOW_LOG);
+            return new ZstdInputStream(blob).setLongMax(MAX_ZSTD_WINDOW_LOG);
         } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
             throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Cannot read zstd-compressed layers here: the"
                     + " zstd library (zstd-jni) did not load (" + e + "); it unpacks its native part into"

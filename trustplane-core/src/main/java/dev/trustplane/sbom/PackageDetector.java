@@ -1,5 +1,7 @@
 package dev.trustplane.sbom;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.trustplane.debian.Copyright;
 import dev.trustplane.debian.Deb822;
 import dev.trustplane.error.ErrorKind;
@@ -12,14 +14,22 @@ import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.transfer.ImageSource;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * Finds the packages of an image that carries no SBOM: Debian packages from
@@ -63,11 +73,11 @@ public final class PackageDetector {
         return d.result(image.digest().toString());
     }
 
-    private static final java.util.regex.Pattern NPM_MANIFEST = java.util.regex.Pattern.compile(
+    private static final Pattern NPM_MANIFEST = Pattern.compile(
             "(?:.*/)?node_modules/(?:@[^/]+/)?[^/]+/package\\.json");
     private static final long MAX_JAR = 1L << 30;
     /** PEP 503 name normalisation: runs of these become one '-'. */
-    private static final java.util.regex.Pattern PYPI_SEPARATORS = java.util.regex.Pattern.compile("[-_.]+");
+    private static final Pattern PYPI_SEPARATORS = Pattern.compile("[-_.]+");
     private static final int MAX_POM_PROPERTIES = 64 << 10;
 
     /**
@@ -75,7 +85,7 @@ public final class PackageDetector {
      * package), created on the first one: most images have none.
      */
     private static final class PackageJson {
-        static final com.fasterxml.jackson.databind.ObjectReader READER =
+        static final ObjectReader READER =
                 Json.mapper().reader();
     }
 
@@ -136,7 +146,7 @@ public final class PackageDetector {
         LayerReader.read(source, layer, new LayerReader.Recorder() {
             @Override
             public void entries(LayerTar tar) throws IOException {
-                java.util.Set<String> targets = new java.util.HashSet<>(wanted.values());
+                Set<String> targets = new HashSet<>(wanted.values());
                 LayerTar.Entry e;
                 while ((e = tar.next()) != null && found.size() < targets.size()) {
                     String path = normalise(e.name());
@@ -243,9 +253,9 @@ public final class PackageDetector {
             throw new LimitExceededException("JAR size", MAX_JAR, path);
         }
         files.keySet().removeIf(p -> p.startsWith(path + "!"));
-        java.util.zip.ZipInputStream zip = new java.util.zip.ZipInputStream(content);
+        ZipInputStream zip = new ZipInputStream(content);
         try {
-            java.util.zip.ZipEntry z;
+            ZipEntry z;
             while ((z = zip.getNextEntry()) != null) {
                 String name = z.getName();
                 if (name.startsWith("META-INF/maven/") && name.endsWith("/pom.properties")) {
@@ -305,7 +315,7 @@ public final class PackageDetector {
             return null;
         }
         String resolved = target.startsWith("/") ? normalise(target)
-                : normalise(java.nio.file.Path.of("/" + path).getParent().resolve(target).normalize().toString());
+                : normalise(Path.of("/" + path).getParent().resolve(target).normalize().toString());
         return files.get(resolved);
     }
 
@@ -328,14 +338,14 @@ public final class PackageDetector {
                 String name = headers.get("Name");
                 String version = headers.get("Version");
                 if (name != null && version != null) {
-                    String normalised = PYPI_SEPARATORS.matcher(name.toLowerCase(java.util.Locale.ROOT))
+                    String normalised = PYPI_SEPARATORS.matcher(name.toLowerCase(Locale.ROOT))
                             .replaceAll("-");
                     String purl = "pkg:pypi/" + normalised + "@" + version;
                     found.put(purl, SbomPackage.language(normalised, version, purl));
                 }
             } else if (path.endsWith("/package.json")) {
                 try {
-                    com.fasterxml.jackson.databind.JsonNode json = PackageJson.READER.readTree(bytes);
+                    JsonNode json = PackageJson.READER.readTree(bytes);
                     String name = json.path("name").asText(null);
                     String version = json.path("version").asText(null);
                     if (name != null && version != null) {
@@ -356,9 +366,9 @@ public final class PackageDetector {
                     }
                 }
             } else if (path.contains("!/META-INF/maven/")) {
-                java.util.Properties pom = new java.util.Properties();
+                Properties pom = new Properties();
                 try {
-                    pom.load(new java.io.StringReader(text));
+                    pom.load(new StringReader(text));
                 } catch (IOException e) {
                     return;
                 }

@@ -1,12 +1,16 @@
 package dev.trustplane.sbom;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.debian.Copyright;
 import dev.trustplane.io.Json;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
@@ -109,7 +113,7 @@ public final class SbomGenerator {
         ArrayNode rels = doc.putArray("relationships");
         rels.addObject().put("spdxElementId", "SPDXRef-DOCUMENT").put("relationshipType", "DESCRIBES")
                 .put("relatedSpdxElement", "SPDXRef-Image");
-        java.util.Map<String, String> extracted = new java.util.TreeMap<>();
+        Map<String, String> extracted = new TreeMap<>();
         for (SbomPackage p : packages) {
             ObjectNode o = pkgs.addObject();
             String id = spdxId(p);
@@ -154,8 +158,8 @@ public final class SbomGenerator {
      * The licenses of a package's copyright file joined with AND (the file lists the licenses of
      * its parts); names without an SPDX identifier become LicenseRef-s declared in the document.
      */
-    private static String declared(List<Copyright.License> licenses, java.util.Map<String, String> extracted) {
-        List<String> ids = new java.util.ArrayList<>();
+    private static String declared(List<Copyright.License> licenses, Map<String, String> extracted) {
+        List<String> ids = new ArrayList<>();
         for (Copyright.License l : licenses) {
             String id = l.spdxId() != null && !l.spdxId().startsWith("LicenseRef-") ? l.spdxId()
                     : "LicenseRef-" + l.name().replaceAll("[^A-Za-z0-9.-]", "-");
@@ -186,7 +190,7 @@ public final class SbomGenerator {
     private static byte[] bytes(ObjectNode node) {
         try {
             return (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -4,6 +4,7 @@ import java.security.GeneralSecurityException;
 import java.security.cert.CertPath;
 import java.security.cert.CertPathValidator;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.PKIXParameters;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
@@ -34,7 +35,7 @@ final class CertificateCheck {
                 why[0] = "the certificate is not for code signing (no codeSigning extended key usage)";
                 return null;
             }
-        } catch (java.security.cert.CertificateParsingException e) {
+        } catch (CertificateParsingException e) {
             why[0] = "the certificate's extended key usage cannot be read";
             return null;
         }

@@ -1,6 +1,9 @@
 package dev.trustplane.sign;
 
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -23,9 +26,9 @@ public record CertificateIdentity(String subject, Pattern subjectRegex, String i
         extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
         for (String name : extensions.keySet()) {
             if (FulcioCertificate.oid(name) == null) {
-                throw new dev.trustplane.error.TrustplaneException(dev.trustplane.error.ErrorKind.INVALID_INPUT,
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT,
                         "Unknown certificate extension " + name + "; use one of "
-                        + new java.util.TreeSet<>(FulcioCertificate.EXTENSION_NAMES.keySet()) + " or an OID");
+                        + new TreeSet<>(FulcioCertificate.EXTENSION_NAMES.keySet()) + " or an OID");
             }
         }
     }
@@ -35,7 +38,7 @@ public record CertificateIdentity(String subject, Pattern subjectRegex, String i
         try {
             return Pattern.compile(text);
         } catch (PatternSyntaxException e) {
-            throw new dev.trustplane.error.TrustplaneException(dev.trustplane.error.ErrorKind.INVALID_INPUT,
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT,
                     flag + " " + text + " is not a valid regular expression: " + e.getDescription());
         }
     }

@@ -7,8 +7,19 @@ import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.RawManifest;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Finds every signature and attestation of an image in every format: the cosign tags
@@ -28,14 +39,14 @@ final class Discovery {
     private boolean wantAttestations = true;
     final List<String> problems = new ArrayList<>();
     /** Set once a {@link #runUntil} caller has enough: branches still running stop at their next read. */
-    private java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+    private AtomicBoolean abandoned = new AtomicBoolean();
     /**
      * In {@link #runUntil}, the referrers branch lists the referrers at once but reads their
      * manifests only after the {@code .sig} branch has been checked: both listings cost one round
      * trip and run side by side, and a verified {@code .sig} signature (the usual case) then spares
      * the bundle reads. Null elsewhere.
      */
-    private java.util.concurrent.CountDownLatch tagSettled;
+    private CountDownLatch tagSettled;
 
     Discovery(EvidenceStore store, VerifierLimits limits) {
         this.store = store;
@@ -50,7 +61,7 @@ final class Discovery {
     Discovery run(Digest image, boolean signatures, boolean attestations) {
         wantSignatures = signatures;
         wantAttestations = attestations;
-        List<java.util.function.Consumer<Discovery>> branches = new ArrayList<>();
+        List<Consumer<Discovery>> branches = new ArrayList<>();
         if (signatures) {
             branches.add(d -> d.tag(image, CosignTags.SIG, Evidence.Kind.SIGNATURE));
         }
@@ -69,14 +80,14 @@ final class Discovery {
      * signature spares the registry the bundle manifest and blob. For callers that need one
      * verified signature, not all of them.
      */
-    Discovery runUntil(Digest image, java.util.function.Predicate<Discovery> enough) {
+    Discovery runUntil(Digest image, Predicate<Discovery> enough) {
         wantSignatures = true;
         wantAttestations = false;
-        var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
-        var settled = new java.util.concurrent.CountDownLatch(1);
+        var pool = Executors.newVirtualThreadPerTaskExecutor();
+        var settled = new CountDownLatch(1);
         boolean satisfied = false;
         try {
-            var done = new java.util.concurrent.ExecutorCompletionService<Discovery>(pool);
+            var done = new ExecutorCompletionService<Discovery>(pool);
             Discovery tagPart = new Discovery(store, limits);
             Discovery referrersPart = new Discovery(store, limits);
             referrersPart.tagSettled = settled;
@@ -98,7 +109,7 @@ final class Discovery {
                 Discovery part;
                 try {
                     part = done.take().get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     problems.add("Discovery failed: " + e.getCause());
                     settled.countDown();
                     continue;
@@ -134,15 +145,15 @@ final class Discovery {
     private static final int MAX_PARALLEL_READS = 16;
 
     /** Runs each branch on its own Discovery in parallel and appends their findings in branch order. */
-    private Discovery merge(List<java.util.function.Consumer<Discovery>> branches) {
+    private Discovery merge(List<Consumer<Discovery>> branches) {
         if (branches.size() == 1) {
             branches.get(0).accept(this);
             return this;
         }
         List<Discovery> parts = new ArrayList<>();
-        var slots = new java.util.concurrent.Semaphore(MAX_PARALLEL_READS);
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        var slots = new Semaphore(MAX_PARALLEL_READS);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> futures = new ArrayList<>();
             for (var branch : branches) {
                 Discovery part = new Discovery(store, limits);
                 part.abandoned = abandoned;
@@ -162,7 +173,7 @@ final class Discovery {
             for (var f : futures) {
                 try {
                     f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     problems.add("Discovery failed: " + e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -196,7 +207,7 @@ final class Discovery {
             return;
         }
         // One manifest layer per signer: read them side by side, keep them in manifest order.
-        List<java.util.function.Consumer<Discovery>> each = new ArrayList<>();
+        List<Consumer<Discovery>> each = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Descriptor layer = layers.get(i);
             String at = where + " layer " + (i + 1);
@@ -229,7 +240,7 @@ final class Discovery {
                     + " were checked (limit max-referrers)");
             list = list.subList(0, limits.maxReferrers());
         }
-        List<java.util.function.Consumer<Discovery>> each = new ArrayList<>();
+        List<Consumer<Discovery>> each = new ArrayList<>();
         for (Descriptor d : list) {
             each.add(part -> part.referrer(d, image));
         }
@@ -302,7 +313,7 @@ final class Discovery {
         }
     }
 
-    private final java.util.Map<Digest, String> readErrors = new java.util.HashMap<>();
+    private final Map<Digest, String> readErrors = new HashMap<>();
 
     private Optional<byte[]> read(Descriptor layer, long max) {
         if (abandoned.get()) {

@@ -1,7 +1,11 @@
 package dev.trustplane.sign;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -52,7 +56,7 @@ final class EvidenceChecks {
             }
         } catch (MalformedEvidenceException e) {
             run.add(Check.fail(run.stage, e.getMessage()));
-        } catch (dev.trustplane.error.TrustplaneException e) {
+        } catch (TrustplaneException e) {
             run.add(Check.fail(run.stage, e.getMessage()));
         } catch (RuntimeException e) {
             run.add(Check.fail(run.stage, "malformed: " + e.getClass().getSimpleName()));
@@ -70,7 +74,7 @@ final class EvidenceChecks {
 
     /** The tlog stage was skipped: it gives no signing time. */
     private static final Instant NO_TIME = Instant.MIN;
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+    private static final ObjectMapper JSON =
             Json.mapper();
     private static final int MAX_TIMESTAMPS = 8;
 
@@ -195,7 +199,7 @@ final class EvidenceChecks {
             try {
                 timestamps.add(Dsse.base64(JSON.readTree(ts)
                         .path("SignedRFC3161Timestamp").asText(""), "RFC 3161 timestamp"));
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 throw new MalformedEvidenceException("the RFC 3161 timestamp annotation is not JSON");
             }
         }
@@ -318,7 +322,7 @@ final class EvidenceChecks {
         try {
             c.verify(c.getPublicKey());
             return true;
-        } catch (java.security.GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             return false;
         }
     }

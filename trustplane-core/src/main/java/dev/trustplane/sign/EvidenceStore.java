@@ -7,6 +7,7 @@ import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.Location;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Where signatures and attestations of an image live: the image's registry repository or OCI
@@ -48,7 +49,7 @@ public interface EvidenceStore {
      * ({@link dev.trustplane.oci.registry.TagLocks}), and callers re-read the tag to detect
      * updates lost to writers elsewhere.
      */
-    <T> T exclusive(String tag, java.util.function.Supplier<T> action);
+    <T> T exclusive(String tag, Supplier<T> action);
 
     /** A blob read whole and verified; a blob larger than {@code maxBytes} is refused before it is read. */
     byte[] blob(Descriptor descriptor, long maxBytes);

@@ -1,5 +1,6 @@
 package dev.trustplane.sign;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -77,7 +78,7 @@ final class FulcioCertificate {
                 if (inner instanceof ASN1String s) {
                     return s.getString();
                 }
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 // a legacy extension: the raw bytes are the value
             }
             return new String(value, StandardCharsets.UTF_8);

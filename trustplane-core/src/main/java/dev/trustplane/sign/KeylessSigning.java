@@ -14,11 +14,13 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Keyless signing: a fresh ECDSA P-256 key, a short-lived certificate for it from Fulcio (v2 API)
@@ -191,7 +193,7 @@ public final class KeylessSigning {
     private static String pem(X509Certificate c) {
         try {
             return Pem.encode("CERTIFICATE", c.getEncoded());
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -221,7 +223,7 @@ public final class KeylessSigning {
             return JSON.readTree(bytes);
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.UNREACHABLE, "Could not reach " + service + " at " + uri + ": "
-                    + e.getMessage() + "; check --" + service.toLowerCase(java.util.Locale.ROOT) + "-url", e);
+                    + e.getMessage() + "; check --" + service.toLowerCase(Locale.ROOT) + "-url", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TrustplaneException(ErrorKind.UNREACHABLE, "Interrupted while calling " + service, e);

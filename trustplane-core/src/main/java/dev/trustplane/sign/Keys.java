@@ -7,6 +7,7 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,21 +19,29 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.generators.SCrypt;
+import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 
 /**
  * Key generation and the key files users meet: cosign's encrypted private key (scrypt + NaCl
@@ -163,7 +172,7 @@ public final class Keys {
         if (blocks.isEmpty()) {
             throw invalid(source, "has no PEM block (-----BEGIN PUBLIC KEY-----)");
         }
-        List<PublicKey> keys = new java.util.ArrayList<>();
+        List<PublicKey> keys = new ArrayList<>();
         for (Pem.Block block : blocks) {
             keys.add(readPublic(Pem.encode(block.type(), block.der()).getBytes(StandardCharsets.US_ASCII), source));
         }
@@ -171,8 +180,8 @@ public final class Keys {
     }
 
     /** Every {@code CERTIFICATE} block in {@code pem} (a root or a chain); errors name {@code source}. */
-    public static List<java.security.cert.X509Certificate> readCertificates(String pem, String source) {
-        List<java.security.cert.X509Certificate> certificates = new java.util.ArrayList<>();
+    public static List<X509Certificate> readCertificates(String pem, String source) {
+        List<X509Certificate> certificates = new ArrayList<>();
         for (Pem.Block block : Pem.decode(pem, source)) {
             if (!block.type().equals("CERTIFICATE")) {
                 throw invalid(source, "holds a PEM block of type " + block.type() + ", not a CERTIFICATE");
@@ -279,24 +288,24 @@ public final class Keys {
             if (embedded != null) {
                 return embedded;
             }
-            org.bouncycastle.jce.spec.ECParameterSpec bc = org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util
+            org.bouncycastle.jce.spec.ECParameterSpec bc = EC5Util
                     .convertSpec(spec);
             org.bouncycastle.math.ec.ECPoint q = bc.getG().multiply(ec.getS()).normalize();
             ECPoint w = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
             return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
         }
-        if (key instanceof java.security.interfaces.RSAPrivateCrtKey rsa) {
-            return KeyFactory.getInstance("RSA").generatePublic(new java.security.spec.RSAPublicKeySpec(
+        if (key instanceof RSAPrivateCrtKey rsa) {
+            return KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
                     rsa.getModulus(), rsa.getPublicExponent()));
         }
         if (key.getAlgorithm().equals("EdDSA") || key.getAlgorithm().equals("Ed25519")) {
             byte[] seed = Arrays.copyOfRange(pkcs8, pkcs8.length - 32, pkcs8.length);
-            org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters p =
-                    new org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters(seed, 0);
+            Ed25519PrivateKeyParameters p =
+                    new Ed25519PrivateKeyParameters(seed, 0);
             byte[] spki;
             try {
-                spki = new org.bouncycastle.asn1.x509.SubjectPublicKeyInfo(new AlgorithmIdentifier(
-                        org.bouncycastle.asn1.edec.EdECObjectIdentifiers.id_Ed25519),
+                spki = new SubjectPublicKeyInfo(new AlgorithmIdentifier(
+                        EdECObjectIdentifiers.id_Ed25519),
                         p.generatePublicKey().getEncoded()).getEncoded();
             } catch (IOException e) {
                 throw new GeneralSecurityException(e);
@@ -328,8 +337,8 @@ public final class Keys {
             if (point.length != 1 + 2 * len || point[0] != 4) {
                 return null;
             }
-            ECPoint w = new ECPoint(new java.math.BigInteger(1, Arrays.copyOfRange(point, 1, 1 + len)),
-                    new java.math.BigInteger(1, Arrays.copyOfRange(point, 1 + len, point.length)));
+            ECPoint w = new ECPoint(new BigInteger(1, Arrays.copyOfRange(point, 1, 1 + len)),
+                    new BigInteger(1, Arrays.copyOfRange(point, 1 + len, point.length)));
             return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             return null;

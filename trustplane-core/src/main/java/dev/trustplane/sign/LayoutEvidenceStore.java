@@ -9,6 +9,7 @@ import dev.trustplane.oci.layout.OciLayout;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Evidence in an OCI layout: cosign tags as {@code ref.name} entries, referrers listed in {@code index.json}. */
 final class LayoutEvidenceStore implements EvidenceStore {
@@ -63,7 +64,7 @@ final class LayoutEvidenceStore implements EvidenceStore {
     }
 
     @Override
-    public <T> T exclusive(String tag, java.util.function.Supplier<T> action) {
+    public <T> T exclusive(String tag, Supplier<T> action) {
         return layout().locked(action);
     }
 

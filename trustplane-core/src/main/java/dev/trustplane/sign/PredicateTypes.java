@@ -1,7 +1,9 @@
 package dev.trustplane.sign;
 
 import dev.trustplane.error.EditDistance;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 
 /** Predicate type URIs and the short names cosign's {@code --type} accepts for them. */
 public final class PredicateTypes {
@@ -49,7 +51,7 @@ public final class PredicateTypes {
         String wanted = normal(uri);
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
-        for (String known : new java.util.TreeSet<>(SHORT_NAMES.values())) {
+        for (String known : new TreeSet<>(SHORT_NAMES.values())) {
             if (known.equals(uri)) {
                 return null;
             }
@@ -64,7 +66,7 @@ public final class PredicateTypes {
     }
 
     private static String normal(String uri) {
-        String s = uri.toLowerCase(java.util.Locale.ROOT).replaceFirst("^https?://", "");
+        String s = uri.toLowerCase(Locale.ROOT).replaceFirst("^https?://", "");
         return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
     }
 }

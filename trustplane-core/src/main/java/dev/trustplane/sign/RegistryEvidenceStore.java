@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Evidence in a registry repository: cosign tags, referrers API or its fallback tag. */
 final class RegistryEvidenceStore implements EvidenceStore {
@@ -47,7 +48,7 @@ final class RegistryEvidenceStore implements EvidenceStore {
     }
 
     @Override
-    public <T> T exclusive(String tag, java.util.function.Supplier<T> action) {
+    public <T> T exclusive(String tag, Supplier<T> action) {
         return TagLocks.locked(tagRef(tag).toString(), action);
     }
 

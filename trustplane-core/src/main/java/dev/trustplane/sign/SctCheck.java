@@ -3,7 +3,9 @@ package dev.trustplane.sign;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import org.bouncycastle.asn1.ASN1Encodable;
@@ -56,7 +58,7 @@ final class SctCheck {
                 last = why;
             }
             return last;
-        } catch (RuntimeException | IOException | java.security.GeneralSecurityException e) {
+        } catch (RuntimeException | IOException | GeneralSecurityException e) {
             return "the SCT list cannot be read";
         }
     }
@@ -101,7 +103,7 @@ final class SctCheck {
     }
 
     /** The leaf's TBS certificate with the SCT list extension removed, DER encoded. */
-    static byte[] precertificate(X509Certificate leaf) throws IOException, java.security.cert.CertificateEncodingException {
+    static byte[] precertificate(X509Certificate leaf) throws IOException, CertificateEncodingException {
         ASN1Sequence tbs = ASN1Sequence.getInstance(Certificate.getInstance(leaf.getEncoded()).getTBSCertificate());
         ASN1EncodableVector fields = new ASN1EncodableVector();
         for (ASN1Encodable field : tbs) {

@@ -1,19 +1,24 @@
 package dev.trustplane.sign;
 
+import java.io.IOException;
+import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.io.IOException;
-import java.math.BigInteger;
-import java.security.MessageDigest;
 import java.security.interfaces.ECKey;
 import java.security.interfaces.ECPublicKey;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
 
@@ -41,7 +46,7 @@ final class SignatureAlgorithms {
             String hash = bits > 384 ? "SHA-512" : bits > 256 ? "SHA-384" : "SHA-256";
             try {
                 return ecdsa(ec, MessageDigest.getInstance(hash).digest(data), signature);
-            } catch (java.security.NoSuchAlgorithmException e) {
+            } catch (NoSuchAlgorithmException e) {
                 return false;
             }
         }
@@ -86,8 +91,8 @@ final class SignatureAlgorithms {
      * BouncyCastle caches its point precomputations on the point object, so reusing it makes
      * later verifications with the same key faster. Bounded; cleared when full.
      */
-    private static org.bouncycastle.crypto.params.AsymmetricKeyParameter parameters(ECPublicKey key)
-            throws java.security.InvalidKeyException {
+    private static AsymmetricKeyParameter parameters(ECPublicKey key)
+            throws InvalidKeyException {
         var cached = PARAMETERS.get(key);
         if (cached != null) {
             return cached;
@@ -100,8 +105,8 @@ final class SignatureAlgorithms {
         return fresh;
     }
 
-    private static final java.util.Map<PublicKey, org.bouncycastle.crypto.params.AsymmetricKeyParameter> PARAMETERS =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Map<PublicKey, AsymmetricKeyParameter> PARAMETERS =
+            new ConcurrentHashMap<>();
 
     private static String algorithm(java.security.Key key) {
         if (key instanceof ECKey ec) {

@@ -1,10 +1,13 @@
 package dev.trustplane.sign;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
@@ -16,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Signs images and attaches attestations with a key, in the storage formats users meet: cosign's
@@ -61,7 +65,7 @@ public final class Signer {
      * Also gets an RFC 3161 timestamp over every signature from {@code timestampAuthority}
      * (sigstore timestamp-authority JSON API), stored with it in both formats.
      */
-    public Signer timestamped(java.net.URI timestampAuthority) {
+    public Signer timestamped(URI timestampAuthority) {
         this.tsa = new TimestampAuthority(timestampAuthority);
         return this;
     }
@@ -194,8 +198,8 @@ public final class Signer {
         if (annotations.isEmpty()) {
             return new byte[] {'{', '}'};
         }
-        var node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-        new java.util.TreeMap<>(annotations).forEach(node::put);
-        return node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var node = JsonNodeFactory.instance.objectNode();
+        new TreeMap<>(annotations).forEach(node::put);
+        return node.toString().getBytes(StandardCharsets.UTF_8);
     }
 }

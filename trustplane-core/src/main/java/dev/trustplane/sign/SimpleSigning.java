@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.io.Json;
+import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -52,7 +54,7 @@ public record SimpleSigning(String dockerReference, Digest manifestDigest, Strin
      * one registry round trip per signature on the admission path; anything else (annotations,
      * another reference spelling, another digest algorithm) is fetched as before.
      */
-    static Optional<byte[]> predictedPayload(dev.trustplane.oci.Descriptor layer, Digest image, String repository) {
+    static Optional<byte[]> predictedPayload(Descriptor layer, Digest image, String repository) {
         if (layer.digest().algorithm() != Digest.Algorithm.SHA256 || layer.size() > 4096) {
             return Optional.empty();
         }
@@ -66,11 +68,11 @@ public record SimpleSigning(String dockerReference, Digest manifestDigest, Strin
     }
 
     /** How signers spell a repository in {@code docker-reference}: as named, and cosign's Docker Hub host. */
-    private static java.util.List<String> referenceSpellings(String repository) {
+    private static List<String> referenceSpellings(String repository) {
         if (repository.startsWith("docker.io/")) {
-            return java.util.List.of(repository, "index." + repository);
+            return List.of(repository, "index." + repository);
         }
-        return java.util.List.of(repository);
+        return List.of(repository);
     }
 
     /** Parses signed payload bytes; empty when they are not a simple-signing document. */

@@ -10,10 +10,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import org.bouncycastle.tsp.TSPException;
+import org.bouncycastle.tsp.TimeStampResponse;
 
 /**
  * An RFC 3161 timestamp authority with the JSON API of sigstore's timestamp-authority
@@ -57,7 +60,7 @@ final class TimestampAuthority {
                         + " answered " + response.statusCode() + (der.length > TimestampCheck.MAX_BYTES
                         ? " with more than " + TimestampCheck.MAX_BYTES + " bytes" : ""));
             }
-            var token = new org.bouncycastle.tsp.TimeStampResponse(der).getTimeStampToken();
+            var token = new TimeStampResponse(der).getTimeStampToken();
             if (token == null || !MessageDigest.isEqual(token.getTimeStampInfo().getMessageImprintDigest(), hash)) {
                 throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "The timestamp authority at " + endpoint
                         + " did not grant a timestamp for this signature; refusing its answer");
@@ -69,7 +72,7 @@ final class TimestampAuthority {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TrustplaneException(ErrorKind.UNREACHABLE, "Interrupted while timestamping", e);
-        } catch (org.bouncycastle.tsp.TSPException | java.security.GeneralSecurityException e) {
+        } catch (TSPException | GeneralSecurityException e) {
             throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "The timestamp authority at " + url
                     + " answered with something that is not an RFC 3161 timestamp response", e);
         }

@@ -4,8 +4,10 @@ import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.tsp.TimeStampResponse;
@@ -34,7 +36,7 @@ final class TimestampCheck {
             token = new TimeStampResponse(response).getTimeStampToken();
         } catch (Exception e) {
             try {
-                token = new TimeStampToken(new org.bouncycastle.cms.CMSSignedData(response));
+                token = new TimeStampToken(new CMSSignedData(response));
             } catch (Exception e2) {
                 why[0] = "the RFC 3161 timestamp cannot be read";
                 return null;
@@ -85,7 +87,7 @@ final class TimestampCheck {
         try {
             for (int i = 0; i < chain.size(); i++) {
                 X509Certificate c = chain.get(i);
-                c.checkValidity(java.util.Date.from(time));
+                c.checkValidity(Date.from(time));
                 X509Certificate issuer = chain.get(Math.min(i + 1, chain.size() - 1));
                 c.verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
             }

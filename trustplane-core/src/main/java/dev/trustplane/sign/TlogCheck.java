@@ -8,8 +8,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -185,8 +187,8 @@ final class TlogCheck {
             case "intoto" -> {
                 JsonNode content = spec.path("content");
                 hash = content.path("payloadHash").path("value").asText("");
-                sigs = new java.util.ArrayList<>();
-                keys = new java.util.ArrayList<>();
+                sigs = new ArrayList<>();
+                keys = new ArrayList<>();
                 for (JsonNode s : content.path("envelope").path("signatures")) {
                     sigs.add(decodeToText(s.path("sig").asText("")));
                     keys.add(s.path("publicKey").asText(""));
@@ -197,8 +199,8 @@ final class TlogCheck {
                     return proposedDsse(spec.path("proposedContent"), signed);
                 }
                 hash = spec.path("payloadHash").path("value").asText("");
-                sigs = new java.util.ArrayList<>();
-                keys = new java.util.ArrayList<>();
+                sigs = new ArrayList<>();
+                keys = new ArrayList<>();
                 for (JsonNode s : spec.path("signatures")) {
                     sigs.add(s.path("signature").asText(""));
                     keys.add(s.path("verifier").asText(""));
@@ -270,7 +272,7 @@ final class TlogCheck {
     static byte[] verifierDer(X509Certificate leaf) {
         try {
             return leaf.getEncoded();
-        } catch (java.security.cert.CertificateEncodingException e) {
+        } catch (CertificateEncodingException e) {
             return new byte[0];
         }
     }

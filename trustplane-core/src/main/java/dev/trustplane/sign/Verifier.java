@@ -1,6 +1,7 @@
 package dev.trustplane.sign;
 
 import dev.trustplane.oci.Digest;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,7 +34,7 @@ public final class Verifier {
      */
     public VerificationReport firstVerifiedSignature(String imageName, Digest image) {
         EvidenceChecks checks = new EvidenceChecks(trust, image, null);
-        List<Evidence> evidence = new java.util.ArrayList<>();
+        List<Evidence> evidence = new ArrayList<>();
         Discovery found = new Discovery(store, limits).runUntil(image, part -> {
             boolean verified = false;
             for (Candidate c : part.found) {

@@ -1,5 +1,6 @@
 package dev.trustplane.store;
 
+import dev.trustplane.config.Directories;
 import dev.trustplane.config.Env;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
@@ -13,6 +14,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -49,7 +51,7 @@ public final class Store {
 
     /** $TRUSTPLANE_DATA, else $XDG_DATA_HOME/trustplane, else ~/.local/share/trustplane. */
     public static Path dataDirectory(Map<String, String> env) {
-        return dev.trustplane.config.Directories.data(env);
+        return Directories.data(env);
     }
 
     /** The embedded store in {@code file} (created with its directory when missing). */
@@ -185,7 +187,7 @@ public final class Store {
                 throw new IllegalStateException("migration " + name + " is missing from the build");
             }
             String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            return java.util.Arrays.stream(text.replaceAll("(?m)^--.*$", "").split(";"))
+            return Arrays.stream(text.replaceAll("(?m)^--.*$", "").split(";"))
                     .map(String::strip).filter(x -> !x.isEmpty()).toList();
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -2,12 +2,15 @@ package dev.trustplane.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.io.Json;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -24,7 +27,7 @@ public final class TicketNotifier {
 
     public TicketNotifier(URI url, EventListener listener) {
         if (!url.getScheme().equals("https") && !url.getScheme().equals("http")) {
-            throw new dev.trustplane.error.TrustplaneException(dev.trustplane.error.ErrorKind.INVALID_INPUT,
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT,
                     "Ticket webhook " + url + " is not an http(s) URL");
         }
         this.url = url;
@@ -66,7 +69,7 @@ public final class TicketNotifier {
             s.setLong(1, System.currentTimeMillis());
             s.setString(2, key);
             s.executeUpdate();
-        } catch (java.sql.SQLException | RuntimeException ignored) {
+        } catch (SQLException | RuntimeException ignored) {
             // the post happened; the mark is informational
         }
     }

@@ -12,6 +12,7 @@ import dev.trustplane.sign.Verifier;
 import dev.trustplane.sign.VerifierLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,7 @@ public final class AttestedVex {
     /** VEX documents by where they were found, and how many attestations were ignored. */
     public record Loaded(Map<String, byte[]> documents, int rejected) {
         public Loaded {
-            documents = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(documents));
+            documents = Collections.unmodifiableMap(new LinkedHashMap<>(documents));
         }
     }
 

@@ -1,12 +1,14 @@
 package dev.trustplane.vuln;
 
 import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.sbom.PackageDetector;
 import dev.trustplane.sbom.SbomGenerator;
 import dev.trustplane.sbom.SbomSubject;
+import java.time.Instant;
 import java.util.List;
 
 /** The CycloneDX SBOM of an image: attached as an OCI referrer, or detected from its layers. */
@@ -36,8 +38,8 @@ public final class ImageSbom {
             // no SBOM travels with the image: read its package database from the layers instead
             PackageDetector.Detected detected = PackageDetector.detectImage(source, image);
             return SbomGenerator.cycloneDx(new SbomSubject(source.location().toString(), "runtime",
-                    dev.trustplane.oci.Digest.parse(detected.image()), want(platform).architecture(),
-                    detected.distro(), java.time.Instant.EPOCH), detected.packages());
+                    Digest.parse(detected.image()), want(platform).architecture(),
+                    detected.distro(), Instant.EPOCH), detected.packages());
         }
         ImageManifest sbom = (ImageManifest) source.manifest(sboms.get(0)).parse();
         Descriptor blob = sbom.layers().stream().filter(l -> CYCLONEDX.equals(l.mediaType())).findFirst()

@@ -4,6 +4,7 @@ import dev.trustplane.debian.DebianVersion;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Matches installed Debian packages against the tracker with Debian's semantics: records are
@@ -13,16 +14,16 @@ import java.util.List;
  */
 public final class Matcher {
     private final VulnDb db;
-    private final java.util.Map<String, Severity> severities;
+    private final Map<String, Severity> severities;
 
     public Matcher(VulnDb db) {
-        this(db, java.util.Map.of());
+        this(db, Map.of());
     }
 
     /** {@code severities} overrides the urgency → severity mapping per urgency (e.g. unimportant → LOW). */
-    public Matcher(VulnDb db, java.util.Map<String, Severity> severities) {
+    public Matcher(VulnDb db, Map<String, Severity> severities) {
         this.db = db;
-        this.severities = java.util.Map.copyOf(severities);
+        this.severities = Map.copyOf(severities);
     }
 
     /** Every verdict, including NOT_AFFECTED ones (callers filter). */

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -119,7 +120,7 @@ public final class OsvDb {
         }
         TreeSet<String> ecosystems = new TreeSet<>();
         records.forEach(r -> r.affected().forEach(a -> ecosystems.add(a.ecosystem())));
-        Instant newest = records.stream().map(OsvRecord::modified).filter(java.util.Objects::nonNull)
+        Instant newest = records.stream().map(OsvRecord::modified).filter(Objects::nonNull)
                 .max(Instant::compareTo).orElse(Instant.EPOCH);
         Info info = new Info(source.toString(), takenAt, now, newest, records.size(), new ArrayList<>(ecosystems));
         write(dir, info, records);

@@ -7,6 +7,9 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -99,11 +102,11 @@ public final class OsvFeed {
             affected.add(new OsvRecord.Affected(ecosystem, name, ranges, versions));
         }
         String summary = r.path("summary").asText(r.path("details").asText(""));
-        java.time.Instant modified = null;
+        Instant modified = null;
         if (r.hasNonNull("modified")) {
             try {
-                modified = java.time.OffsetDateTime.parse(r.get("modified").asText()).toInstant();
-            } catch (java.time.format.DateTimeParseException e) {
+                modified = OffsetDateTime.parse(r.get("modified").asText()).toInstant();
+            } catch (DateTimeParseException e) {
                 throw invalid(document, id, "modified", "'" + r.get("modified").asText() + "' is not an RFC 3339 time");
             }
         }

@@ -1,5 +1,6 @@
 package dev.trustplane.vuln;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -8,7 +9,7 @@ import java.util.List;
  * what it affects.
  */
 public record OsvRecord(String id, List<String> aliases, String summary, String cvssVector, double cvssScore,
-        java.time.Instant modified, List<Affected> affected) {
+        Instant modified, List<Affected> affected) {
 
     public OsvRecord {
         aliases = List.copyOf(aliases);

@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -124,12 +127,12 @@ public final class SbomReader {
         return out;
     }
 
-    private static final java.util.Set<String> LANGUAGE_TYPES = java.util.Set.of("npm", "golang", "maven", "pypi");
+    private static final Set<String> LANGUAGE_TYPES = Set.of("npm", "golang", "maven", "pypi");
 
     /** A language package from its purl ({@code pkg:npm/%40scope/name@1.0}, {@code pkg:maven/g/a@1}, …). */
-    static java.util.Optional<ScannedPackage> language(String purl) {
+    static Optional<ScannedPackage> language(String purl) {
         if (!purl.startsWith("pkg:")) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String rest = purl.substring(4);
         int cut = rest.length();
@@ -143,11 +146,11 @@ public final class SbomReader {
         int slash = rest.indexOf('/');
         int at = rest.lastIndexOf('@');
         if (slash < 0 || at < slash) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
-        String type = rest.substring(0, slash).toLowerCase(java.util.Locale.ROOT);
+        String type = rest.substring(0, slash).toLowerCase(Locale.ROOT);
         if (!LANGUAGE_TYPES.contains(type)) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         String path = decode(rest.substring(slash + 1, at));
         String version = decode(rest.substring(at + 1));
@@ -156,10 +159,10 @@ public final class SbomReader {
         String name = last < 0 ? path : path.substring(last + 1);
         String full = switch (type) {
             case "maven" -> namespace + ":" + name;
-            case "pypi" -> name.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            case "pypi" -> name.toLowerCase(Locale.ROOT).replace('_', '-');
             default -> namespace.isEmpty() ? name : namespace + "/" + name;
         };
-        return java.util.Optional.of(new ScannedPackage(type, full, version, null, null, null, null));
+        return Optional.of(new ScannedPackage(type, full, version, null, null, null, null));
     }
 
     static ScannedPackage fromPurl(String purl, String name, String version, String source, String sourceVersion,

@@ -1,5 +1,7 @@
 package dev.trustplane.vuln;
 
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,7 +14,7 @@ public record ScanReport(String subject, String sbomFormat, int packages, List<F
         List<Vex.Applied> suppressed, List<String> warnings, List<Source> sources) {
 
     /** A feed the verdicts came from, and when it was taken. */
-    public record Source(String feed, String file, java.time.Instant takenAt) {
+    public record Source(String feed, String file, Instant takenAt) {
     }
 
     public ScanReport {
@@ -23,14 +25,14 @@ public record ScanReport(String subject, String sbomFormat, int packages, List<F
     }
 
     /** When the oldest feed used was taken. */
-    public java.time.Instant oldestFeed() {
-        return sources.stream().map(Source::takenAt).min(java.time.Instant::compareTo)
-                .orElse(java.time.Instant.EPOCH);
+    public Instant oldestFeed() {
+        return sources.stream().map(Source::takenAt).min(Instant::compareTo)
+                .orElse(Instant.EPOCH);
     }
 
     /** Affected findings per severity, highest first. */
     public Map<Severity, Integer> counts() {
-        Map<Severity, Integer> counts = new TreeMap<>(java.util.Comparator.reverseOrder());
+        Map<Severity, Integer> counts = new TreeMap<>(Comparator.reverseOrder());
         for (Finding f : findings) {
             counts.merge(f.severity(), 1, Integer::sum);
         }

@@ -1,13 +1,16 @@
 package dev.trustplane.vuln;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.io.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -88,7 +91,7 @@ public final class ScanReportFormats {
         }
         ArrayNode vulnerabilities = root.putArray("vulnerabilities");
         Map<String, List<Finding>> byId = new LinkedHashMap<>();
-        report.findings().forEach(f -> byId.computeIfAbsent(f.vulnerability(), k -> new java.util.ArrayList<>()).add(f));
+        report.findings().forEach(f -> byId.computeIfAbsent(f.vulnerability(), k -> new ArrayList<>()).add(f));
         byId.forEach((id, findings) -> {
             Finding first = findings.get(0);
             ObjectNode v = vulnerabilities.addObject();
@@ -120,7 +123,7 @@ public final class ScanReportFormats {
     private static String severity(Severity s) {
         return switch (s) {
             case NEGLIGIBLE -> "info";
-            default -> s.name().toLowerCase(java.util.Locale.ROOT);
+            default -> s.name().toLowerCase(Locale.ROOT);
         };
     }
 
@@ -181,7 +184,7 @@ public final class ScanReportFormats {
     private static byte[] bytes(ObjectNode node) {
         try {
             return (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

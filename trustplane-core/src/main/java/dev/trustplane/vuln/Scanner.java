@@ -3,6 +3,8 @@ package dev.trustplane.vuln;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,13 +17,13 @@ public final class Scanner {
 
     /** {@code ignoreUnfixed} drops findings without a fix; {@code maxAge} is the feed age that warns. */
     public record Options(boolean ignoreUnfixed, boolean showUnimportant, Duration maxAge, Vex vex,
-            java.util.Map<String, Severity> severities) {
+            Map<String, Severity> severities) {
         public Options {
-            severities = java.util.Map.copyOf(severities);
+            severities = Map.copyOf(severities);
         }
 
         public Options(boolean ignoreUnfixed, boolean showUnimportant, Duration maxAge) {
-            this(ignoreUnfixed, showUnimportant, maxAge, Vex.none(), java.util.Map.of());
+            this(ignoreUnfixed, showUnimportant, maxAge, Vex.none(), Map.of());
         }
     }
 
@@ -86,7 +88,7 @@ public final class Scanner {
                         + " were not evaluated; only explicit affected versions were matched");
             }
         }
-        all.sort(java.util.Comparator.comparing((Finding f) -> f.severity()).reversed()
+        all.sort(Comparator.comparing((Finding f) -> f.severity()).reversed()
                 .thenComparing(Finding::vulnerability).thenComparing(f -> f.pkg().name()));
         List<Finding> affected = new ArrayList<>();
         int notAffected = 0;
@@ -112,7 +114,7 @@ public final class Scanner {
      * record for keeps the tracker's verdict, taking OSV's CVSS severity when Debian assigned none.
      */
     private static void merge(List<Finding> tracker, List<Finding> osv) {
-        Map<String, Integer> index = new java.util.HashMap<>();
+        Map<String, Integer> index = new HashMap<>();
         for (int i = 0; i < tracker.size(); i++) {
             Finding f = tracker.get(i);
             index.put(f.pkg().type() + "/" + f.pkg().name() + "@" + f.pkg().version() + "/" + f.vulnerability(), i);

@@ -1,5 +1,6 @@
 package dev.trustplane.vuln;
 
+import java.math.BigInteger;
 import java.util.Comparator;
 
 /** Semantic Versioning 2.0 order (a leading {@code v} is ignored; build metadata never counts). */
@@ -26,7 +27,7 @@ final class Semver implements Comparator<String> {
         for (int i = 0; i < Math.min(xp.length, yp.length); i++) {
             boolean xn = xp[i].chars().allMatch(Character::isDigit);
             boolean yn = yp[i].chars().allMatch(Character::isDigit);
-            int c = xn && yn ? new java.math.BigInteger(xp[i]).compareTo(new java.math.BigInteger(yp[i]))
+            int c = xn && yn ? new BigInteger(xp[i]).compareTo(new BigInteger(yp[i]))
                     : xn ? -1 : yn ? 1 : xp[i].compareTo(yp[i]);
             if (c != 0) {
                 return c;

@@ -15,6 +15,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
@@ -87,7 +88,7 @@ public final class TrackerFeed {
             if (urgency != null) {
                 urgency = urgency.replace("*", "").strip().toLowerCase(Locale.ROOT);
                 expect(URGENCIES.contains(urgency), file, record, at + ".urgency", "'" + urgency
-                        + "' is not one of " + new java.util.TreeSet<>(URGENCIES));
+                        + "' is not one of " + new TreeSet<>(URGENCIES));
             }
             JsonNode nodsa = rel.get("nodsa");
             sink.accept(new TrackerEntry(source, cve, r.getKey(), status, fixed, urgency,

@@ -1,9 +1,11 @@
 package dev.trustplane.vuln;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.io.Json;
+import dev.trustplane.oci.Digest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -30,7 +32,7 @@ public final class VexWriter {
             Map<ScannedPackage, String> purls) {
         ObjectNode root = JSON.createObjectNode();
         root.put("@context", "https://openvex.dev/ns/v0.2.0");
-        root.put("@id", "https://trustplane.dev/vex/" + dev.trustplane.oci.Digest.sha256(product).hex());
+        root.put("@id", "https://trustplane.dev/vex/" + Digest.sha256(product).hex());
         root.put("author", author);
         root.put("timestamp", timestamp.toString());
         root.put("version", 1);
@@ -83,7 +85,7 @@ public final class VexWriter {
         }
         try {
             return (JSON.writeValueAsString(root) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }

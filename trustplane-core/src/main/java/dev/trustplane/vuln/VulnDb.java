@@ -19,7 +19,9 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The local vulnerability database: the Debian security tracker, stored compactly (a string table
@@ -78,7 +80,7 @@ public final class VulnDb {
         }
         Set<String> cves = new HashSet<>();
         Set<String> sources = new HashSet<>();
-        Set<String> releases = new java.util.TreeSet<>();
+        Set<String> releases = new TreeSet<>();
         for (TrackerEntry e : entries) {
             cves.add(e.cve());
             sources.add(e.source());
@@ -150,8 +152,8 @@ public final class VulnDb {
     }
 
     /** The tracker database in {@code dir}, or empty when none was imported. */
-    public static java.util.Optional<VulnDb> openIfPresent(Path dir) {
-        return Files.isRegularFile(dir.resolve(FILE)) ? java.util.Optional.of(open(dir)) : java.util.Optional.empty();
+    public static Optional<VulnDb> openIfPresent(Path dir) {
+        return Files.isRegularFile(dir.resolve(FILE)) ? Optional.of(open(dir)) : Optional.empty();
     }
 
     public static VulnDb open(Path dir) {

@@ -17,6 +17,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -74,6 +75,7 @@ public final class InflatedBlob implements AutoCloseable {
         if (lib == null || size < MIN_GZIP || size > MAX_OUTPUT) {
             return Optional.empty();
         }
+        @SuppressWarnings("MustBeClosedChecker") // the InflatedBlob returned owns it and closes it; else closed below
         Arena arena = Arena.ofShared();
         Optional<InflatedBlob> inflated = Optional.empty();
         try {
@@ -111,6 +113,7 @@ public final class InflatedBlob implements AutoCloseable {
         if (lib == null || size < MIN_GZIP || size > MAX_DOWNLOAD) {
             return Optional.empty();
         }
+        @SuppressWarnings("MustBeClosedChecker") // the InflatedBlob returned owns it and closes it; else closed below
         Arena arena = Arena.ofShared();
         Optional<InflatedBlob> inflated = Optional.empty();
         try (Arena compressed = Arena.ofConfined()) {
@@ -373,7 +376,7 @@ public final class InflatedBlob implements AutoCloseable {
                                 FunctionDescriptor.of(cInt, pointer, sizeT)) : null,
                         linux ? linker.downcallHandle(libc.find("madvise").orElseThrow(),
                                 FunctionDescriptor.of(cInt, pointer, sizeT, cInt)) : null);
-            } catch (IllegalArgumentException | java.util.NoSuchElementException | UnsupportedOperationException
+            } catch (IllegalArgumentException | NoSuchElementException | UnsupportedOperationException
                      | IllegalCallerException e) {
                 unavailable = "libdeflate.so.0 cannot be used (" + e.getMessage() + "); install libdeflate0";
                 return null;

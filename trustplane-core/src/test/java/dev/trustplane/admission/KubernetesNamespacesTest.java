@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** Namespace labels from the Kubernetes API, against fabric8's CRUD mock server. */
@@ -39,7 +40,7 @@ class KubernetesNamespacesTest {
 
     @Test
     void shouldRefusePlainHttpBeyondLoopback() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KubernetesNamespaces(
+        Assertions.assertThatThrownBy(() -> new KubernetesNamespaces(
                 URI.create("http://kubernetes.example:6443"), null, null, Duration.ofSeconds(1), EventListener.NONE))
                 .hasMessageContaining("must be https");
     }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -47,7 +48,7 @@ class DebianVersionDpkgIT {
         List<Path> inputs = List.of(write(pairs.subList(0, half), "a"), write(pairs.subList(half, pairs.size()), "b"));
         String script = "while read -r a b; do " + dpkg + " --compare-versions \"$a\" lt \"$b\"; echo $?; done";
         List<Thread> threads = new ArrayList<>();
-        List<ProcessRunner.Result> results = new java.util.concurrent.CopyOnWriteArrayList<>(new ProcessRunner.Result[2]);
+        List<ProcessRunner.Result> results = new CopyOnWriteArrayList<>(new ProcessRunner.Result[2]);
         for (int i = 0; i < 2; i++) {
             int k = i;
             Thread t = new Thread(() -> results.set(k, ProcessRunner.run(List.of("sh", "-c", script + " < "

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class ResolverTest {
@@ -102,7 +103,7 @@ class ResolverTest {
         pkg("stable", "ca-certificates", "2023", "openssl", null, null);
         pkg("stable", "openssl", "3.0", null, null, null);
         PackagePool pool = new PackagePool("amd64", List.of("stable"), packages);
-        Resolution r = new Resolver(pool, java.util.Set.of("ca-certificates"))
+        Resolution r = new Resolver(pool, Set.of("ca-certificates"))
                 .resolve(List.of(Resolver.Request.parse("ca-certificates")));
         assertThat(ids(r)).containsExactly("ca-certificates=2023");
     }

@@ -12,12 +12,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -172,10 +176,10 @@ public final class TestArchive implements AutoCloseable {
             for (Object[] e : entries) {
                 if ((byte) e[0] == TarConstants.LF_NORMAL) {
                     try {
-                        byte[] md5 = java.security.MessageDigest.getInstance("MD5").digest((byte[]) e[3]);
-                        sb.append(java.util.HexFormat.of().formatHex(md5)).append("  ")
+                        byte[] md5 = MessageDigest.getInstance("MD5").digest((byte[]) e[3]);
+                        sb.append(HexFormat.of().formatHex(md5)).append("  ")
                                 .append(((String) e[1]).replaceFirst("^\\./", "")).append('\n');
-                    } catch (java.security.NoSuchAlgorithmException ex) {
+                    } catch (NoSuchAlgorithmException ex) {
                         throw new IllegalStateException(ex);
                     }
                 }
@@ -301,7 +305,7 @@ public final class TestArchive implements AutoCloseable {
                 gen.generate().encode(bOut);
                 bOut.flush();
             }
-            String body = String.join("\n", java.util.Arrays.copyOf(lines, n)) + "\n";
+            String body = String.join("\n", Arrays.copyOf(lines, n)) + "\n";
             return ("-----BEGIN PGP SIGNED MESSAGE-----\nHash: SHA256\n\n" + body
                     + armored.toString(StandardCharsets.US_ASCII)).getBytes(StandardCharsets.UTF_8);
         } catch (IOException | PGPException e) {

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Supplier;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +43,7 @@ class InflatedBlobIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (out.size() < 3 << 20) {
             out.writeBytes(("Package: p" + random.nextInt(5000) + "\nVersion: 1." + random.nextInt(99) + "-1\n")
-                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                    .getBytes(StandardCharsets.US_ASCII));
             byte[] noise = new byte[random.nextInt(16)];
             random.nextBytes(noise);
             out.writeBytes(noise);
@@ -58,7 +62,7 @@ class InflatedBlobIT {
     /** The content as one gzip member followed by a second one. */
     private static byte[] twoMembers() throws IOException {
         byte[] one = gzip(content());
-        byte[] two = gzip("second member".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] two = gzip("second member".getBytes(StandardCharsets.US_ASCII));
         byte[] both = new byte[one.length + two.length];
         System.arraycopy(one, 0, both, 0, one.length);
         System.arraycopy(two, 0, both, one.length, two.length);
@@ -150,8 +154,8 @@ class InflatedBlobIT {
     }
 
     /** A registry-like stream of {@code bytes} that checks them against {@code digest} at its end. */
-    private static java.util.function.Supplier<VerifyingInputStream> stream(byte[] bytes, Digest digest, long size) {
-        return () -> new VerifyingInputStream(new java.io.ByteArrayInputStream(bytes), digest, size, "registry r/app");
+    private static Supplier<VerifyingInputStream> stream(byte[] bytes, Digest digest, long size) {
+        return () -> new VerifyingInputStream(new ByteArrayInputStream(bytes), digest, size, "registry r/app");
     }
 
     @Test
@@ -169,7 +173,7 @@ class InflatedBlobIT {
         assertThatThrownBy(() -> InflatedBlob.download(stream(gz, declared, gz.length), declared, gz.length,
                 "registry r/app")).isInstanceOf(TrustplaneException.class).hasMessageContaining(declared.toString())
                 .extracting(e -> ((TrustplaneException) e).kind()).isEqualTo(ErrorKind.INTEGRITY);
-        byte[] cut = java.util.Arrays.copyOf(gz, gz.length - 100);
+        byte[] cut = Arrays.copyOf(gz, gz.length - 100);
         assertThatThrownBy(() -> InflatedBlob.download(stream(cut, Digest.sha256(gz), gz.length), Digest.sha256(gz),
                 gz.length, "registry r/app")).isInstanceOf(TrustplaneException.class)
                 .extracting(e -> ((TrustplaneException) e).kind()).isEqualTo(ErrorKind.INTEGRITY);
@@ -188,7 +192,7 @@ class InflatedBlobIT {
 
     @Test
     void shouldNotOpenABlobLargerThanTheDownloadLimit() throws IOException {
-        java.util.function.Supplier<VerifyingInputStream> never = () -> {
+        Supplier<VerifyingInputStream> never = () -> {
             throw new AssertionError("the blob was requested");
         };
         assertThat(InflatedBlob.download(never, Digest.sha256("x"), InflatedBlob.MAX_DOWNLOAD + 1, "r")).isEmpty();

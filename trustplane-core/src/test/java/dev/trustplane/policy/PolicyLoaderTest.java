@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.sign.TrustedRoot;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class PolicyLoaderTest {
     private final PolicyLoader loader = new PolicyLoader(null, null);
@@ -35,9 +38,9 @@ class PolicyLoaderTest {
 
     static PolicyLoader withRoot() {
         try {
-            byte[] root = java.nio.file.Files.readAllBytes(Path.of(PolicyLoaderTest.class
+            byte[] root = Files.readAllBytes(Path.of(PolicyLoaderTest.class
                     .getResource("/sign/keyless/trusted_root.json").toURI()));
-            return new PolicyLoader(dev.trustplane.sign.TrustedRoot.parse(root, "trusted_root.json"), root);
+            return new PolicyLoader(TrustedRoot.parse(root, "trusted_root.json"), root);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -137,12 +140,12 @@ class PolicyLoaderTest {
     }
 
     @Test
-    void shouldRefuseDuplicateNamesAcrossFiles(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    void shouldRefuseDuplicateNamesAcrossFiles(@TempDir Path dir) throws Exception {
         String policy = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: same}\nspec: {rules: [{name: r,"
                 + " match: {any: [{resources: {kinds: [Pod]}}]}, validate: {pattern: {spec: {}}}}]}\n";
-        java.nio.file.Files.writeString(dir.resolve("a.yaml"), policy);
-        java.nio.file.Files.writeString(dir.resolve("b.yml"), policy);
-        java.nio.file.Files.writeString(dir.resolve("notes.txt"), "not a policy");
+        Files.writeString(dir.resolve("a.yaml"), policy);
+        Files.writeString(dir.resolve("b.yml"), policy);
+        Files.writeString(dir.resolve("notes.txt"), "not a policy");
 
         PolicyLoader.Loaded loaded = loader.load(dir);
 

@@ -6,6 +6,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,7 @@ class GoBuildInfoTest {
                 + "dep\tgolang.org/x/net\tv0.22.0\th1:abc=\n"
                 + "dep\tgithub.com/old/lib\tv1.0.0\th1:def=\n=>\tgithub.com/new/lib\tv1.2.3\th1:ghi=\n"
                 + "build\t-compiler=gc\n";
-        java.util.List<Integer> paddings = new java.util.ArrayList<>(List.of(16, 4096));
+        List<Integer> paddings = new ArrayList<>(List.of(16, 4096));
         for (int boundary : new int[] {65536, 2 * 65536, 3 * 65536}) {
             for (int p = boundary - 64; p <= boundary + 64; p += 16) {
                 paddings.add(p); // the header before, across and after each read boundary

@@ -7,6 +7,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
@@ -153,7 +155,7 @@ class MemoryTarTest {
         }
         // GNU's base-256 size, written for files of 8 GiB and more; here a small one written that way
         byte[] tar = ustar("base256", new byte[] {9, 8, 7, 6, 5});
-        java.util.Arrays.fill(tar, 124, 136, (byte) 0);
+        Arrays.fill(tar, 124, 136, (byte) 0);
         tar[124] = (byte) 0x80;
         tar[135] = 5;
         checksum(tar, 0);
@@ -176,7 +178,7 @@ class MemoryTarTest {
     }
 
     private static void checksum(byte[] tar, int header) {
-        java.util.Arrays.fill(tar, header + 148, header + 156, (byte) ' ');
+        Arrays.fill(tar, header + 148, header + 156, (byte) ' ');
         long sum = 0;
         for (int i = 0; i < 512; i++) {
             sum += tar[header + i] & 0xff;
@@ -236,7 +238,7 @@ class MemoryTarTest {
         for (String format : new String[] {"gnu", "posix"}) {
             Path root = dir.resolve("sparse-" + format);
             Files.createDirectories(root);
-            try (var f = new java.io.RandomAccessFile(root.resolve("holes").toFile(), "rw")) {
+            try (var f = new RandomAccessFile(root.resolve("holes").toFile(), "rw")) {
                 f.seek(1 << 20);
                 f.write("data after a hole".getBytes(StandardCharsets.US_ASCII));
             }
@@ -255,9 +257,9 @@ class MemoryTarTest {
     @Test
     void shouldEndAtAZeroBlockOrAnIncompleteLastBlockLikeCommonsCompress() throws IOException {
         byte[] one = ustar("a", "x".getBytes(StandardCharsets.US_ASCII));
-        byte[] withoutEnd = java.util.Arrays.copyOf(one, 1024);
+        byte[] withoutEnd = Arrays.copyOf(one, 1024);
         assertSameEntries(withoutEnd);
-        byte[] partialHeader = java.util.Arrays.copyOf(one, 1024 + 300);
+        byte[] partialHeader = Arrays.copyOf(one, 1024 + 300);
         partialHeader[1024] = 'b';
         assertSameEntries(partialHeader);
         assertThat(inMemory(new byte[0])).isEmpty();
@@ -266,7 +268,7 @@ class MemoryTarTest {
 
     @Test
     void shouldRefuseAnEntryWhoseContentRunsPastTheEnd() throws IOException {
-        byte[] tar = java.util.Arrays.copyOf(ustar("var/lib/dpkg/status", new byte[2000]), 512 + 1000);
+        byte[] tar = Arrays.copyOf(ustar("var/lib/dpkg/status", new byte[2000]), 512 + 1000);
         assertThatThrownBy(() -> inMemory(tar)).isInstanceOf(IOException.class).hasMessage(
                 "the entry var/lib/dpkg/status at offset 0 declares 2000 bytes, more than the archive holds"
                         + " (truncated TAR archive)");
@@ -276,7 +278,7 @@ class MemoryTarTest {
     @Test
     void shouldRefuseDataThatIsNotATar() {
         byte[] text = new byte[2048];
-        java.util.Arrays.fill(text, (byte) 'z');
+        Arrays.fill(text, (byte) 'z');
         assertThatThrownBy(() -> inMemory(text)).isInstanceOf(IOException.class).hasMessage(
                 "Error detected parsing the header at offset 0: its size field holds the byte 0x7a in an octal"
                         + " number (not a tar archive, or a corrupt one)");
@@ -307,7 +309,7 @@ class MemoryTarTest {
             tar.putArchiveEntry(link);
             tar.closeArchiveEntry();
         }
-        return java.util.Arrays.copyOf(out.toByteArray(), 512); // the header alone, no end-of-archive blocks
+        return Arrays.copyOf(out.toByteArray(), 512); // the header alone, no end-of-archive blocks
     }
 
     @Test

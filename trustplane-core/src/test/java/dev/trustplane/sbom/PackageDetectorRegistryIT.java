@@ -18,11 +18,14 @@ import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.testkit.FakeRegistry;
 import dev.trustplane.testkit.RegistryPeer;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Random;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
@@ -97,7 +100,7 @@ class PackageDetectorRegistryIT {
     /** The layer's tar split into two gzip members, as concatenating compressors write it. */
     private static byte[] twoMembers(byte[] gzipLayer) throws IOException {
         byte[] tar;
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gzipLayer))) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gzipLayer))) {
             tar = in.readAllBytes();
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -151,9 +154,9 @@ class PackageDetectorRegistryIT {
     @Test
     void shouldCallALayerDownloadCutOffUnreachableOnBothPaths() throws IOException {
         byte[] noise = new byte[400_000]; // several reads, so the cut comes after the first
-        new java.util.Random(3).nextBytes(noise);
+        new Random(3).nextBytes(noise);
         byte[] gzip = layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null},
-                new String[] {"usr/share/noise", new String(noise, java.nio.charset.StandardCharsets.ISO_8859_1), null});
+                new String[] {"usr/share/noise", new String(noise, StandardCharsets.ISO_8859_1), null});
         for (byte[] stored : new byte[][] {gzip, PackageDetectorTest.zstd(gzip)}) {
             Path at = dir.resolve("layout-" + stored[0]);
             Location layout = layout(at, descriptors(stored), stored);

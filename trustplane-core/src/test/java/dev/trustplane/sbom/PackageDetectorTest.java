@@ -2,24 +2,40 @@ package dev.trustplane.sbom;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.luben.zstd.ZstdOutputStream;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
+import dev.trustplane.vuln.SbomReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,10 +50,10 @@ class PackageDetectorTest {
 
     private static String jar(String group, String artifact, String version) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
-            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/MANIFEST.MF"));
+        try (ZipOutputStream zip = new ZipOutputStream(out)) {
+            zip.putNextEntry(new ZipEntry("META-INF/MANIFEST.MF"));
             zip.write("Manifest-Version: 1.0\n".getBytes(StandardCharsets.UTF_8));
-            zip.putNextEntry(new java.util.zip.ZipEntry("META-INF/maven/" + group + "/" + artifact
+            zip.putNextEntry(new ZipEntry("META-INF/maven/" + group + "/" + artifact
                     + "/pom.properties"));
             zip.write(("groupId=" + group + "\nartifactId=" + artifact + "\nversion=" + version + "\n")
                     .getBytes(StandardCharsets.UTF_8));
@@ -132,13 +148,13 @@ class PackageDetectorTest {
 
     /** The same tar as {@code gzipLayer}, zstd-compressed in two frames (as streaming encoders may write it). */
     static byte[] zstd(byte[] gzipLayer) throws IOException {
-        byte[] tar = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzipLayer)).readAllBytes();
+        byte[] tar = new GZIPInputStream(new ByteArrayInputStream(gzipLayer)).readAllBytes();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int half = tar.length / 2;
-        for (byte[] part : new byte[][] {java.util.Arrays.copyOf(tar, half),
-                java.util.Arrays.copyOfRange(tar, half, tar.length)}) {
+        for (byte[] part : new byte[][] {Arrays.copyOf(tar, half),
+                Arrays.copyOfRange(tar, half, tar.length)}) {
             // closing ends the frame; closing the ByteArrayOutputStream under it does nothing
-            try (var z = new com.github.luben.zstd.ZstdOutputStream(out)) {
+            try (var z = new ZstdOutputStream(out)) {
                 z.write(part);
             }
         }
@@ -176,12 +192,12 @@ class PackageDetectorTest {
     /** Detection of an image with {@code layer}, whose blob file holds {@code stored} instead, is refused as INTEGRITY. */
     private void assertIntegrityErrorWhenStoredAs(byte[] layer, byte[] stored, String description) throws IOException {
         ImageSource source = image(layer);
-        java.nio.file.Files.write(dir.resolve("layout/blobs/sha256/" + dev.trustplane.oci.Digest.sha256(layer).hex()),
+        Files.write(dir.resolve("layout/blobs/sha256/" + Digest.sha256(layer).hex()),
                 stored);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
-                .as(description).isInstanceOf(dev.trustplane.error.TrustplaneException.class)
-                .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
-                .isEqualTo(dev.trustplane.error.ErrorKind.INTEGRITY);
+        Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                .as(description).isInstanceOf(TrustplaneException.class)
+                .extracting(e -> ((TrustplaneException) e).kind())
+                .isEqualTo(ErrorKind.INTEGRITY);
         deleteLayout();
     }
 
@@ -190,11 +206,11 @@ class PackageDetectorTest {
         // larger than the read buffers (an incompressible file in it), so that the first read does not
         // reach the end of the blob, where its digest is checked
         byte[] noise = new byte[300_000];
-        new java.util.Random(7).nextBytes(noise);
+        new Random(7).nextBytes(noise);
         byte[] good = layer(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null},
                 new String[] {"usr/bin/noise", new String(noise, StandardCharsets.ISO_8859_1), null});
         byte[] garbage = new byte[1 << 20];
-        java.util.Arrays.fill(garbage, (byte) 'z');
+        Arrays.fill(garbage, (byte) 'z');
         // gzip holding no tar, and bytes that are not gzip at all (refused at the first header)
         assertIntegrityErrorWhenStoredAs(good, gzip(garbage), "gzip holding no tar");
         assertIntegrityErrorWhenStoredAs(good, garbage, "not gzip at all");
@@ -203,19 +219,19 @@ class PackageDetectorTest {
     @Test
     void shouldNameTheLayerWhoseTarCannotBeRead() throws IOException {
         byte[] garbage = new byte[4096];
-        java.util.Arrays.fill(garbage, (byte) 'z');
+        Arrays.fill(garbage, (byte) 'z');
         byte[] layer = gzip(garbage);
         ImageSource source = image(layer);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
-                .isInstanceOf(dev.trustplane.error.TrustplaneException.class)
-                .hasMessageStartingWith("Cannot read layer " + dev.trustplane.oci.Digest.sha256(layer) + " of oci:")
-                .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
-                .isEqualTo(dev.trustplane.error.ErrorKind.INVALID_INPUT);
+        Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                .isInstanceOf(TrustplaneException.class)
+                .hasMessageStartingWith("Cannot read layer " + Digest.sha256(layer) + " of oci:")
+                .extracting(e -> ((TrustplaneException) e).kind())
+                .isEqualTo(ErrorKind.INVALID_INPUT);
     }
 
     /** An uncompressed tar holding a status file with bash. */
     private static byte[] bashStatusTar() throws IOException {
-        return new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(layer(new String[] {
+        return new GZIPInputStream(new ByteArrayInputStream(layer(new String[] {
                 "var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null), null}))).readAllBytes();
     }
 
@@ -226,14 +242,14 @@ class PackageDetectorTest {
         Descriptor signature = Descriptor.of("application/vnd.dev.cosign.simplesigning.v1+json", payload);
         ImageSource source = image(List.of(Descriptor.of("application/vnd.docker.image.rootfs.diff.tar", tar),
                 signature), tar, payload);
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
-                .isInstanceOf(dev.trustplane.error.TrustplaneException.class)
+        Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                .isInstanceOf(TrustplaneException.class)
                 .hasMessage("Layer " + signature.digest() + " of oci:" + dir.resolve("layout") + ":t has the media type"
                         + " application/vnd.dev.cosign.simplesigning.v1+json, which is not a tar layer (…tar, …tar+gzip,"
                         + " …tar+zstd or Docker's …tar.gzip): this manifest is an artifact, not a container image;"
                         + " pass the reference of an image")
-                .extracting(e -> ((dev.trustplane.error.TrustplaneException) e).kind())
-                .isEqualTo(dev.trustplane.error.ErrorKind.UNSUPPORTED);
+                .extracting(e -> ((TrustplaneException) e).kind())
+                .isEqualTo(ErrorKind.UNSUPPORTED);
     }
 
     @Test
@@ -244,9 +260,9 @@ class PackageDetectorTest {
     }
 
     private void deleteLayout() throws IOException {
-        try (var paths = java.nio.file.Files.walk(dir.resolve("layout"))) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.delete(p);
+        try (var paths = Files.walk(dir.resolve("layout"))) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
             }
         }
     }
@@ -284,9 +300,9 @@ class PackageDetectorTest {
                 "pkg:golang/golang.org/x/net@v0.22.0", "pkg:golang/stdlib@1.22.2",
                 "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.15.0",
                 "pkg:npm/%40babel/core@7.20.0", "pkg:npm/lodash@4.17.20", "pkg:pypi/requests@2.28.1");
-        byte[] bom = SbomGenerator.cycloneDx(new SbomSubject("x", "runtime", dev.trustplane.oci.Digest.sha256("x"),
-                "amd64", d.distro(), java.time.Instant.EPOCH), d.packages());
-        assertThat(dev.trustplane.vuln.SbomReader.read(bom, "bom", null).packages())
+        byte[] bom = SbomGenerator.cycloneDx(new SbomSubject("x", "runtime", Digest.sha256("x"),
+                "amd64", d.distro(), Instant.EPOCH), d.packages());
+        assertThat(SbomReader.read(bom, "bom", null).packages())
                 .extracting(p -> p.type() + " " + p.name() + " " + p.version()).containsExactly(
                         "golang golang.org/x/net v0.22.0", "golang stdlib 1.22.2",
                         "maven com.fasterxml.jackson.core:jackson-databind 2.15.0", "npm @babel/core 7.20.0",
@@ -368,7 +384,7 @@ class PackageDetectorTest {
                 new String[] {"etc/os-release", "ID=debian\nVERSION_ID=\"12\"\n"},
                 new String[] {"var/lib/dpkg/status", null, "opt/missing/status"});
         ImageSource source = image(gzip(tar));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+        Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
                 .hasMessage("Image " + source.location() + ": its dpkg database cannot be read whole"
                         + " (/var/lib/dpkg/status is a hard link to /opt/missing/status, which its layer does not"
                         + " hold), so its packages cannot be listed and it must not be reported as clean — attach"
@@ -378,7 +394,7 @@ class PackageDetectorTest {
     @Test
     void shouldRefuseAnImageWhoseDpkgStatusIsASymlinkDetectionCannotFollow() throws IOException {
         ImageSource source = image(layer(new String[] {"var/lib/dpkg/status", null, "/opt/db/status"}));
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
+        Assertions.assertThatThrownBy(() -> PackageDetector.detect(source, null))
                 .hasMessageContaining("(/var/lib/dpkg/status is a symbolic link to /opt/db/status, which Trustplane"
                         + " cannot read)");
     }
@@ -387,8 +403,8 @@ class PackageDetectorTest {
     void shouldReadASparseStatusFileInGnuTarsGnuAndPosixFormats() throws Exception {
         for (String format : new String[] {"gnu", "posix"}) {
             Path root = dir.resolve("root-" + format);
-            java.nio.file.Files.createDirectories(root.resolve("var/lib/dpkg"));
-            try (var f = new java.io.RandomAccessFile(root.resolve("var/lib/dpkg/status").toFile(), "rw")) {
+            Files.createDirectories(root.resolve("var/lib/dpkg"));
+            try (var f = new RandomAccessFile(root.resolve("var/lib/dpkg/status").toFile(), "rw")) {
                 f.write(status("bash", "5.2.15-2+b2", null).getBytes(StandardCharsets.UTF_8));
                 f.seek(1 << 20); // a hole: tar --sparse stores only the data
                 f.write(("\n\n" + status("tzdata", "2024a-0+deb12u1", null)).getBytes(StandardCharsets.UTF_8));
@@ -398,7 +414,7 @@ class PackageDetectorTest {
                     archive.toString(), "var").redirectErrorStream(true).start();
             p.getInputStream().readAllBytes();
             assertThat(p.waitFor()).isZero();
-            PackageDetector.Detected d = PackageDetector.detect(image(gzip(java.nio.file.Files.readAllBytes(archive))),
+            PackageDetector.Detected d = PackageDetector.detect(image(gzip(Files.readAllBytes(archive))),
                     null);
             assertThat(d.packages()).as(format).extracting(SbomPackage::name).containsExactly("bash", "tzdata");
             deleteLayout();

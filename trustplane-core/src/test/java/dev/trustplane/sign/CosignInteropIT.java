@@ -3,6 +3,8 @@ package dev.trustplane.sign;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustplane.event.EventListener;
+import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.TestImages;
@@ -13,13 +15,22 @@ import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.ProcessRunner;
 import dev.trustplane.testkit.RegistryPeer;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,7 +80,7 @@ class CosignInteropIT {
         List<String> cmd = new ArrayList<>();
         cmd.add(Peers.require("cosign").toString());
         cmd.addAll(args);
-        Map<String, String> env = new java.util.HashMap<>(Map.of("COSIGN_PASSWORD", "cosign-pass", "HOME",
+        Map<String, String> env = new HashMap<>(Map.of("COSIGN_PASSWORD", "cosign-pass", "HOME",
                 work.toString(), "TUF_ROOT", work.resolve("tuf").toString()));
         env.putAll(extraEnv);
         return ProcessRunner.run(cmd, env, 180, work);
@@ -90,12 +101,12 @@ class CosignInteropIT {
     }
 
     static Verifier verifier(ImageReference ref, Path pub) {
-        java.security.PublicKey key = Keys.readPublic(read(pub), pub.toString());
+        PublicKey key = Keys.readPublic(read(pub), pub.toString());
         return new Verifier(store(ref), Trust.keys(List.of(key), true), VerifierLimits.DEFAULT);
     }
 
     /** {@code store}, noting the digest of every blob read from it. */
-    static EvidenceStore counting(EvidenceStore store, List<dev.trustplane.oci.Digest> blobsRead) {
+    static EvidenceStore counting(EvidenceStore store, List<Digest> blobsRead) {
         return new EvidenceStore() {
             @Override
             public String name() {
@@ -103,7 +114,7 @@ class CosignInteropIT {
             }
 
             @Override
-            public java.util.Optional<RawManifest> tagged(String tag) {
+            public Optional<RawManifest> tagged(String tag) {
                 return store.tagged(tag);
             }
 
@@ -123,22 +134,22 @@ class CosignInteropIT {
             }
 
             @Override
-            public <T> T exclusive(String tag, java.util.function.Supplier<T> action) {
+            public <T> T exclusive(String tag, Supplier<T> action) {
                 return store.exclusive(tag, action);
             }
 
             @Override
-            public List<dev.trustplane.oci.Descriptor> referrers(dev.trustplane.oci.Digest subject) {
+            public List<Descriptor> referrers(Digest subject) {
                 return store.referrers(subject);
             }
 
             @Override
-            public RawManifest manifest(dev.trustplane.oci.Descriptor descriptor) {
+            public RawManifest manifest(Descriptor descriptor) {
                 return store.manifest(descriptor);
             }
 
             @Override
-            public byte[] blob(dev.trustplane.oci.Descriptor descriptor, long maxBytes) {
+            public byte[] blob(Descriptor descriptor, long maxBytes) {
                 blobsRead.add(descriptor.digest());
                 return store.blob(descriptor, maxBytes);
             }
@@ -148,7 +159,7 @@ class CosignInteropIT {
     static byte[] read(Path p) {
         try {
             return Files.readAllBytes(p);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
@@ -192,9 +203,9 @@ class CosignInteropIT {
         for (int i = 0; i < 8; i++) {
             keys.add(Keys.generate());
         }
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(keys.size());
+        var pool = Executors.newFixedThreadPool(keys.size());
         try {
-            List<java.util.concurrent.Future<?>> running = new ArrayList<>();
+            List<Future<?>> running = new ArrayList<>();
             for (SigningKey k : keys) {
                 running.add(pool.submit(() -> new Signer(store(ref), k, Clock.systemUTC()).sign(image, Map.of(),
                         Signer.Format.ALL)));
@@ -239,7 +250,7 @@ class CosignInteropIT {
             cosign(c, Map.of("COSIGN_EXPERIMENTAL", "1")).requireSuccess(c);
         }
 
-        List<dev.trustplane.oci.Digest> blobsRead = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Digest> blobsRead = Collections.synchronizedList(new ArrayList<>());
         EvidenceStore counting = counting(store(ref), blobsRead);
         VerificationReport signatures = new Verifier(counting, Trust.keys(List.of(Keys.readPublic(read(cosignPub),
                 "cosign.pub")), true), VerifierLimits.DEFAULT).signatures(r, ref.digest());
@@ -269,7 +280,7 @@ class CosignInteropIT {
         cosign(withOurKey, Map.of("COSIGN_PASSWORD", "tp-pass")).requireSuccess(withOurKey);
         SigningKey theirs = Keys.readPrivate(read(cosignKey), "cosign.key", p -> "cosign-pass".toCharArray());
         new Signer(store(ref), theirs, Clock.systemUTC()).sign(client.head(ref).orElseThrow(), Map.of(),
-                java.util.Set.of(Signer.Format.TAG));
+                Set.of(Signer.Format.TAG));
 
         VerificationReport byOurs = verifier(ref, ourPub).signatures(r, ref.digest());
         ProcessRunner.Result byCosign = cosign(List.of("verify", "--key", cosignPub.toString(),
@@ -283,7 +294,7 @@ class CosignInteropIT {
     void shouldListBundleReferrersWithOrasDiscover() {
         ImageReference ref = pushImage();
         new Signer(store(ref), ours, Clock.systemUTC()).attest(client.head(ref).orElseThrow(), PredicateTypes.SLSA_V1,
-                PROVENANCE.getBytes(StandardCharsets.UTF_8), java.util.Set.of(Signer.Format.BUNDLE));
+                PROVENANCE.getBytes(StandardCharsets.UTF_8), Set.of(Signer.Format.BUNDLE));
 
         String tree = ProcessRunner.runOk(List.of(Peers.require("oras").toString(), "discover", "--plain-http",
                 "--format", "tree", ref.toString())).stdout();

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.oci.transfer.Location;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -107,7 +109,7 @@ class KeylessFixtureTest {
             Descriptor layer = ((ImageManifest) store.manifest(referrer).parse()).layers().get(0);
             ObjectNode bundle = (ObjectNode) json.readTree(store.blob(layer, 1 << 20));
             String payload = new String(Base64.getDecoder().decode(bundle.path("dsseEnvelope").path("payload")
-                    .asText()), java.nio.charset.StandardCharsets.UTF_8);
+                    .asText()), StandardCharsets.UTF_8);
             if (payload.contains("https://sigstore.dev/cosign/sign/v1") != attestation) {
                 return bundle;
             }
@@ -189,7 +191,7 @@ class KeylessFixtureTest {
     @Test
     void shouldRejectABundleWhoseDsseEnvelopeHasTwoSignatures() throws Exception {
         ObjectNode bundle = bundle(true);
-        var signatures = (com.fasterxml.jackson.databind.node.ArrayNode) bundle.path("dsseEnvelope").path("signatures");
+        var signatures = (ArrayNode) bundle.path("dsseEnvelope").path("signatures");
         signatures.add(signatures.get(0).deepCopy());
         Check failure = check(bundle).failure().orElseThrow();
         assertThat(failure.stage()).isEqualTo("envelope");

@@ -8,6 +8,7 @@ import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.ImageReference;
+import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.TestImages;
 import dev.trustplane.oci.layout.OciLayout;
@@ -18,6 +19,7 @@ import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.ProcessRunner;
 import dev.trustplane.testkit.RegistryPeer;
 import dev.trustplane.testkit.SigstorePeer;
+import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -74,7 +76,7 @@ class KeylessInteropIT {
     static byte[] read(Path p) {
         try {
             return Files.readAllBytes(p);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }
@@ -323,7 +325,7 @@ class KeylessInteropIT {
     /** The bundle of a stored referrer (or of the first bundle referrer of the image). */
     private static byte[] bundleBytes(ImageReference ref, Signer.Stored stored) {
         EvidenceStore store = store(ref);
-        Descriptor referrer = stored != null ? Descriptor.of(dev.trustplane.oci.MediaTypes.OCI_MANIFEST,
+        Descriptor referrer = stored != null ? Descriptor.of(MediaTypes.OCI_MANIFEST,
                 stored.manifest(), 0) : store.referrers(ref.digest()).stream()
                 .filter(d -> Bundle.MEDIA_TYPE_V03.equals(d.artifactType())).findFirst().orElseThrow();
         RawManifest raw = client.manifest(ref.pinned(referrer.digest())).orElseThrow();

@@ -5,10 +5,13 @@ import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.RawManifest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 
 /** Evidence held in memory: what "blobs cached" means for the verification benchmark. */
 final class MemoryEvidenceStore implements EvidenceStore {
@@ -46,10 +49,10 @@ final class MemoryEvidenceStore implements EvidenceStore {
                 .add(manifest.descriptor().withArtifactType(m.effectiveArtifactType()).withAnnotations(m.annotations()));
     }
 
-    private final java.util.concurrent.locks.ReentrantLock writer = new java.util.concurrent.locks.ReentrantLock();
+    private final ReentrantLock writer = new ReentrantLock();
 
     @Override
-    public <T> T exclusive(String tag, java.util.function.Supplier<T> action) {
+    public <T> T exclusive(String tag, Supplier<T> action) {
         writer.lock();
         try {
             return action.get();
@@ -64,7 +67,7 @@ final class MemoryEvidenceStore implements EvidenceStore {
     }
 
     /** Manifests fetched by digest (referrers), to see what discovery reads. */
-    final List<Digest> fetched = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<Digest> fetched = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public RawManifest manifest(Descriptor descriptor) {
@@ -73,7 +76,7 @@ final class MemoryEvidenceStore implements EvidenceStore {
     }
 
     /** Blobs read, to see what discovery fetches. */
-    final List<Digest> blobsRead = java.util.Collections.synchronizedList(new ArrayList<>());
+    final List<Digest> blobsRead = Collections.synchronizedList(new ArrayList<>());
 
     @Override
     public byte[] blob(Descriptor descriptor, long maxBytes) {

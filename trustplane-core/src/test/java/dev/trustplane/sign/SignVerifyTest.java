@@ -9,12 +9,15 @@ import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.TestImages;
 import dev.trustplane.oci.layout.OciLayout;
+import dev.trustplane.oci.transfer.Location;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,7 +45,7 @@ class SignVerifyTest {
     void setUp() {
         layout = OciLayout.openOrCreate(dir);
         image = TestImages.write(layout, "v1", 1, 100, 1);
-        store = EvidenceStore.open(dev.trustplane.oci.transfer.Location.parse("oci:" + dir + ":v1"), null);
+        store = EvidenceStore.open(Location.parse("oci:" + dir + ":v1"), null);
         key = Keys.generate();
     }
 
@@ -51,7 +54,7 @@ class SignVerifyTest {
     }
 
     private Verifier verifier(VerifierLimits limits, SigningKey... keys) {
-        return new Verifier(store, Trust.keys(java.util.Arrays.stream(keys).map(SigningKey::publicKey).toList(), true),
+        return new Verifier(store, Trust.keys(Arrays.stream(keys).map(SigningKey::publicKey).toList(), true),
                 limits);
     }
 
@@ -197,7 +200,7 @@ class SignVerifyTest {
     @Test
     void shouldFailSignatureStageWhenPayloadIsTampered() {
         byte[] payload = new SimpleSigning("img", image.digest(), SimpleSigning.TYPE, Map.of()).toJson();
-        String sig = java.util.Base64.getEncoder().encodeToString(SignatureAlgorithms.sign(key.privateKey(), payload));
+        String sig = Base64.getEncoder().encodeToString(SignatureAlgorithms.sign(key.privateKey(), payload));
         byte[] tampered = new String(payload, StandardCharsets.UTF_8).replace("\"optional\":null",
                 "\"optional\":{\"x\":\"y\"}").getBytes(StandardCharsets.UTF_8);
         CosignTags.append(store, image.digest().referrersTag() + ".sig", tampered, CosignTags.SIMPLE_SIGNING_LAYER,

@@ -11,9 +11,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.cyclonedx.Version;
+import org.cyclonedx.parsers.JsonParser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,7 +112,7 @@ class ScannerTest {
         assertThat(report.failsAt(Severity.HIGH)).isTrue();
         assertThat(report.failsAt(Severity.CRITICAL)).isFalse();
         byte[] vdr = ScanReportFormats.vdr(report, "test", NOW);
-        assertThat(new org.cyclonedx.parsers.JsonParser().validate(vdr, org.cyclonedx.Version.VERSION_16)).isEmpty();
+        assertThat(new JsonParser().validate(vdr, Version.VERSION_16)).isEmpty();
         assertThat(new String(vdr, StandardCharsets.UTF_8)).contains("\"id\" : \"CVE-2024-0100\"",
                 "\"recommendation\" : \"Upgrade glibc to 2.36-9+deb12u4 or newer\"");
         ScanReport fixable = new Scanner(db).scan("trivy.json", input, new Scanner.Options(true, false,
@@ -144,7 +147,7 @@ class ScannerTest {
                         + " 'fixed' is not resolved, open or undetermined; nothing was imported and the previous"
                         + " database is unchanged");
         byte[] whole = resource("tracker-semantics.json");
-        byte[] truncated = java.util.Arrays.copyOf(whole, whole.length / 2);
+        byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
         assertThatThrownBy(() -> VulnDb.importTracker(dir, new ByteArrayInputStream(truncated), "cut.json", NOW, NOW))
                 .hasMessageStartingWith("Vulnerability feed cut.json is not valid JSON:");
         assertThat(VulnDb.open(dir).info().records()).isEqualTo(db.info().records());

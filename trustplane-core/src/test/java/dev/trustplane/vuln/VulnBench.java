@@ -1,5 +1,6 @@
 package dev.trustplane.vuln;
 
+import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -38,7 +39,7 @@ public final class VulnBench {
         Path dbDir = work.resolve("db");
         t0 = System.nanoTime();
         VulnDb.FeedInfo info;
-        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(feed), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(feed), 1 << 16)) {
             info = VulnDb.importTracker(dbDir, in, feed.toString(), Instant.now(), Instant.now());
         }
         double importS = (System.nanoTime() - t0) / 1e9;

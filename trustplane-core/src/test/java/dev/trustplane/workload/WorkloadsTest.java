@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 
 class WorkloadsTest {
@@ -37,9 +38,9 @@ class WorkloadsTest {
         assertThat(w.podLabels()).containsEntry("trustplane.dev/team", "payments");
         assertThat(w.podAnnotations()).containsEntry("a", "b");
         assertThat(w.containers()).extracting(ContainerImage::label, ContainerImage::pointer).containsExactly(
-                org.assertj.core.groups.Tuple.tuple("initContainers[0] (setup)",
+                Tuple.tuple("initContainers[0] (setup)",
                         "/spec/jobTemplate/spec/template/spec/initContainers/0/image"),
-                org.assertj.core.groups.Tuple.tuple("containers[0] (main)",
+                Tuple.tuple("containers[0] (main)",
                         "/spec/jobTemplate/spec/template/spec/containers/0/image"));
     }
 

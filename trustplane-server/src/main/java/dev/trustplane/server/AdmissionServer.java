@@ -1,5 +1,6 @@
 package dev.trustplane.server;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.admission.AdmissionController;
 import dev.trustplane.admission.AdmissionRequest;
 import dev.trustplane.admission.AdmissionService;
@@ -17,9 +18,18 @@ import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -37,16 +47,16 @@ public final class AdmissionServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final AtomicBoolean ready = new AtomicBoolean(false);
     private final ReloadingKeyManager keys;
-    private final java.util.function.Consumer<String> decisionLog;
+    private final Consumer<String> decisionLog;
     private AdmissionController controller;
-    private java.util.concurrent.ScheduledExecutorService scheduler;
+    private ScheduledExecutorService scheduler;
 
     /**
      * Where and how to serve; {@code decisionLog} receives one JSON line per denied or warned
      * request (may be null).
      */
     public record Options(String host, int port, Path tlsCertificate, Path tlsKey, String version,
-            java.util.function.Consumer<String> decisionLog) {
+            Consumer<String> decisionLog) {
         public Options(String host, int port, Path tlsCertificate, Path tlsKey, String version) {
             this(host, port, tlsCertificate, tlsKey, version, null);
         }
@@ -61,8 +71,8 @@ public final class AdmissionServer implements AutoCloseable {
         SSLContext ssl;
         try {
             ssl = SSLContext.getInstance("TLS");
-            ssl.init(new javax.net.ssl.KeyManager[] {keys}, null, new SecureRandom());
-        } catch (java.security.GeneralSecurityException e) {
+            ssl.init(new KeyManager[] {keys}, null, new SecureRandom());
+        } catch (GeneralSecurityException e) {
             throw new IllegalStateException("TLS is not available in this JVM", e);
         }
         SSLParameters parameters = new SSLParameters();
@@ -127,11 +137,11 @@ public final class AdmissionServer implements AutoCloseable {
         AdmissionServer s = new AdmissionServer(options, controller.service(), controller.ledger(),
                 controller.reportCache(), listener);
         s.controller = controller;
-        s.scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+        s.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .daemon(true).name("trustplane-policy-watch").unstarted(r));
         long every = AdmissionController.policyCheckInterval().toMillis();
         s.scheduler.scheduleWithFixedDelay(controller::checkPolicies, every, every,
-                java.util.concurrent.TimeUnit.MILLISECONDS);
+                TimeUnit.MILLISECONDS);
         s.server.start();
         s.ready.set(true);
         return s;
@@ -152,14 +162,14 @@ public final class AdmissionServer implements AutoCloseable {
         try {
             body = req.content().as(byte[].class);
         } catch (RuntimeException e) {
-            metrics.request(phase.name().toLowerCase(java.util.Locale.ROOT), "bad_request", System.nanoTime() - start);
+            metrics.request(phase.name().toLowerCase(Locale.ROOT), "bad_request", System.nanoTime() - start);
             res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
                     .send("{\"error\":\"the request body could not be read\"}");
             return;
         }
         String contentType = req.headers().contentType().map(m -> m.text()).orElse("");
         if (!contentType.isEmpty() && !contentType.startsWith("application/json")) {
-            metrics.request(phase.name().toLowerCase(java.util.Locale.ROOT), "bad_request", System.nanoTime() - start);
+            metrics.request(phase.name().toLowerCase(Locale.ROOT), "bad_request", System.nanoTime() - start);
             res.status(Status.BAD_REQUEST_400).header(HeaderNames.CONTENT_TYPE, "application/json")
                     .send("{\"error\":\"Content-Type is " + contentType.replace("\"", "") + "; expected application/json\"}");
             return;
@@ -179,18 +189,18 @@ public final class AdmissionServer implements AutoCloseable {
                 decisionLog.accept(logLine(phase, answer));
             }
         }
-        metrics.request(phase.name().toLowerCase(java.util.Locale.ROOT), result, System.nanoTime() - start);
+        metrics.request(phase.name().toLowerCase(Locale.ROOT), result, System.nanoTime() - start);
         res.status(Status.create(answer.status())).header(HeaderNames.CONTENT_TYPE, "application/json").send(answer.body());
     }
 
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = Json.mapper();
+    private static final ObjectMapper JSON = Json.mapper();
 
     /** One structured line: what was decided for which request, and why. */
     private static String logLine(Phase phase, AdmissionService.Answer answer) {
         var line = JSON.createObjectNode();
-        line.put("time", java.time.Instant.now().toString());
+        line.put("time", Instant.now().toString());
         line.put("event", answer.evaluation().denied() ? "admission.denied" : "admission.warned");
-        line.put("phase", phase.name().toLowerCase(java.util.Locale.ROOT));
+        line.put("phase", phase.name().toLowerCase(Locale.ROOT));
         line.put("uid", answer.uid());
         line.put("kind", answer.kind());
         line.put("resource", answer.resource());
@@ -210,7 +220,7 @@ public final class AdmissionServer implements AutoCloseable {
     }
 
     /** The serving certificate (after any reload). */
-    public java.security.cert.X509Certificate certificate() {
+    public X509Certificate certificate() {
         return keys.certificate();
     }
 

@@ -13,9 +13,11 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
@@ -32,12 +34,12 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
     private final long checkMillis;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
     private volatile long nextCheck;
-    private final java.util.function.Consumer<String> warn;
+    private final Consumer<String> warn;
 
     private record Loaded(X509ExtendedKeyManager manager, FileTime certTime, FileTime keyTime, X509Certificate leaf) {
     }
 
-    ReloadingKeyManager(Path certFile, Path keyFile, long checkMillis, java.util.function.Consumer<String> warn) {
+    ReloadingKeyManager(Path certFile, Path keyFile, long checkMillis, Consumer<String> warn) {
         this.certFile = certFile;
         this.keyFile = keyFile;
         this.checkMillis = checkMillis;
@@ -82,7 +84,7 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
         }
     }
 
-    private static java.security.PublicKey derivePublic(X509ExtendedKeyManager m) {
+    private static PublicKey derivePublic(X509ExtendedKeyManager m) {
         X509Certificate[] chain = m.getCertificateChain("serving");
         return chain == null || chain.length == 0 ? null : chain[0].getPublicKey();
     }

@@ -28,6 +28,8 @@ import dev.trustplane.store.Store;
 import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.ProcessRunner;
 import dev.trustplane.testkit.RegistryPeer;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -37,6 +39,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -44,10 +48,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +74,7 @@ class AdmissionWebhookIT {
     static RegistryClient client;
     static ServerSocket blackHole;
     /** Connections the black hole accepted; the acceptor adds while a test runs, so the list is thread-safe. */
-    static final List<Socket> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final List<Socket> held = new CopyOnWriteArrayList<>();
     static Thread acceptor;
     static AdmissionServer server;
     static AdmissionLedger ledger;
@@ -83,7 +89,7 @@ class AdmissionWebhookIT {
     static Path certFile;
     static Path keyFile;
     static WebhookCertificates.Material certs;
-    static final List<String> decisionLog = java.util.Collections.synchronizedList(new ArrayList<>());
+    static final List<String> decisionLog = Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void start() throws Exception {
@@ -111,12 +117,12 @@ class AdmissionWebhookIT {
         unsigned = c.toString();
         attested = d.toString();
 
-        blackHole = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        blackHole = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         acceptor = Thread.ofVirtual().start(() -> {
             while (!blackHole.isClosed()) {
                 try {
                     held.add(blackHole.accept());
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return;
                 }
             }
@@ -465,9 +471,9 @@ class AdmissionWebhookIT {
         WebhookCertificates.Material next = WebhookCertificates.generate(List.of("localhost", "127.0.0.1"), Duration.ofDays(2));
         Files.writeString(keyFile.resolveSibling("tls.key.new"), next.key());
         Files.writeString(certFile.resolveSibling("tls.crt.new"), next.certificate());
-        Files.move(keyFile.resolveSibling("tls.key.new"), keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.move(certFile.resolveSibling("tls.crt.new"), certFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        Files.setLastModifiedTime(certFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        Files.move(keyFile.resolveSibling("tls.key.new"), keyFile, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(certFile.resolveSibling("tls.crt.new"), certFile, StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(certFile, FileTime.fromMillis(System.currentTimeMillis() + 5000));
         Thread.sleep(2100);
 
         HttpClient nextClient = client(next.caCertificate());

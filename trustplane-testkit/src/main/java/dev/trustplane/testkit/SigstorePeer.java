@@ -11,7 +11,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -70,7 +72,7 @@ public final class SigstorePeer implements AutoCloseable {
                         workDir.resolve("sigstore-mock.err")));
             }
             return new SigstorePeer(p, workDir, Integer.parseInt(m.group(1)));
-        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (IOException | ExecutionException | TimeoutException e) {
             throw new AssertionError("cannot start the Sigstore mock: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,8 +1,9 @@
 package dev.trustplane.oci.layout;
 
 import dev.trustplane.error.ErrorKind;
-import dev.trustplane.io.AtomicFiles;
+import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.AtomicFiles;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageIndex;
@@ -11,17 +12,20 @@ import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.OciLimits;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.VerifyingInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -162,7 +166,7 @@ public final class OciLayout {
     public byte[] readBlob(Digest digest, long maxBytes) {
         long size = blobSize(digest);
         if (size > maxBytes) {
-            throw new dev.trustplane.error.LimitExceededException("max-blob-read", maxBytes,
+            throw new LimitExceededException("max-blob-read", maxBytes,
                     "Blob " + digest + " in " + root + " (" + size + " bytes)");
         }
         try (InputStream in = openBlob(digest, size)) {
@@ -200,11 +204,11 @@ public final class OciLayout {
 
     public void writeBlob(byte[] content) {
         Digest digest = Digest.sha256(content);
-        writeBlob(digest, content.length, new java.io.ByteArrayInputStream(content));
+        writeBlob(digest, content.length, new ByteArrayInputStream(content));
     }
 
     public void writeManifest(RawManifest manifest) {
-        writeBlob(manifest.digest(), manifest.size(), new java.io.ByteArrayInputStream(manifest.bytes()));
+        writeBlob(manifest.digest(), manifest.size(), new ByteArrayInputStream(manifest.bytes()));
     }
 
     /** Points {@code tag} at {@code descriptor}; an entry that had this tag loses it. */
@@ -253,12 +257,12 @@ public final class OciLayout {
     }
 
     /** Runs {@code action} while holding this layout's writer lock. */
-    public <T> T locked(java.util.function.Supplier<T> action) {
+    public <T> T locked(Supplier<T> action) {
         return LayoutLock.locked(root, action);
     }
 
     /** Removes blobs that nothing in {@code index.json} reaches, and temporary files older than {@code grace}. */
-    public GcResult gc(java.time.Duration grace) {
+    public GcResult gc(Duration grace) {
         return locked(() -> new LayoutGc(this, limits).run(grace));
     }
 

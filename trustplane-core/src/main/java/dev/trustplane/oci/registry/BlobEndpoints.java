@@ -5,6 +5,7 @@ import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.VerifyingInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,8 +15,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /** HEAD, GET, uploads (monolithic, chunked) and cross-repository mounts of blobs. */
 final class BlobEndpoints {
@@ -77,7 +80,7 @@ final class BlobEndpoints {
                 Map.of("Content-Type", "application/octet-stream"), RegistryHttp.Body.file(file, () -> {
                     try {
                         return HttpRequest.BodyPublishers.ofFile(file);
-                    } catch (java.io.FileNotFoundException e) {
+                    } catch (FileNotFoundException e) {
                         throw new UncheckedIOException(e);
                     }
                 }));
@@ -105,7 +108,7 @@ final class BlobEndpoints {
     }
 
     private void upload(ImageReference repo, Descriptor blob, URI session,
-            java.util.function.Supplier<HttpRequest.BodyPublisher> body) {
+            Supplier<HttpRequest.BodyPublisher> body) {
         Call call = uploadCall(repo, blob);
         URI location = session != null ? session : start(call, repo);
         HttpResponse<InputStream> response = http.send(call, "PUT", withDigest(location, blob.digest()),
@@ -125,7 +128,7 @@ final class BlobEndpoints {
                 if (n == 0) {
                     break;
                 }
-                byte[] chunk = n == chunkSize ? buffer : java.util.Arrays.copyOf(buffer, n);
+                byte[] chunk = n == chunkSize ? buffer : Arrays.copyOf(buffer, n);
                 HttpResponse<InputStream> response = http.send(call, "PATCH", location, Map.of(
                         "Content-Type", "application/octet-stream",
                         "Content-Range", offset + "-" + (offset + n - 1)), RegistryHttp.Body.bytes(chunk.clone()));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.config.Env;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.AtomicFiles;
 import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -180,7 +181,7 @@ public final class DockerConfig implements CredentialProvider {
     private void write(ObjectNode root) {
         try {
             Files.createDirectories(file.getParent());
-            dev.trustplane.io.AtomicFiles.writePrivate(file, Json.mapper().writerWithDefaultPrettyPrinter()
+            AtomicFiles.writePrivate(file, Json.mapper().writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(root));
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot write credentials file " + file + ": " + e.getMessage()

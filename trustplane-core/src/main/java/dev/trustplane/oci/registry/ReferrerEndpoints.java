@@ -1,7 +1,8 @@
 package dev.trustplane.oci.registry;
 
-import dev.trustplane.event.EventListener;
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.LimitExceededException;
+import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageIndex;
@@ -20,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Lists referrers through {@code GET /v2/<name>/referrers/<digest>} and falls back to the
@@ -32,10 +35,10 @@ import java.util.Optional;
 final class ReferrerEndpoints {
     private static final int MAX_UPDATE_ATTEMPTS = 10;
     /** How long a registry that answered "no referrers API" is asked only for the fallback tag. */
-    private static final long NO_API_MEMO_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(5);
+    private static final long NO_API_MEMO_NANOS = TimeUnit.MINUTES.toNanos(5);
 
     /** Registries (host) without the referrers API, until when that is assumed. */
-    private final java.util.Map<String, Long> noApiUntil = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Long> noApiUntil = new ConcurrentHashMap<>();
 
     private final RegistryHttp http;
     private final ManifestEndpoints manifests;
@@ -104,7 +107,7 @@ final class ReferrerEndpoints {
                 }
             }
             if (all.size() > limits.maxIndexEntries()) {
-                throw new dev.trustplane.error.LimitExceededException("max-index-entries", limits.maxIndexEntries(),
+                throw new LimitExceededException("max-index-entries", limits.maxIndexEntries(),
                         "Referrers of " + subject);
             }
             String link = Bodies.nextLink(response);

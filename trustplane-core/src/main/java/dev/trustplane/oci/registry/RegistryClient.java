@@ -7,6 +7,7 @@ import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.OciLimits;
 import dev.trustplane.oci.RawManifest;
+import dev.trustplane.oci.VerifyingInputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -93,7 +94,7 @@ public final class RegistryClient {
     }
 
     /** A verifying stream of the blob: reading it to the end fails unless digest and size match. */
-    public dev.trustplane.oci.VerifyingInputStream openBlob(ImageReference repo, Descriptor blob) {
+    public VerifyingInputStream openBlob(ImageReference repo, Descriptor blob) {
         return blobs.open(repo, blob);
     }
 

@@ -7,6 +7,8 @@ import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
@@ -93,10 +95,10 @@ final class RegistryErrors {
     }
 
     static String describe(IOException e) {
-        if (e.getCause() instanceof UnresolvedAddressException || e instanceof java.net.UnknownHostException) {
+        if (e.getCause() instanceof UnresolvedAddressException || e instanceof UnknownHostException) {
             return "host not found";
         }
-        if (e instanceof HttpTimeoutException || e instanceof java.net.SocketTimeoutException) {
+        if (e instanceof HttpTimeoutException || e instanceof SocketTimeoutException) {
             return "no answer in time";
         }
         if (e instanceof ConnectException) {

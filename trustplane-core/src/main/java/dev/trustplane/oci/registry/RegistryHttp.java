@@ -8,7 +8,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,7 +44,7 @@ final class RegistryHttp {
      * A request body that can be sent again when {@code replayable}; {@code file} when it is a
      * whole file, {@code content} when it is bytes in memory (both go through HttpURLConnection).
      */
-    record Body(Supplier<HttpRequest.BodyPublisher> publisher, boolean replayable, java.nio.file.Path file,
+    record Body(Supplier<HttpRequest.BodyPublisher> publisher, boolean replayable, Path file,
             byte[] content) {
         static final Body NONE = new Body(HttpRequest.BodyPublishers::noBody, true, null, null);
 
@@ -51,7 +56,7 @@ final class RegistryHttp {
             return new Body(() -> HttpRequest.BodyPublishers.ofByteArray(content), true, null, content);
         }
 
-        static Body file(java.nio.file.Path file, Supplier<HttpRequest.BodyPublisher> publisher) {
+        static Body file(Path file, Supplier<HttpRequest.BodyPublisher> publisher) {
             return new Body(publisher, true, file, null);
         }
 
@@ -281,11 +286,11 @@ final class RegistryHttp {
             return Optional.of(Duration.ofSeconds(Math.max(0, Long.parseLong(v))));
         } catch (NumberFormatException e) {
             try {
-                java.time.ZonedDateTime when = java.time.ZonedDateTime.parse(v,
-                        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME);
-                Duration d = Duration.between(java.time.Instant.now(), when.toInstant());
+                ZonedDateTime when = ZonedDateTime.parse(v,
+                        DateTimeFormatter.RFC_1123_DATE_TIME);
+                Duration d = Duration.between(Instant.now(), when.toInstant());
                 return Optional.of(d.isNegative() ? Duration.ZERO : d);
-            } catch (java.time.format.DateTimeParseException ignored) {
+            } catch (DateTimeParseException ignored) {
                 return Optional.empty();
             }
         }

@@ -1,5 +1,7 @@
 package dev.trustplane.oci.registry;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -29,7 +31,7 @@ public final class SettleDelay {
     /** How long the longest read-modify-write of a tag is remembered. */
     private static final long RECENT_NANOS = 10_000_000_000L;
     /** Tag → {longest read-modify-write in nanoseconds, when it was seen}. */
-    private static final java.util.Map<String, long[]> LONGEST = new java.util.HashMap<>();
+    private static final Map<String, long[]> LONGEST = new HashMap<>();
 
     /**
      * Sleeps for {@link #millis}; an interrupt ends the pause early and stays set. The window is

@@ -7,6 +7,7 @@ import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageIndex;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.Manifest;
+import dev.trustplane.oci.OciLimits;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.registry.RegistryClient;
 import java.util.ArrayList;
@@ -73,7 +74,7 @@ public final class ImageCopier {
     }
 
     private void copyTree(RawManifest raw, ImageSource source, ImageSink sink, ExecutorService pool, Counters c) {
-        Manifest manifest = raw.parse(dev.trustplane.oci.OciLimits.DEFAULT, raw.digest() + " from " + source.location());
+        Manifest manifest = raw.parse(OciLimits.DEFAULT, raw.digest() + " from " + source.location());
         switch (manifest) {
             case ImageIndex index -> {
                 for (Descriptor child : index.manifests()) {

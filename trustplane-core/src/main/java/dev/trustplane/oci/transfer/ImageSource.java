@@ -1,9 +1,14 @@
 package dev.trustplane.oci.transfer;
 
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageIndex;
+import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.VerifyingInputStream;
+import dev.trustplane.oci.registry.RegistryClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +17,7 @@ import java.util.Optional;
 public interface ImageSource {
 
     /** Opens a location for reading; registry locations go through {@code client}. */
-    static ImageSource open(Location location, dev.trustplane.oci.registry.RegistryClient client) {
+    static ImageSource open(Location location, RegistryClient client) {
         return switch (location) {
             case Location.Layout l -> new LayoutSource(l);
             case Location.Registry r -> new RegistrySource(r, client);
@@ -28,16 +33,16 @@ public interface ImageSource {
      * The image the location names: the resolved manifest, or for an index its image for
      * {@code platform} (linux/amd64 when null).
      */
-    default Descriptor image(dev.trustplane.oci.Platform platform) {
+    default Descriptor image(Platform platform) {
         RawManifest root = resolve();
-        if (!(root.parse() instanceof dev.trustplane.oci.ImageIndex index)) {
+        if (!(root.parse() instanceof ImageIndex index)) {
             return root.descriptor();
         }
-        dev.trustplane.oci.Platform want = platform == null ? dev.trustplane.oci.Platform.of("linux", "amd64")
+        Platform want = platform == null ? Platform.of("linux", "amd64")
                 : platform;
         return index.manifests().stream().filter(d -> d.platform() != null && d.platform().matches(want))
-                .findFirst().orElseThrow(() -> new dev.trustplane.error.TrustplaneException(
-                        dev.trustplane.error.ErrorKind.NOT_FOUND, "Image " + location() + " has no " + want
+                .findFirst().orElseThrow(() -> new TrustplaneException(
+                        ErrorKind.NOT_FOUND, "Image " + location() + " has no " + want
                         + " image in its index; pick one of its platforms with --platform"));
     }
 

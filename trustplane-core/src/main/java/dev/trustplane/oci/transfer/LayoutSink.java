@@ -1,5 +1,7 @@
 package dev.trustplane.oci.transfer;
 
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.layout.OciLayout;
@@ -37,7 +39,7 @@ final class LayoutSink implements ImageSink {
         try (InputStream in = progress.track(blob, source.blob(blob))) {
             layout.writeBlob(blob.digest(), blob.size(), in);
         } catch (IOException e) {
-            throw new dev.trustplane.error.TrustplaneException(dev.trustplane.error.ErrorKind.IO, "Copying blob "
+            throw new TrustplaneException(ErrorKind.IO, "Copying blob "
                     + blob.digest() + " into " + location + " failed: " + e.getMessage(), e);
         }
         return false;

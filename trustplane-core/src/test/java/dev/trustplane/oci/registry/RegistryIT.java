@@ -7,9 +7,11 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.Descriptor;
+import dev.trustplane.oci.ImageIndex;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.MediaTypes;
+import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.TestImages;
 import dev.trustplane.oci.layout.OciLayout;
@@ -23,6 +25,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -98,7 +101,7 @@ class RegistryIT {
     void shouldUploadInChunks() throws Exception {
         ImageReference repo = ImageReference.parse(registry.host() + "/chunked/app:x");
         byte[] content = new byte[250_000];
-        new java.util.Random(3).nextBytes(content);
+        new Random(3).nextBytes(content);
         Descriptor blob = Descriptor.of(MediaTypes.OCI_LAYER, content);
 
         client().pushBlobChunked(repo, blob, () -> new ByteArrayInputStream(content), 64 * 1024);
@@ -114,9 +117,9 @@ class RegistryIT {
         OciLayout source = OciLayout.openOrCreate(dir.resolve("src"));
         RawManifest amd = TestImages.write(source, null, 1, 100, 1);
         RawManifest arm = TestImages.write(source, null, 1, 100, 2);
-        RawManifest index = dev.trustplane.oci.ImageIndex.of(List.of(
-                amd.descriptor().withPlatform(dev.trustplane.oci.Platform.parse("linux/amd64")),
-                arm.descriptor().withPlatform(dev.trustplane.oci.Platform.parse("linux/arm64/v8")))).toRaw();
+        RawManifest index = ImageIndex.of(List.of(
+                amd.descriptor().withPlatform(Platform.parse("linux/amd64")),
+                arm.descriptor().withPlatform(Platform.parse("linux/arm64/v8")))).toRaw();
         source.writeManifest(index);
         source.tag("multi", index.descriptor());
 

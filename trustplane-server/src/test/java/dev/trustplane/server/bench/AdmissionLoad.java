@@ -10,6 +10,7 @@ import dev.trustplane.sign.Keys;
 import dev.trustplane.sign.Signer;
 import dev.trustplane.sign.SigningKey;
 import dev.trustplane.testkit.RegistryPeer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,7 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Load generator for the admission webhook (bench/admission): pushes three signed images to a
@@ -125,23 +129,20 @@ public final class AdmissionLoad {
         int total = rate * seconds;
         long[] latency = new long[total];
         AtomicInteger errors = new AtomicInteger();
-        List<java.util.concurrent.Future<?>> all = new ArrayList<>();
+        List<Future<?>> all = new ArrayList<>();
         long interval = 1_000_000_000L / rate;
         long start = System.nanoTime();
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < total; i++) {
                 long due = start + i * interval;
                 awaitDue(due);
                 int n = i;
                 all.add(pool.submit(() -> {
-                    List<java.util.concurrent.Future<?>> chains = new ArrayList<>();
+                    List<Future<?>> chains = new ArrayList<>();
                     for (String image : images) {
                         ImageReference ref = ImageReference.parse(image);
-                        chains.add(pool.submit(() -> {
-                            client.manifest(ref.withTag(ref.digest().referrersTag() + ".sig").withDigest(null))
-                                    .orElseThrow();
-                            return null;
-                        }));
+                        chains.add(pool.submit(() -> client.manifest(ref.withTag(ref.digest().referrersTag() + ".sig")
+                                .withDigest(null)).orElseThrow()));
                     }
                     try {
                         for (var c : chains) {
@@ -179,7 +180,7 @@ public final class AdmissionLoad {
                 if (r.statusCode() == 200) {
                     return;
                 }
-            } catch (java.io.IOException notYet) {
+            } catch (IOException notYet) {
                 // starting
             }
             Thread.sleep(100);
@@ -237,7 +238,7 @@ public final class AdmissionLoad {
     private static void awaitDue(long due) {
         long wait = due - System.nanoTime();
         if (wait > 0) {
-            java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            LockSupport.parkNanos(wait);
         }
     }
 
