@@ -3,6 +3,7 @@ package dev.trustplane.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.error.Outcome;
 import dev.trustplane.io.Json;
 import dev.trustplane.sign.Check;
 import dev.trustplane.sign.Evidence;
@@ -47,7 +48,7 @@ final class VerificationOutput {
                 e.failure().ifPresent(c -> line.append("\n         stage ").append(c.stage()).append(": ")
                         .append(c.detail()));
             }
-            e.checks().stream().filter(c -> c.status() == Check.Status.SKIP).forEach(c -> line.append("\n         ")
+            e.checks().stream().filter(c -> c.status() == Outcome.SKIP).forEach(c -> line.append("\n         ")
                     .append(c.stage()).append(" skipped: ").append(c.detail()));
             out.println(line);
         }

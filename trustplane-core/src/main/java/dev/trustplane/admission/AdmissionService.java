@@ -1,5 +1,6 @@
 package dev.trustplane.admission;
 
+import dev.trustplane.error.Outcome;
 import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
@@ -100,7 +101,7 @@ public final class AdmissionService {
             return new Answer(200, answer, evaluation, request.uid(), request.resource().kind(), name(request));
         } catch (RuntimeException e) {
             Decision failure = new Decision("trustplane", "", "internal", FailureAction.ENFORCE,
-                    null, null, null, Decision.Verdict.ERROR, "Trustplane could not evaluate the request (" + e
+                    null, null, null, Outcome.ERROR, "Trustplane could not evaluate the request (" + e
                     + "); denied because an unevaluated request is never admitted. Report this with the server log",
                     List.of());
             Evaluation evaluation = new Evaluation(List.of(failure), List.of());
@@ -128,7 +129,7 @@ public final class AdmissionService {
                 .anyMatch(d -> d.action() == FailureAction.ENFORCE);
         String store = ledger.store().location();
         Decision failure = new Decision("trustplane", "", "ledger", enforced ? FailureAction.ENFORCE
-                : FailureAction.AUDIT, null, null, null, Decision.Verdict.ERROR,
+                : FailureAction.AUDIT, null, null, null, Outcome.ERROR,
                 "the admission ledger (" + store + ") could not record this request's decisions in time ("
                 + ledger.queued() + " decisions waiting); " + (enforced ? "denied because Enforce never admits what"
                 + " it cannot record — retry, and check the store" : "admitted because no Enforce rule applies —"

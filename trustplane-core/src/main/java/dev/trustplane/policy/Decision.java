@@ -1,5 +1,6 @@
 package dev.trustplane.policy;
 
+import dev.trustplane.error.Outcome;
 import java.util.List;
 
 /**
@@ -13,18 +14,8 @@ import java.util.List;
  *                  what was found and how to fix it
  */
 public record Decision(String policy, String policyHash, String rule, FailureAction action, String container,
-        String image, String digest, Verdict verdict, String message, List<String> signers) {
+        String image, String digest, Outcome verdict, String message, List<String> signers) {
 
-    public enum Verdict {
-        /** The rule holds. */
-        PASS,
-        /** The rule does not hold. */
-        FAIL,
-        /** Could not decide (registry unreachable, timeout, unknown namespace labels): fails closed in Enforce. */
-        ERROR,
-        /** The rule does not apply (a conditional anchor did not hold, an image not covered). */
-        SKIP
-    }
 
     public Decision {
         signers = signers == null ? List.of() : List.copyOf(signers);
@@ -32,11 +23,11 @@ public record Decision(String policy, String policyHash, String rule, FailureAct
 
     /** Whether this decision denies the resource: a failure or an error under Enforce. */
     public boolean denies() {
-        return action == FailureAction.ENFORCE && (verdict == Verdict.FAIL || verdict == Verdict.ERROR);
+        return action == FailureAction.ENFORCE && (verdict == Outcome.FAIL || verdict == Outcome.ERROR);
     }
 
     /** Whether this decision is reported as a warning: a failure or an error under Audit. */
     public boolean warns() {
-        return action == FailureAction.AUDIT && (verdict == Verdict.FAIL || verdict == Verdict.ERROR);
+        return action == FailureAction.AUDIT && (verdict == Outcome.FAIL || verdict == Outcome.ERROR);
     }
 }

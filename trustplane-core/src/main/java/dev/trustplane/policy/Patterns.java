@@ -1,6 +1,7 @@
 package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustplane.error.Outcome;
 import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
@@ -20,17 +21,16 @@ public final class Patterns {
     }
 
     /** The outcome: pass, fail with the path and reason, or skip (a conditional anchor did not hold). */
-    public record Result(Status status, String path, String reason) {
-        public enum Status { PASS, FAIL, SKIP }
+    public record Result(Outcome status, String path, String reason) {
 
-        static final Result PASS = new Result(Status.PASS, null, null);
+        static final Result PASS = new Result(Outcome.PASS, null, null);
 
         static Result fail(String path, String reason) {
-            return new Result(Status.FAIL, path, reason);
+            return new Result(Outcome.FAIL, path, reason);
         }
 
         static Result skip(String path, String reason) {
-            return new Result(Status.SKIP, path, reason);
+            return new Result(Outcome.SKIP, path, reason);
         }
     }
 
@@ -92,7 +92,7 @@ public final class Patterns {
                     return Result.skip(path + "." + name, "conditional field is absent");
                 }
                 Result r = match(e.getValue(), value, path + "." + name);
-                if (r.status() != Result.Status.PASS) {
+                if (r.status() != Outcome.PASS) {
                     return Result.skip(path + "." + name, "conditional field does not match");
                 }
             }
@@ -128,7 +128,7 @@ public final class Patterns {
                     r = match(e.getValue(), value, path + "." + key);
                 }
             }
-            if (r.status() != Result.Status.PASS) {
+            if (r.status() != Outcome.PASS) {
                 return r;
             }
         }
@@ -140,7 +140,7 @@ public final class Patterns {
             return Result.fail(path.substring(1), "expected an array with at least one matching element");
         }
         for (JsonNode element : resource) {
-            if (match(pattern.get(0), element, path).status() == Result.Status.PASS) {
+            if (match(pattern.get(0), element, path).status() == Outcome.PASS) {
                 return Result.PASS;
             }
         }
@@ -154,7 +154,7 @@ public final class Patterns {
         if (pattern.size() == 1) {
             for (int i = 0; i < resource.size(); i++) {
                 Result r = match(pattern.get(0), resource.get(i), path + "[" + i + "]");
-                if (r.status() == Result.Status.FAIL) {
+                if (r.status() == Outcome.FAIL) {
                     return r;
                 }
             }
@@ -165,7 +165,7 @@ public final class Patterns {
         }
         for (int i = 0; i < pattern.size(); i++) {
             Result r = match(pattern.get(i), resource.get(i), path + "[" + i + "]");
-            if (r.status() == Result.Status.FAIL) {
+            if (r.status() == Outcome.FAIL) {
                 return r;
             }
         }

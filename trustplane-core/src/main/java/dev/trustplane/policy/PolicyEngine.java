@@ -2,6 +2,7 @@ package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.error.Outcome;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
@@ -67,7 +68,7 @@ public final class PolicyEngine implements AutoCloseable {
                     applies = applies(policy, rule, resource);
                 } catch (UnknownLabels e) {
                     decisions.add(new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null, null,
-                            null, Decision.Verdict.ERROR, where(policy, rule) + ": " + e.getMessage(), List.of()));
+                            null, Outcome.ERROR, where(policy, rule) + ": " + e.getMessage(), List.of()));
                     continue;
                 }
                 if (applies == Applies.NO) {
@@ -87,7 +88,7 @@ public final class PolicyEngine implements AutoCloseable {
                         } catch (TrustplaneException e) {
                             if (entry.imageReferences().stream().anyMatch(p -> Wildcards.match(p, container.image()))) {
                                 decisions.add(new Decision(policy.displayName(), policy.hash(), rule.name(), entry.action(),
-                                        container.label(), container.image(), null, Decision.Verdict.FAIL,
+                                        container.label(), container.image(), null, Outcome.FAIL,
                                         where(policy, rule) + ": " + container.label() + ": " + e.getMessage(), List.of()));
                             }
                             continue;
@@ -104,24 +105,24 @@ public final class PolicyEngine implements AutoCloseable {
         for (Pending p : pending) {
             long left = deadline - System.nanoTime();
             try {
-                Outcome o = p.future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
+                Checked o = p.future.get(Math.max(0, left), TimeUnit.NANOSECONDS);
                 decisions.add(o.decision);
                 if (o.pin != null) {
                     pins.add(o.pin);
                 }
             } catch (TimeoutException e) {
                 ImageCheck c = p.check;
-                decisions.add(c.decision(Decision.Verdict.ERROR, null, "verification of " + c.ref + " did not finish"
+                decisions.add(c.decision(Outcome.ERROR, null, "verification of " + c.ref + " did not finish"
                         + " within the " + budget.toMillis() + " ms budget (registry slow or unreachable); it goes on in"
                         + " the background and a retry uses its result", List.of()));
             } catch (ExecutionException e) {
                 ImageCheck c = p.check;
-                decisions.add(c.decision(Decision.Verdict.ERROR, null, "could not verify " + c.ref + ": "
+                decisions.add(c.decision(Outcome.ERROR, null, "could not verify " + c.ref + ": "
                         + e.getCause(), List.of()));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 ImageCheck c = p.check;
-                decisions.add(c.decision(Decision.Verdict.ERROR, null, "interrupted while verifying " + c.ref, List.of()));
+                decisions.add(c.decision(Outcome.ERROR, null, "interrupted while verifying " + c.ref, List.of()));
             }
         }
         return new Evaluation(decisions, pins);
@@ -132,10 +133,10 @@ public final class PolicyEngine implements AutoCloseable {
         executor.shutdownNow();
     }
 
-    private record Pending(ImageCheck check, Future<Outcome> future) {
+    private record Pending(ImageCheck check, Future<Checked> future) {
     }
 
-    private record Outcome(Decision decision, Evaluation.Pin pin) {
+    private record Checked(Decision decision, Evaluation.Pin pin) {
     }
 
     private enum Applies { NO, DIRECTLY, POD_TEMPLATE }
@@ -235,13 +236,13 @@ public final class PolicyEngine implements AutoCloseable {
         Patterns.Result last = null;
         for (JsonNode pattern : v.patterns()) {
             Patterns.Result res = Patterns.match(pattern, target);
-            if (res.status() == Patterns.Result.Status.PASS) {
+            if (res.status() == Outcome.PASS) {
                 return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null, null, null,
-                        Decision.Verdict.PASS, where(policy, rule) + ": " + r.label() + " matches the pattern", List.of());
+                        Outcome.PASS, where(policy, rule) + ": " + r.label() + " matches the pattern", List.of());
             }
-            if (res.status() == Patterns.Result.Status.SKIP && !v.any()) {
+            if (res.status() == Outcome.SKIP && !v.any()) {
                 return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null, null, null,
-                        Decision.Verdict.SKIP, where(policy, rule) + ": does not apply (" + res.path() + ": "
+                        Outcome.SKIP, where(policy, rule) + ": does not apply (" + res.path() + ": "
                         + res.reason() + ")", List.of());
             }
             last = res;
@@ -250,7 +251,7 @@ public final class PolicyEngine implements AutoCloseable {
         String path = last == null ? "" : (applies == Applies.POD_TEMPLATE ? "pod template " : "") + last.path();
         ContainerImage at = containerAt(r, last);
         return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), at == null ? null : at.label(),
-                at == null ? null : at.image(), null, Decision.Verdict.FAIL, where(policy, rule) + ": "
+                at == null ? null : at.image(), null, Outcome.FAIL, where(policy, rule) + ": "
                 + (message == null || message.isBlank() ? "" : message + " — ") + r.label() + ": " + path + ": "
                 + (last == null ? "no pattern" : last.reason()) + (v.any() ? " (no pattern of anyPattern matches)" : "")
                 + ". Fix the resource or the policy's pattern", List.of());
@@ -290,7 +291,7 @@ public final class PolicyEngine implements AutoCloseable {
             this.phase = phase;
         }
 
-        Decision decision(Decision.Verdict verdict, String d, String why, List<String> signers) {
+        Decision decision(Outcome verdict, String d, String why, List<String> signers) {
             return new Decision(policy.displayName(), policy.hash(), rule.name(), entry.action(), container.label(),
                     container.image(), d != null ? d : digest, verdict, where(policy, rule) + ": " + container.label()
                     + " image " + container.image() + ((d != null || digest != null) && ref.digest() == null
@@ -298,18 +299,18 @@ public final class PolicyEngine implements AutoCloseable {
                     + ": " + why, signers);
         }
 
-        Outcome run() {
+        Checked run() {
             Digest resolved;
             try {
                 resolved = verifier.resolve(ref, entry.useCache());
             } catch (TrustplaneException e) {
-                return new Outcome(decision(Decision.Verdict.ERROR, null, "could not resolve the tag to a digest: "
+                return new Checked(decision(Outcome.ERROR, null, "could not resolve the tag to a digest: "
                         + e.getMessage(), List.of()), null);
             }
             digest = resolved.toString();
             boolean pinned = ref.digest() != null;
             if (!pinned && entry.verifyDigest() && !(entry.mutateDigest() && phase != Phase.VALIDATE)) {
-                return new Outcome(decision(Decision.Verdict.FAIL, null, "the image is not pinned by digest"
+                return new Checked(decision(Outcome.FAIL, null, "the image is not pinned by digest"
                         + " (verifyDigest). Fix: write it as " + ref.pinned(resolved) + (entry.mutateDigest()
                         ? ", or install the mutating webhook that pins it" : ", or set mutateDigest: true (Enforce)"),
                         List.of()), null);
@@ -318,7 +319,7 @@ public final class PolicyEngine implements AutoCloseable {
             for (int i = 0; i < entry.attestors().size(); i++) {
                 String failure = satisfy(entry.attestors().get(i), resolved, null, List.of(), signers);
                 if (failure != null) {
-                    return new Outcome(decision(failure.startsWith("ERROR:") ? Decision.Verdict.ERROR : Decision.Verdict.FAIL,
+                    return new Checked(decision(failure.startsWith("ERROR:") ? Outcome.ERROR : Outcome.FAIL,
                             null, failure.replaceFirst("^(ERROR|FAIL):", ""), List.copyOf(signers)), null);
                 }
             }
@@ -326,8 +327,8 @@ public final class PolicyEngine implements AutoCloseable {
                 for (AttestorSet set : a.attestors()) {
                     String failure = satisfy(set, resolved, a.predicateType(), a.conditions(), signers);
                     if (failure != null) {
-                        return new Outcome(decision(failure.startsWith("ERROR:") ? Decision.Verdict.ERROR
-                                : Decision.Verdict.FAIL, null, failure.replaceFirst("^(ERROR|FAIL):", ""),
+                        return new Checked(decision(failure.startsWith("ERROR:") ? Outcome.ERROR
+                                : Outcome.FAIL, null, failure.replaceFirst("^(ERROR|FAIL):", ""),
                                 List.copyOf(signers)), null);
                     }
                 }
@@ -338,7 +339,7 @@ public final class PolicyEngine implements AutoCloseable {
             }
             String what = entry.attestations().isEmpty() ? "signed" : "signed and attested ("
                     + String.join(", ", entry.attestations().stream().map(AttestationCheck::predicateType).toList()) + ")";
-            return new Outcome(decision(Decision.Verdict.PASS, null, what + " by " + String.join("; ", signers)
+            return new Checked(decision(Outcome.PASS, null, what + " by " + String.join("; ", signers)
                     + (pin != null ? "; pinned to its digest" : ""), List.copyOf(signers)), pin);
         }
 

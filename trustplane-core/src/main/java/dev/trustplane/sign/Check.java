@@ -1,20 +1,11 @@
 package dev.trustplane.sign;
 
+import dev.trustplane.error.Outcome;
 import java.util.Objects;
 
 /** One verification stage's outcome: the stage ("signature", "subject", "tlog", …), its status and why. */
-public record Check(String stage, Status status, String detail) {
+public record Check(String stage, Outcome status, String detail) {
 
-    public enum Status {
-        /** The stage passed. */
-        PASS,
-        /** The evidence is wrong: it must not be trusted. */
-        FAIL,
-        /** The stage could not decide (a blob could not be fetched, a check is not available). */
-        ERROR,
-        /** The stage was not run, on purpose (e.g. --insecure-ignore-tlog). */
-        SKIP
-    }
 
     public Check {
         Objects.requireNonNull(stage, "stage");
@@ -23,18 +14,18 @@ public record Check(String stage, Status status, String detail) {
     }
 
     static Check pass(String stage, String detail) {
-        return new Check(stage, Status.PASS, detail);
+        return new Check(stage, Outcome.PASS, detail);
     }
 
     static Check fail(String stage, String detail) {
-        return new Check(stage, Status.FAIL, detail);
+        return new Check(stage, Outcome.FAIL, detail);
     }
 
     static Check error(String stage, String detail) {
-        return new Check(stage, Status.ERROR, detail);
+        return new Check(stage, Outcome.ERROR, detail);
     }
 
     static Check skip(String stage, String detail) {
-        return new Check(stage, Status.SKIP, detail);
+        return new Check(stage, Outcome.SKIP, detail);
     }
 }

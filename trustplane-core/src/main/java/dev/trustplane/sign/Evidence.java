@@ -1,5 +1,6 @@
 package dev.trustplane.sign;
 
+import dev.trustplane.error.Outcome;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,13 +41,13 @@ public record Evidence(Kind kind, Format format, String location, String predica
     }
 
     public boolean verified() {
-        return !checks.isEmpty() && checks.stream().allMatch(c -> c.status() == Check.Status.PASS
-                || c.status() == Check.Status.SKIP);
+        return !checks.isEmpty() && checks.stream().allMatch(c -> c.status() == Outcome.PASS
+                || c.status() == Outcome.SKIP);
     }
 
     /** The first check that failed or could not decide. */
     public Optional<Check> failure() {
-        return checks.stream().filter(c -> c.status() == Check.Status.FAIL || c.status() == Check.Status.ERROR)
+        return checks.stream().filter(c -> c.status() == Outcome.FAIL || c.status() == Outcome.ERROR)
                 .findFirst();
     }
 }

@@ -1,6 +1,7 @@
 package dev.trustplane.sign;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.error.Outcome;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
@@ -437,7 +438,7 @@ final class EvidenceChecks {
         }
 
         boolean ok() {
-            return checks.stream().noneMatch(c -> c.status() == Check.Status.FAIL || c.status() == Check.Status.ERROR);
+            return checks.stream().noneMatch(c -> c.status() == Outcome.FAIL || c.status() == Outcome.ERROR);
         }
 
         Evidence result() {

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.trustplane.workload.ContainerImage;
+import dev.trustplane.error.Outcome;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
 import dev.trustplane.policy.FailureAction;
+import dev.trustplane.workload.ContainerImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -79,9 +80,9 @@ class AdmissionRequestTest {
     void shouldAnswerWithUidDenialsWarningsWithinLimitsAndAGuardedPatch() throws Exception {
         List<Decision> ds = new ArrayList<>();
         ds.add(new Decision("p", "h", "r", FailureAction.ENFORCE, "containers[0] (app)", "b:1", null,
-                Decision.Verdict.FAIL, "denied because", List.of()));
+                Outcome.FAIL, "denied because", List.of()));
         for (int i = 0; i < 40; i++) {
-            ds.add(new Decision("audit", "h", "r" + i, FailureAction.AUDIT, null, null, null, Decision.Verdict.FAIL,
+            ds.add(new Decision("audit", "h", "r" + i, FailureAction.AUDIT, null, null, null, Outcome.FAIL,
                     "x".repeat(300), List.of()));
         }
         JsonNode denied = JSON.readTree(AdmissionResponse.of("u-1", new Evaluation(ds, List.of()), true)).path("response");

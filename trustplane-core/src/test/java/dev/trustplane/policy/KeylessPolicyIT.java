@@ -3,6 +3,7 @@ package dev.trustplane.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustplane.admission.AdmissionRequest;
+import dev.trustplane.error.Outcome;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.RawManifest;
@@ -130,7 +131,7 @@ class KeylessPolicyIT {
             Evaluation bad = engine.evaluate(pod(stranger.toString()), Phase.VALIDATE, Duration.ofSeconds(20));
 
             assertThat(ok.decisions()).singleElement().satisfies(d -> {
-                assertThat(d.verdict()).as(d.message()).isEqualTo(Decision.Verdict.PASS);
+                assertThat(d.verdict()).as(d.message()).isEqualTo(Outcome.PASS);
                 assertThat(d.signers()).hasSize(2).allSatisfy(x -> assertThat(x).startsWith("keyless subject")
                         .contains(SigstorePeer.ISSUER)).anySatisfy(x -> assertThat(x).contains("subject " + WHO));
             });

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.trustplane.error.Outcome;
 import org.junit.jupiter.api.Test;
 
 class PatternsTest {
@@ -35,7 +36,7 @@ class PatternsTest {
                     - {name: b, image: ghcr.io/trusted/tool@sha256:00}
                 """);
 
-        assertThat(Patterns.match(REGISTRIES, pod).status()).isEqualTo(Patterns.Result.Status.PASS);
+        assertThat(Patterns.match(REGISTRIES, pod).status()).isEqualTo(Outcome.PASS);
     }
 
     @Test
@@ -50,7 +51,7 @@ class PatternsTest {
 
         Patterns.Result r = Patterns.match(REGISTRIES, pod);
 
-        assertThat(r.status()).isEqualTo(Patterns.Result.Status.FAIL);
+        assertThat(r.status()).isEqualTo(Outcome.FAIL);
         assertThat(r.path()).isEqualTo("spec.initContainers[0].image");
         assertThat(r.reason()).contains("docker.io/library/busybox");
     }
@@ -70,16 +71,16 @@ class PatternsTest {
                 spec: {containers: [{image: docker.io/x}]}
                 """);
 
-        assertThat(Patterns.match(pattern, backend).status()).isEqualTo(Patterns.Result.Status.SKIP);
+        assertThat(Patterns.match(pattern, backend).status()).isEqualTo(Outcome.SKIP);
         JsonNode perContainer = yaml("spec: {containers: [{(name): 'web*', image: 'registry.example.com/*'}]}");
         JsonNode mixed = yaml("spec: {containers: [{name: sidecar, image: docker.io/x}, {name: web, image: registry.example.com/w}]}");
-        assertThat(Patterns.match(perContainer, mixed).status()).isEqualTo(Patterns.Result.Status.PASS);
+        assertThat(Patterns.match(perContainer, mixed).status()).isEqualTo(Outcome.PASS);
         JsonNode top = yaml("""
                 (metadata):
                   labels: {tier: frontend}
                 spec: {containers: [{image: "registry.example.com/*"}]}
                 """);
-        assertThat(Patterns.match(top, backend).status()).isEqualTo(Patterns.Result.Status.SKIP);
+        assertThat(Patterns.match(top, backend).status()).isEqualTo(Outcome.SKIP);
     }
 
     @Test
@@ -91,15 +92,15 @@ class PatternsTest {
                   containers: [{name: a, image: "registry.example.com/a:latest"}]
                 """);
 
-        assertThat(Patterns.match(yaml("spec: {X(hostNetwork): null}"), pod).status()).isEqualTo(Patterns.Result.Status.FAIL);
-        assertThat(Patterns.match(yaml("spec: {replicas: '>=2 & <5'}"), pod).status()).isEqualTo(Patterns.Result.Status.PASS);
-        assertThat(Patterns.match(yaml("spec: {replicas: '>3'}"), pod).status()).isEqualTo(Patterns.Result.Status.FAIL);
+        assertThat(Patterns.match(yaml("spec: {X(hostNetwork): null}"), pod).status()).isEqualTo(Outcome.FAIL);
+        assertThat(Patterns.match(yaml("spec: {replicas: '>=2 & <5'}"), pod).status()).isEqualTo(Outcome.PASS);
+        assertThat(Patterns.match(yaml("spec: {replicas: '>3'}"), pod).status()).isEqualTo(Outcome.FAIL);
         assertThat(Patterns.match(yaml("spec: {containers: [{image: '!*:latest'}]}"), pod).status())
-                .isEqualTo(Patterns.Result.Status.FAIL);
+                .isEqualTo(Outcome.FAIL);
         assertThat(Patterns.match(yaml("spec: {^(containers): [{name: a}]}"), pod).status())
-                .isEqualTo(Patterns.Result.Status.PASS);
+                .isEqualTo(Outcome.PASS);
         assertThat(Patterns.match(yaml("spec: {^(containers): [{name: z}]}"), pod).status())
-                .isEqualTo(Patterns.Result.Status.FAIL);
+                .isEqualTo(Outcome.FAIL);
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.trustplane.policy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustplane.admission.AdmissionRequest;
+import dev.trustplane.error.Outcome;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.sign.Check;
@@ -68,8 +69,8 @@ class PolicyEngineTest {
                 return new VerificationReport(image.name(), digest, kind, List.of(), List.of());
             }
             boolean ok = good.contains(a.trustHash());
-            Check check = ok ? new Check("signature", Check.Status.PASS, "ok")
-                    : new Check("signature", Check.Status.FAIL, "signed by another key");
+            Check check = ok ? new Check("signature", Outcome.PASS, "ok")
+                    : new Check("signature", Outcome.FAIL, "signed by another key");
             Evidence e = new Evidence(kind, Evidence.Format.COSIGN_TAG, "tag sha256-x.sig layer 0", type, null,
                     List.of(check), type == null ? null : statement.getBytes(StandardCharsets.UTF_8));
             return new VerificationReport(image.name(), digest, kind, List.of(e), List.of());
@@ -142,7 +143,7 @@ class PolicyEngineTest {
             assertThat(one.decisions().get(0).message()).contains("verified by 2 of 3 attestors, 1 verified")
                     .contains("signed by another key").contains("Fix:");
             assertThat(two.denied()).isFalse();
-            assertThat(two.decisions().get(0).verdict()).isEqualTo(Decision.Verdict.PASS);
+            assertThat(two.decisions().get(0).verdict()).isEqualTo(Outcome.PASS);
             assertThat(two.decisions().get(0).signers()).singleElement().asString().startsWith("key ");
         }
     }
@@ -156,13 +157,13 @@ class PolicyEngineTest {
             Evaluation mutate = engine.evaluate(pod("apps", null, "r.example/app:1"), Phase.MUTATE, Duration.ofSeconds(5));
             Evaluation validate = engine.evaluate(pod("apps", null, "r.example/app:1"), Phase.VALIDATE, Duration.ofSeconds(5));
 
-            assertThat(down.decisions().get(0).verdict()).isEqualTo(Decision.Verdict.ERROR);
+            assertThat(down.decisions().get(0).verdict()).isEqualTo(Outcome.ERROR);
             assertThat(down.denied()).isTrue();
             assertThat(mutate.pins()).singleElement().satisfies(p -> {
                 assertThat(p.pointer()).isEqualTo("/spec/containers/0/image");
                 assertThat(p.image()).isEqualTo("r.example/app:1@" + DIGEST);
             });
-            assertThat(validate.decisions().get(0).verdict()).isEqualTo(Decision.Verdict.FAIL);
+            assertThat(validate.decisions().get(0).verdict()).isEqualTo(Outcome.FAIL);
             assertThat(validate.decisions().get(0).message()).contains("not pinned by digest")
                     .contains("mutating webhook");
         }
@@ -180,7 +181,7 @@ class PolicyEngineTest {
                     Duration.ofSeconds(5)).decisions()).isEmpty();
             Evaluation unknown = engine.evaluate(pod("web", null, "x/y:1"), Phase.VALIDATE, Duration.ofSeconds(5));
             assertThat(unknown.decisions()).singleElement().satisfies(d -> {
-                assertThat(d.verdict()).isEqualTo(Decision.Verdict.ERROR);
+                assertThat(d.verdict()).isEqualTo(Outcome.ERROR);
                 assertThat(d.message()).contains("labels of namespace web are not known");
             });
         }
@@ -223,8 +224,8 @@ class PolicyEngineTest {
             verifier.statement = "{\"predicate\":{\"specVersion\":\"1.4\"}}";
             Evaluation old = engine.evaluate(pod("apps", null, "r/app@" + DIGEST), Phase.VALIDATE, Duration.ofSeconds(5));
 
-            assertThat(ok.decisions().get(0).verdict()).isEqualTo(Decision.Verdict.PASS);
-            assertThat(old.decisions().get(0).verdict()).isEqualTo(Decision.Verdict.FAIL);
+            assertThat(ok.decisions().get(0).verdict()).isEqualTo(Outcome.PASS);
+            assertThat(old.decisions().get(0).verdict()).isEqualTo(Outcome.FAIL);
             assertThat(old.denied()).isFalse();
             assertThat(old.warnings()).singleElement().extracting(Decision::message).asString()
                     .contains("specVersion").contains("found \"1.4\"");
@@ -243,7 +244,7 @@ class PolicyEngineTest {
 
             assertThat(millis).isLessThan(2_500);
             assertThat(e.decisions()).hasSize(3).allSatisfy(d -> {
-                assertThat(d.verdict()).isEqualTo(Decision.Verdict.ERROR);
+                assertThat(d.verdict()).isEqualTo(Outcome.ERROR);
                 assertThat(d.message()).contains("did not finish within the 300 ms budget");
             });
             assertThat(e.denied()).isTrue();
@@ -261,7 +262,7 @@ class PolicyEngineTest {
             Evaluation unknown = engine.evaluate(pod("web", null, "unsigned/app:1"), Phase.VALIDATE,
                     Duration.ofSeconds(5));
             assertThat(unknown.decisions()).singleElement().satisfies(d -> {
-                assertThat(d.verdict()).isEqualTo(Decision.Verdict.ERROR);
+                assertThat(d.verdict()).isEqualTo(Outcome.ERROR);
                 assertThat(d.action()).isEqualTo(FailureAction.ENFORCE);
                 assertThat(d.denies()).isTrue();
             });

@@ -2,6 +2,7 @@ package dev.trustplane.sign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustplane.error.Outcome;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageManifest;
@@ -223,7 +224,7 @@ class SignVerifyTest {
         assertThat(report.evidence()).hasSize(1);
         Check failure = report.evidence().get(0).failure().orElseThrow();
         assertThat(failure.stage()).isEqualTo("read");
-        assertThat(failure.status()).isEqualTo(Check.Status.ERROR);
+        assertThat(failure.status()).isEqualTo(Outcome.ERROR);
         assertThat(failure.detail()).contains("max-evidence-bytes");
     }
 
