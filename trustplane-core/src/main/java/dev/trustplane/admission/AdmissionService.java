@@ -7,8 +7,6 @@ import dev.trustplane.policy.Evaluation;
 import dev.trustplane.policy.FailureAction;
 import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.PolicyEngine;
-import dev.trustplane.store.AdmissionLedger;
-import dev.trustplane.store.LedgerEntry;
 import dev.trustplane.workload.ContainerImage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package dev.trustplane.vuln;
 
 import dev.trustplane.debian.DebianVersion;
+import dev.trustplane.sbom.ScannedPackage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

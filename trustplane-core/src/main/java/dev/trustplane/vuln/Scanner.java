@@ -1,5 +1,7 @@
 package dev.trustplane.vuln;
 
+import dev.trustplane.sbom.SbomReader;
+import dev.trustplane.sbom.ScannedPackage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
+import dev.trustplane.sbom.ScannedPackage;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

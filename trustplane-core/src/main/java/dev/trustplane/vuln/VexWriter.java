@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
+import dev.trustplane.sbom.ScannedPackage;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

@@ -9,8 +9,6 @@ import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.policy.PolicyLoader;
-import dev.trustplane.store.AdmissionLedger;
-import dev.trustplane.store.LedgerEntry;
 import dev.trustplane.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -13,7 +13,7 @@ import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
-import dev.trustplane.vuln.SbomReader;
+import dev.trustplane.sbom.SbomReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -2,6 +2,8 @@ package dev.trustplane.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustplane.admission.AdmissionLedger;
+import dev.trustplane.admission.LedgerEntry;
 import dev.trustplane.event.EventListener;
 import java.sql.Connection;
 import java.sql.ResultSet;

@@ -3,6 +3,8 @@ package dev.trustplane.vuln;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustplane.sbom.SbomReader;
+import dev.trustplane.sbom.ScannedPackage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,6 +3,7 @@ package dev.trustplane.vuln;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustplane.sbom.ScannedPackage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

@@ -2,6 +2,7 @@ package dev.trustplane.vuln;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustplane.sbom.ScannedPackage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

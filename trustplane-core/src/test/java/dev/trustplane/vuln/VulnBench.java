@@ -1,5 +1,7 @@
 package dev.trustplane.vuln;
 
+import dev.trustplane.sbom.SbomReader;
+import dev.trustplane.sbom.ScannedPackage;
 import java.io.BufferedInputStream;
 import java.io.BufferedWriter;
 import java.io.IOException;

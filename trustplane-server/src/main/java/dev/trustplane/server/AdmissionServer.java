@@ -2,6 +2,7 @@ package dev.trustplane.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.admission.AdmissionController;
+import dev.trustplane.admission.AdmissionLedger;
 import dev.trustplane.admission.AdmissionRequest;
 import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.event.EventListener;
@@ -10,7 +11,6 @@ import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.ResultCache;
 import dev.trustplane.sign.VerificationReport;
-import dev.trustplane.store.AdmissionLedger;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.admission.AdmissionLedger;
 import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.admission.WebhookCertificates;
 import dev.trustplane.event.EventListener;
@@ -23,7 +24,6 @@ import dev.trustplane.sign.PredicateTypes;
 import dev.trustplane.sign.Signer;
 import dev.trustplane.sign.SigningKey;
 import dev.trustplane.sign.VerifierLimits;
-import dev.trustplane.store.AdmissionLedger;
 import dev.trustplane.store.Store;
 import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.ProcessRunner;

@@ -1,4 +1,4 @@
-package dev.trustplane.store;
+package dev.trustplane.admission;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.trustplane.vuln;
+package dev.trustplane.sbom;
 
 import java.util.Objects;
 

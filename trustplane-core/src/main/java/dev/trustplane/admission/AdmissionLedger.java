@@ -1,6 +1,7 @@
-package dev.trustplane.store;
+package dev.trustplane.admission;
 
 import dev.trustplane.event.EventListener;
+import dev.trustplane.store.Store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

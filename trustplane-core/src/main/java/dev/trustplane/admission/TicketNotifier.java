@@ -1,4 +1,4 @@
-package dev.trustplane.store;
+package dev.trustplane.admission;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,4 +1,4 @@
-package dev.trustplane.vuln;
+package dev.trustplane.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
