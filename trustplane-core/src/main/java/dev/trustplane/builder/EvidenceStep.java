@@ -18,7 +18,7 @@ import java.util.Set;
  * platform manifest) a signature and an SLSA v1 provenance attestation, and for each platform
  * manifest its CycloneDX and SPDX SBOMs as attestations. The SBOMs are read from the build layout.
  */
-public final class EvidenceStep {
+final class EvidenceStep {
     private final Signer signer;
     private final ImageSpec spec;
     private final Lockfile lock;

@@ -29,7 +29,7 @@ import java.util.Map;
  * dependency — each archive's InRelease, each .deb with its SHA-256, the keyring and the extra
  * files of the spec — and the builder's identity and timestamps.
  */
-public final class Provenance {
+final class Provenance {
     public static final String PREDICATE_TYPE = "https://slsa.dev/provenance/v1";
     public static final String BUILD_TYPE = "https://trustplane.dev/provenance/debian-image/v1";
     /** The builder id of the CLI; a server build names its own. */

@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Reads a (decompressed) {@code Packages} index into {@link BinaryPackage}s. */
-public final class PackagesIndex {
+final class PackagesIndex {
     private static final Set<String> FIELDS = Set.of("package", "version", "architecture", "multi-arch", "source",
             "depends", "pre-depends", "provides", "conflicts", "breaks", "essential", "priority", "filename", "size",
             "sha256");

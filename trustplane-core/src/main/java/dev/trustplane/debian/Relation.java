@@ -9,7 +9,7 @@ import java.util.List;
  * One package relation such as {@code libc6 (>= 2.34)} or {@code awk:any}: a name, an optional
  * architecture qualifier and an optional version constraint (Debian Policy 7.1).
  */
-public record Relation(String name, String archQualifier, Op op, DebianVersion version) {
+record Relation(String name, String archQualifier, Op op, DebianVersion version) {
 
     /** Version operators; {@code <<} and {@code >>} are strict. */
     public enum Op {

@@ -8,5 +8,5 @@ import dev.trustplane.sign.Trust;
  * @param description what a message shows: the key hint, or the keyless subject and issuer
  * @param trustHash   SHA-256 over the entry's canonical JSON and the trusted root it uses: the cache key part
  */
-public record Attestor(Trust trust, String description, String trustHash) {
+record Attestor(Trust trust, String description, String trustHash) {
 }

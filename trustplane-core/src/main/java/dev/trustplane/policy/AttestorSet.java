@@ -3,7 +3,7 @@ package dev.trustplane.policy;
 import java.util.List;
 
 /** One {@code attestors} item: at least {@code count} of its entries must verify (all when count is unset). */
-public record AttestorSet(Integer count, List<Attestor> entries) {
+record AttestorSet(Integer count, List<Attestor> entries) {
 
     public AttestorSet {
         entries = List.copyOf(entries);

@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * GreaterThanOrEquals, LessThan, LessThanOrEquals (numbers, and versions like 1.2.3), and
  * Duration{GreaterThan,LessThan}[OrEquals] (Go durations such as {@code 1h30m}).
  */
-public final class Conditions {
+final class Conditions {
     static final List<String> OPERATORS = List.of("Equals", "NotEquals", "AnyIn", "AllIn", "AnyNotIn", "AllNotIn",
             "In", "NotIn", "GreaterThan", "GreaterThanOrEquals", "LessThan", "LessThanOrEquals",
             "DurationGreaterThan", "DurationGreaterThanOrEquals", "DurationLessThan", "DurationLessThanOrEquals");

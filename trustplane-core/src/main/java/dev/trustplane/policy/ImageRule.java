@@ -14,7 +14,7 @@ import java.util.List;
  * @param useCache     whether verification results may come from the cache
  * @param action       the rule's failure action, this entry's own when it sets one
  */
-public record ImageRule(List<String> imageReferences, List<String> skipImageReferences, List<AttestorSet> attestors,
+record ImageRule(List<String> imageReferences, List<String> skipImageReferences, List<AttestorSet> attestors,
         List<AttestationCheck> attestations, boolean mutateDigest, boolean verifyDigest, boolean required,
         String repository, boolean useCache, FailureAction action) {
 

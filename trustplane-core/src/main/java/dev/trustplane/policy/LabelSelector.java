@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A Kubernetes label selector: {@code matchLabels} and {@code matchExpressions}, all of which must hold. */
-public record LabelSelector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {
+record LabelSelector(Map<String, String> matchLabels, List<Requirement> matchExpressions) {
 
     public LabelSelector {
         matchLabels = Map.copyOf(matchLabels);

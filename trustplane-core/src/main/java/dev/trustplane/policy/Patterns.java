@@ -16,7 +16,7 @@ import java.util.Map;
  * {@code !a}, comparisons {@code >N >=N <N <=N}; {@code *} alone means "any non-null value". An
  * array pattern of one element applies it to every element of the resource's array.
  */
-public final class Patterns {
+final class Patterns {
     private Patterns() {
     }
 

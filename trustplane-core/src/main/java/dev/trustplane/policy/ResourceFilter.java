@@ -7,7 +7,7 @@ import java.util.List;
  * {@code group/version/Kind}, {@code version/Kind} or {@code *}; names and namespaces are
  * wildcards; operations are the admission operations (CREATE, UPDATE, DELETE, CONNECT).
  */
-public record ResourceFilter(List<String> kinds, List<String> names, List<String> namespaces,
+record ResourceFilter(List<String> kinds, List<String> names, List<String> namespaces,
         LabelSelector namespaceSelector, LabelSelector selector, List<String> operations) {
 
     public ResourceFilter {

@@ -6,7 +6,7 @@ import java.util.List;
  * Kyverno's {@code match}/{@code exclude}: {@code any} (one filter must hold) and {@code all}
  * (every filter must hold); the legacy {@code resources} form is one {@code all} filter.
  */
-public record ResourceMatch(List<ResourceFilter> any, List<ResourceFilter> all) {
+record ResourceMatch(List<ResourceFilter> any, List<ResourceFilter> all) {
     public static final ResourceMatch NONE = new ResourceMatch(List.of(), List.of());
 
     public ResourceMatch {

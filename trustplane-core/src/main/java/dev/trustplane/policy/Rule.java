@@ -6,7 +6,7 @@ import java.util.List;
  * One rule of a policy: which resources it applies to, and either image verification or a
  * validation pattern.
  */
-public record Rule(String name, ResourceMatch match, ResourceMatch exclude, FailureAction action,
+record Rule(String name, ResourceMatch match, ResourceMatch exclude, FailureAction action,
         List<ImageRule> verifyImages, ValidateRule validate) {
 
     public Rule {

@@ -1,7 +1,7 @@
 package dev.trustplane.policy;
 
 /** Kyverno's wildcards: {@code *} any run of characters, {@code ?} exactly one; everything else literal. */
-public final class Wildcards {
+final class Wildcards {
     private Wildcards() {
     }
 

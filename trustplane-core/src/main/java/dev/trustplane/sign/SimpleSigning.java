@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * The "simple signing" payload cosign signs for an image: {@code critical.identity.docker-reference},
  * {@code critical.image.docker-manifest-digest}, {@code critical.type} and optional annotations.
  */
-public record SimpleSigning(String dockerReference, Digest manifestDigest, String type, Map<String, String> optional) {
+record SimpleSigning(String dockerReference, Digest manifestDigest, String type, Map<String, String> optional) {
     public static final String TYPE = "cosign container image signature";
     /** cosign v3 writes this type in its bundles' statements; accepted when reading. */
     public static final String TYPE_V3 = "https://sigstore.dev/cosign/sign/v1";

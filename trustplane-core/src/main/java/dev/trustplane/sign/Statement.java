@@ -14,7 +14,7 @@ import java.util.Objects;
  * An in-toto Statement: subjects (name + digest), a predicate type and the predicate as JSON bytes.
  * Written as Statement v1; v0.1 (what cosign 2 writes) is accepted when reading.
  */
-public record Statement(List<Subject> subjects, String predicateType, byte[] predicate) {
+record Statement(List<Subject> subjects, String predicateType, byte[] predicate) {
     public static final String TYPE_V1 = "https://in-toto.io/Statement/v1";
     public static final String TYPE_V01 = "https://in-toto.io/Statement/v0.1";
     private static final ObjectMapper JSON = Json.mapper();

@@ -19,7 +19,7 @@ import us.springett.cvss.Cvss;
  * Reads OSV JSON (schema 1.6): one advisory object, or an array of them. CVSS v2/v3 vectors are
  * scored with a CVSS library; a malformed record is named by document, advisory and field.
  */
-public final class OsvFeed {
+final class OsvFeed {
     private static final ObjectMapper JSON = Json.mapper();
     private static final Set<String> EVENTS = Set.of("introduced", "fixed", "last_affected", "limit");
 

@@ -14,7 +14,7 @@ import java.util.Optional;
  * PEP 440, and every ecosystem by an advisory's explicit {@code versions} list. Ranges of other
  * ecosystems are skipped and counted.
  */
-public final class OsvMatcher {
+final class OsvMatcher {
     private static final Map<String, String> DEBIAN_NUMBERS = Map.of("buster", "10", "bullseye", "11",
             "bookworm", "12", "trixie", "13", "forky", "14");
 

@@ -8,7 +8,7 @@ import java.util.List;
  * vector and its base score (NaN when none), when it was last modified (null when not given), and
  * what it affects.
  */
-public record OsvRecord(String id, List<String> aliases, String summary, String cvssVector, double cvssScore,
+record OsvRecord(String id, List<String> aliases, String summary, String cvssVector, double cvssScore,
         Instant modified, List<Affected> affected) {
 
     public OsvRecord {

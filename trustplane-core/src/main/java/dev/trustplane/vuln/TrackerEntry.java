@@ -7,7 +7,7 @@ import java.util.Objects;
  * {@code fixedVersion} is null when no fix is recorded and {@code "0"} when the release was never
  * affected.
  */
-public record TrackerEntry(
+record TrackerEntry(
         String source,
         String cve,
         String release,

@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * {@code releases.<codename>}) into {@link TrackerEntry} records without holding the whole
  * document. A malformed record is reported with the file, the record and the field.
  */
-public final class TrackerFeed {
+final class TrackerFeed {
     private static final Set<String> URGENCIES = Set.of("low", "medium", "high", "unimportant", "end-of-life",
             "not yet assigned");
     private static final ObjectMapper JSON = Json.mapper();

@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * When to retry a registry request: on 429, 502, 503, 504 (and 500 for reads) and broken connections, with
  * exponential backoff and jitter, honouring {@code Retry-After} up to {@code maxRetryAfter}.
  */
-public record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxRetryAfter) {
+record RetryPolicy(int maxAttempts, Duration baseDelay, Duration maxDelay, Duration maxRetryAfter) {
 
     public static final RetryPolicy DEFAULT =
             new RetryPolicy(5, Duration.ofMillis(250), Duration.ofSeconds(8), Duration.ofSeconds(60));
