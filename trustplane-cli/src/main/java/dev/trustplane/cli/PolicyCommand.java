@@ -12,6 +12,7 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
+import dev.trustplane.policy.EvaluationJson;
 import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.PolicyEngine;
@@ -183,7 +184,7 @@ final class PolicyCommand implements Runnable {
                     Evaluation ev = engine.evaluate(resource, Phase.OFFLINE, budget);
                     denied |= ev.denied();
                     if (output == VerifyOptions.Output.JSON) {
-                        json.add(json(r.name, resource, ev));
+                        json.add(EvaluationJson.evaluation(r.name, resource, ev));
                     } else {
                         text(r.name, resource, ev);
                     }
@@ -278,32 +279,6 @@ final class PolicyCommand implements Runnable {
             for (Evaluation.Pin p : ev.pins()) {
                 ctx.out().println("  PIN   " + p.pointer() + " → " + p.image());
             }
-        }
-
-        private static ObjectNode json(String name, Resource resource, Evaluation ev) {
-            ObjectNode o = JSON.createObjectNode();
-            o.put("input", name);
-            o.put("resource", resource.label());
-            o.put("allowed", !ev.denied());
-            ArrayNode ds = o.putArray("decisions");
-            for (Decision d : ev.decisions()) {
-                ObjectNode x = ds.addObject();
-                x.put("policy", d.policy());
-                x.put("policyHash", d.policyHash());
-                x.put("rule", d.rule());
-                x.put("mode", d.action().label());
-                x.put("verdict", d.verdict().name());
-                x.put("container", d.container());
-                x.put("image", d.image());
-                x.put("digest", d.digest());
-                x.putPOJO("signers", d.signers());
-                x.put("message", d.message());
-            }
-            ArrayNode pins = o.putArray("pins");
-            for (Evaluation.Pin p : ev.pins()) {
-                pins.addObject().put("path", p.pointer()).put("image", p.image());
-            }
-            return o;
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.trustplane.cli;
 
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.Platform;
 import dev.trustplane.oci.transfer.ImageSource;
@@ -7,8 +9,6 @@ import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.sbom.PackageDetector;
 import dev.trustplane.sbom.SbomGenerator;
 import dev.trustplane.sbom.SbomSubject;
-import dev.trustplane.error.ErrorKind;
-import dev.trustplane.error.TrustplaneException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,16 +1,13 @@
 package dev.trustplane.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.error.Outcome;
 import dev.trustplane.io.Json;
-import dev.trustplane.sign.Check;
 import dev.trustplane.sign.Evidence;
 import dev.trustplane.sign.VerificationReport;
+import dev.trustplane.sign.VerificationReportJson;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.Locale;
 
 /** Prints a verification report as text (one line per signature, the failing stage named) or JSON. */
 final class VerificationOutput {
@@ -23,7 +20,7 @@ final class VerificationOutput {
     static int print(VerificationReport report, VerifyOptions.Output format, CliContext ctx) {
         if (format == VerifyOptions.Output.JSON) {
             try {
-                ctx.out().println(JSON.writeValueAsString(json(report)));
+                ctx.out().println(JSON.writeValueAsString(VerificationReportJson.of(report)));
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -63,38 +60,5 @@ final class VerificationOutput {
             out.println(ok + " of " + report.evidence().size() + " " + what + (report.evidence().size() == 1 ? "" : "s")
                     + " verified for " + report.image() + "@" + report.digest());
         }
-    }
-
-    static ObjectNode json(VerificationReport report) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("image", report.image());
-        root.put("digest", report.digest().toString());
-        root.put("kind", report.kind().name().toLowerCase(Locale.ROOT));
-        root.put("verified", report.anyVerified());
-        ArrayNode list = root.putArray("evidence");
-        for (Evidence e : report.evidence()) {
-            ObjectNode n = list.addObject();
-            n.put("kind", e.kind().name().toLowerCase(Locale.ROOT));
-            n.put("format", e.format().label());
-            n.put("location", e.location());
-            n.put("predicateType", e.predicateType());
-            n.put("signer", e.signer());
-            n.put("verified", e.verified());
-            e.failure().ifPresent(c -> n.put("failedStage", c.stage()));
-            ArrayNode checks = n.putArray("checks");
-            for (Check c : e.checks()) {
-                checks.addObject().put("stage", c.stage()).put("status", c.status().name()).put("detail", c.detail());
-            }
-            if (e.statement() != null) {
-                try {
-                    n.set("statement", JSON.readTree(e.statement()));
-                } catch (IOException ex) {
-                    n.put("statement", "unreadable");
-                }
-            }
-        }
-        ArrayNode problems = root.putArray("problems");
-        report.problems().forEach(problems::add);
-        return root;
     }
 }

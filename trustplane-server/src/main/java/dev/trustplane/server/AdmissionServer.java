@@ -1,6 +1,7 @@
 package dev.trustplane.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.admission.AdmissionController;
 import dev.trustplane.admission.AdmissionLedger;
 import dev.trustplane.admission.AdmissionRequest;
@@ -8,6 +9,7 @@ import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
+import dev.trustplane.policy.EvaluationJson;
 import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.ResultCache;
 import dev.trustplane.sign.VerificationReport;
@@ -23,6 +25,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -207,9 +210,9 @@ public final class AdmissionServer implements AutoCloseable {
         var reasons = line.putArray("reasons");
         for (Decision d : answer.evaluation().decisions()) {
             if (d.denies() || d.warns()) {
-                reasons.addObject().put("policy", d.policy()).put("rule", d.rule()).put("mode", d.action().label())
-                        .put("verdict", d.verdict().name()).put("container", d.container()).put("image", d.image())
-                        .put("digest", d.digest()).put("message", d.message());
+                ObjectNode reason = EvaluationJson.decision(d);
+                reason.remove(List.of("policyHash", "signers"));
+                reasons.add(reason);
             }
         }
         return line.toString();
