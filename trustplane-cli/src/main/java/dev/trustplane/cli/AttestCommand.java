@@ -7,7 +7,7 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.registry.RegistryClient;
-import dev.trustplane.sign.PredicateTypes;
+import dev.trustplane.sigstore.PredicateTypes;
 import dev.trustplane.sign.Signer;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package dev.trustplane.cli;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.policy.PolicyLoader;
-import dev.trustplane.sign.TrustedRoot;
+import dev.trustplane.sigstore.TrustedRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

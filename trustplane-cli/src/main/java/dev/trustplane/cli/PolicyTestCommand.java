@@ -17,7 +17,7 @@ import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.policy.RegistryImageVerifier;
 import dev.trustplane.policy.Resource;
-import dev.trustplane.sign.VerifierLimits;
+import dev.trustplane.verify.VerifierLimits;
 import dev.trustplane.workload.Manifests;
 import dev.trustplane.workload.Workload;
 import dev.trustplane.workload.WorkloadException;

@@ -6,7 +6,7 @@ import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
-import dev.trustplane.sign.EvidenceStore;
+import dev.trustplane.sigstore.EvidenceStore;
 import java.util.ArrayList;
 import java.util.List;
 

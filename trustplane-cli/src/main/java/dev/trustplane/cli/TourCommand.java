@@ -182,7 +182,7 @@ final class TourCommand implements Callable<Integer> {
         CliContext use = tourContext != null ? tourContext : ctx;
         int code = Main.commandLine(use, args).execute(args);
         if (expected != ExitCode.OK) {
-            ctx.out().println("   (exit " + code + ": " + (code == expected.code() ? "as expected — " + expected.meaning()
+            ctx.out().println("   (exit " + code + ": " + (code == expected.code() ? "as expected — " + expected.meaning().replace("`", "")
                     : "expected " + expected.code()) + ")");
         }
         if (code != expected.code()) {

@@ -3,9 +3,9 @@ package dev.trustplane.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.Outcome;
 import dev.trustplane.io.Json;
-import dev.trustplane.sign.Evidence;
-import dev.trustplane.sign.VerificationReport;
-import dev.trustplane.sign.VerificationReportJson;
+import dev.trustplane.verify.Evidence;
+import dev.trustplane.verify.VerificationReport;
+import dev.trustplane.verify.VerificationReportJson;
 import java.io.IOException;
 import java.io.PrintWriter;
 

@@ -1,10 +1,10 @@
 package dev.trustplane.cli;
 
-import dev.trustplane.sign.Trust;
-import dev.trustplane.sign.TrustSpec;
-import dev.trustplane.sign.VerificationReport;
-import dev.trustplane.sign.Verifier;
-import dev.trustplane.sign.VerifierLimits;
+import dev.trustplane.verify.Trust;
+import dev.trustplane.verify.TrustSpec;
+import dev.trustplane.verify.VerificationReport;
+import dev.trustplane.verify.Verifier;
+import dev.trustplane.verify.VerifierLimits;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

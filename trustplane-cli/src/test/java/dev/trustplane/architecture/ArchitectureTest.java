@@ -35,11 +35,13 @@ class ArchitectureTest {
         rank(3, "oci.layout", "oci.registry");
         rank(4, "oci.transfer");
         rank(5, "debian", "workload");
-        rank(6, "sbom", "sign", "store");
-        rank(7, "vuln", "builder", "policy");
-        rank(8, "admission");
-        rank(9, "server");
-        rank(10, "cli");
+        rank(6, "sbom", "sigstore", "store");
+        rank(7, "verify");
+        rank(8, "sign");
+        rank(9, "vuln", "builder", "policy");
+        rank(10, "admission");
+        rank(11, "server");
+        rank(12, "cli");
     }
 
     private static void rank(int rank, String... packages) {

@@ -2,8 +2,8 @@ package dev.trustplane.admission;
 
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
-import dev.trustplane.sign.BouncyCastle;
-import dev.trustplane.sign.Keys;
+import dev.trustplane.sigstore.BouncyCastle;
+import dev.trustplane.sigstore.Keys;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;

@@ -6,7 +6,7 @@ import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.sbom.SbomGenerator;
-import dev.trustplane.sign.PredicateTypes;
+import dev.trustplane.sigstore.PredicateTypes;
 import dev.trustplane.sign.Signer;
 import java.util.ArrayList;
 import java.util.List;

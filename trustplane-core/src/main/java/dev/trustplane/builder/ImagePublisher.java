@@ -11,7 +11,7 @@ import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.ImageCopier;
 import dev.trustplane.oci.transfer.Location;
-import dev.trustplane.sign.EvidenceStore;
+import dev.trustplane.sigstore.EvidenceStore;
 import dev.trustplane.sign.Signer;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.trustplane.policy;
 
-import dev.trustplane.sign.Trust;
+import dev.trustplane.verify.Trust;
 
 /**
  * One attestor entry, turned into the {@link Trust} the verifier checks against.

@@ -2,11 +2,11 @@ package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.error.TrustplaneException;
-import dev.trustplane.sign.CanonicalJson;
-import dev.trustplane.sign.CertificateIdentity;
-import dev.trustplane.sign.Keys;
-import dev.trustplane.sign.Trust;
-import dev.trustplane.sign.TrustedRoot;
+import dev.trustplane.sigstore.CanonicalJson;
+import dev.trustplane.sigstore.Keys;
+import dev.trustplane.sigstore.TrustedRoot;
+import dev.trustplane.verify.CertificateIdentity;
+import dev.trustplane.verify.Trust;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -1,7 +1,7 @@
 package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trustplane.sign.PredicateTypes;
+import dev.trustplane.sigstore.PredicateTypes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

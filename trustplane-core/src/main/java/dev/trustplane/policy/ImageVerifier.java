@@ -2,7 +2,7 @@ package dev.trustplane.policy;
 
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
-import dev.trustplane.sign.VerificationReport;
+import dev.trustplane.verify.VerificationReport;
 
 /** What the engine asks of the outside world: tag resolution and signature/attestation verification. */
 public interface ImageVerifier {

@@ -8,7 +8,7 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
-import dev.trustplane.sign.TrustedRoot;
+import dev.trustplane.sigstore.TrustedRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.oci.Digest;
-import dev.trustplane.sign.CanonicalJson;
-import dev.trustplane.sign.TrustedRoot;
+import dev.trustplane.sigstore.CanonicalJson;
+import dev.trustplane.sigstore.TrustedRoot;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;

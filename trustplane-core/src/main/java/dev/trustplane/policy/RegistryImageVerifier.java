@@ -7,10 +7,10 @@ import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.Location;
-import dev.trustplane.sign.EvidenceStore;
-import dev.trustplane.sign.VerificationReport;
-import dev.trustplane.sign.Verifier;
-import dev.trustplane.sign.VerifierLimits;
+import dev.trustplane.sigstore.EvidenceStore;
+import dev.trustplane.verify.VerificationReport;
+import dev.trustplane.verify.Verifier;
+import dev.trustplane.verify.VerifierLimits;
 import java.time.Duration;
 import java.util.function.Supplier;
 

@@ -6,6 +6,19 @@ import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
+import dev.trustplane.sigstore.Bundle;
+import dev.trustplane.sigstore.CosignTags;
+import dev.trustplane.sigstore.Dsse;
+import dev.trustplane.sigstore.EvidenceStore;
+import dev.trustplane.sigstore.Parallel;
+import dev.trustplane.sigstore.PredicateTypes;
+import dev.trustplane.sigstore.SignatureAlgorithms;
+import dev.trustplane.sigstore.SigningKey;
+import dev.trustplane.sigstore.SimpleSigning;
+import dev.trustplane.sigstore.Statement;
+import dev.trustplane.sigstore.TlogEntry;
+import dev.trustplane.verify.EvidenceChecks;
+import dev.trustplane.verify.TlogCheck;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,7 +41,6 @@ import java.util.TreeMap;
  */
 public final class Signer {
     static final String BUNDLE_CONTENT_ANNOTATION = "dev.sigstore.bundle.content";
-    static final String BUNDLE_PREDICATE_ANNOTATION = "dev.sigstore.bundle.predicateType";
     static final String CREATED_ANNOTATION = "org.opencontainers.image.created";
 
     /** Where a signature goes. */
@@ -177,7 +189,7 @@ public final class Signer {
         Descriptor layer = Descriptor.of(Bundle.MEDIA_TYPE_V03, bundle);
         Map<String, String> annotations = new LinkedHashMap<>();
         annotations.put(BUNDLE_CONTENT_ANNOTATION, "dsse-envelope");
-        annotations.put(BUNDLE_PREDICATE_ANNOTATION, predicateType);
+        annotations.put(Bundle.PREDICATE_ANNOTATION, predicateType);
         annotations.put(CREATED_ANNOTATION, DateTimeFormatter.ISO_INSTANT.format(
                 clock.instant().truncatedTo(ChronoUnit.SECONDS)));
         Descriptor subject = Descriptor.of(image.mediaType(), image.digest(), image.size());

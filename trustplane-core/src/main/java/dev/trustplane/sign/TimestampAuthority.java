@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
+import dev.trustplane.verify.TimestampCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;

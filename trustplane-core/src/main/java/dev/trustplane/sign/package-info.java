@@ -1,8 +1,7 @@
 /**
- * Signatures and their verification (ADR 006). Facade: {@link dev.trustplane.sign.Signer} (writes),
- * {@link dev.trustplane.sign.Verifier} (reads and checks, stage by stage, into a
- * {@link dev.trustplane.sign.VerificationReport}), {@link dev.trustplane.sign.TrustSpec} and
- * {@link dev.trustplane.sign.Trust} (what is trusted), {@link dev.trustplane.sign.Keys} and
- * {@link dev.trustplane.sign.EvidenceStore}.
+ * Signing (ADR 006). Facade: {@link dev.trustplane.sign.Signer} — cosign tags and Sigstore bundle
+ * referrers, with a key or keylessly ({@link dev.trustplane.sign.KeylessSigning}: Fulcio, Rekor) and
+ * optional RFC 3161 timestamps ({@link dev.trustplane.sign.TimestampAuthority}); what it writes is
+ * checked with {@code verify} before it is stored.
  */
 package dev.trustplane.sign;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustplane.error.TrustplaneException;
-import dev.trustplane.sign.TrustedRoot;
+import dev.trustplane.sigstore.TrustedRoot;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

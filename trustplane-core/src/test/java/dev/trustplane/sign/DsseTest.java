@@ -2,6 +2,7 @@ package dev.trustplane.sign;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustplane.sigstore.Dsse;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 

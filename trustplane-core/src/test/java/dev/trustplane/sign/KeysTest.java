@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.sigstore.Keys;
+import dev.trustplane.sigstore.Pem;
+import dev.trustplane.sigstore.SignatureAlgorithms;
+import dev.trustplane.sigstore.SigningKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

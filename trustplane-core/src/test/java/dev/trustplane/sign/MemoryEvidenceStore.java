@@ -4,6 +4,8 @@ import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.Manifest;
 import dev.trustplane.oci.RawManifest;
+import dev.trustplane.sigstore.EvidenceStore;
+import dev.trustplane.verify.Evidence;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

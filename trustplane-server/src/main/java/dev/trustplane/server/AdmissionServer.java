@@ -12,7 +12,7 @@ import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.EvaluationJson;
 import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.ResultCache;
-import dev.trustplane.sign.VerificationReport;
+import dev.trustplane.verify.VerificationReport;
 import io.helidon.common.tls.Tls;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -2,7 +2,7 @@ package dev.trustplane.server;
 
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
-import dev.trustplane.sign.Keys;
+import dev.trustplane.sigstore.Keys;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;

@@ -1,0 +1,53 @@
+package dev.trustplane.verify;
+
+import dev.trustplane.error.Outcome;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One signature or attestation found for an image, with every check run on it. It is verified
+ * when no check failed or errored; otherwise {@link #failure()} names the first stage that did.
+ *
+ * @param kind       signature or attestation
+ * @param format     where it was stored: the cosign tag scheme, a bundle referrer, or a cosign OCI 1.1 referrer
+ * @param location   the tag or manifest digest and the layer that hold it
+ * @param predicateType the statement's predicate type (attestations and bundles), else null
+ * @param signer     the key hint (SHA-256 of the public key) that verified it, when one did
+ * @param statement  the verified in-toto statement bytes (attestations), else null
+ */
+public record Evidence(Kind kind, Format format, String location, String predicateType, String signer,
+        List<Check> checks, byte[] statement) {
+
+    public enum Kind { SIGNATURE, ATTESTATION }
+
+    public enum Format {
+        COSIGN_TAG("cosign tag"),
+        BUNDLE_REFERRER("bundle referrer"),
+        COSIGN_REFERRER("cosign OCI 1.1 referrer");
+
+        private final String label;
+
+        Format(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    public Evidence {
+        checks = List.copyOf(checks);
+    }
+
+    public boolean verified() {
+        return !checks.isEmpty() && checks.stream().allMatch(c -> c.status() == Outcome.PASS
+                || c.status() == Outcome.SKIP);
+    }
+
+    /** The first check that failed or could not decide. */
+    public Optional<Check> failure() {
+        return checks.stream().filter(c -> c.status() == Outcome.FAIL || c.status() == Outcome.ERROR)
+                .findFirst();
+    }
+}

@@ -1,0 +1,463 @@
+package dev.trustplane.verify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.error.Outcome;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
+import dev.trustplane.oci.Digest;
+import dev.trustplane.sigstore.Bundle;
+import dev.trustplane.sigstore.CosignTags;
+import dev.trustplane.sigstore.Dsse;
+import dev.trustplane.sigstore.FulcioCertificate;
+import dev.trustplane.sigstore.Keys;
+import dev.trustplane.sigstore.MalformedEvidenceException;
+import dev.trustplane.sigstore.Pem;
+import dev.trustplane.sigstore.PredicateTypes;
+import dev.trustplane.sigstore.SignatureAlgorithms;
+import dev.trustplane.sigstore.SimpleSigning;
+import dev.trustplane.sigstore.Statement;
+import dev.trustplane.sigstore.TlogEntry;
+import dev.trustplane.sigstore.TrustedRoot;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.PublicKey;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Verifies one candidate as ordered stages, stopping at the first that fails. Key-based:
+ * payload/envelope → signature → statement → subject → type → tlog. Keyless: payload/envelope →
+ * signature (with the certificate's key) → tlog (gives the signing time) → certificate (chain to
+ * the trusted root at that time) → sct → identity → statement → subject → type. Malformed input of
+ * any shape ends in a failed stage, never in an exception or an acceptance.
+ */
+public final class EvidenceChecks {
+    private final Trust trust;
+    private final Digest image;
+    private final String wantedType;
+    private final Instant now;
+
+    public EvidenceChecks(Trust trust, Digest image, String wantedType) {
+        this(trust, image, wantedType, Instant.now());
+    }
+
+    public EvidenceChecks(Trust trust, Digest image, String wantedType, Instant now) {
+        this.trust = trust;
+        this.image = image;
+        this.wantedType = wantedType;
+        this.now = now;
+    }
+
+    public Evidence check(Candidate c) {
+        Run run = new Run(c);
+        run.stage = switch (c.content()) {
+            case Candidate.Unreadable u -> "read";
+            case Candidate.SimpleSig s -> "payload";
+            case Candidate.Envelope e -> "envelope";
+            case Candidate.BundleBytes b -> "envelope";
+        };
+        try {
+            switch (c.content()) {
+                case Candidate.Unreadable u -> run.add(Check.error("read", u.reason()));
+                case Candidate.SimpleSig s -> simpleSigning(run, s);
+                case Candidate.Envelope e -> envelope(run, Dsse.parse(e.json()), e.annotations());
+                case Candidate.BundleBytes b -> bundle(run, Bundle.parse(b.json()));
+            }
+        } catch (MalformedEvidenceException e) {
+            run.add(Check.fail(run.stage, e.getMessage()));
+        } catch (TrustplaneException e) {
+            run.add(Check.fail(run.stage, e.getMessage()));
+        } catch (RuntimeException e) {
+            run.add(Check.fail(run.stage, "malformed: " + e.getClass().getSimpleName()));
+        }
+        return run.result();
+    }
+
+    /** How a candidate is signed (a certificate, or one of the trusted keys) and what vouches for its time. */
+    private record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[]> timestamps,
+            boolean proofRequired) {
+        Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[]> timestamps) {
+            this(certificate, entries, timestamps, false);
+        }
+    }
+
+    /** The tlog stage was skipped: it gives no signing time. */
+    private static final Instant NO_TIME = Instant.MIN;
+    private static final ObjectMapper JSON =
+            Json.mapper();
+    private static final int MAX_TIMESTAMPS = 8;
+
+    private void simpleSigning(Run run, Candidate.SimpleSig s) throws MalformedEvidenceException {
+        var payload = SimpleSigning.parse(s.payload());
+        if (payload.isEmpty()) {
+            run.add(Check.fail("payload", "the layer is not a cosign simple-signing payload"));
+            return;
+        }
+        run.add(Check.pass("payload", "simple signing, type \"" + payload.get().type() + "\""));
+        run.stage = "signature";
+        String b64 = s.annotations().getOrDefault(CosignTags.SIGNATURE_ANNOTATION, "");
+        if (b64.isEmpty()) {
+            run.add(Check.fail("signature", "the layer has no " + CosignTags.SIGNATURE_ANNOTATION + " annotation"));
+            return;
+        }
+        byte[] sig = Dsse.base64(b64, "signature");
+        Material material = annotationMaterial(s.annotations());
+        if (!signed(run, material, key -> SignatureAlgorithms.verify(key, s.payload(), sig), null,
+                new TlogCheck.Signed(sha256Hex(s.payload()), List.of(sig), null))) {
+            return;
+        }
+        run.stage = "subject";
+        Digest signedDigest = payload.get().manifestDigest();
+        if (!signedDigest.equals(image)) {
+            run.add(Check.fail("subject", "the payload signs " + signedDigest + ", not this image " + image));
+            return;
+        }
+        run.add(Check.pass("subject", "signs " + image + " (identity " + payload.get().dockerReference() + ")"));
+    }
+
+    private void envelope(Run run, Dsse dsse, Map<String, String> annotations) throws MalformedEvidenceException {
+        run.add(Check.pass("envelope", "DSSE, payload type " + dsse.payloadType()));
+        if (dsseSigned(run, dsse, annotationMaterial(annotations), null)) {
+            statement(run, dsse);
+        }
+    }
+
+    private void bundle(Run run, Bundle bundle) throws MalformedEvidenceException {
+        run.add(Check.pass("envelope", "Sigstore bundle " + bundle.mediaType().replaceFirst(".*bundle[.+]?", "")
+                + (bundle.envelope() != null ? " with a DSSE envelope" : " with a message signature")));
+        List<TlogEntry> entries = new ArrayList<>();
+        for (var e : bundle.tlogEntries()) {
+            entries.add(TlogEntry.fromBundle(e));
+        }
+        List<X509Certificate> chain = new ArrayList<>();
+        for (int i = 0; i < bundle.certificates().size(); i++) {
+            X509Certificate c = TrustedRoot.certificate(bundle.certificates().get(i), "the bundle",
+                    i == 0 ? "certificate" : "certificate chain entry " + i);
+            if (selfSigned(c)) {
+                throw new MalformedEvidenceException("the bundle's certificate chain contains a root certificate ("
+                        + c.getSubjectX500Principal().getName() + ", self-signed); a bundle must not carry its root:"
+                        + " roots come from the trusted root only");
+            }
+            chain.add(c);
+        }
+        X509Certificate cert = chain.isEmpty() ? null : chain.get(0);
+        List<byte[]> timestamps = new ArrayList<>();
+        if (bundle.timestamps() != null) {
+            for (var t : bundle.timestamps().path("rfc3161Timestamps")) {
+                if (timestamps.size() == MAX_TIMESTAMPS) {
+                    throw new MalformedEvidenceException("the bundle has more than " + MAX_TIMESTAMPS + " timestamps");
+                }
+                timestamps.add(Dsse.base64(t.path("signedTimestamp").asText(""), "RFC 3161 timestamp"));
+            }
+        }
+        Material material = new Material(cert, entries, timestamps, bundle.requiresInclusionProof());
+        if (bundle.envelope() != null) {
+            if (bundle.envelope().signatures().size() != 1) {
+                run.add(Check.fail("envelope", "the bundle's DSSE envelope has " + bundle.envelope().signatures().size()
+                        + " signatures; a Sigstore bundle carries exactly one (sigstore-go's rule), since its log"
+                        + " entry and certificate vouch for a single signature"));
+                return;
+            }
+            if (dsseSigned(run, bundle.envelope(), material, bundle.publicKeyHint())) {
+                statement(run, bundle.envelope());
+            }
+            return;
+        }
+        Bundle.MessageSignature m = bundle.message();
+        if (!m.algorithm().equals("SHA2_256")) {
+            run.add(Check.fail("signature", "message digest algorithm " + m.algorithm() + " is not SHA2_256"));
+            return;
+        }
+        if (!signed(run, material, key -> SignatureAlgorithms.verifyPrehashed(key, m.digest(), m.signature()),
+                bundle.publicKeyHint(), new TlogCheck.Signed(HexFormat.of().formatHex(m.digest()),
+                        List.of(m.signature()), null))) {
+            return;
+        }
+        run.stage = "subject";
+        String signedHex = HexFormat.of().formatHex(m.digest());
+        if (!image.algorithm().prefix().equals("sha256") || !signedHex.equals(image.hex())) {
+            run.add(Check.fail("subject", "the message signature covers sha256:" + signedHex + ", not " + image));
+            return;
+        }
+        run.add(Check.pass("subject", "signs " + image));
+    }
+
+    private Material annotationMaterial(Map<String, String> annotations) throws MalformedEvidenceException {
+        String pem = annotations.get(CosignTags.CERTIFICATE_ANNOTATION);
+        X509Certificate cert = null;
+        if (pem != null && !pem.isEmpty()) {
+            List<Pem.Block> blocks;
+            try {
+                blocks = Pem.decode(pem, "the certificate annotation");
+            } catch (RuntimeException e) {
+                throw new MalformedEvidenceException("the certificate annotation is not PEM");
+            }
+            if (blocks.isEmpty()) {
+                throw new MalformedEvidenceException("the certificate annotation holds no certificate");
+            }
+            cert = TrustedRoot.certificate(blocks.get(0).der(), "the signature", "certificate annotation");
+        }
+        List<TlogEntry> entries = new ArrayList<>();
+        String set = annotations.get(CosignTags.BUNDLE_ANNOTATION);
+        if (set != null && !set.isEmpty()) {
+            entries.add(TlogEntry.fromCosignAnnotation(set));
+        }
+        List<byte[]> timestamps = new ArrayList<>();
+        String ts = annotations.get(CosignTags.TIMESTAMP_ANNOTATION);
+        if (ts != null && !ts.isEmpty()) {
+            try {
+                timestamps.add(Dsse.base64(JSON.readTree(ts)
+                        .path("SignedRFC3161Timestamp").asText(""), "RFC 3161 timestamp"));
+            } catch (IOException e) {
+                throw new MalformedEvidenceException("the RFC 3161 timestamp annotation is not JSON");
+            }
+        }
+        return new Material(cert, entries, timestamps);
+    }
+
+    private boolean dsseSigned(Run run, Dsse dsse, Material material, String hint) {
+        byte[] pae = dsse.pae();
+        List<byte[]> sigs = dsse.signatures().stream().map(Dsse.Sig::sig).toList();
+        return signed(run, material, key -> sigs.stream().anyMatch(s -> SignatureAlgorithms.verify(key, pae, s)),
+                hint, new TlogCheck.Signed(sha256Hex(dsse.payload()), sigs, null));
+    }
+
+    /** The signature, tlog, certificate, sct and identity stages; true when all passed. */
+    private boolean signed(Run run, Material material, Predicate<PublicKey> verifies, String hint,
+            TlogCheck.Signed what) {
+        run.stage = "signature";
+        if (material.certificate() != null && trust.keyless()) {
+            return keyless(run, material, verifies, what);
+        }
+        if (trust.keys().isEmpty()) {
+            run.add(material.certificate() != null
+                    ? Check.fail("signature", "signed keylessly; pass --certificate-identity[-regexp],"
+                            + " --certificate-oidc-issuer[-regexp] and --trusted-root to verify it")
+                    : Check.fail("signature", "signed with a key; pass --key with its public key to verify it"));
+            return false;
+        }
+        List<PublicKey> ordered = new ArrayList<>(trust.keys());
+        if (hint != null) {
+            ordered.sort((a, b) -> Boolean.compare(!Keys.hint(a).equals(hint), !Keys.hint(b).equals(hint)));
+        }
+        for (PublicKey key : ordered) {
+            if (verifies.test(key)) {
+                run.signer = Keys.hint(key);
+                run.add(Check.pass("signature", "verified with key " + run.signer));
+                if (tlog(run, material, new TlogCheck.Signed(what.payloadSha256Hex(), what.signatures(),
+                        key.getEncoded())) == null) {
+                    return false;
+                }
+                return material.timestamps().isEmpty() || trust.root() == null
+                        || timestamp(run, material.timestamps(), what.signatures()) != null;
+            }
+        }
+        run.add(Check.fail("signature", "does not verify with " + (trust.keys().size() == 1 ? "the given key"
+                : "any of the " + trust.keys().size() + " given keys") + (hint == null ? ""
+                : " (the bundle names key " + hint + ")")));
+        return false;
+    }
+
+    private boolean keyless(Run run, Material material, Predicate<PublicKey> verifies, TlogCheck.Signed what) {
+        X509Certificate leaf = material.certificate();
+        if (!verifies.test(leaf.getPublicKey())) {
+            run.add(Check.fail("signature", "does not verify with the certificate's key"));
+            return false;
+        }
+        run.add(Check.pass("signature", "verified with the certificate's key"));
+        Instant logged = tlog(run, material, new TlogCheck.Signed(what.payloadSha256Hex(),
+                what.signatures(), TlogCheck.verifierDer(leaf)));
+        if (logged == null) {
+            return false;
+        }
+        List<Instant> times = new ArrayList<>();
+        if (logged != NO_TIME) {
+            times.add(logged);
+        }
+        if (!material.timestamps().isEmpty()) {
+            Instant stamped = timestamp(run, material.timestamps(), what.signatures());
+            if (stamped == null) {
+                return false;
+            }
+            times.add(stamped);
+        }
+        if (times.isEmpty()) {
+            times.add(now);
+        }
+        run.stage = "certificate";
+        TrustedRoot.Authority ca = null;
+        for (Instant time : times) {
+            String[] why = new String[1];
+            ca = CertificateCheck.verify(leaf, trust.root(), time, why);
+            if (ca == null) {
+                run.add(Check.fail("certificate", why[0]));
+                return false;
+            }
+        }
+        run.add(Check.pass("certificate", "chains to " + (ca.uri().isEmpty() ? "a trusted authority" : ca.uri())
+                + ", valid at " + times.stream().map(Instant::toString).toList()));
+        run.stage = "sct";
+        if (trust.ignoreSct()) {
+            run.add(Check.skip("sct", "certificate transparency not checked (--insecure-ignore-sct)"));
+        } else {
+            String sct = SctCheck.verify(leaf, ca.chain().get(0), trust.root());
+            if (sct != null) {
+                run.add(Check.fail("sct", sct));
+                return false;
+            }
+            run.add(Check.pass("sct", "embedded SCT verified"));
+        }
+        run.stage = "identity";
+        FulcioCertificate fulcio = new FulcioCertificate(leaf);
+        List<String> reasons = new ArrayList<>();
+        for (CertificateIdentity id : trust.identities()) {
+            String mismatch = id.mismatch(fulcio);
+            if (mismatch == null) {
+                run.signer = fulcio.subjects().isEmpty() ? "?" : fulcio.subjects().get(0);
+                run.add(Check.pass("identity", run.signer + " from " + fulcio.issuer()));
+                return true;
+            }
+            reasons.add(mismatch);
+        }
+        run.add(Check.fail("identity", String.join("; ", reasons)));
+        return false;
+    }
+
+    /** A certificate that names itself as issuer and verifies with its own key: a root. */
+    private static boolean selfSigned(X509Certificate c) {
+        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
+            return false;
+        }
+        try {
+            c.verify(c.getPublicKey());
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** The tlog stage; returns the signing time (the entry's, or now when skipped), null when it failed. */
+    private Instant tlog(Run run, Material material, TlogCheck.Signed signed) {
+        List<TlogEntry> entries = material.entries();
+        run.stage = "tlog";
+        if (trust.ignoreTlog()) {
+            run.add(Check.skip("tlog", "transparency log not checked (--insecure-ignore-tlog)"));
+            return NO_TIME;
+        }
+        if (entries.isEmpty()) {
+            run.add(Check.fail("tlog", "no transparency-log entry: the signature was never logged; pass"
+                    + " --insecure-ignore-tlog to accept key-based signatures kept off the log"));
+            return null;
+        }
+        if (trust.root() == null) {
+            run.add(Check.error("tlog", "a transparency-log entry is attached, but checking it needs the log's key:"
+                    + " pass --trusted-root, or --insecure-ignore-tlog to rely on the key alone"));
+            return null;
+        }
+        String last = null;
+        for (TlogEntry e : entries) {
+            String why = TlogCheck.verify(e, trust.root(), signed, material.proofRequired());
+            if (why == null) {
+                Instant time = Instant.ofEpochSecond(e.integratedTime());
+                run.add(Check.pass("tlog", "logged at index " + e.logIndex() + " at " + time
+                        + (e.proof() != null ? " (inclusion proof and checkpoint verified)" : " (SET verified)")));
+                return time;
+            }
+            last = why;
+        }
+        run.add(Check.fail("tlog", last));
+        return null;
+    }
+
+    /** The timestamp stage: one RFC 3161 token from a trusted authority over the signature; its time, or null. */
+    private Instant timestamp(Run run, List<byte[]> timestamps, List<byte[]> signatures) {
+        run.stage = "timestamp";
+        if (trust.root() == null) {
+            run.add(Check.error("timestamp", "an RFC 3161 timestamp is attached; checking it needs --trusted-root"));
+            return null;
+        }
+        String last = null;
+        for (byte[] t : timestamps) {
+            for (byte[] sig : signatures) {
+                String[] why = new String[1];
+                Instant time = TimestampCheck.verify(t, sig, trust.root(), why);
+                if (time != null) {
+                    run.add(Check.pass("timestamp", "RFC 3161 timestamp " + time + " from a trusted authority"));
+                    return time;
+                }
+                last = why[0];
+            }
+        }
+        run.add(Check.fail("timestamp", last));
+        return null;
+    }
+
+    private void statement(Run run, Dsse dsse) throws MalformedEvidenceException {
+        run.stage = "statement";
+        if (!dsse.payloadType().equals(Dsse.IN_TOTO)) {
+            run.add(Check.fail("statement", "payload type is " + dsse.payloadType() + ", not " + Dsse.IN_TOTO));
+            return;
+        }
+        Statement st = Statement.parse(dsse.payload());
+        run.predicateType = st.predicateType();
+        run.kind = PredicateTypes.COSIGN_SIGN.equals(st.predicateType()) ? Evidence.Kind.SIGNATURE
+                : Evidence.Kind.ATTESTATION;
+        run.statement = dsse.payload();
+        run.add(Check.pass("statement", "in-toto statement, predicate " + st.predicateType()));
+        run.stage = "subject";
+        if (!st.covers(image)) {
+            run.add(Check.fail("subject", "the statement is about " + st.subjects().stream()
+                    .map(s -> s.digest().toString()).toList() + ", not this image " + image));
+            return;
+        }
+        run.add(Check.pass("subject", "covers " + image));
+        if (run.kind == Evidence.Kind.ATTESTATION && wantedType != null) {
+            run.stage = "type";
+            if (!wantedType.equals(st.predicateType())) {
+                run.add(Check.fail("type", "predicate type is " + st.predicateType() + ", wanted " + wantedType));
+                return;
+            }
+            run.add(Check.pass("type", wantedType));
+        }
+    }
+
+    public static String sha256Hex(byte[] data) {
+        return Digest.sha256(data).hex();
+    }
+
+    /** The checks of one candidate, accumulated stage by stage. */
+    private static final class Run {
+        private final Candidate candidate;
+        private final List<Check> checks = new ArrayList<>();
+        private String stage = "read";
+        private Evidence.Kind kind;
+        private String predicateType;
+        private String signer;
+        private byte[] statement;
+
+        Run(Candidate candidate) {
+            this.candidate = candidate;
+            this.kind = candidate.kindHint();
+            this.predicateType = candidate.predicateTypeHint();
+        }
+
+        void add(Check check) {
+            checks.add(check);
+        }
+
+        boolean ok() {
+            return checks.stream().noneMatch(c -> c.status() == Outcome.FAIL || c.status() == Outcome.ERROR);
+        }
+
+        Evidence result() {
+            boolean verified = ok() && !checks.isEmpty();
+            return new Evidence(kind, candidate.format(), candidate.location(), predicateType,
+                    verified ? signer : null, checks, verified ? statement : null);
+        }
+    }
+}

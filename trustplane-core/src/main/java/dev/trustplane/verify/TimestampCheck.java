@@ -1,0 +1,101 @@
+package dev.trustplane.verify;
+
+import dev.trustplane.sigstore.BouncyCastle;
+import dev.trustplane.sigstore.TrustedRoot;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.List;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.SignerInformationVerifier;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
+import org.bouncycastle.tsp.TimeStampResponse;
+import org.bouncycastle.tsp.TimeStampToken;
+
+/**
+ * Verifies an RFC 3161 timestamp over a signature against the timestamp authorities of a trusted
+ * root: the token imprints the SHA-256 of the signature bytes, is signed by the first certificate
+ * of an authority's chain (timestamping usage checked by BouncyCastle), the chain validates at
+ * the token's time, and the authority was trusted then. Returns the token's time.
+ */
+public final class TimestampCheck {
+    public static final int MAX_BYTES = 64 * 1024;
+
+    private TimestampCheck() {
+    }
+
+    /** The time the token vouches for, or null; {@code why[0]} says what failed. */
+    static Instant verify(byte[] response, byte[] signature, TrustedRoot root, String[] why) {
+        if (response.length > MAX_BYTES) {
+            why[0] = "the timestamp is larger than " + MAX_BYTES + " bytes";
+            return null;
+        }
+        TimeStampToken token;
+        try {
+            token = new TimeStampResponse(response).getTimeStampToken();
+        } catch (Exception e) {
+            try {
+                token = new TimeStampToken(new CMSSignedData(response));
+            } catch (Exception e2) {
+                why[0] = "the RFC 3161 timestamp cannot be read";
+                return null;
+            }
+        }
+        if (token == null) {
+            why[0] = "the timestamp response holds no token (the authority refused)";
+            return null;
+        }
+        try {
+            var info = token.getTimeStampInfo();
+            if (!info.getMessageImprintAlgOID().equals(NISTObjectIdentifiers.id_sha256)
+                    || !Arrays.equals(info.getMessageImprintDigest(),
+                    MessageDigest.getInstance("SHA-256").digest(signature))) {
+                why[0] = "the timestamp is for other bytes than this signature";
+                return null;
+            }
+            Instant time = info.getGenTime().toInstant();
+            if (root.tsas().isEmpty()) {
+                why[0] = "the trusted root has no timestamp authorities";
+                return null;
+            }
+            why[0] = "the timestamp is not signed by a timestamp authority of the trusted root";
+            for (TrustedRoot.Authority tsa : root.tsas()) {
+                X509Certificate signer = tsa.chain().get(0);
+                SignerInformationVerifier verifier;
+                try {
+                    verifier = new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER)
+                            .build(signer);
+                    token.validate(verifier);
+                } catch (Exception e) {
+                    continue;
+                }
+                if (!tsa.validAt(time) || !chainValidAt(tsa.chain(), time)) {
+                    why[0] = "the timestamp authority " + tsa.uri() + " was not trusted at " + time;
+                    return null;
+                }
+                return time;
+            }
+            return null;
+        } catch (Exception e) {
+            why[0] = "the RFC 3161 timestamp cannot be checked: " + e.getClass().getSimpleName();
+            return null;
+        }
+    }
+
+    private static boolean chainValidAt(List<X509Certificate> chain, Instant time) {
+        try {
+            for (int i = 0; i < chain.size(); i++) {
+                X509Certificate c = chain.get(i);
+                c.checkValidity(Date.from(time));
+                X509Certificate issuer = chain.get(Math.min(i + 1, chain.size() - 1));
+                c.verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}

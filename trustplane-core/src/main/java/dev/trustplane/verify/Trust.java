@@ -1,0 +1,36 @@
+package dev.trustplane.verify;
+
+import dev.trustplane.sigstore.TrustedRoot;
+import java.security.PublicKey;
+import java.util.List;
+
+/**
+ * What a verification trusts: public keys, and/or keyless identities checked against a trusted
+ * root (Fulcio authorities, Rekor and CT logs). {@code ignoreTlog} skips the transparency-log
+ * stage (cosign's {@code --insecure-ignore-tlog}, Kyverno's {@code rekor.ignoreTlog});
+ * {@code ignoreSct} skips the certificate-transparency stage ({@code --insecure-ignore-sct}).
+ */
+public record Trust(List<PublicKey> keys, List<CertificateIdentity> identities, TrustedRoot root,
+        boolean ignoreTlog, boolean ignoreSct) {
+
+    public Trust {
+        keys = List.copyOf(keys);
+        identities = List.copyOf(identities);
+        if (!identities.isEmpty() && root == null) {
+            throw new IllegalArgumentException("keyless identities need a trusted root");
+        }
+    }
+
+    public static Trust keys(List<PublicKey> keys, boolean ignoreTlog) {
+        return new Trust(keys, List.of(), null, ignoreTlog, false);
+    }
+
+    public static Trust keyless(List<CertificateIdentity> identities, TrustedRoot root, boolean ignoreTlog,
+            boolean ignoreSct) {
+        return new Trust(List.of(), identities, root, ignoreTlog, ignoreSct);
+    }
+
+    boolean keyless() {
+        return !identities.isEmpty();
+    }
+}
