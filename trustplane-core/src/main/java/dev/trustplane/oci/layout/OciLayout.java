@@ -17,8 +17,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,7 +100,13 @@ public final class OciLayout {
     public ImageIndex index() {
         Path file = root.resolve(INDEX_FILE);
         try {
-            byte[] bytes = Files.readAllBytes(file);
+            limits.checkManifestSize(regularFile(file, "index.json").size(), "index.json of OCI layout " + root);
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                // bounded while reading: the file may grow between the size check and the read
+                bytes = in.readNBytes((int) limits.maxManifestBytes() + 1);
+            }
+            limits.checkManifestSize(bytes.length, "index.json of OCI layout " + root);
             Manifest m = RawManifest.of(bytes, MediaTypes.OCI_INDEX).parse(limits, file.toString());
             return (ImageIndex) m;
         } catch (NoSuchFileException e) {
@@ -146,16 +154,34 @@ public final class OciLayout {
 
     public long blobSize(Digest digest) {
         try {
-            return Files.size(blobPath(digest));
+            return regularFile(blobPath(digest), "blob " + digest).size();
         } catch (IOException e) {
             throw missingBlob(digest, e);
         }
     }
 
+    /**
+     * The attributes of a file of the layout, which must be a regular file: a FIFO would block a
+     * reader forever, a device or a symbolic link would read what is not the layout's.
+     */
+    private BasicFileAttributes regularFile(Path file, String what) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (!attributes.isRegularFile()) {
+            String kind = attributes.isSymbolicLink() ? "a symbolic link" : attributes.isDirectory() ? "a directory"
+                    : "a FIFO, socket or device";
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The " + what + " of OCI layout " + root + " is "
+                    + kind + ", not a regular file (" + file + ") — a layout holds regular files only; remove it and"
+                    + " copy the image into the layout again");
+        }
+        return attributes;
+    }
+
     /** A stream of the blob that fails at its end unless the content matches digest and size. */
     public VerifyingInputStream openBlob(Digest digest, long size) {
         try {
-            return new VerifyingInputStream(Files.newInputStream(blobPath(digest)), digest, size,
+            regularFile(blobPath(digest), "blob " + digest);
+            return new VerifyingInputStream(Files.newInputStream(blobPath(digest), LinkOption.NOFOLLOW_LINKS), digest, size,
                     "OCI layout " + root);
         } catch (IOException e) {
             throw missingBlob(digest, e);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
@@ -13,12 +14,14 @@ import dev.trustplane.oci.MediaTypes;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.TestImages;
 import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -152,5 +155,38 @@ class OciLayoutTest {
     void shouldKeepIndexReadableWhenIndexIsEmpty() {
         OciLayout layout = OciLayout.openOrCreate(dir);
         assertThat(layout.index()).isEqualTo(ImageIndex.of(List.of()));
+    }
+
+    @Test
+    void shouldRefuseABlobFileThatIsAFifoInsteadOfBlockingForever() throws Exception {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        byte[] content = "hello".getBytes(StandardCharsets.UTF_8);
+        Digest digest = Digest.sha256(content);
+        Path blob = layout.blobPath(digest);
+        Files.createDirectories(blob.getParent());
+        Process mkfifo = new ProcessBuilder("mkfifo", blob.toString()).start();
+        assertThat(mkfifo.waitFor()).isZero();
+        assertThatThrownBy(() -> layout.readBlob(digest, 1024))
+                .hasMessage("The blob " + digest + " of OCI layout " + dir + " is a FIFO, socket or device, not a"
+                        + " regular file (" + blob + ") — a layout holds regular files only; remove it and copy the"
+                        + " image into the layout again");
+        assertThatThrownBy(() -> layout.openBlob(digest, 5))
+                .hasMessageContaining("is a FIFO, socket or device, not a regular file");
+    }
+
+    @Test
+    void shouldRefuseAnOversizedIndexBeforeReadingItWhole() throws Exception {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        Path index = dir.resolve("index.json");
+        try (var out = Files.newOutputStream(index)) {
+            byte[] spaces = new byte[1 << 20];
+            Arrays.fill(spaces, (byte) ' ');
+            for (int i = 0; i < 100; i++) {
+                out.write(spaces); // 100 MiB of whitespace: read whole, it once exhausted the heap
+            }
+        }
+        assertThatThrownBy(layout::index)
+                .isInstanceOf(LimitExceededException.class)
+                .hasMessageContaining("index.json of OCI layout " + dir + " (104857600 bytes)");
     }
 }
