@@ -1,7 +1,10 @@
 package dev.trustplane.sbom;
 
+import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdIOException;
 import com.github.luben.zstd.ZstdInputStream;
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.InflatedBlob;
@@ -83,6 +86,10 @@ final class LayerReader {
         } catch (IOException e) {
             if (stored != null && stored.failure != null) {
                 throw unreadable(source, layer, stored.failure);
+            }
+            if (e instanceof ZstdIOException z && z.getErrorCode() == Zstd.errFrameParameterWindowTooLarge()) {
+                throw new LimitExceededException("zstd window", 1L << MAX_ZSTD_WINDOW_LOG, "Layer " + layer.digest()
+                        + " of " + source.location() + " (a zstd frame asks for a larger decoding window)");
             }
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Cannot read layer " + layer.digest() + " of "
                     + source.location() + ": " + e.getMessage(), e);

@@ -1,9 +1,11 @@
 package dev.trustplane.sbom;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.luben.zstd.ZstdOutputStream;
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
@@ -419,5 +421,19 @@ class PackageDetectorTest {
             assertThat(d.packages()).as(format).extracting(SbomPackage::name).containsExactly("bash", "tzdata");
             deleteLayout();
         }
+    }
+
+    @Test
+    void shouldReportAZstdWindowOverTheLimitAsALimitNotInvalidInput() throws IOException {
+        byte[] tar = tarWithHardLinks(new String[] {"var/lib/dpkg/status", status("bash", "5.2.15-2+b2", null)});
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (ZstdOutputStream z = new ZstdOutputStream(out)) {
+            z.setWindowLog(28); // a 256 MiB window, above the 128 MiB that detection allows
+            z.write(tar);
+        }
+        ImageSource source = image(out.toByteArray());
+        assertThatThrownBy(() -> PackageDetector.detect(source, null))
+                .isInstanceOf(LimitExceededException.class)
+                .hasMessageContaining("zstd window");
     }
 }
