@@ -41,25 +41,26 @@ public final class Json {
         static final ObjectMapper MAPPER = limited(new ObjectMapper()).enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
+    /** YAML's classes (SnakeYAML, Jackson's YAML module) load only when YAML is read. */
     private static final class Yaml {
         static final ObjectMapper MAPPER = new ObjectMapper(yamlFactory());
         static final ObjectMapper STRICT = new ObjectMapper(yamlFactory())
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+        private static YAMLFactory yamlFactory() {
+            LoaderOptions options = new LoaderOptions();
+            options.setMaxAliasesForCollections(50);
+            options.setNestingDepthLimit(MAX_NESTING);
+            options.setCodePointLimit(MAX_YAML_CODE_POINTS);
+            YAMLFactory factory = YAMLFactory.builder().loaderOptions(options).build();
+            factory.setStreamReadConstraints(constraints());
+            return factory;
+        }
     }
 
     private static ObjectMapper limited(ObjectMapper mapper) {
         mapper.getFactory().setStreamReadConstraints(constraints());
         return mapper;
-    }
-
-    private static YAMLFactory yamlFactory() {
-        LoaderOptions options = new LoaderOptions();
-        options.setMaxAliasesForCollections(50);
-        options.setNestingDepthLimit(MAX_NESTING);
-        options.setCodePointLimit(MAX_YAML_CODE_POINTS);
-        YAMLFactory factory = YAMLFactory.builder().loaderOptions(options).build();
-        factory.setStreamReadConstraints(constraints());
-        return factory;
     }
 
     /** JSON in and out, compact. */
