@@ -89,30 +89,31 @@ class ImageSpecParserTest {
                         + " — copy the file into the spec's directory or pass --context DIR");
     }
 
+    /** The spec in tmp/ctx naming {@code source} is refused as reaching {@code secret}, outside its context. */
+    private void assertRefusedAsOutside(String source, Path secret) throws IOException {
+        Path real = secret.toRealPath();
+        assertThatThrownBy(() -> parseWithSource(source, tmp.resolve("ctx")))
+                .hasMessageContaining("files[0].source: '" + source + "' resolves to " + real
+                        + ", outside the build context");
+    }
+
     @Test
     void shouldRefuseAFilesSourceThatClimbsOutOfTheContext() throws IOException {
-        Path secret = outsideSecret();
-        assertThatThrownBy(() -> parseWithSource("../secret", tmp.resolve("ctx")))
-                .hasMessageContaining("files[0].source: '../secret' resolves to " + secret.toRealPath()
-                        + ", outside the build context");
+        assertRefusedAsOutside("../secret", outsideSecret());
     }
 
     @Test
     void shouldRefuseAFilesSourceThatIsASymlinkOutOfTheContext() throws IOException {
         Path secret = outsideSecret();
         Files.createSymbolicLink(tmp.resolve("ctx/app.conf"), secret);
-        assertThatThrownBy(() -> parseWithSource("app.conf", tmp.resolve("ctx")))
-                .hasMessageContaining("files[0].source: 'app.conf' resolves to " + secret.toRealPath()
-                        + ", outside the build context");
+        assertRefusedAsOutside("app.conf", secret);
     }
 
     @Test
     void shouldRefuseAFilesSourceReachedThroughASymlinkedDirectory() throws IOException {
         Path secret = outsideSecret();
         Files.createSymbolicLink(tmp.resolve("ctx/conf"), tmp);
-        assertThatThrownBy(() -> parseWithSource("conf/secret", tmp.resolve("ctx")))
-                .hasMessageContaining("files[0].source: 'conf/secret' resolves to " + secret.toRealPath()
-                        + ", outside the build context");
+        assertRefusedAsOutside("conf/secret", secret);
     }
 
     @Test
