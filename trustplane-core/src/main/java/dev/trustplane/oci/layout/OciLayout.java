@@ -16,17 +16,23 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -68,27 +74,65 @@ public final class OciLayout {
         return new OciLayout(root, limits);
     }
 
-    /** Opens a layout, creating an empty one when the directory is missing or empty. */
+    /**
+     * Opens a layout, creating an empty one when the directory is missing or empty. A new layout is
+     * made complete in a sibling temporary directory and renamed into place, so processes creating
+     * the same layout at once never see (or overwrite) each other's half-made one: the first rename
+     * wins and the others open what it made.
+     */
     public static OciLayout openOrCreate(Path dir) {
         Path root = dir.toAbsolutePath().normalize();
         try {
-            if (Files.isRegularFile(root.resolve(LAYOUT_FILE))) {
-                return open(root);
+            while (true) {
+                if (Files.isRegularFile(root.resolve(LAYOUT_FILE))) {
+                    return open(root);
+                }
+                if (Files.isDirectory(root)) {
+                    try (var children = Files.list(root)) {
+                        if (children.findAny().isPresent()) {
+                            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Directory " + dir + " is not empty"
+                                    + " and not an OCI layout; choose an empty or new directory for the layout");
+                        }
+                    }
+                }
+                if (createByRename(root)) {
+                    return new OciLayout(root, OciLimits.DEFAULT);
+                }
             }
-            if (Files.isDirectory(root)) {
-                try (var children = Files.list(root)) {
-                    if (children.findAny().isPresent()) {
-                        throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Directory " + dir + " is not empty and"
-                                + " not an OCI layout; choose an empty or new directory for the layout");
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot create the OCI layout " + dir + ": " + e, e);
+        }
+    }
+
+    /** Makes an empty layout beside {@code root} and renames it into place; false when another process won. */
+    private static boolean createByRename(Path root) throws IOException {
+        Path parent = root.getParent();
+        Files.createDirectories(parent);
+        Path temp = parent.resolve("." + root.getFileName() + ".creating-" + UUID.randomUUID());
+        try {
+            Files.createDirectories(temp.resolve("blobs").resolve("sha256"));
+            AtomicFiles.write(temp.resolve(LAYOUT_FILE), LAYOUT_CONTENT.getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(temp.resolve(INDEX_FILE), ImageIndex.of(List.of()).toJson());
+            try {
+                // rename(2) replaces an empty directory and fails on a non-empty one
+                Files.move(temp, root, StandardCopyOption.ATOMIC_MOVE);
+                return true;
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
+                return false;
+            } catch (FileSystemException e) {
+                if (Files.isRegularFile(root.resolve(LAYOUT_FILE))) {
+                    return false;
+                }
+                throw e;
+            }
+        } finally {
+            if (Files.exists(temp)) {
+                try (var walk = Files.walk(temp)) {
+                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
                     }
                 }
             }
-            Files.createDirectories(root.resolve("blobs").resolve("sha256"));
-            AtomicFiles.write(root.resolve(LAYOUT_FILE), LAYOUT_CONTENT.getBytes(StandardCharsets.UTF_8));
-            AtomicFiles.write(root.resolve(INDEX_FILE), ImageIndex.of(List.of()).toJson());
-            return new OciLayout(root, OciLimits.DEFAULT);
-        } catch (IOException e) {
-            throw new TrustplaneException(ErrorKind.IO, "Cannot create the OCI layout " + dir + ": " + e, e);
         }
     }
 

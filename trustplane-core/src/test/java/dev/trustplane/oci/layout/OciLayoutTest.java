@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -188,5 +189,37 @@ class OciLayoutTest {
         assertThatThrownBy(layout::index)
                 .isInstanceOf(LimitExceededException.class)
                 .hasMessageContaining("index.json of OCI layout " + dir + " (104857600 bytes)");
+    }
+
+    @Test
+    void shouldCreateOneLayoutWhenSixWritersCreateItAtOnce() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            // the race is narrow: 30 fresh layouts, six writers each, starting together
+            for (int round = 0; round < 30; round++) {
+                Path target = dir.resolve("new-" + round);
+                List<Future<?>> writers = new ArrayList<>();
+                CountDownLatch start = new CountDownLatch(1);
+                for (int i = 0; i < 6; i++) {
+                    int n = i;
+                    writers.add(pool.submit(() -> {
+                        start.await();
+                        TestImages.write(OciLayout.openOrCreate(target), "t" + n, 1, 64, n);
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> w : writers) {
+                    w.get();
+                }
+                assertThat(OciLayout.open(target).entries()).extracting(LayoutEntry::refName)
+                        .containsExactlyInAnyOrder("t0", "t1", "t2", "t3", "t4", "t5");
+            }
+        } finally {
+            pool.shutdown();
+        }
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
+        }
     }
 }
