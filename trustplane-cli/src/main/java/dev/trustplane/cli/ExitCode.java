@@ -14,7 +14,8 @@ public enum ExitCode {
     AUTH(4, "authentication failed or access was denied"),
     UNREACHABLE(5, "a registry or helper could not be reached or did not answer in time"),
     INTEGRITY(6, "content did not match its digest or size, or a signature did not verify; nothing was stored"),
-    LIMIT(7, "untrusted input exceeded a limit (manifest 4 MiB, 10,000 index entries, 1,000 layers)"),
+    LIMIT(7, "untrusted input exceeded a limit (manifest 4 MiB, 10,000 index entries, 8 nested indexes,"
+            + " 1,000 layers)"),
     UNSUPPORTED(8, "the input uses something Trustplane does not support (e.g. Docker schema 1,"
             + " `docker-archive:`)"),
     REMOTE_ERROR(9, "the registry answered with an error"),

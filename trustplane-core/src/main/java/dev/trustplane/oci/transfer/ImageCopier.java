@@ -1,6 +1,7 @@
 package dev.trustplane.oci.transfer;
 
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.LimitExceededException;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.Descriptor;
@@ -26,6 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Manifest bytes are copied exactly, so digests never change.
  */
 public final class ImageCopier {
+    /** How many indexes may nest above an image manifest (real images use one, at most two). */
+    public static final int MAX_INDEX_DEPTH = 8;
+
     private final RegistryClient client;
     private final EventListener listener;
     private final int parallelism;
@@ -63,7 +67,7 @@ public final class ImageCopier {
             return t;
         });
         try {
-            copyTree(root, source, sink, pool, counters);
+            copyTree(root, source, sink, pool, counters, 0);
         } finally {
             pool.shutdownNow();
         }
@@ -73,7 +77,17 @@ public final class ImageCopier {
                 counters.skipped.get(), counters.mounted.get(), counters.progress.bytes());
     }
 
-    private void copyTree(RawManifest raw, ImageSource source, ImageSink sink, ExecutorService pool, Counters c) {
+    /**
+     * Copies a manifest's blobs and, for an index, its children first; {@code depth} counts the
+     * indexes above it, at most {@link #MAX_INDEX_DEPTH} (a hostile registry could nest them until
+     * the stack overflows).
+     */
+    private void copyTree(RawManifest raw, ImageSource source, ImageSink sink, ExecutorService pool, Counters c,
+            int depth) {
+        if (depth > MAX_INDEX_DEPTH) {
+            throw new LimitExceededException("index nesting depth", MAX_INDEX_DEPTH, "Image " + source.location()
+                    + " (manifest " + raw.digest() + " lies " + depth + " indexes deep)");
+        }
         Manifest manifest = raw.parse(OciLimits.DEFAULT, raw.digest() + " from " + source.location());
         switch (manifest) {
             case ImageIndex index -> {
@@ -82,7 +96,7 @@ public final class ImageCopier {
                         continue;
                     }
                     RawManifest childRaw = source.manifest(child);
-                    copyTree(childRaw, source, sink, pool, c);
+                    copyTree(childRaw, source, sink, pool, c, depth + 1);
                     sink.putManifest(childRaw);
                     c.manifests.incrementAndGet();
                 }
