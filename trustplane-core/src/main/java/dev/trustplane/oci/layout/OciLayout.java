@@ -234,10 +234,23 @@ public final class OciLayout {
 
     /** Reads a small blob whole, refusing more than {@code maxBytes} and content that does not match. */
     public byte[] readBlob(Digest digest, long maxBytes) {
-        long size = blobSize(digest);
+        return readBlob(digest, blobSize(digest), maxBytes);
+    }
+
+    /**
+     * Reads a small blob whole against the size its descriptor declares: a file of another size is
+     * refused naming both sizes, more than {@code maxBytes} is a limit.
+     */
+    public byte[] readBlob(Digest digest, long size, long maxBytes) {
         if (size > maxBytes) {
             throw new LimitExceededException("max-blob-read", maxBytes,
                     "Blob " + digest + " in " + root + " (" + size + " bytes)");
+        }
+        long stored = blobSize(digest);
+        if (stored != size) {
+            throw new TrustplaneException(ErrorKind.INTEGRITY, "Blob " + digest + " in OCI layout " + root + " has "
+                    + stored + " bytes but its descriptor declares " + size + "; refusing it — copy the image into"
+                    + " the layout again");
         }
         try (InputStream in = openBlob(digest, size)) {
             return in.readAllBytes();

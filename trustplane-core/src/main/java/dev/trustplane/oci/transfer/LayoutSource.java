@@ -63,7 +63,7 @@ final class LayoutSource implements ImageSource {
 
     @Override
     public byte[] readBlob(Descriptor descriptor, long maxBytes) {
-        return layout.readBlob(descriptor.digest(), maxBytes);
+        return layout.readBlob(descriptor.digest(), descriptor.size(), maxBytes);
     }
 
     @Override

@@ -222,4 +222,16 @@ class OciLayoutTest {
             assertThat(left.filter(p -> p.getFileName().toString().startsWith("."))).isEmpty();
         }
     }
+
+    @Test
+    void shouldNameTheDeclaredSizeWhenABlobFileHasAnother() throws Exception {
+        OciLayout layout = OciLayout.openOrCreate(dir);
+        byte[] content = new byte[100];
+        layout.writeBlob(content);
+        Digest digest = Digest.sha256(content);
+        Files.write(layout.blobPath(digest), new byte[0]);
+        assertThatThrownBy(() -> layout.readBlob(digest, 100, 1024))
+                .hasMessage("Blob " + digest + " in OCI layout " + dir + " has 0 bytes but its descriptor declares 100;"
+                        + " refusing it — copy the image into the layout again");
+    }
 }
