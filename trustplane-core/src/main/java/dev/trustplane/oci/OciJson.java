@@ -178,9 +178,19 @@ final class OciJson {
         }
     }
 
+    /** The parser's complaint, first line only, with control characters of the input shown escaped. */
     private static String firstLine(IOException e) {
         String m = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
-        return m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+        String line = m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+        StringBuilder out = new StringBuilder(line.length());
+        line.codePoints().limit(300).forEach(c -> {
+            if (Character.isISOControl(c) || !Character.isDefined(c)) {
+                out.append(String.format("\\u%04x", c));
+            } else {
+                out.appendCodePoint(c);
+            }
+        });
+        return out.toString();
     }
 
     static String text(JsonNode node, String field) {

@@ -6,6 +6,7 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
+import dev.trustplane.oci.OciLimits;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.VerifyingInputStream;
 import dev.trustplane.oci.registry.Referrers;
@@ -39,18 +40,27 @@ final class RegistrySource implements ImageSource {
     @Override
     public RawManifest resolve() {
         ImageReference ref = location.reference();
-        return client.manifest(ref).orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND,
+        return readable(client.manifest(ref).orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND,
                 "Image " + ref + " does not exist: registry " + ref.registry() + " has no manifest "
                         + ref.manifestReference() + " in " + ref.repository() + "; `trustplane tags " + ref.name()
-                        + "` lists the tags"));
+                        + "` lists the tags")), ref);
     }
 
     @Override
     public RawManifest manifest(Descriptor descriptor) {
         ImageReference ref = location.reference().pinned(descriptor.digest());
-        return client.manifest(ref).orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND,
+        return readable(client.manifest(ref).orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND,
                 "Registry " + ref.registry() + " has no manifest " + descriptor.digest() + " in " + ref.repository()
-                        + ", though an index names it; the image is incomplete in the registry"));
+                        + ", though an index names it; the image is incomplete in the registry")), ref);
+    }
+
+    /**
+     * Parses a manifest once as it arrives, so that one the registry garbled is refused naming the
+     * registry and the image rather than later by digest alone.
+     */
+    private static RawManifest readable(RawManifest raw, ImageReference ref) {
+        raw.parse(OciLimits.DEFAULT, raw.digest() + " of " + ref.name() + " from registry " + ref.registry());
+        return raw;
     }
 
     @Override
