@@ -366,7 +366,12 @@ public final class PolicyEngine implements AutoCloseable {
                 }
             }
             String wanted = predicateType == null ? "a signature" : "an attestation of type " + predicateType;
-            String fix = predicateType == null
+            // An unreadable registry is not an unsigned image: say which registry, and why that denies.
+            String fix = undecided
+                    ? "the evidence could not be read from registry " + ref.registry() + "; make it reachable from"
+                    + " Trustplane and retry (a check that cannot finish denies under Enforce, which fails closed,"
+                    + " and warns under Audit)"
+                    : predicateType == null
                     ? "sign " + ref.name() + "@" + d + " with one of them (`trustplane sign` or cosign sign), or add its signer to the policy"
                     : "attest " + ref.name() + "@" + d + " (`trustplane attest --type " + predicateType + "`) with one of them, or change the policy";
             return (undecided ? "ERROR:" : "FAIL:") + "expected " + wanted + " verified by " + set.required() + " of "

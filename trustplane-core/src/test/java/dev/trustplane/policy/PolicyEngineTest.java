@@ -302,4 +302,22 @@ class PolicyEngineTest {
         assertThat(errors(both)).anySatisfy(e -> assertThat(e).contains("spec.admission: and spec.background are both"
                 + " false"));
     }
+
+    @Test
+    void shouldNameTheUnreachableRegistryInsteadOfAskingToSignWhenEvidenceCannotBeRead() {
+        List<Policy> policies = load(twoKeys(""));
+        try (PolicyEngine engine = new PolicyEngine(policies, verifier)) {
+            // the mutating phase, where an unpinned tag is pinned rather than refused
+            Evaluation down = engine.evaluate(pod("apps", null, "r.example/down/app:1"), Phase.MUTATE,
+                    Duration.ofSeconds(5));
+            assertThat(down.decisions()).singleElement().satisfies(d -> {
+                assertThat(d.verdict()).as(d.message()).isEqualTo(Outcome.ERROR);
+                assertThat(d.message()).contains("could not read all evidence (registry unreachable)")
+                        .endsWith("Fix: the evidence could not be read from registry r.example; make it reachable"
+                                + " from Trustplane and retry (a check that cannot finish denies under Enforce, which"
+                                + " fails closed, and warns under Audit)")
+                        .doesNotContain("Fix: sign");
+            });
+        }
+    }
 }
