@@ -25,7 +25,7 @@ import java.util.function.Supplier;
 public record AdmissionRequest(String uid, String operation, boolean dryRun, Resource resource) {
     /** An AdmissionReview larger than this is refused (Kubernetes objects are at most 1.5 MiB; old and new ride together). */
     public static final int MAX_BYTES = 4 << 20;
-    /** Duplicate keys refused, nesting limited ({@link dev.trustplane.io.Json#MAX_NESTING}). */
+    /** Duplicate keys refused, nesting limited ({@link Json#MAX_NESTING}). */
     private static final ObjectMapper JSON = Json.strict();
 
     /**

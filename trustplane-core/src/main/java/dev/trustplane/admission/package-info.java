@@ -1,8 +1,8 @@
 /**
- * Admission control as a use case. Facade: {@link dev.trustplane.admission.AdmissionController} (what
- * {@code serve} runs), {@link dev.trustplane.admission.AdmissionService} (one AdmissionReview in, one
- * answer out), {@link dev.trustplane.admission.AdmissionLedger} (every decision recorded),
- * {@link dev.trustplane.admission.WebhookCertificates} and
- * {@link dev.trustplane.admission.KubernetesNamespaces}.
+ * Admission control as a use case. Facade: {@link AdmissionController} (what
+ * {@code serve} runs), {@link AdmissionService} (one AdmissionReview in, one
+ * answer out), {@link AdmissionLedger} (every decision recorded),
+ * {@link WebhookCertificates} and
+ * {@link KubernetesNamespaces}.
  */
 package dev.trustplane.admission;

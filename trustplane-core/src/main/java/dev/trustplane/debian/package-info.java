@@ -1,6 +1,6 @@
 /**
- * The signed Debian archive without apt. Facade: {@link dev.trustplane.debian.DebianArchive},
- * {@link dev.trustplane.debian.Resolver}, {@link dev.trustplane.debian.DebianVersion} (dpkg order) and
- * {@link dev.trustplane.debian.DebFile}.
+ * The signed Debian archive without apt. Facade: {@link DebianArchive},
+ * {@link Resolver}, {@link DebianVersion} (dpkg order) and
+ * {@link DebFile}.
  */
 package dev.trustplane.debian;

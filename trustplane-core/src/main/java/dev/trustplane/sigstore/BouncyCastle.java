@@ -1,6 +1,12 @@
 package dev.trustplane.sigstore;
 
+import java.math.BigInteger;
 import java.security.Provider;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.sec.ECPrivateKey;
+import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
 /**
@@ -12,5 +18,16 @@ public final class BouncyCastle {
     public static final Provider PROVIDER = new BouncyCastleProvider();
 
     private BouncyCastle() {
+    }
+
+    /** The public point s·G of the curve {@code spec}: what an EC private key without its public part implies. */
+    static ECPoint publicPoint(ECParameterSpec spec, BigInteger s) {
+        var q = EC5Util.convertSpec(spec).getG().multiply(s).normalize();
+        return new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+    }
+
+    /** An SEC 1 EC private key structure (RFC 5915), as PEM "EC PRIVATE KEY" and PKCS#8 hold it. */
+    static ECPrivateKey sec1(ASN1Encodable encoded) {
+        return ECPrivateKey.getInstance(encoded);
     }
 }

@@ -46,7 +46,7 @@ public interface EvidenceStore {
     /**
      * Runs a read-modify-write of {@code tag} exclusively: an OCI layout's writer lock excludes
      * every other writer of the layout; in a registry only writers in this process take turns
-     * ({@link dev.trustplane.oci.registry.TagLocks}), and callers re-read the tag to detect
+     * ({@code TagLocks} of the registry client), and callers re-read the tag to detect
      * updates lost to writers elsewhere.
      */
     <T> T exclusive(String tag, Supplier<T> action);

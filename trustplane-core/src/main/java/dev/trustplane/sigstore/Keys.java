@@ -41,7 +41,6 @@ import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.generators.SCrypt;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 
 /**
  * Key generation and the key files users meet: cosign's encrypted private key (scrypt + NaCl
@@ -267,8 +266,7 @@ public final class Keys {
 
     private static SigningKey fromSec1(byte[] der, String source) {
         try {
-            org.bouncycastle.asn1.sec.ECPrivateKey sec1 = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(
-                    ASN1Primitive.fromByteArray(der));
+            var sec1 = BouncyCastle.sec1(ASN1Primitive.fromByteArray(der));
             if (sec1.getParametersObject() == null) {
                 throw invalid(source, "is an EC private key without its curve; export it with the curve named");
             }
@@ -288,10 +286,7 @@ public final class Keys {
             if (embedded != null) {
                 return embedded;
             }
-            org.bouncycastle.jce.spec.ECParameterSpec bc = EC5Util
-                    .convertSpec(spec);
-            org.bouncycastle.math.ec.ECPoint q = bc.getG().multiply(ec.getS()).normalize();
-            ECPoint w = new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+            ECPoint w = BouncyCastle.publicPoint(spec, ec.getS());
             return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(w, spec));
         }
         if (key instanceof RSAPrivateCrtKey rsa) {
@@ -327,8 +322,7 @@ public final class Keys {
     private static PublicKey embeddedPublic(byte[] pkcs8, ECParameterSpec spec) {
         try {
             PrivateKeyInfo info = PrivateKeyInfo.getInstance(pkcs8);
-            org.bouncycastle.asn1.sec.ECPrivateKey sec1 = org.bouncycastle.asn1.sec.ECPrivateKey.getInstance(
-                    info.parsePrivateKey());
+            var sec1 = BouncyCastle.sec1(info.parsePrivateKey());
             if (sec1.getPublicKey() == null) {
                 return null;
             }

@@ -6,6 +6,7 @@ import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.Key;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -108,7 +109,7 @@ public final class SignatureAlgorithms {
     private static final Map<PublicKey, AsymmetricKeyParameter> PARAMETERS =
             new ConcurrentHashMap<>();
 
-    private static String algorithm(java.security.Key key) {
+    private static String algorithm(Key key) {
         if (key instanceof ECKey ec) {
             int bits = ec.getParams().getOrder().bitLength();
             return bits > 384 ? "SHA512withECDSA" : bits > 256 ? "SHA384withECDSA" : "SHA256withECDSA";

@@ -1,5 +1,5 @@
 /**
- * The HTTP front end. Facade: {@link dev.trustplane.server.AdmissionServer} (routes, probes, metrics and
+ * The HTTP front end. Facade: {@link AdmissionServer} (routes, probes, metrics and
  * the schedulers of the loops it serves).
  */
 package dev.trustplane.server;

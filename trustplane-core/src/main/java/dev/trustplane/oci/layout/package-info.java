@@ -1,5 +1,5 @@
 /**
  * The OCI image-layout directory, the embedded default store. Facade:
- * {@link dev.trustplane.oci.layout.OciLayout}.
+ * {@link OciLayout}.
  */
 package dev.trustplane.oci.layout;

@@ -1,5 +1,5 @@
 /**
- * Where images are and moving them. Facade: {@link dev.trustplane.oci.transfer.Location},
- * {@link dev.trustplane.oci.transfer.ImageSource} and {@link dev.trustplane.oci.transfer.ImageCopier}.
+ * Where images are and moving them. Facade: {@link Location},
+ * {@link ImageSource} and {@link ImageCopier}.
  */
 package dev.trustplane.oci.transfer;
