@@ -3,6 +3,7 @@ package dev.trustplane.builder;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.io.AtomicFiles;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.ImageReference;
@@ -11,20 +12,16 @@ import dev.trustplane.oci.layout.OciLayout;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.ImageCopier;
 import dev.trustplane.oci.transfer.Location;
-import dev.trustplane.sigstore.EvidenceStore;
 import dev.trustplane.sign.Signer;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.trustplane.sigstore.EvidenceStore;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * Build → push → SBOM referrers → sign, as one use case for every front end: builds a spec's
@@ -119,7 +116,7 @@ public final class ImagePublisher {
                     v -> EvidenceStore.open(new Location.Registry(ref.withTag(v.tag())), client));
             return new Published(result, ref.registry() + "/" + ref.repository() + ":", signed);
         } finally {
-            deleteTree(temp);
+            AtomicFiles.deleteTree(temp);
         }
     }
 
@@ -153,23 +150,6 @@ public final class ImagePublisher {
                 }
                 client.pushReferrer(ref, raw);
             }
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException ignored) {
-                    // best effort for a temporary directory
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
         }
     }
 }

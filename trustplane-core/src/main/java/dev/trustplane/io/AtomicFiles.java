@@ -6,17 +6,21 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * Writes a file through a synced temporary sibling that is renamed into place only when complete:
@@ -53,7 +57,28 @@ public final class AtomicFiles {
             this.channel = channel;
         }
 
-        /** Counts {@code n} more bytes; true when a sync should start now. */
+        /**
+     * Removes a directory tree of Trustplane's own (a temporary layout, a half-made one), deepest
+     * entries first; best effort: what cannot be removed stays and is not an error.
+     */
+    public static void deleteTree(Path dir) {
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: left for the next clean-up
+                }
+            });
+        } catch (IOException | UncheckedIOException ignored) {
+            // best effort
+        }
+    }
+
+    /** Counts {@code n} more bytes; true when a sync should start now. */
         boolean written(int n) {
             unsynced += n;
             return unsynced >= EVERY && (running == null || !running.isAlive());

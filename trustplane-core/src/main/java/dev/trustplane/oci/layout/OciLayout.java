@@ -27,7 +27,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,13 +125,7 @@ public final class OciLayout {
                 throw e;
             }
         } finally {
-            if (Files.exists(temp)) {
-                try (var walk = Files.walk(temp)) {
-                    for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+            AtomicFiles.deleteTree(temp);
         }
     }
 
@@ -234,7 +227,8 @@ public final class OciLayout {
 
     /** Reads a small blob whole, refusing more than {@code maxBytes} and content that does not match. */
     public byte[] readBlob(Digest digest, long maxBytes) {
-        return readBlob(digest, blobSize(digest), maxBytes);
+        long size = blobSize(digest);
+        return read(digest, size, size, maxBytes);
     }
 
     /**
@@ -242,11 +236,14 @@ public final class OciLayout {
      * refused naming both sizes, more than {@code maxBytes} is a limit.
      */
     public byte[] readBlob(Digest digest, long size, long maxBytes) {
+        return read(digest, size, blobSize(digest), maxBytes);
+    }
+
+    private byte[] read(Digest digest, long size, long stored, long maxBytes) {
         if (size > maxBytes) {
             throw new LimitExceededException("max-blob-read", maxBytes,
                     "Blob " + digest + " in " + root + " (" + size + " bytes)");
         }
-        long stored = blobSize(digest);
         if (stored != size) {
             throw new TrustplaneException(ErrorKind.INTEGRITY, "Blob " + digest + " in OCI layout " + root + " has "
                     + stored + " bytes but its descriptor declares " + size + "; refusing it — copy the image into"
