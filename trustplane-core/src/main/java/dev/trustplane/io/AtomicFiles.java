@@ -41,23 +41,6 @@ public final class AtomicFiles {
     }
 
     /**
-     * Syncs a large file's data while it is still being written: every {@link #EVERY} bytes a
-     * data sync runs on a virtual thread (one at a time) while the writer goes on, so the disk
-     * writes overlap the download or compression producing the data, and the final sync before the
-     * rename only has the tail left. Durability is unchanged: the rename still follows a full sync.
-     */
-    private static final class Writeback {
-        static final long EVERY = 8L << 20;
-        private final FileChannel channel;
-        private long unsynced;
-        private Thread running;
-        private volatile IOException failure;
-
-        Writeback(FileChannel channel) {
-            this.channel = channel;
-        }
-
-        /**
      * Removes a directory tree of Trustplane's own (a temporary layout, a half-made one), deepest
      * entries first; best effort: what cannot be removed stays and is not an error.
      */
@@ -78,7 +61,24 @@ public final class AtomicFiles {
         }
     }
 
-    /** Counts {@code n} more bytes; true when a sync should start now. */
+    /**
+     * Syncs a large file's data while it is still being written: every {@link #EVERY} bytes a
+     * data sync runs on a virtual thread (one at a time) while the writer goes on, so the disk
+     * writes overlap the download or compression producing the data, and the final sync before the
+     * rename only has the tail left. Durability is unchanged: the rename still follows a full sync.
+     */
+    private static final class Writeback {
+        static final long EVERY = 8L << 20;
+        private final FileChannel channel;
+        private long unsynced;
+        private Thread running;
+        private volatile IOException failure;
+
+        Writeback(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        /** Counts {@code n} more bytes; true when a sync should start now. */
         boolean written(int n) {
             unsynced += n;
             return unsynced >= EVERY && (running == null || !running.isAlive());
