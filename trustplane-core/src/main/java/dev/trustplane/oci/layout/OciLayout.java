@@ -88,7 +88,8 @@ public final class OciLayout {
                 }
                 if (Files.isDirectory(root)) {
                     try (var children = Files.list(root)) {
-                        if (children.findAny().isPresent()) {
+                        // a concurrent creator may have renamed its layout into place since the first check
+                        if (children.findAny().isPresent() && !Files.isRegularFile(root.resolve(LAYOUT_FILE))) {
                             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Directory " + dir + " is not empty"
                                     + " and not an OCI layout; choose an empty or new directory for the layout");
                         }
