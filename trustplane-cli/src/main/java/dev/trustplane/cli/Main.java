@@ -58,6 +58,8 @@ public final class Main implements Runnable {
         verbs.put("policy", PolicyCommand.class);
         verbs.put("serve", ServeCommand.class);
         verbs.put("admission", AdmissionCommand.class);
+        verbs.put("trust", TrustCommand.class);
+        verbs.put("drift", DriftCommand.class);
         return Collections.unmodifiableMap(verbs);
     }
 

@@ -12,6 +12,7 @@ import dev.trustplane.policy.PolicyWatcher;
 import dev.trustplane.policy.RegistryImageVerifier;
 import dev.trustplane.policy.ResultCache;
 import dev.trustplane.store.Store;
+import dev.trustplane.trust.RevocationStore;
 import dev.trustplane.verify.VerificationReport;
 import dev.trustplane.verify.VerifierLimits;
 import java.net.URI;
@@ -26,7 +27,8 @@ import java.util.function.Function;
 /**
  * The admission controller as every front end runs it: the policies of a path (reloaded when they
  * change), the verifier and its caches, the engine, the ledger and the service that answers
- * AdmissionReviews within 80 % of the webhook timeout. Front ends give a {@link Config}, serve
+ * AdmissionReviews within 80 % of the webhook timeout. Revoked signers are read from the store at
+ * every verification, so {@code trust revoke} is in force for the next request. Front ends give a {@link Config}, serve
  * {@link #service()} and call {@link #checkPolicies()} on a schedule of their own; what the
  * controller has to say (policy warnings, reloads) comes back as data and events, never printed.
  */
@@ -57,6 +59,7 @@ public final class AdmissionController implements AutoCloseable {
 
     private final Config config;
     private final RegistryImageVerifier verifier;
+    private final RevocationStore revocations;
     private final AdmissionLedger ledger;
     private final AdmissionService service;
     private final PolicyWatcher watcher;
@@ -80,8 +83,9 @@ public final class AdmissionController implements AutoCloseable {
             }
         }
         this.warnings = List.copyOf(notes);
+        this.revocations = new RevocationStore(config.store());
         this.verifier = new RegistryImageVerifier(registry, VerifierLimits.DEFAULT, config.cacheTtl(),
-                config.negativeCacheTtl(), config.tagTtl(), config.cacheSize());
+                config.negativeCacheTtl(), config.tagTtl(), config.cacheSize(), revocations::current);
         this.ledger = new AdmissionLedger(config.store(), LEDGER_CAPACITY, Duration.ofMillis(50),
                 config.ticketWebhook() == null ? null : new TicketNotifier(config.ticketWebhook(), listener), listener);
         this.service = new AdmissionService(new PolicyEngine(policies, verifier), ledger,
@@ -166,10 +170,16 @@ public final class AdmissionController implements AutoCloseable {
         return config;
     }
 
+    /** The revoked signers every verification consults (read from the store at each one). */
+    public RevocationStore revocations() {
+        return revocations;
+    }
+
     /** Drains the ledger (no decision lost) and closes the engines. */
     @Override
     public void close() {
         ledger.close();
+        revocations.close();
         service.engine().close();
         synchronized (retired) {
             retired.forEach(r -> r.engine().close());

@@ -3,6 +3,7 @@ package dev.trustplane.policy;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.verify.VerificationReport;
+import java.util.Map;
 
 /** What the engine asks of the outside world: tag resolution and signature/attestation verification. */
 public interface ImageVerifier {
@@ -20,4 +21,34 @@ public interface ImageVerifier {
     /** The attestations of {@code digest} of {@code predicateType}, checked against {@code attestor}. */
     VerificationReport attestations(ImageReference image, Digest digest, String repository, Attestor attestor,
             String predicateType, boolean useCache);
+
+    /**
+     * {@code delegate} with the digests of some images fixed ({@code digests}: the image as
+     * written → {@code sha256:…}): a drift pass verifies what a pod runs, not where its tag points.
+     */
+    static ImageVerifier withDigests(ImageVerifier delegate, Map<String, String> digests) {
+        Map<String, String> fixed = Map.copyOf(digests);
+        return new ImageVerifier() {
+            @Override
+            public Digest resolve(ImageReference image, boolean useCache) {
+                if (image.digest() != null) {
+                    return image.digest();
+                }
+                String d = fixed.get(image.toString());
+                return d != null ? Digest.parse(d) : delegate.resolve(image, useCache);
+            }
+
+            @Override
+            public VerificationReport signatures(ImageReference image, Digest digest, String repository,
+                    Attestor attestor, boolean useCache) {
+                return delegate.signatures(image, digest, repository, attestor, useCache);
+            }
+
+            @Override
+            public VerificationReport attestations(ImageReference image, Digest digest, String repository,
+                    Attestor attestor, String predicateType, boolean useCache) {
+                return delegate.attestations(image, digest, repository, attestor, predicateType, useCache);
+            }
+        };
+    }
 }

@@ -10,10 +10,12 @@ import java.util.List;
  * @param hash         SHA-256 of the document's canonical JSON: the ledger records which version decided
  * @param autogen      whether Pod rules also apply to the pod templates of controllers (Kyverno's autogen)
  * @param admission    Kyverno's {@code spec.admission}: false keeps the policy out of the webhook
- *                     (it still runs in {@code policy test})
+ *                     (it still runs in {@code policy test} and drift passes)
+ * @param background   Kyverno's {@code spec.background}: false keeps the policy out of drift passes
+ *                     (the re-evaluation of what runs)
  */
 public record Policy(String kind, String name, String namespace, String source, String hash, List<Rule> rules,
-        Integer webhookTimeoutSeconds, boolean autogen, boolean admission) {
+        Integer webhookTimeoutSeconds, boolean autogen, boolean admission, boolean background) {
 
     public Policy {
         rules = List.copyOf(rules);

@@ -12,12 +12,14 @@ import dev.trustplane.verify.Evidence;
 import dev.trustplane.verify.VerificationReport;
 import dev.trustplane.workload.ContainerImage;
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,11 +42,18 @@ public final class PolicyEngine implements AutoCloseable {
 
     private final List<Policy> policies;
     private final ImageVerifier verifier;
+    private final Clock clock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     public PolicyEngine(List<Policy> policies, ImageVerifier verifier) {
+        this(policies, verifier, Clock.systemUTC());
+    }
+
+    /** @param clock what break-glass expiries are compared with */
+    public PolicyEngine(List<Policy> policies, ImageVerifier verifier, Clock clock) {
         this.policies = List.copyOf(policies);
         this.verifier = verifier;
+        this.clock = clock;
     }
 
     public List<Policy> policies() {
@@ -58,8 +67,9 @@ public final class PolicyEngine implements AutoCloseable {
         List<Evaluation.Pin> pins = new ArrayList<>();
         List<Pending> pending = new ArrayList<>();
         for (Policy policy : policies) {
+            boolean admitting = phase == Phase.MUTATE || phase == Phase.VALIDATE;
             if (policy.namespace() != null && !policy.namespace().equals(resource.namespace())
-                    || !policy.admission() && phase != Phase.OFFLINE) {
+                    || !policy.admission() && admitting || !policy.background() && phase == Phase.BACKGROUND) {
                 continue;
             }
             for (Rule rule : policy.rules()) {
@@ -125,7 +135,7 @@ public final class PolicyEngine implements AutoCloseable {
                 decisions.add(c.decision(Outcome.ERROR, null, "interrupted while verifying " + c.ref, List.of()));
             }
         }
-        return new Evaluation(decisions, pins);
+        return BreakGlass.apply(resource, new Evaluation(decisions, pins), clock.instant());
     }
 
     @Override
@@ -291,12 +301,15 @@ public final class PolicyEngine implements AutoCloseable {
             this.phase = phase;
         }
 
+        /** Revoked signers seen while checking, each with its revocation. */
+        final Set<String> revoked = ConcurrentHashMap.newKeySet();
+
         Decision decision(Outcome verdict, String d, String why, List<String> signers) {
             return new Decision(policy.displayName(), policy.hash(), rule.name(), entry.action(), container.label(),
                     container.image(), d != null ? d : digest, verdict, where(policy, rule) + ": " + container.label()
                     + " image " + container.image() + ((d != null || digest != null) && ref.digest() == null
                     ? " (" + (d != null ? d : digest) + ")" : "")
-                    + ": " + why, signers);
+                    + ": " + why, signers, verdict == Outcome.PASS ? List.of() : List.copyOf(revoked));
         }
 
         Checked run() {
@@ -354,6 +367,10 @@ public final class PolicyEngine implements AutoCloseable {
                         ? verifier.signatures(ref, d, entry.repository(), a, entry.useCache())
                         : verifier.attestations(ref, d, entry.repository(), a, predicateType, entry.useCache());
                 String failure = predicateType == null ? signatureFailure(report) : attestationFailure(report, conditions);
+                if (failure != null) {
+                    report.evidence().stream().filter(Evidence::revoked)
+                            .forEach(e -> revoked.add(e.signer() + ": " + e.failure().map(Check::detail).orElse("")));
+                }
                 if (failure == null) {
                     passed++;
                     signers.add(a.description());

@@ -159,7 +159,8 @@ final class PolicyReader {
         }
         byte[] canonical = CanonicalJson.of(doc);
         return new Policy(kind, name, kind.equals("Policy") ? namespace : null, d.source(),
-                Digest.sha256(canonical).toString(), rules, timeout, autogen, !Boolean.FALSE.equals(admission));
+                Digest.sha256(canonical).toString(), rules, timeout, autogen, !Boolean.FALSE.equals(admission),
+                !Boolean.FALSE.equals(background));
     }
 
     private void checkFailurePolicy(JsonNode node, String path) {

@@ -8,6 +8,7 @@ import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.sigstore.EvidenceStore;
+import dev.trustplane.verify.Revocations;
 import dev.trustplane.verify.VerificationReport;
 import dev.trustplane.verify.Verifier;
 import dev.trustplane.verify.VerifierLimits;
@@ -17,8 +18,8 @@ import java.util.function.Supplier;
 /**
  * Resolves tags and verifies evidence in registries (or OCI layouts named {@code oci:DIR}),
  * through two caches shared by every rule and request: verification reports keyed by
- * (evidence repository, digest, kind, predicate type, attestor trust hash) — everything that
- * decides which checks ran, so a hit never stands in for a check it did not cover — and tag
+ * (evidence repository, digest, kind, predicate type, attestor trust hash, revocation list
+ * version) — everything that decides which checks ran and how, so a hit never stands in for a check it did not cover — and tag
  * resolutions keyed by the reference. Conditions on attestations are never cached: they are
  * evaluated on the cached statements every time.
  */
@@ -27,6 +28,7 @@ public final class RegistryImageVerifier implements ImageVerifier {
     private final VerifierLimits limits;
     private final ResultCache<VerificationReport> reports;
     private final ResultCache<Digest> tags;
+    private final Supplier<Revocations> revocations;
 
     /**
      * @param ttl         how long a verified result is reused
@@ -35,7 +37,18 @@ public final class RegistryImageVerifier implements ImageVerifier {
      */
     public RegistryImageVerifier(RegistryClient client, VerifierLimits limits, Duration ttl, Duration negativeTtl,
             Duration tagTtl, int maxEntries) {
+        this(client, limits, ttl, negativeTtl, tagTtl, maxEntries, () -> Revocations.NONE);
+    }
+
+    /**
+     * @param revocations the signers revoked now, asked at every verification (cached or not): its
+     *                    version is part of every cache key, so a revocation is in force for the
+     *                    next request
+     */
+    public RegistryImageVerifier(RegistryClient client, VerifierLimits limits, Duration ttl, Duration negativeTtl,
+            Duration tagTtl, int maxEntries, Supplier<Revocations> revocations) {
         this.client = client;
+        this.revocations = revocations;
         this.limits = limits;
         this.reports = new ResultCache<>(ttl, negativeTtl, maxEntries);
         this.tags = new ResultCache<>(tagTtl, tagTtl, maxEntries);
@@ -72,10 +85,13 @@ public final class RegistryImageVerifier implements ImageVerifier {
             String predicateType, boolean useCache) {
         Location where = repository == null ? new Location.Registry(image.pinned(digest))
                 : Location.parse(repository);
-        String key = (repository == null ? image.name() : repository) + "@" + digest + "|" + (predicateType == null ? "sig" : "att:" + predicateType) + "|"
-                + attestor.trustHash();
+        Revocations revoked = revocations.get();
+        String key = (repository == null ? image.name() : repository) + "@" + digest + "|"
+                + (predicateType == null ? "sig" : "att:" + predicateType) + "|" + attestor.trustHash() + "|revocations:"
+                + revoked.version();
         Supplier<VerificationReport> load = () -> {
-            Verifier verifier = new Verifier(EvidenceStore.open(where, client), attestor.trust(), limits);
+            Verifier verifier = new Verifier(EvidenceStore.open(where, client),
+                    attestor.trust().withRevocations(revoked), limits);
             return predicateType == null ? verifier.firstVerifiedSignature(image.name(), digest)
                     : verifier.attestations(image.name(), digest, predicateType);
         };

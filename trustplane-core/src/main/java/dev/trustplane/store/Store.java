@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -28,7 +29,7 @@ import java.util.Properties;
  */
 public final class Store {
     /** The migrations in order; a new one is appended, never edited. */
-    static final List<String> MIGRATIONS = List.of("V1__admission_ledger.sql");
+    static final List<String> MIGRATIONS = List.of("V1__admission_ledger.sql", "V2__revocations_and_findings.sql");
     private static final long MIGRATION_LOCK = 0x7472757374L;
 
     private final String url;
@@ -47,6 +48,19 @@ public final class Store {
                 .map(u -> open(u, Env.TRUSTPLANE_STORE_USER.read(env).orElse(null),
                         Env.TRUSTPLANE_STORE_PASSWORD.read(env).orElse(null)))
                 .orElseGet(() -> embedded(dataDirectory(env).resolve("trustplane.db")));
+    }
+
+    /**
+     * The store the environment names when it exists already: TRUSTPLANE_STORE_URL, or the
+     * embedded file when a command before created it. For commands that read state (revocations)
+     * but should not create a database as a side effect.
+     */
+    public static Optional<Store> existing(Map<String, String> env) {
+        if (Env.TRUSTPLANE_STORE_URL.read(env).isPresent()) {
+            return Optional.of(fromEnvironment(env));
+        }
+        Path file = dataDirectory(env).resolve("trustplane.db");
+        return Files.isRegularFile(file) ? Optional.of(embedded(file)) : Optional.empty();
     }
 
     /** $TRUSTPLANE_DATA, else $XDG_DATA_HOME/trustplane, else ~/.local/share/trustplane. */

@@ -12,7 +12,8 @@ import java.util.Optional;
  * @param format     where it was stored: the cosign tag scheme, a bundle referrer, or a cosign OCI 1.1 referrer
  * @param location   the tag or manifest digest and the layer that hold it
  * @param predicateType the statement's predicate type (attestations and bundles), else null
- * @param signer     the key hint (SHA-256 of the public key) that verified it, when one did
+ * @param signer     the key hint (SHA-256 of the public key) or certificate subject that verified
+ *                   it, when one did — also when the signer was revoked ({@link #revoked()})
  * @param statement  the verified in-toto statement bytes (attestations), else null
  */
 public record Evidence(Kind kind, Format format, String location, String predicateType, String signer,
@@ -43,6 +44,14 @@ public record Evidence(Kind kind, Format format, String location, String predica
     public boolean verified() {
         return !checks.isEmpty() && checks.stream().allMatch(c -> c.status() == Outcome.PASS
                 || c.status() == Outcome.SKIP);
+    }
+
+    /** Whether it passed every stage but the last: its signer was revoked. */
+    public boolean revoked() {
+        Check last = checks.isEmpty() ? null : checks.get(checks.size() - 1);
+        return last != null && last.stage().equals("revocation") && last.status() == Outcome.FAIL
+                && checks.subList(0, checks.size() - 1).stream().allMatch(c -> c.status() == Outcome.PASS
+                        || c.status() == Outcome.SKIP);
     }
 
     /** The first check that failed or could not decide. */

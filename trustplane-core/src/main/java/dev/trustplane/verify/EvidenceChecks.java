@@ -33,7 +33,8 @@ import java.util.function.Predicate;
  * Verifies one candidate as ordered stages, stopping at the first that fails. Key-based:
  * payload/envelope → signature → statement → subject → type → tlog. Keyless: payload/envelope →
  * signature (with the certificate's key) → tlog (gives the signing time) → certificate (chain to
- * the trusted root at that time) → sct → identity → statement → subject → type. Malformed input of
+ * the trusted root at that time) → sct → identity → statement → subject → type. Then, when any
+ * signer is revoked, revocation (see {@link Revocations}). Malformed input of
  * any shape ends in a failed stage, never in an exception or an acceptance.
  */
 public final class EvidenceChecks {
@@ -75,7 +76,31 @@ public final class EvidenceChecks {
         } catch (RuntimeException e) {
             run.add(Check.fail(run.stage, "malformed: " + e.getClass().getSimpleName()));
         }
+        revocation(run);
         return run.result();
+    }
+
+    /**
+     * The last stage, when anything is revoked: evidence that passed every other stage fails here
+     * when its signer was revoked for a signature made at its proven signing time (or at all,
+     * when no log or timestamp proves one).
+     */
+    private void revocation(Run run) {
+        Revocations revoked = trust.revocations();
+        if (revoked.isEmpty() || run.signer == null || !run.ok() || run.checks.isEmpty()) {
+            return;
+        }
+        String hint = run.issuer == null ? run.signer : null;
+        var found = revoked.find(hint, run.issuer == null ? null : run.signer, run.issuer, run.signedAt);
+        if (found.isPresent()) {
+            run.revoked = true;
+            run.add(Check.fail("revocation", "signed by " + found.get().describe() + (run.signedAt == null
+                    ? "; no transparency log or timestamp proves when it was signed" : "; signed at " + run.signedAt)
+                    + ". Re-sign the image with a trusted signer"));
+        } else {
+            run.add(Check.pass("revocation", "the signer is not revoked (revocation list version "
+                    + revoked.version() + ")"));
+        }
     }
 
     /** How a candidate is signed (a certificate, or one of the trusted keys) and what vouches for its time. */
@@ -319,6 +344,7 @@ public final class EvidenceChecks {
             String mismatch = id.mismatch(fulcio);
             if (mismatch == null) {
                 run.signer = fulcio.subjects().isEmpty() ? "?" : fulcio.subjects().get(0);
+                run.issuer = fulcio.issuer();
                 run.add(Check.pass("identity", run.signer + " from " + fulcio.issuer()));
                 return true;
             }
@@ -364,6 +390,7 @@ public final class EvidenceChecks {
             String why = TlogCheck.verify(e, trust.root(), signed, material.proofRequired());
             if (why == null) {
                 Instant time = Instant.ofEpochSecond(e.integratedTime());
+                run.provenAt(time);
                 run.add(Check.pass("tlog", "logged at index " + e.logIndex() + " at " + time
                         + (e.proof() != null ? " (inclusion proof and checkpoint verified)" : " (SET verified)")));
                 return time;
@@ -387,6 +414,7 @@ public final class EvidenceChecks {
                 String[] why = new String[1];
                 Instant time = TimestampCheck.verify(t, sig, trust.root(), why);
                 if (time != null) {
+                    run.provenAt(time);
                     run.add(Check.pass("timestamp", "RFC 3161 timestamp " + time + " from a trusted authority"));
                     return time;
                 }
@@ -438,6 +466,11 @@ public final class EvidenceChecks {
         private Evidence.Kind kind;
         private String predicateType;
         private String signer;
+        /** The keyless certificate's OIDC issuer (null for a key). */
+        private String issuer;
+        /** The earliest signing time a log entry or timestamp proves, or null. */
+        private Instant signedAt;
+        private boolean revoked;
         private byte[] statement;
 
         Run(Candidate candidate) {
@@ -450,6 +483,12 @@ public final class EvidenceChecks {
             checks.add(check);
         }
 
+        void provenAt(Instant time) {
+            if (signedAt == null || time.isBefore(signedAt)) {
+                signedAt = time;
+            }
+        }
+
         boolean ok() {
             return checks.stream().noneMatch(c -> c.status() == Outcome.FAIL || c.status() == Outcome.ERROR);
         }
@@ -457,7 +496,7 @@ public final class EvidenceChecks {
         Evidence result() {
             boolean verified = ok() && !checks.isEmpty();
             return new Evidence(kind, candidate.format(), candidate.location(), predicateType,
-                    verified ? signer : null, checks, verified ? statement : null);
+                    verified || revoked ? signer : null, checks, verified ? statement : null);
         }
     }
 }

@@ -9,16 +9,30 @@ import java.util.List;
  * root (Fulcio authorities, Rekor and CT logs). {@code ignoreTlog} skips the transparency-log
  * stage (cosign's {@code --insecure-ignore-tlog}, Kyverno's {@code rekor.ignoreTlog});
  * {@code ignoreSct} skips the certificate-transparency stage ({@code --insecure-ignore-sct}).
+ * {@code revocations} are the signers no longer trusted: a signature by one of them fails its
+ * "revocation" stage.
  */
 public record Trust(List<PublicKey> keys, List<CertificateIdentity> identities, TrustedRoot root,
-        boolean ignoreTlog, boolean ignoreSct) {
+        boolean ignoreTlog, boolean ignoreSct, Revocations revocations) {
 
     public Trust {
+        revocations = revocations == null ? Revocations.NONE : revocations;
         keys = List.copyOf(keys);
         identities = List.copyOf(identities);
         if (!identities.isEmpty() && root == null) {
             throw new IllegalArgumentException("keyless identities need a trusted root");
         }
+    }
+
+    /** Trust with nothing revoked. */
+    public Trust(List<PublicKey> keys, List<CertificateIdentity> identities, TrustedRoot root, boolean ignoreTlog,
+            boolean ignoreSct) {
+        this(keys, identities, root, ignoreTlog, ignoreSct, Revocations.NONE);
+    }
+
+    /** The same trust, minus the signers {@code list} revokes. */
+    public Trust withRevocations(Revocations list) {
+        return new Trust(keys, identities, root, ignoreTlog, ignoreSct, list);
     }
 
     public static Trust keys(List<PublicKey> keys, boolean ignoreTlog) {

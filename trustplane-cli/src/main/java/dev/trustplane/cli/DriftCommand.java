@@ -1,0 +1,227 @@
+package dev.trustplane.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.config.Durations;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.fleet.DriftPass;
+import dev.trustplane.fleet.Finding;
+import dev.trustplane.fleet.FindingKind;
+import dev.trustplane.fleet.FindingStore;
+import dev.trustplane.fleet.Inventory;
+import dev.trustplane.fleet.KubernetesInventory;
+import dev.trustplane.io.Json;
+import dev.trustplane.policy.Policy;
+import dev.trustplane.policy.RegistryImageVerifier;
+import dev.trustplane.store.Store;
+import dev.trustplane.trust.RevocationStore;
+import dev.trustplane.verify.VerifierLimits;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "drift", description = {
+        "One drift pass: what runs (from `kubectl get … -o json` files or the Kubernetes API) against what",
+        "admission recorded, the policies and the trust in force now. Reports DIGEST_DRIFT, NOT_ADMITTED,",
+        "REVOKED_SIGNER, TAG_MOVED, POLICY_REGRESSION and BREAK_GLASS findings, records them in the store",
+        "(a finding no longer seen is resolved, never deleted) and lists every finding still open.",
+        "Exit 15 when open findings of the --fail-on kinds remain; 16 when some checks could not run."},
+        subcommands = DriftCommand.Suppress.class)
+final class DriftCommand implements Callable<Integer> {
+    private final CliContext ctx;
+
+    @Option(names = "--inventory", paramLabel = "FILE", description = "output of `kubectl get pods,replicasets,"
+            + "deployments,statefulsets,daemonsets,jobs,cronjobs,namespaces -A -o json` (repeatable)")
+    List<Path> inventory = new ArrayList<>();
+
+    @Option(names = "--kube-api", paramLabel = "URL", description = "read what runs from this API server (default:"
+            + " the cluster Trustplane runs in, else the kubeconfig's current context)")
+    URI kubeApi;
+
+    @Option(names = "--kube-token-file", paramLabel = "FILE", description = "bearer token for --kube-api")
+    Path kubeToken;
+
+    @Option(names = "--kube-ca", paramLabel = "FILE", description = "CA (PEM) of --kube-api")
+    Path kubeCa;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig (default: $KUBECONFIG, ~/.kube/config)")
+    Path kubeconfig;
+
+    @Option(names = "--policies", paramLabel = "DIR", description = "the policies in force (Kyverno-compatible files);"
+            + " without them REVOKED_SIGNER, POLICY_REGRESSION and TAG_MOVED are not checked")
+    Path policies;
+
+    @Option(names = "--exclude-namespace", paramLabel = "NS", split = ",",
+            description = "namespaces left out (repeatable); their findings stay as they are")
+    List<String> excluded = new ArrayList<>();
+
+    @Option(names = "--fail-on", paramLabel = "KIND", split = ",",
+            description = "exit 15 only for open findings of these kinds (default: every kind)")
+    List<FindingKind> failOn = new ArrayList<>();
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "time one workload's verification may take (default: ${DEFAULT-VALUE})")
+    String timeout;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
+            description = "table or json (default: ${DEFAULT-VALUE})")
+    Formats.Listing output;
+
+    @Mixin
+    PolicyOptions policy;
+
+    @Mixin
+    RegistryOptions registry;
+
+    DriftCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        Duration budget = Durations.parse(timeout);
+        List<Policy> inForce = policies == null ? null : policy.loader().load(policies).orThrow();
+        Inventory running = inventory();
+        Store store = Store.fromEnvironment(ctx.env());
+        ProgressRenderer renderer = registry.renderer(ctx);
+        DriftPass.Result result;
+        try (RevocationStore revocations = new RevocationStore(store)) {
+            RegistryImageVerifier verifier = new RegistryImageVerifier(registry.client(ctx, renderer),
+                    VerifierLimits.DEFAULT, Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 100_000,
+                    revocations::current);
+            result = new DriftPass(inForce, verifier, store, Clock.systemUTC(), budget)
+                    .run(running, new HashSet<>(excluded));
+        } finally {
+            renderer.finish();
+        }
+        if (output == Formats.Listing.JSON) {
+            ctx.out().println(Formats.json(json(result.open())));
+        } else {
+            table(result, store);
+        }
+        for (String line : result.incomplete().subList(0, Math.min(20, result.incomplete().size()))) {
+            ctx.err().println("warning: not checked: " + line);
+        }
+        if (result.incomplete().size() > 20) {
+            ctx.err().println("warning: … and " + (result.incomplete().size() - 20) + " more checks could not run");
+        }
+        if (!result.unchecked().isEmpty()) {
+            ctx.err().println("note: " + String.join(", ", result.unchecked().stream().map(Enum::name).toList())
+                    + " not checked: pass --policies DIR");
+        }
+        if (!result.complete()) {
+            return ExitCode.DRIFT_INCOMPLETE.code();
+        }
+        boolean failing = result.open().stream().anyMatch(f -> f.status() == Finding.Status.OPEN
+                && (failOn.isEmpty() || failOn.contains(f.kind())));
+        return failing ? ExitCode.DRIFT.code() : 0;
+    }
+
+    private Inventory inventory() {
+        if (!inventory.isEmpty()) {
+            if (kubeApi != null) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Give either --inventory files or --kube-api,"
+                        + " not both");
+            }
+            return Inventory.fromFiles(inventory);
+        }
+        return KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, kubeconfig, ctx.env())
+                .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "No inventory: pass --inventory"
+                        + " FILE (from `kubectl get pods,replicasets,deployments,statefulsets,daemonsets,jobs,cronjobs,"
+                        + "namespaces -A -o json`) or --kube-api URL, or run where a kubeconfig is"))
+                .read();
+    }
+
+    private void table(DriftPass.Result result, Store store) {
+        long open = result.open().stream().filter(f -> f.status() == Finding.Status.OPEN).count();
+        long suppressed = result.open().size() - open;
+        ctx.out().println(open + " open finding" + (open == 1 ? "" : "s") + (suppressed > 0 ? " (" + suppressed
+                + " suppressed)" : "") + " after a pass over " + result.workloads() + " workloads (" + result.containers()
+                + " containers) at " + result.started() + "; recorded in " + store.location());
+        if (result.open().isEmpty()) {
+            return;
+        }
+        ctx.out().printf("%n%-17s %-40s %-26s %-19s %-10s %s%n", "KIND", "WORKLOAD", "CONTAINER", "RUNNING", "STATUS",
+                "FIRST SEEN");
+        for (Finding f : result.open()) {
+            ctx.out().printf("%-17s %-40s %-26s %-19s %-10s %s%n", f.kind(), f.workloadLabel(), f.container(),
+                    f.runningDigest() == null ? "-" : f.runningDigest().substring(0, Math.min(19, f.runningDigest()
+                            .length())), f.status().name().toLowerCase(Locale.ROOT), f.firstSeen());
+            ctx.out().println("    " + f.message());
+            if (f.status() == Finding.Status.SUPPRESSED) {
+                ctx.out().println("    suppressed until " + f.suppressedUntil() + ": " + f.suppressedReason());
+            }
+        }
+    }
+
+    static ArrayNode json(List<Finding> findings) {
+        ArrayNode array = Json.mapper().createArrayNode();
+        for (Finding f : findings) {
+            ObjectNode o = array.addObject();
+            o.put("id", f.id());
+            o.put("kind", f.kind().name());
+            o.put("namespace", f.namespace());
+            o.put("workloadKind", f.workloadKind());
+            o.put("workload", f.workload());
+            o.put("container", f.container());
+            o.put("image", f.image());
+            o.put("runningDigest", f.runningDigest());
+            o.put("admittedDigest", f.admittedDigest());
+            o.put("tagDigest", f.tagDigest());
+            ArrayNode signers = o.putArray("signers");
+            f.signers().forEach(signers::add);
+            o.put("status", f.status().name().toLowerCase(Locale.ROOT));
+            o.put("message", f.message());
+            o.put("firstSeen", String.valueOf(f.firstSeen()));
+            o.put("lastSeen", String.valueOf(f.lastSeen()));
+            if (f.status() == Finding.Status.SUPPRESSED) {
+                o.put("suppressedReason", f.suppressedReason());
+                o.put("suppressedUntil", String.valueOf(f.suppressedUntil()));
+            }
+        }
+        return array;
+    }
+
+    @Command(name = "suppress", description = "Suppress a finding (by the id `drift -o json` prints, or a unique prefix)"
+            + " until a time, with a reason; it is open again after that, unless resolved.")
+    static final class Suppress implements Callable<Integer> {
+        private final CliContext ctx;
+
+        @Parameters(index = "0", paramLabel = "ID", description = "the finding's id (at least 6 hex digits)")
+        String id;
+
+        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why it is accepted")
+        String reason;
+
+        @Option(names = "--until", required = true, paramLabel = "RFC3339", description = "when the suppression ends")
+        String until;
+
+        Suppress(CliContext ctx) {
+            this.ctx = ctx;
+        }
+
+        @Override
+        public Integer call() {
+            Instant end = TrustCommand.instant(until, "--until");
+            if (!end.isAfter(Instant.now())) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--until " + until + " is in the past");
+            }
+            Finding f = new FindingStore(Store.fromEnvironment(ctx.env())).suppress(id, reason, end);
+            ctx.out().println("Suppressed " + f.kind() + " " + f.workloadLabel() + " " + f.container() + " until "
+                    + f.suppressedUntil() + ".");
+            return 0;
+        }
+    }
+}

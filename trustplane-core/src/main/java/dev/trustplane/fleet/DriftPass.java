@@ -1,0 +1,143 @@
+package dev.trustplane.fleet;
+
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.policy.ImageVerifier;
+import dev.trustplane.policy.Policy;
+import dev.trustplane.store.Store;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * One drift pass: every workload of an {@link Inventory} through every detector — never admitted,
+ * digest drift, break-glass, re-judged against today's policies and revocations, tags moved —
+ * and the findings recorded in the store with their lifecycle. The one code path of
+ * {@code trustplane drift} and the server's loop. What could not be checked (a registry, the
+ * namespace labels) is reported by workload and kind, and the findings it would have resolved
+ * stay as they were: an outage never reads as "no findings".
+ */
+public final class DriftPass {
+    /** Workloads judged at once (each verification also runs its attestors in parallel). */
+    private static final int PARALLEL = 16;
+
+    private final List<Policy> policies;
+    private final ImageVerifier verifier;
+    private final Store store;
+    private final Clock clock;
+    private final Duration budget;
+    private final List<Detector> detectors;
+    private final List<FindingKind> unchecked;
+
+    /**
+     * The result of a pass.
+     *
+     * @param seen       what this pass found
+     * @param open       every finding not resolved after the pass (open and suppressed), with its history
+     * @param incomplete the checks that could not run, each naming the kinds, the workload and why
+     * @param unchecked  the kinds not checked at all (no policies given); their findings stay as they were
+     */
+    public record Result(List<Finding> seen, List<Finding> open, List<String> incomplete, List<FindingKind> unchecked,
+            int workloads, int containers, Instant started, Instant finished) {
+
+        public boolean complete() {
+            return incomplete.isEmpty();
+        }
+    }
+
+    /**
+     * @param policies the policies in force, or null when none are given: then only the ledger and
+     *                 the workloads are checked (NOT_ADMITTED, DIGEST_DRIFT, BREAK_GLASS)
+     * @param verifier verifies and resolves tags (with today's revocations), its caches keyed to the
+     *                 trust state
+     * @param budget   the time one workload's re-judgement may take
+     */
+    public DriftPass(List<Policy> policies, ImageVerifier verifier, Store store, Clock clock, Duration budget) {
+        List<Detector> all = new ArrayList<>(List.of(new NeverAdmitted(), new DigestDrift(), new BreakGlassInForce()));
+        if (policies != null) {
+            all.add(new PolicyRecheck());
+            all.add(new TagMoved());
+        }
+        this.detectors = List.copyOf(all);
+        this.unchecked = policies != null ? List.of() : List.of(FindingKind.REVOKED_SIGNER,
+                FindingKind.POLICY_REGRESSION, FindingKind.TAG_MOVED);
+        this.policies = policies == null ? List.of() : List.copyOf(policies);
+        this.verifier = verifier;
+        this.store = store;
+        this.clock = clock;
+        this.budget = budget;
+    }
+
+    /**
+     * Judges {@code inventory} and records the findings.
+     *
+     * @param excludedNamespaces namespaces left out (their findings stay as they are)
+     */
+    public Result run(Inventory inventory, Set<String> excludedNamespaces) {
+        Instant started = clock.instant();
+        AdmissionHistory history;
+        try {
+            history = AdmissionHistory.load(store);
+        } catch (SQLException e) {
+            throw new TrustplaneException(ErrorKind.IO, "The admission ledger in " + store.location()
+                    + " could not be read (" + e.getMessage() + "); no drift pass without it");
+        }
+        Pass pass = new Pass(inventory, history, policies, verifier, clock, budget);
+        List<RunningWorkload> workloads = inventory.workloads().stream()
+                .filter(w -> !excludedNamespaces.contains(w.namespace())).toList();
+        List<Finding> seen = new ArrayList<>();
+        Semaphore slots = new Semaphore(PARALLEL);
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<List<Finding>>> futures = new ArrayList<>();
+            for (RunningWorkload w : workloads) {
+                futures.add(executor.submit(() -> {
+                    slots.acquire();
+                    try {
+                        return inspect(w, pass);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            for (Future<List<Finding>> f : futures) {
+                seen.addAll(f.get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrustplaneException(ErrorKind.IO, "The drift pass was interrupted; nothing was recorded");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a detector failed", e.getCause());
+        }
+        seen.sort(Comparator.comparing(Finding::namespace).thenComparing(Finding::workload)
+                .thenComparing(Finding::container).thenComparing(f -> f.kind().ordinal()));
+        FindingStore findings = new FindingStore(store);
+        List<Finding> open = findings.record(started, seen, f -> !excludedNamespaces.contains(f.namespace())
+                && !unchecked.contains(f.kind()) && pass.judged(f.kind(), f.namespace(), f.workloadKind(), f.workload()));
+        Instant finished = clock.instant();
+        findings.recordPass(started, finished, workloads.size(), workloads.stream().mapToInt(w -> w.images().size())
+                .sum(), (int) open.stream().filter(f -> f.status() == Finding.Status.OPEN).count(), pass.incomplete());
+        return new Result(seen, open, pass.incomplete(), unchecked, workloads.size(), inventory.containers(), started, finished);
+    }
+
+    private List<Finding> inspect(RunningWorkload w, Pass pass) {
+        List<Finding> out = new ArrayList<>();
+        for (Detector d : detectors) {
+            try {
+                d.inspect(w, pass, out);
+            } catch (RuntimeException e) {
+                pass.incomplete(d.kinds(), w, "the check failed: " + e);
+            }
+        }
+        return out;
+    }
+}
