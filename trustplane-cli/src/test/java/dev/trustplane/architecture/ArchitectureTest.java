@@ -37,11 +37,12 @@ class ArchitectureTest {
         rank(5, "debian", "workload");
         rank(6, "sbom", "sigstore", "store");
         rank(7, "verify");
-        rank(8, "sign");
+        rank(8, "sign", "trust");
         rank(9, "vuln", "builder", "policy");
         rank(10, "admission");
-        rank(11, "server");
-        rank(12, "cli");
+        rank(11, "fleet");
+        rank(12, "server");
+        rank(13, "cli");
     }
 
     private static void rank(int rank, String... packages) {

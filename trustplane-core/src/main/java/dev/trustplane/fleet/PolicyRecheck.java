@@ -1,6 +1,7 @@
 package dev.trustplane.fleet;
 
 import dev.trustplane.error.Outcome;
+import dev.trustplane.policy.BreakGlass;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.List;
  * radius of a revocation, per workload); any other failure is POLICY_REGRESSION, its message
  * saying whether it passed at admission or was admitted only because the rule was in Audit. A
  * rule that could not decide (registry unreachable) makes the pass incomplete for the workload.
+ * A break-glass exception in force covers the policy failures until it expires (BREAK_GLASS
+ * reports it); revoked signers are reported all the same.
  */
 final class PolicyRecheck implements Detector {
     private static final List<FindingKind> KINDS = List.of(FindingKind.REVOKED_SIGNER, FindingKind.POLICY_REGRESSION);
@@ -23,6 +26,9 @@ final class PolicyRecheck implements Detector {
 
     @Override
     public void inspect(RunningWorkload w, Pass pass, List<Finding> out) {
+        // A break-glass exception in force covers the workload's policy failures (BREAK_GLASS says so) until it expires.
+        BreakGlass.Request exception = BreakGlass.of(w.owner(), w.pods().get(0));
+        boolean excepted = exception != null && exception.problem(pass.now()) == null;
         for (Samples.Sample sample : Samples.of(w).samples()) {
             Evaluation evaluation;
             try {
@@ -53,6 +59,9 @@ final class PolicyRecheck implements Detector {
                                     + String.join("; ", d.revoked()) + "). Roll out a build signed by a trusted signer,"
                                     + " or re-sign this digest — policy " + d.policy() + " rule " + d.rule()
                                     + " denies it at its next admission"));
+                    continue;
+                }
+                if (excepted) {
                     continue;
                 }
                 out.add(Finding.of(FindingKind.POLICY_REGRESSION, w, container, imageText, running, null, null,
