@@ -120,6 +120,20 @@ final class TourCommand implements Callable<Integer> {
             signing(() -> run("sign", "--key", key + ".key", registry + "/trustplane/tour:demo"));
             run("policy", "test", policy.toString(), "--image", registry + "/trustplane/tour:demo");
         }
+        step(n++ + ". Keep watching what runs: a drift pass over a fleet (as `kubectl get … -o json` writes it)"
+                + " against the ledger and the policy, then the tour key revoked");
+        Path fleet = work.resolve("fleet.json");
+        Files.writeString(fleet, fleet(allowed));
+        withEnvironment(Map.of("TRUSTPLANE_DATA", work.resolve("state").toString()), () -> {
+            runExpecting(ExitCode.DRIFT, "drift", "--inventory", fleet.toString(), "--policies", policy.toString());
+            run("trust", "revoke", "--key", key + ".pub", "--reason", "tour: the key was rotated");
+            run("trust", "list");
+            if (registry != null) {
+                runExpecting(ExitCode.DENIED, "policy", "test", policy.toString(), "--image",
+                        registry + "/trustplane/tour:demo");
+            }
+            run("trust", "unrevoke", "1", "--reason", "tour: done");
+        });
         if (build) {
             Path spec = work.resolve("static.yaml");
             Files.writeString(spec, """
@@ -150,9 +164,43 @@ final class TourCommand implements Callable<Integer> {
 
     /** Runs steps with the tour key's password, unless the user set one. */
     private void signing(Runnable steps) {
+        withEnvironment(Map.of("TRUSTPLANE_PASSWORD", ctx.env().getOrDefault("TRUSTPLANE_PASSWORD", "trustplane-tour")),
+                steps);
+    }
+
+    /**
+     * What runs in the tour's fleet: a Deployment whose pod runs an image from the allowed
+     * registry, and a debug pod started by hand from Docker Hub. Nothing was admitted yet.
+     */
+    static String fleet(String allowed) {
+        String digest = "sha256:" + "5e".repeat(32);
+        return """
+                {"apiVersion": "v1", "kind": "List", "items": [
+                  {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"team": "web"}}},
+                  {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"},
+                   "spec": {"template": {"metadata": {"labels": {"app": "web"}},
+                            "spec": {"containers": [{"name": "app", "image": "ALLOWED/team/app:1"}]}}}},
+                  {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web-6d4b9", "namespace": "shop",
+                   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "controller": true}]}},
+                  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-6d4b9-x7k2p", "namespace": "shop",
+                   "generateName": "web-6d4b9-", "labels": {"app": "web", "pod-template-hash": "6d4b9"},
+                   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-6d4b9", "controller": true}]},
+                   "spec": {"containers": [{"name": "app", "image": "ALLOWED/team/app:1"}]},
+                   "status": {"phase": "Running", "containerStatuses": [{"name": "app", "image": "ALLOWED/team/app:1",
+                              "imageID": "ALLOWED/team/app@DIGEST"}]}},
+                  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "debug", "namespace": "shop"},
+                   "spec": {"containers": [{"name": "shell", "image": "docker.io/library/busybox:latest"}]},
+                   "status": {"phase": "Running", "containerStatuses": [{"name": "shell",
+                              "image": "docker.io/library/busybox:latest", "imageID": "docker.io/library/busybox@DIGEST"}]}}
+                ]}
+                """.replace("ALLOWED", allowed).replace("DIGEST", digest);
+    }
+
+    /** Runs steps with {@code extra} added to the environment. */
+    private void withEnvironment(Map<String, String> extra, Runnable steps) {
         CliContext outer = ctx;
         Map<String, String> env = new HashMap<>(outer.env());
-        env.putIfAbsent("TRUSTPLANE_PASSWORD", "trustplane-tour");
+        env.putAll(extra);
         tourContext = new CliContext(outer.out(), outer.err(), outer.in(), env, false);
         try {
             steps.run();

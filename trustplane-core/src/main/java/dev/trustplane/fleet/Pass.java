@@ -35,6 +35,7 @@ final class Pass {
     private final Instant now;
     private final Duration budget;
     private final Map<String, Object> tags = new ConcurrentHashMap<>();
+    private final Map<JudgeKey, Evaluation> judged = new ConcurrentHashMap<>();
     private final Set<String> incompleteScopes = ConcurrentHashMap.newKeySet();
     private final List<String> incomplete = new CopyOnWriteArrayList<>();
 
@@ -102,11 +103,29 @@ final class Pass {
      * instead of where its tag points.
      */
     Evaluation judge(RunningWorkload w, JsonNode pod, Map<String, String> digests) {
+        // PolicyRecheck and TagMoved both judge a pod at its running digests: once per pass.
+        return judged.computeIfAbsent(new JudgeKey(pod, Map.copyOf(digests)), k -> evaluate(w, pod, digests));
+    }
+
+    private Evaluation evaluate(RunningWorkload w, JsonNode pod, Map<String, String> digests) {
         Workload workload = Workloads.of(pod);
         Map<String, String> labels = inventory.namespaceLabels().get(w.namespace());
         Resource resource = Resource.of(workload, null, "CREATE", null, null, () -> labels);
         try (PolicyEngine engine = new PolicyEngine(policies, ImageVerifier.withDigests(verifier, digests), clock)) {
             return engine.evaluate(resource, Phase.BACKGROUND, budget);
+        }
+    }
+
+    /** A pod by identity (not by its JSON's value) and the digests it was judged at. */
+    private record JudgeKey(JsonNode pod, Map<String, String> digests) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof JudgeKey k && k.pod == pod && k.digests.equals(digests);
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(pod) * 31 + digests.hashCode();
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.Map;
  * the new digest does not verify under the policies that cover the image — the next pod that
  * pulls it (a restart, a new node) would run unverified content. Each tag is asked once per pass,
  * never from a cache. A tag that moved to a digest that verifies is not a finding; a tag whose
- * image no verifyImages rule covers cannot be judged and is not either.
+ * image no verifyImages rule covers cannot be judged: its registry is not asked.
  */
 final class TagMoved implements Detector {
     private static final List<FindingKind> KINDS = List.of(FindingKind.TAG_MOVED);
@@ -28,8 +28,18 @@ final class TagMoved implements Detector {
     @Override
     public void inspect(RunningWorkload w, Pass pass, List<Finding> out) {
         for (Samples.Sample sample : Samples.of(w).samples()) {
+            Evaluation running;
+            try {
+                running = pass.judge(w, sample.pod(), sample.digests());
+            } catch (RuntimeException e) {
+                pass.incomplete(KINDS, w, "could not re-judge against the policies: " + e.getMessage());
+                continue;
+            }
             for (RunningImage image : sample.images().values()) {
-                if (image.digest() == null) {
+                // Only images a verifyImages rule covers can be judged after a move: no registry is asked for others.
+                boolean covered = running.decisions().stream().anyMatch(d -> image.container().equals(d.container())
+                        && d.digest() != null && !d.policy().equals("trustplane"));
+                if (image.digest() == null || !covered) {
                     continue;
                 }
                 ImageReference ref;

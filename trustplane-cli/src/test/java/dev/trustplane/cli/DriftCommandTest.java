@@ -1,0 +1,103 @@
+package dev.trustplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustplane.io.Json;
+import dev.trustplane.sigstore.Keys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `drift` and `trust` in-process: the JSON contract, exit codes, the store they share, bad input. */
+class DriftCommandTest {
+    @TempDir
+    Path dir;
+
+    CliRun run(String... args) {
+        return CliRun.run(Map.of("TRUSTPLANE_DATA", dir.resolve("state").toString(), "DOCKER_CONFIG",
+                dir.resolve("docker").toString()), "", args);
+    }
+
+    @Test
+    void shouldPrintFindingsAsJsonWithTheIssuesFieldsAndExit15() throws Exception {
+        Path fleet = Files.writeString(dir.resolve("fleet.json"), TourCommand.fleet("registry.example.com"));
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: trusted-registries}
+                spec:
+                  validationFailureAction: Enforce
+                  rules:
+                    - name: allow-list
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      validate:
+                        message: "images come from registry.example.com only"
+                        pattern: {spec: {containers: [{image: "registry.example.com/*"}]}}
+                """);
+
+        CliRun r = run("drift", "--inventory", fleet.toString(), "--policies", policy.toString(), "-o", "json");
+
+        assertThat(r.err()).isEmpty();
+        assertThat(r.code()).isEqualTo(15);
+        JsonNode findings = Json.mapper().readTree(r.out());
+        assertThat(findings.isArray()).isTrue();
+        assertThat(findings).hasSize(3);
+        for (JsonNode f : findings) {
+            assertThat(f.fieldNames()).toIterable().contains("kind", "namespace", "workload", "container", "image",
+                    "runningDigest", "admittedDigest", "signers", "status", "message");
+        }
+        assertThat(findings.findValuesAsText("kind")).containsExactlyInAnyOrder("POLICY_REGRESSION", "NOT_ADMITTED",
+                "NOT_ADMITTED");
+        assertThat(run("drift", "--inventory", fleet.toString(), "--policies", policy.toString(), "--fail-on",
+                "DIGEST_DRIFT,TAG_MOVED").code()).isZero();
+        String id = findings.get(0).path("id").asText();
+        assertThat(run("drift", "suppress", id.substring(0, 10), "--reason", "known", "--until",
+                "2999-01-01T00:00:00Z").code()).isZero();
+        JsonNode again = Json.mapper().readTree(run("drift", "--inventory", fleet.toString(), "--policies",
+                policy.toString(), "-o", "json").out());
+        assertThat(again.findValuesAsText("status")).containsExactlyInAnyOrder("suppressed", "open", "open");
+    }
+
+    @Test
+    void shouldRefuseMissingOrMalformedInventoriesWithOneLine() throws Exception {
+        Path bad = Files.writeString(dir.resolve("bad.json"), "{\"kind\": \"List\", \"items\": [");
+
+        CliRun none = run("drift", "--kubeconfig", dir.resolve("nope").toString());
+        CliRun malformed = run("drift", "--inventory", bad.toString());
+
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).startsWith("trustplane: error: No inventory: pass --inventory FILE");
+        assertThat(malformed.code()).isEqualTo(2);
+        assertThat(malformed.err()).startsWith("trustplane: error: --inventory " + bad + " is not valid JSON: ")
+                .endsWith("; pass the output of `kubectl get … -o json`\n");
+        assertThat(malformed.err().lines()).hasSize(1);
+    }
+
+    @Test
+    void shouldRevokeListAndLiftThroughTheStore() throws Exception {
+        Path pub = Files.writeString(dir.resolve("k.pub"), Keys.publicPem(Keys.generate().publicKey()));
+
+        assertThat(run("trust", "revoke", "--key", pub.toString()).code()).isEqualTo(2);
+        assertThat(run("trust", "revoke", "--key", pub.toString(), "--reason", "leaked", "--since", "yesterday").err())
+                .isEqualTo("trustplane: error: --since 'yesterday' is not an RFC 3339 time; write it like"
+                        + " 2026-12-01T00:00:00Z\n");
+        CliRun revoked = run("trust", "revoke", "--key", pub.toString(), "--reason", "leaked");
+        assertThat(revoked.code()).isZero();
+        assertThat(revoked.out()).contains("(revocation 1, every signature)");
+        CliRun twice = run("trust", "revoke", "--key", pub.toString(), "--reason", "again");
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err()).contains("is already revoked (revocation 1)");
+        JsonNode list = Json.mapper().readTree(run("trust", "list", "-o", "json").out());
+        assertThat(list).singleElement().satisfies(e -> {
+            assertThat(e.path("reason").asText()).isEqualTo("leaked");
+            assertThat(e.path("active").asBoolean()).isTrue();
+        });
+        assertThat(run("trust", "unrevoke", "1", "--reason", "rotated back").code()).isZero();
+        assertThat(run("trust", "unrevoke", "1", "--reason", "again").code()).isEqualTo(3);
+        assertThat(run("trust", "list").out()).isEqualTo("No revocations in force.\n");
+        assertThat(run("trust", "list", "--all").out()).contains("lifted");
+    }
+}
