@@ -10,14 +10,12 @@ import dev.trustplane.fleet.Finding;
 import dev.trustplane.fleet.FindingKind;
 import dev.trustplane.fleet.FindingStore;
 import dev.trustplane.fleet.Inventory;
-import dev.trustplane.fleet.KubernetesInventory;
 import dev.trustplane.io.Json;
 import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.RegistryImageVerifier;
 import dev.trustplane.store.Store;
 import dev.trustplane.trust.RevocationStore;
 import dev.trustplane.verify.VerifierLimits;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -42,22 +40,8 @@ import picocli.CommandLine.Parameters;
 final class DriftCommand implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(names = "--inventory", paramLabel = "FILE", description = "output of `kubectl get pods,replicasets,"
-            + "deployments,statefulsets,daemonsets,jobs,cronjobs,namespaces -A -o json` (repeatable)")
-    List<Path> inventory = new ArrayList<>();
-
-    @Option(names = "--kube-api", paramLabel = "URL", description = "read what runs from this API server (default:"
-            + " the cluster Trustplane runs in, else the kubeconfig's current context)")
-    URI kubeApi;
-
-    @Option(names = "--kube-token-file", paramLabel = "FILE", description = "bearer token for --kube-api")
-    Path kubeToken;
-
-    @Option(names = "--kube-ca", paramLabel = "FILE", description = "CA (PEM) of --kube-api")
-    Path kubeCa;
-
-    @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig (default: $KUBECONFIG, ~/.kube/config)")
-    Path kubeconfig;
+    @Mixin
+    InventoryOptions inventory;
 
     @Option(names = "--policies", paramLabel = "DIR", description = "the policies in force (Kyverno-compatible files);"
             + " without them REVOKED_SIGNER, POLICY_REGRESSION and TAG_MOVED are not checked")
@@ -93,7 +77,7 @@ final class DriftCommand implements Callable<Integer> {
     public Integer call() {
         Duration budget = Durations.parse(timeout);
         List<Policy> inForce = policies == null ? null : policy.loader().load(policies).orThrow();
-        Inventory running = inventory();
+        Inventory running = inventory.read(ctx);
         Store store = Store.fromEnvironment(ctx.env());
         ProgressRenderer renderer = registry.renderer(ctx);
         DriftPass.Result result;
@@ -127,21 +111,6 @@ final class DriftCommand implements Callable<Integer> {
         boolean failing = result.open().stream().anyMatch(f -> f.status() == Finding.Status.OPEN
                 && (failOn.isEmpty() || failOn.contains(f.kind())));
         return failing ? ExitCode.DRIFT.code() : 0;
-    }
-
-    private Inventory inventory() {
-        if (!inventory.isEmpty()) {
-            if (kubeApi != null) {
-                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Give either --inventory files or --kube-api,"
-                        + " not both");
-            }
-            return Inventory.fromFiles(inventory);
-        }
-        return KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, kubeconfig, ctx.env())
-                .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "No inventory: pass --inventory"
-                        + " FILE (from `kubectl get pods,replicasets,deployments,statefulsets,daemonsets,jobs,cronjobs,"
-                        + "namespaces -A -o json`) or --kube-api URL, or run where a kubeconfig is"))
-                .read();
     }
 
     private void table(DriftPass.Result result, Store store) {

@@ -23,7 +23,8 @@ public enum ExitCode {
     VULNERABLE(11, "`scan`: a finding at or above `--fail-on`"),
     UNVERIFIED(12, "`verify`, `verify-attestation`: no signature or attestation verified"),
     POLICY_INVALID(13, "`policy lint`: a policy has errors (with `--strict`: or warnings)"),
-    DENIED(14, "`policy test`: an Enforce rule would deny the resource"),
+    DENIED(14, "`policy test`: an Enforce rule would deny the resource; `policy simulate`: the policies would deny"
+            + " a running workload the baseline does not"),
     DRIFT(15, "`drift`: open findings of the kinds `--fail-on` names remain"),
     DRIFT_INCOMPLETE(16, "`drift`: some checks could not run (a registry or the namespace labels were unavailable);"
             + " the findings are partial and none of the unchecked ones was resolved");

@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "policy", description = "Check Kyverno-compatible admission policies and try them on images or resources.",
-        subcommands = {PolicyCommand.Lint.class, PolicyTestCommand.class})
+        subcommands = {PolicyCommand.Lint.class, PolicyTestCommand.class, PolicySimulateCommand.class})
 final class PolicyCommand implements Runnable {
 
     @Spec

@@ -100,4 +100,52 @@ class DriftCommandTest {
         assertThat(run("trust", "list").out()).isEqualTo("No revocations in force.\n");
         assertThat(run("trust", "list", "--all").out()).contains("lifted");
     }
+
+    @Test
+    void shouldSimulateAuditToEnforceAndTellNewBreakagesFromKnownOnes() throws Exception {
+        Path fleet = Files.writeString(dir.resolve("fleet.json"), TourCommand.fleet("registry.example.com"));
+        String policy = """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: trusted-registries}
+                spec:
+                  validationFailureAction: MODE
+                  rules:
+                    - name: allow-list
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      validate:
+                        message: "images come from registry.example.com only"
+                        pattern: {spec: {containers: [{image: "registry.example.com/*"}]}}
+                """;
+        Path audit = Files.createDirectories(dir.resolve("audit"));
+        Files.writeString(audit.resolve("p.yaml"), policy.replace("MODE", "Audit"));
+        Path enforce = Files.createDirectories(dir.resolve("enforce"));
+        Files.writeString(enforce.resolve("p.yaml"), policy.replace("MODE", "Enforce"));
+
+        CliRun runway = run("policy", "simulate", "--policies", audit.toString(), "--inventory", fleet.toString(),
+                "-o", "json");
+        CliRun change = run("policy", "simulate", "--policies", enforce.toString(), "--inventory", fleet.toString());
+        CliRun known = run("policy", "simulate", "--policies", enforce.toString(), "--baseline", audit.toString(),
+                "--inventory", fleet.toString());
+
+        assertThat(runway.code()).isZero();
+        JsonNode breakages = Json.mapper().readTree(runway.out());
+        assertThat(breakages).singleElement().satisfies(b -> {
+            assertThat(b.path("mode").asText()).isEqualTo("Audit");
+            assertThat(b.path("namespace").asText()).isEqualTo("shop");
+            assertThat(b.path("team").asText()).isEqualTo("web");
+            assertThat(b.path("workload").asText()).isEqualTo("Pod/debug");
+            assertThat(b.path("reason").asText()).contains("images come from registry.example.com only");
+        });
+        assertThat(change.code()).isEqualTo(14);
+        assertThat(change.out()).contains("trusted-registries/allow-list (Enforce): denies once applied",
+                "shop (team web): 1", "Pod/debug containers[0] (shell) — ");
+        assertThat(known.code()).isZero();
+        assertThat(known.out()).contains("Pod/debug containers[0] (shell) [known]");
+        assertThat(run("policy", "simulate", "--policies", audit.toString(), "--from-ledger", "soon").err())
+                .isEqualTo("trustplane: error: --from-ledger 'soon' is neither an RFC 3339 time"
+                        + " (2026-12-01T00:00:00Z) nor a duration (24h, 7d)\n");
+        assertThat(run("policy", "simulate", "--policies", audit.toString(), "--from-ledger", "7d").out())
+                .startsWith("0 admitted requests judged; 0 would be denied by 0 rules");
+    }
 }

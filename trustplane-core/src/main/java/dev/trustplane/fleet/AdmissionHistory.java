@@ -35,6 +35,11 @@ final class AdmissionHistory {
     private AdmissionHistory() {
     }
 
+    /** No admissions at all (a simulation judges policies, not history). */
+    static AdmissionHistory empty() {
+        return new AdmissionHistory();
+    }
+
     static AdmissionHistory load(Store store) throws SQLException {
         AdmissionHistory h = new AdmissionHistory();
         try (Connection c = store.connect()) {
