@@ -23,7 +23,7 @@ final class InventoryOptions {
     @Option(names = "--kube-token-file", paramLabel = "FILE", description = "bearer token for --kube-api")
     Path kubeToken;
 
-    @Option(names = "--kube-ca", paramLabel = "FILE", description = "CA (PEM) of --kube-api")
+    @Option(names = "--kube-ca-file", paramLabel = "FILE", description = "CA bundle (PEM) of --kube-api")
     Path kubeCa;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE", description = "kubeconfig (default: $KUBECONFIG, ~/.kube/config)")

@@ -3,12 +3,17 @@ package dev.trustplane.cli;
 import dev.trustplane.admission.AdmissionController;
 import dev.trustplane.admission.KubernetesNamespaces;
 import dev.trustplane.config.Durations;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.fleet.DriftLoop;
+import dev.trustplane.fleet.KubernetesInventory;
 import dev.trustplane.server.AdmissionServer;
 import dev.trustplane.store.Store;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -87,6 +92,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " 'error: labels unknown', which Enforce denies")
     URI kubeApi;
 
+    @Option(names = "--drift-interval", paramLabel = "DURATION",
+            description = "run drift passes over what runs in the cluster (--kube-api, or the cluster it runs in):"
+                    + " at once when a revocation or a policy reload changes trust, else every DURATION (e.g. 10m);"
+                    + " findings in the store and /metrics")
+    String driftInterval;
+
     @Option(names = "--kube-token-file", paramLabel = "FILE", description = "bearer token for --kube-api")
     Path kubeToken;
 
@@ -128,7 +139,16 @@ final class ServeCommand implements Callable<Integer> {
                 KubernetesNamespaces.source(namespaceLabels, kubeApi, kubeToken, kubeCa, ctx.env(), renderer)),
                 registry.client(ctx, renderer), listener);
         controller.warnings().forEach(w -> ctx.err().println("trustplane: " + w));
-        AdmissionServer server = AdmissionServer.serve(controller, new AdmissionServer.Options(host, port, tlsCert,
+        DriftLoop drift = null;
+        if (driftInterval != null) {
+            KubernetesInventory cluster = KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, null, ctx.env())
+                    .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
+                            + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster"));
+            drift = new DriftLoop(cluster::read, controller::policies, controller.verifier(),
+                    controller.revocations()::current, controller.config().store(), Durations.parse(driftInterval),
+                    Clock.systemUTC(), listener);
+        }
+        AdmissionServer server = AdmissionServer.serve(controller, drift, new AdmissionServer.Options(host, port, tlsCert,
                 tlsKey, new Main.Version().getVersion()[0], line -> {
                     synchronized (ctx) {
                         ctx.out().println(line);
@@ -142,7 +162,8 @@ final class ServeCommand implements Callable<Integer> {
         }));
         int n = controller.policies().size();
         ctx.err().println("trustplane: admission webhook on https://" + host + ":" + server.port() + " with "
-                + n + " polic" + (n == 1 ? "y" : "ies") + ", ledger in " + controller.config().store().location());
+                + n + " polic" + (n == 1 ? "y" : "ies") + ", ledger in " + controller.config().store().location()
+                + (drift != null ? "; drift passes every " + driftInterval + " and at every trust change" : ""));
         ctx.err().flush();
         stopped.await();
         return ExitCode.OK.code();

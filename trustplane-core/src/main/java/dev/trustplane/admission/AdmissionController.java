@@ -4,6 +4,7 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.registry.RegistryClient;
+import dev.trustplane.policy.ImageVerifier;
 import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.policy.PolicyLoader;
@@ -150,6 +151,11 @@ public final class AdmissionController implements AutoCloseable {
 
     public AdmissionLedger ledger() {
         return ledger;
+    }
+
+    /** The verifier every request uses (its caches keyed to the trust state); a drift loop shares it. */
+    public ImageVerifier verifier() {
+        return verifier;
     }
 
     public ResultCache<VerificationReport> reportCache() {

@@ -7,6 +7,7 @@ import dev.trustplane.admission.AdmissionLedger;
 import dev.trustplane.admission.AdmissionRequest;
 import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.fleet.DriftLoop;
 import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.EvaluationJson;
@@ -27,6 +28,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -137,14 +140,41 @@ public final class AdmissionServer implements AutoCloseable {
      * the listener, then closes the controller (draining the ledger).
      */
     public static AdmissionServer serve(AdmissionController controller, Options options, EventListener listener) {
+        return serve(controller, null, options, listener);
+    }
+
+    /**
+     * {@link #serve(AdmissionController, Options, EventListener)}, and the drift loop {@code drift}
+     * (may be null) ticked every second on a thread of its own, its findings and runs in the metrics.
+     */
+    public static AdmissionServer serve(AdmissionController controller, DriftLoop drift, Options options,
+            EventListener listener) {
         AdmissionServer s = new AdmissionServer(options, controller.service(), controller.ledger(),
                 controller.reportCache(), listener);
         s.controller = controller;
-        s.scheduler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
-                .daemon(true).name("trustplane-policy-watch").unstarted(r));
+        s.scheduler = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform()
+                .daemon(true).name("trustplane-scheduler").unstarted(r));
         long every = AdmissionController.policyCheckInterval().toMillis();
         s.scheduler.scheduleWithFixedDelay(controller::checkPolicies, every, every,
                 TimeUnit.MILLISECONDS);
+        if (drift != null) {
+            s.scheduler.scheduleWithFixedDelay(drift::tick, 1, 1, TimeUnit.SECONDS);
+            s.metrics.gauge("trustplane_drift_findings_open", "Open drift findings after the last pass, by kind", "kind",
+                    () -> {
+                        Map<String, Long> out = new TreeMap<>();
+                        drift.open().forEach((k, n) -> out.put(k.name(), n));
+                        return out;
+                    });
+            s.metrics.counter("trustplane_drift_passes_total", "Drift passes run", drift::passes);
+            s.metrics.counter("trustplane_drift_failures_total", "Drift passes that could not run (inventory"
+                    + " unreadable)", drift::failures);
+            s.metrics.gauge("trustplane_drift_last_run_timestamp_seconds", "When the last drift pass started",
+                    drift::lastRunEpochSeconds);
+            s.metrics.gauge("trustplane_drift_last_duration_milliseconds", "How long the last drift pass took",
+                    drift::lastDurationMillis);
+            s.metrics.gauge("trustplane_drift_incomplete_checks", "Checks the last drift pass could not run",
+                    drift::incomplete);
+        }
         s.server.start();
         s.ready.set(true);
         return s;

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The webhook's Prometheus metrics in the text exposition format (0.0.4): requests by phase and
@@ -22,6 +23,11 @@ final class Metrics {
     private final Map<String, LongSupplier> counters = new TreeMap<>();
     private final Map<String, LongSupplier> gauges = new TreeMap<>();
     private final Map<String, String> help = new TreeMap<>();
+    private final Map<String, Labelled> labelled = new TreeMap<>();
+
+    /** A gauge family with one label: label value → value. */
+    private record Labelled(String label, Supplier<Map<String, Long>> values) {
+    }
 
     private static final class Histogram {
         final LongAdder[] buckets = new LongAdder[BUCKETS.length];
@@ -53,6 +59,12 @@ final class Metrics {
 
     void gauge(String name, String description, LongSupplier value) {
         gauges.put(name, value);
+        help.put(name, description);
+    }
+
+    /** A gauge with one series per value of {@code label}. */
+    void gauge(String name, String description, String label, Supplier<Map<String, Long>> values) {
+        labelled.put(name, new Labelled(label, values));
         help.put(name, description);
     }
 
@@ -96,6 +108,11 @@ final class Metrics {
         gauges.forEach((name, v) -> {
             family(sb, name, "gauge", help.get(name));
             sb.append(name).append(' ').append(v.getAsLong()).append('\n');
+        });
+        labelled.forEach((name, l) -> {
+            family(sb, name, "gauge", help.get(name));
+            new TreeMap<>(l.values().get()).forEach((value, n) -> sb.append(name).append('{')
+                    .append(label(l.label(), value)).append("} ").append(n).append('\n'));
         });
         return sb.toString();
     }

@@ -1,0 +1,140 @@
+package dev.trustplane.fleet;
+
+import dev.trustplane.event.EventListener;
+import dev.trustplane.policy.ImageVerifier;
+import dev.trustplane.policy.Policy;
+import dev.trustplane.store.Store;
+import dev.trustplane.verify.Revocations;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * The drift pass as the server runs it: {@link #tick} (called by the front end's scheduler, every
+ * second or so) runs a pass at once when trust changed — the revocation list moved, the policies
+ * were reloaded — and otherwise every {@code interval} (tags move without telling anyone). One
+ * pass at a time. What the last pass found and how it went are kept for metrics; a pass that
+ * cannot read the inventory is counted as failed and changes nothing recorded.
+ */
+public final class DriftLoop {
+    private final Supplier<Inventory> inventory;
+    private final Supplier<List<Policy>> policies;
+    private final ImageVerifier verifier;
+    private final Supplier<Revocations> revocations;
+    private final Store store;
+    private final Duration interval;
+    private final Clock clock;
+    private final EventListener listener;
+    private final AtomicLong passes = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile Instant lastRun;
+    private volatile Duration lastDuration = Duration.ZERO;
+    private volatile DriftPass.Result last;
+    private long revocationVersion = -1;
+    private List<Policy> lastPolicies;
+
+    /**
+     * @param inventory   reads what runs (the Kubernetes API); throws when it cannot
+     * @param policies    the policies in force now (a new list after each reload)
+     * @param verifier    the admission's verifier: its caches are shared and keyed to the trust state
+     * @param revocations the revocation list now (its version moving triggers a pass)
+     */
+    public DriftLoop(Supplier<Inventory> inventory, Supplier<List<Policy>> policies, ImageVerifier verifier,
+            Supplier<Revocations> revocations, Store store, Duration interval, Clock clock, EventListener listener) {
+        this.inventory = inventory;
+        this.policies = policies;
+        this.verifier = verifier;
+        this.revocations = revocations;
+        this.store = store;
+        this.interval = interval;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /** Runs a pass when one is due; returns whether it ran. Never throws: a failed pass is counted and reported. */
+    public synchronized boolean tick() {
+        List<Policy> now = policies.get();
+        String why;
+        long version;
+        try {
+            version = revocations.get().version();
+        } catch (RuntimeException e) {
+            version = revocationVersion;
+        }
+        if (lastRun == null) {
+            why = "first pass";
+        } else if (version != revocationVersion) {
+            why = "the revocation list changed";
+        } else if (now != lastPolicies) {
+            why = "the policies were reloaded";
+        } else if (!clock.instant().isBefore(lastRun.plus(interval))) {
+            why = "interval";
+        } else {
+            return false;
+        }
+        Instant start = clock.instant();
+        long t0 = System.nanoTime();
+        revocationVersion = version;
+        lastPolicies = now;
+        try {
+            DriftPass.Result result = new DriftPass(now, verifier, store, clock, Duration.ofSeconds(30))
+                    .run(inventory.get(), Set.of());
+            last = result;
+            passes.incrementAndGet();
+            long open = result.open().stream().filter(f -> f.status() == Finding.Status.OPEN).count();
+            listener.info("drift pass (" + why + "): " + result.workloads() + " workloads, " + open + " open findings"
+                    + (result.complete() ? "" : ", " + result.incomplete().size() + " checks could not run"));
+        } catch (RuntimeException e) {
+            failures.incrementAndGet();
+            listener.warn("drift pass (" + why + ") failed: " + e.getMessage() + "; findings left as they were");
+        } finally {
+            lastRun = start;
+            lastDuration = Duration.ofNanos(System.nanoTime() - t0);
+        }
+        return true;
+    }
+
+    /** Open findings of the last pass, by kind (every kind present, 0 when none). */
+    public Map<FindingKind, Long> open() {
+        Map<FindingKind, Long> out = new EnumMap<>(FindingKind.class);
+        for (FindingKind k : FindingKind.values()) {
+            out.put(k, 0L);
+        }
+        DriftPass.Result r = last;
+        if (r != null) {
+            r.open().stream().filter(f -> f.status() == Finding.Status.OPEN).forEach(f -> out.merge(f.kind(), 1L,
+                    Long::sum));
+        }
+        return out;
+    }
+
+    public long passes() {
+        return passes.get();
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    /** When the last pass started (epoch seconds), 0 before the first. */
+    public long lastRunEpochSeconds() {
+        Instant at = lastRun;
+        return at == null ? 0 : at.getEpochSecond();
+    }
+
+    public long lastDurationMillis() {
+        return lastDuration.toMillis();
+    }
+
+    /** Checks the last pass could not run. */
+    public long incomplete() {
+        DriftPass.Result r = last;
+        return r == null ? 0 : r.incomplete().size();
+    }
+}
