@@ -19,7 +19,9 @@ import java.util.function.Supplier;
  * The drift pass as the server runs it: {@link #tick} (called by the front end's scheduler, every
  * second or so) runs a pass at once when trust changed — the revocation list moved, the policies
  * were reloaded — and otherwise every {@code interval} (tags move without telling anyone). One
- * pass at a time. What the last pass found and how it went are kept for metrics; a pass that
+ * pass at a time. A pass started by a trust change skips the tag lookups (TAG_MOVED stays as it
+ * was until the next interval pass): it re-judges with the cache's evidence, without a registry
+ * round trip per tag. What the last pass found and how it went are kept for metrics; a pass that
  * cannot read the inventory is counted as failed and changes nothing recorded.
  */
 public final class DriftLoop {
@@ -34,6 +36,8 @@ public final class DriftLoop {
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile Instant lastRun;
+    /** When the last pass that asked where tags point started: the interval counts from it. */
+    private Instant lastTagRun;
     private volatile Duration lastDuration = Duration.ZERO;
     private volatile DriftPass.Result last;
     private long revocationVersion = -1;
@@ -61,6 +65,7 @@ public final class DriftLoop {
     public synchronized boolean tick() {
         List<Policy> now = policies.get();
         String why;
+        boolean tags = true;
         long version;
         try {
             version = revocations.get().version();
@@ -71,9 +76,11 @@ public final class DriftLoop {
             why = "first pass";
         } else if (version != revocationVersion) {
             why = "the revocation list changed";
+            tags = false;
         } else if (now != lastPolicies) {
             why = "the policies were reloaded";
-        } else if (!clock.instant().isBefore(lastRun.plus(interval))) {
+            tags = false;
+        } else if (!clock.instant().isBefore(lastTagRun.plus(interval))) {
             why = "interval";
         } else {
             return false;
@@ -82,9 +89,12 @@ public final class DriftLoop {
         long t0 = System.nanoTime();
         revocationVersion = version;
         lastPolicies = now;
+        if (tags) {
+            lastTagRun = start;
+        }
         try {
             DriftPass.Result result = new DriftPass(now, verifier, store, clock, Duration.ofSeconds(30))
-                    .run(inventory.get(), Set.of());
+                    .run(inventory.get(), Set.of(), tags);
             last = result;
             passes.incrementAndGet();
             long open = result.open().stream().filter(f -> f.status() == Finding.Status.OPEN).count();

@@ -84,6 +84,21 @@ public final class DriftPass {
      * @param excludedNamespaces namespaces left out (their findings stay as they are)
      */
     public Result run(Inventory inventory, Set<String> excludedNamespaces) {
+        return run(inventory, excludedNamespaces, true);
+    }
+
+    /**
+     * {@link #run(Inventory, Set)}; without {@code checkTags} the registry is not asked where tags
+     * point (a pass started by a trust change: revocations and policies need no tag lookups), and
+     * TAG_MOVED findings stay as they were.
+     */
+    public Result run(Inventory inventory, Set<String> excludedNamespaces, boolean checkTags) {
+        List<Detector> detectors = checkTags ? this.detectors
+                : this.detectors.stream().filter(d -> !(d instanceof TagMoved)).toList();
+        List<FindingKind> unchecked = new ArrayList<>(this.unchecked);
+        if (!checkTags && !unchecked.contains(FindingKind.TAG_MOVED)) {
+            unchecked.add(FindingKind.TAG_MOVED);
+        }
         Instant started = clock.instant();
         AdmissionHistory history;
         try {
@@ -103,7 +118,7 @@ public final class DriftPass {
                 futures.add(executor.submit(() -> {
                     slots.acquire();
                     try {
-                        return inspect(w, pass);
+                        return inspect(w, pass, detectors);
                     } finally {
                         slots.release();
                     }
@@ -126,10 +141,10 @@ public final class DriftPass {
         Instant finished = clock.instant();
         findings.recordPass(started, finished, workloads.size(), workloads.stream().mapToInt(w -> w.images().size())
                 .sum(), (int) open.stream().filter(f -> f.status() == Finding.Status.OPEN).count(), pass.incomplete());
-        return new Result(seen, open, pass.incomplete(), unchecked, workloads.size(), inventory.containers(), started, finished);
+        return new Result(seen, open, pass.incomplete(), List.copyOf(unchecked), workloads.size(), inventory.containers(), started, finished);
     }
 
-    private List<Finding> inspect(RunningWorkload w, Pass pass) {
+    private static List<Finding> inspect(RunningWorkload w, Pass pass, List<Detector> detectors) {
         List<Finding> out = new ArrayList<>();
         for (Detector d : detectors) {
             try {
