@@ -9,6 +9,7 @@ import dev.trustplane.fleet.DriftPass;
 import dev.trustplane.fleet.Finding;
 import dev.trustplane.fleet.FindingKind;
 import dev.trustplane.fleet.FindingStore;
+import dev.trustplane.fleet.PolicyReports;
 import dev.trustplane.fleet.Inventory;
 import dev.trustplane.io.Json;
 import dev.trustplane.policy.Policy;
@@ -59,9 +60,13 @@ final class DriftCommand implements Callable<Integer> {
             description = "time one workload's verification may take (default: ${DEFAULT-VALUE})")
     String timeout;
 
+    /** How findings are printed. */
+    enum Output { TABLE, JSON, POLICYREPORT }
+
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "table",
-            description = "table or json (default: ${DEFAULT-VALUE})")
-    Formats.Listing output;
+            description = "table, json, or policyreport (wgpolicyk8s.io/v1alpha2 PolicyReports, one per namespace, as a"
+                    + " List for `kubectl apply -f -`) (default: ${DEFAULT-VALUE})")
+    Output output;
 
     @Mixin
     PolicyOptions policy;
@@ -90,8 +95,13 @@ final class DriftCommand implements Callable<Integer> {
         } finally {
             renderer.finish();
         }
-        if (output == Formats.Listing.JSON) {
+        if (output == Output.JSON) {
             ctx.out().println(Formats.json(json(result.open())));
+        } else if (output == Output.POLICYREPORT) {
+            ObjectNode list = Json.mapper().createObjectNode().put("apiVersion", "v1").put("kind", "List");
+            ArrayNode items = list.putArray("items");
+            PolicyReports.of(result.open(), result.finished()).forEach(items::add);
+            ctx.out().println(Formats.json(list));
         } else {
             table(result, store);
         }

@@ -9,6 +9,7 @@ import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.fleet.DriftLoop;
 import dev.trustplane.fleet.KubernetesInventory;
+import dev.trustplane.fleet.ReportPublisher;
 import dev.trustplane.server.AdmissionServer;
 import dev.trustplane.store.Store;
 import java.net.URI;
@@ -95,7 +96,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--drift-interval", paramLabel = "DURATION",
             description = "run drift passes over what runs in the cluster (--kube-api, or the cluster it runs in):"
                     + " at once when a revocation or a policy reload changes trust, else every DURATION (e.g. 10m);"
-                    + " findings in the store and /metrics")
+                    + " findings in the store, /metrics and wgpolicyk8s.io PolicyReports (one per namespace)")
     String driftInterval;
 
     @Option(names = "--kube-token-file", paramLabel = "FILE", description = "bearer token for --kube-api")
@@ -146,7 +147,7 @@ final class ServeCommand implements Callable<Integer> {
                             + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster"));
             drift = new DriftLoop(cluster::read, controller::policies, controller.verifier(),
                     controller.revocations()::current, controller.config().store(), Durations.parse(driftInterval),
-                    Clock.systemUTC(), listener);
+                    Clock.systemUTC(), listener).publishingTo(new ReportPublisher(cluster));
         }
         AdmissionServer server = AdmissionServer.serve(controller, drift, new AdmissionServer.Options(host, port, tlsCert,
                 tlsKey, new Main.Version().getVersion()[0], line -> {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -33,6 +34,7 @@ public final class DriftLoop {
     private final Duration interval;
     private final Clock clock;
     private final EventListener listener;
+    private volatile Consumer<DriftPass.Result> publisher = r -> { };
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile Instant lastRun;
@@ -59,6 +61,15 @@ public final class DriftLoop {
         this.interval = interval;
         this.clock = clock;
         this.listener = listener;
+    }
+
+    /**
+     * Hands every completed pass to {@code publisher} (PolicyReports, say); a publisher that throws
+     * is reported and does not fail the pass.
+     */
+    public DriftLoop publishingTo(Consumer<DriftPass.Result> publisher) {
+        this.publisher = publisher;
+        return this;
     }
 
     /** Runs a pass when one is due; returns whether it ran. Never throws: a failed pass is counted and reported. */
@@ -97,6 +108,11 @@ public final class DriftLoop {
                     .run(inventory.get(), Set.of(), tags);
             last = result;
             passes.incrementAndGet();
+            try {
+                publisher.accept(result);
+            } catch (RuntimeException e) {
+                listener.warn("drift pass: its findings could not be published: " + e.getMessage());
+            }
             long open = result.open().stream().filter(f -> f.status() == Finding.Status.OPEN).count();
             listener.info("drift pass (" + why + "): " + result.workloads() + " workloads, " + open + " open findings"
                     + (result.complete() ? "" : ", " + result.incomplete().size() + " checks could not run"));

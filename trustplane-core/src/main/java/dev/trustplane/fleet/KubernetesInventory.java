@@ -199,6 +199,68 @@ public final class KubernetesInventory {
         };
     }
 
+    /**
+     * Writes a namespaced object (a PolicyReport) at {@code collection}/NAME: created when missing,
+     * replaced otherwise (with the resourceVersion it has). Needs get, create and update on it.
+     */
+    public void apply(String collection, ObjectNode object) {
+        String namespace = object.path("metadata").path("namespace").asText();
+        String name = object.path("metadata").path("name").asText();
+        String base = collection.replace("{namespace}", URLEncoder.encode(namespace, StandardCharsets.UTF_8));
+        String path = base + "/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        HttpResponse<byte[]> existing = send("GET", path, null);
+        if (existing.statusCode() == 404) {
+            expect(send("POST", base, object), path, 201, 200);
+            return;
+        }
+        expect(existing, path, 200);
+        try {
+            String version = JSON.readTree(existing.body()).path("metadata").path("resourceVersion").asText("");
+            ObjectNode copy = object.deepCopy();
+            if (!version.isEmpty()) {
+                ((ObjectNode) copy.path("metadata")).put("resourceVersion", version);
+            }
+            expect(send("PUT", path, copy), path, 200);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "The Kubernetes API sent an unreadable " + path);
+        }
+    }
+
+    private HttpResponse<byte[]> send(String method, String path, JsonNode body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json");
+        String bearer = tokenFile != null ? read(tokenFile, "the Kubernetes token file").strip() : token;
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.UNREACHABLE, "The Kubernetes API " + api + " did not answer "
+                    + method + " " + path + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrustplaneException(ErrorKind.UNREACHABLE, "interrupted while writing " + path);
+        }
+    }
+
+    private void expect(HttpResponse<byte[]> response, String path, int... ok) {
+        for (int code : ok) {
+            if (response.statusCode() == code) {
+                return;
+            }
+        }
+        throw new TrustplaneException(response.statusCode() == 401 || response.statusCode() == 403
+                ? ErrorKind.UNAUTHORIZED : ErrorKind.REMOTE_ERROR, "The Kubernetes API " + api + " answered "
+                + response.statusCode() + " for " + path + (response.statusCode() == 403 ? " (Trustplane needs get,"
+                + " create and update on it)" : ""));
+    }
+
     private JsonNode get(String path) {
         HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");

@@ -12,6 +12,7 @@ import dev.trustplane.fleet.Finding;
 import dev.trustplane.fleet.FindingKind;
 import dev.trustplane.fleet.Inventory;
 import dev.trustplane.fleet.KubernetesInventory;
+import dev.trustplane.fleet.ReportPublisher;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.registry.RegistryClient;
@@ -26,7 +27,9 @@ import dev.trustplane.store.Store;
 import dev.trustplane.testkit.RegistryPeer;
 import dev.trustplane.trust.RevocationStore;
 import dev.trustplane.verify.VerifierLimits;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.net.URI;
@@ -263,6 +266,40 @@ class ControlPlaneScenariosIT {
 
     @Test
     @Order(3)
+    void shouldPublishTheFindingsAsAPolicyReportPolicyReporterReads() {
+        KubernetesInventory cluster = new KubernetesInventory(URI.create(kube.getMasterUrl().toString()), null, null,
+                null, null);
+        ReportPublisher publisher = new ReportPublisher(cluster);
+        publisher.accept(first);
+        publisher.accept(first); // replaced, not duplicated
+
+        ResourceDefinitionContext reports = new ResourceDefinitionContext.Builder().withGroup("wgpolicyk8s.io")
+                .withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports").withNamespaced(true).build();
+        assertThat(kube.genericKubernetesResources(reports).inNamespace("prod").list().getItems()).hasSize(1);
+        GenericKubernetesResource report = kube.genericKubernetesResources(reports).inNamespace("prod")
+                .withName("trustplane-drift").get();
+        assertThat(report).isNotNull();
+        JsonNode json = JSON.valueToTree(report);
+        assertThat(json.path("summary").path("fail").asInt()).isEqualTo(5);
+        assertThat(json.path("summary").path("warn").asInt()).isEqualTo(1);
+        assertThat(json.path("results")).hasSize(6);
+        JsonNode revoked = null;
+        for (JsonNode r : json.path("results")) {
+            if (r.path("rule").asText().equals("REVOKED_SIGNER")) {
+                revoked = r;
+            }
+        }
+        assertThat(revoked).isNotNull();
+        assertThat(revoked.path("policy").asText()).isEqualTo("trustplane-drift");
+        assertThat(revoked.path("result").asText()).isEqualTo("fail");
+        assertThat(revoked.path("severity").asText()).isEqualTo("critical");
+        assertThat(revoked.path("resources").get(0).path("kind").asText()).isEqualTo("Deployment");
+        assertThat(revoked.path("resources").get(0).path("name").asText()).isEqualTo("api");
+        assertThat(revoked.path("properties").path("runningDigest").asText()).isEqualTo(api.digest().toString());
+    }
+
+    @Test
+    @Order(4)
     void shouldUpdateNotDuplicateOnTheNextPassAndResolveWhatIsGone() {
         kube.pods().inNamespace("prod").withName("rogue").delete();
         DriftPass.Result second = pass();
@@ -275,7 +312,7 @@ class ControlPlaneScenariosIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void shouldReportWhatCouldNotBeCheckedAndLoseNothingWhenTheRegistryIsDown() {
         registry.close();
         RegistryClient unreachable = RegistryClient.builder().build();
