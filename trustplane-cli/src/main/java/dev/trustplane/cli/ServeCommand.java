@@ -9,15 +9,19 @@ import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.fleet.DriftLoop;
 import dev.trustplane.fleet.KubernetesInventory;
+import dev.trustplane.fleet.LeaderLease;
 import dev.trustplane.fleet.ReportPublisher;
 import dev.trustplane.server.AdmissionServer;
 import dev.trustplane.store.Store;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -115,6 +119,19 @@ final class ServeCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
+    /** The Lease's namespace: the pod's (POD_NAMESPACE, or the service account's), else "trustplane". */
+    private String leaseNamespace() {
+        String ns = ctx.env().get("POD_NAMESPACE");
+        if (ns != null && !ns.isBlank()) {
+            return ns;
+        }
+        try {
+            return Files.readString(KubernetesNamespaces.SERVICE_ACCOUNT.resolve("namespace")).strip();
+        } catch (IOException e) {
+            return "trustplane";
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         ProgressRenderer renderer = registry.renderer(ctx);
@@ -141,6 +158,7 @@ final class ServeCommand implements Callable<Integer> {
                 registry.client(ctx, renderer), listener);
         controller.warnings().forEach(w -> ctx.err().println("trustplane: " + w));
         DriftLoop drift = null;
+        LeaderLease lease = null;
         if (driftInterval != null) {
             KubernetesInventory cluster = KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, null, ctx.env())
                     .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
@@ -148,8 +166,14 @@ final class ServeCommand implements Callable<Integer> {
             drift = new DriftLoop(cluster::read, controller::policies, controller.verifier(),
                     controller.revocations()::current, controller.config().store(), Durations.parse(driftInterval),
                     Clock.systemUTC(), listener).publishingTo(new ReportPublisher(cluster));
+            // Replicas share the webhook; the one holding the Lease runs the loop.
+            String me = ctx.env().getOrDefault("POD_NAME", ctx.env().getOrDefault("HOSTNAME", "trustplane"))
+                    + "-" + UUID.randomUUID().toString().substring(0, 8);
+            lease = new LeaderLease(cluster, leaseNamespace(), "trustplane-drift", me, Duration.ofSeconds(15),
+                    Clock.systemUTC(), listener);
+            drift.onlyWhen(lease);
         }
-        AdmissionServer server = AdmissionServer.serve(controller, drift, new AdmissionServer.Options(host, port, tlsCert,
+        AdmissionServer server = AdmissionServer.serve(controller, drift, lease, new AdmissionServer.Options(host, port, tlsCert,
                 tlsKey, new Main.Version().getVersion()[0], line -> {
                     synchronized (ctx) {
                         ctx.out().println(line);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -35,6 +36,7 @@ public final class DriftLoop {
     private final Clock clock;
     private final EventListener listener;
     private volatile Consumer<DriftPass.Result> publisher = r -> { };
+    private volatile BooleanSupplier leading = () -> true;
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile Instant lastRun;
@@ -72,8 +74,27 @@ public final class DriftLoop {
         return this;
     }
 
+    /**
+     * Runs passes only while {@code leader} says this replica leads (a Kubernetes Lease): N
+     * replicas share the webhook, one runs the loop. A replica that becomes leader runs a pass at
+     * once.
+     */
+    public DriftLoop onlyWhen(BooleanSupplier leader) {
+        this.leading = leader;
+        return this;
+    }
+
+    /** Whether this replica runs the loop now. */
+    public boolean leading() {
+        return leading.getAsBoolean();
+    }
+
     /** Runs a pass when one is due; returns whether it ran. Never throws: a failed pass is counted and reported. */
     public synchronized boolean tick() {
+        if (!leading.getAsBoolean()) {
+            lastRun = null; // a replica that becomes leader judges at once
+            return false;
+        }
         List<Policy> now = policies.get();
         String why;
         boolean tags = true;

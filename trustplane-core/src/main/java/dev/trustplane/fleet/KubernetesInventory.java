@@ -226,6 +226,50 @@ public final class KubernetesInventory {
         }
     }
 
+    /** The object NAME in {@code collection} of {@code namespace}, or null when there is none. */
+    public JsonNode read(String collection, String namespace, String name) {
+        String path = collection.replace("{namespace}", URLEncoder.encode(namespace, StandardCharsets.UTF_8)) + "/"
+                + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        HttpResponse<byte[]> r = send("GET", path, null);
+        if (r.statusCode() == 404) {
+            return null;
+        }
+        expect(r, path, 200);
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "The Kubernetes API sent an unreadable " + path);
+        }
+    }
+
+    /** Creates {@code object} in {@code collection}; false when it exists already (409). */
+    public boolean create(String collection, ObjectNode object) {
+        String base = collection.replace("{namespace}", URLEncoder.encode(object.path("metadata").path("namespace")
+                .asText(), StandardCharsets.UTF_8));
+        HttpResponse<byte[]> r = send("POST", base, object);
+        if (r.statusCode() == 409) {
+            return false;
+        }
+        expect(r, base, 201, 200);
+        return true;
+    }
+
+    /**
+     * Replaces {@code object} (which carries the resourceVersion it was read at); false when someone
+     * changed it since (409).
+     */
+    public boolean replace(String collection, ObjectNode object) {
+        String path = collection.replace("{namespace}", URLEncoder.encode(object.path("metadata").path("namespace")
+                .asText(), StandardCharsets.UTF_8)) + "/" + URLEncoder.encode(object.path("metadata").path("name")
+                .asText(), StandardCharsets.UTF_8);
+        HttpResponse<byte[]> r = send("PUT", path, object);
+        if (r.statusCode() == 409) {
+            return false;
+        }
+        expect(r, path, 200);
+        return true;
+    }
+
     private HttpResponse<byte[]> send(String method, String path, JsonNode body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json");

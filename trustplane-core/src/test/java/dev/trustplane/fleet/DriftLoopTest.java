@@ -88,4 +88,25 @@ class DriftLoopTest {
         assertThat(new FindingStore(Store.embedded(dir.resolve("trustplane.db"))).list(Finding.Status.OPEN))
                 .hasSize(6);
     }
+
+    @Test
+    void shouldRunOnlyOnTheReplicaThatLeadsAndAtOnceWhenItStartsLeading() throws Exception {
+        Inventory fleet = Inventory.fromFiles(List.of(InventoryTest.fixture()));
+        AtomicBoolean leader = new AtomicBoolean();
+        ImageVerifier none = new RegistryImageVerifier(RegistryClient.builder().build(), VerifierLimits.DEFAULT,
+                Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10);
+        DriftLoop loop = new DriftLoop(() -> fleet, List::of, none, () -> Revocations.NONE,
+                Store.embedded(dir.resolve("trustplane.db")), Duration.ofMinutes(10), new Moving(), EventListener.NONE)
+                .onlyWhen(leader::get);
+
+        assertThat(loop.tick()).as("follower").isFalse();
+        leader.set(true);
+        assertThat(loop.tick()).as("leads: runs at once").isTrue();
+        assertThat(loop.tick()).isFalse();
+        leader.set(false);
+        assertThat(loop.tick()).isFalse();
+        leader.set(true);
+        assertThat(loop.tick()).as("leads again: runs at once").isTrue();
+        assertThat(loop.passes()).isEqualTo(2);
+    }
 }

@@ -8,6 +8,7 @@ import dev.trustplane.admission.AdmissionRequest;
 import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.fleet.DriftLoop;
+import dev.trustplane.fleet.LeaderLease;
 import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.EvaluationJson;
@@ -140,23 +141,31 @@ public final class AdmissionServer implements AutoCloseable {
      * the listener, then closes the controller (draining the ledger).
      */
     public static AdmissionServer serve(AdmissionController controller, Options options, EventListener listener) {
-        return serve(controller, null, options, listener);
+        return serve(controller, null, null, options, listener);
     }
 
     /**
      * {@link #serve(AdmissionController, Options, EventListener)}, and the drift loop {@code drift}
-     * (may be null) ticked every second on a thread of its own, its findings and runs in the metrics.
+     * (may be null) ticked every second on a thread of its own, its findings and runs in the metrics;
+     * with {@code lease} (may be null) renewed on its schedule, the loop runs only while this
+     * replica holds it.
      */
-    public static AdmissionServer serve(AdmissionController controller, DriftLoop drift, Options options,
-            EventListener listener) {
+    public static AdmissionServer serve(AdmissionController controller, DriftLoop drift, LeaderLease lease,
+            Options options, EventListener listener) {
         AdmissionServer s = new AdmissionServer(options, controller.service(), controller.ledger(),
                 controller.reportCache(), listener);
         s.controller = controller;
-        s.scheduler = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform()
+        s.scheduler = Executors.newScheduledThreadPool(3, r -> Thread.ofPlatform()
                 .daemon(true).name("trustplane-scheduler").unstarted(r));
         long every = AdmissionController.policyCheckInterval().toMillis();
         s.scheduler.scheduleWithFixedDelay(controller::checkPolicies, every, every,
                 TimeUnit.MILLISECONDS);
+        if (lease != null) {
+            long renew = lease.renewEvery().toMillis();
+            s.scheduler.scheduleWithFixedDelay(lease::tryAcquireOrRenew, 0, renew, TimeUnit.MILLISECONDS);
+            s.metrics.gauge("trustplane_drift_leader", "1 while this replica holds the Lease and runs the drift loop",
+                    () -> lease.getAsBoolean() ? 1 : 0);
+        }
         if (drift != null) {
             s.scheduler.scheduleWithFixedDelay(drift::tick, 1, 1, TimeUnit.SECONDS);
             s.metrics.gauge("trustplane_drift_findings_open", "Open drift findings after the last pass, by kind", "kind",
