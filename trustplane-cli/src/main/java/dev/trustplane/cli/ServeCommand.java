@@ -8,6 +8,7 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.fleet.DriftLoop;
+import dev.trustplane.fleet.FleetWatch;
 import dev.trustplane.fleet.KubernetesInventory;
 import dev.trustplane.fleet.LeaderLease;
 import dev.trustplane.fleet.ReportPublisher;
@@ -159,19 +160,22 @@ final class ServeCommand implements Callable<Integer> {
         controller.warnings().forEach(w -> ctx.err().println("trustplane: " + w));
         DriftLoop drift = null;
         LeaderLease lease = null;
+        FleetWatch watch = null;
         if (driftInterval != null) {
             KubernetesInventory cluster = KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, null, ctx.env())
                     .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
                             + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster"));
+            watch = new FleetWatch(cluster, listener);
             drift = new DriftLoop(cluster::read, controller::policies, controller.verifier(),
                     controller.revocations()::current, controller.config().store(), Durations.parse(driftInterval),
-                    Clock.systemUTC(), listener).publishingTo(new ReportPublisher(cluster));
+                    Clock.systemUTC(), listener).publishingTo(new ReportPublisher(cluster)).watching(watch);
             // Replicas share the webhook; the one holding the Lease runs the loop.
             String me = ctx.env().getOrDefault("POD_NAME", ctx.env().getOrDefault("HOSTNAME", "trustplane"))
                     + "-" + UUID.randomUUID().toString().substring(0, 8);
             lease = new LeaderLease(cluster, leaseNamespace(), "trustplane-drift", me, Duration.ofSeconds(15),
                     Clock.systemUTC(), listener);
             drift.onlyWhen(lease);
+            watch.start(drift::onPodEvent);
         }
         AdmissionServer server = AdmissionServer.serve(controller, drift, lease, new AdmissionServer.Options(host, port, tlsCert,
                 tlsKey, new Main.Version().getVersion()[0], line -> {
@@ -181,7 +185,11 @@ final class ServeCommand implements Callable<Integer> {
                     }
                 }), renderer);
         CountDownLatch stopped = new CountDownLatch(1);
+        FleetWatch watching = watch;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (watching != null) {
+                watching.close();
+            }
             server.close();
             stopped.countDown();
         }));

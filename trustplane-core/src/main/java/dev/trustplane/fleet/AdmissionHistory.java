@@ -41,24 +41,41 @@ final class AdmissionHistory {
     }
 
     static AdmissionHistory load(Store store) throws SQLException {
+        return load(store, null);
+    }
+
+    /** The history of the workloads in {@code namespace} only (null: every namespace). */
+    static AdmissionHistory load(Store store, String namespace) throws SQLException {
         AdmissionHistory h = new AdmissionHistory();
+        String only = namespace == null ? "" : " AND namespace = ?";
         try (Connection c = store.connect()) {
             try (PreparedStatement s = c.prepareStatement("SELECT namespace, kind, name, container, digest,"
-                    + " MAX(decided_at_ms) FROM admission_decisions WHERE allowed = 1 AND dry_run = 0"
-                    + " GROUP BY namespace, kind, name, container, digest"); ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    h.admitted.computeIfAbsent(key(r.getString(1), r.getString(2), r.getString(3)), k -> new ArrayList<>())
-                            .add(new Admitted(r.getString(4), r.getString(5), Instant.ofEpochMilli(r.getLong(6))));
+                    + " MAX(decided_at_ms) FROM admission_decisions WHERE allowed = 1 AND dry_run = 0" + only
+                    + " GROUP BY namespace, kind, name, container, digest")) {
+                if (namespace != null) {
+                    s.setString(1, namespace);
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        h.admitted.computeIfAbsent(key(r.getString(1), r.getString(2), r.getString(3)),
+                                k -> new ArrayList<>()).add(new Admitted(r.getString(4), r.getString(5),
+                                Instant.ofEpochMilli(r.getLong(6))));
+                    }
                 }
             }
             try (PreparedStatement s = c.prepareStatement("SELECT namespace, kind, name, policy, rule_name, container,"
                     + " verdict, mode, MAX(decided_at_ms) FROM admission_decisions WHERE allowed = 1 AND dry_run = 0"
-                    + " AND policy IS NOT NULL GROUP BY namespace, kind, name, policy, rule_name, container, verdict, mode");
-                    ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    h.verdicts.computeIfAbsent(key(r.getString(1), r.getString(2), r.getString(3)), k -> new ArrayList<>())
-                            .add(new Verdict(r.getString(4), r.getString(5), r.getString(6), r.getString(7),
-                                    r.getString(8), Instant.ofEpochMilli(r.getLong(9))));
+                    + " AND policy IS NOT NULL" + only + " GROUP BY namespace, kind, name, policy, rule_name, container,"
+                    + " verdict, mode")) {
+                if (namespace != null) {
+                    s.setString(1, namespace);
+                }
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        h.verdicts.computeIfAbsent(key(r.getString(1), r.getString(2), r.getString(3)),
+                                k -> new ArrayList<>()).add(new Verdict(r.getString(4), r.getString(5), r.getString(6),
+                                r.getString(7), r.getString(8), Instant.ofEpochMilli(r.getLong(9))));
+                    }
                 }
             }
         }

@@ -27,7 +27,12 @@ import java.util.function.Supplier;
  * cannot read the inventory is counted as failed and changes nothing recorded.
  */
 public final class DriftLoop {
-    private final Supplier<Inventory> inventory;
+    private volatile Supplier<Inventory> inventory;
+    /** What runs without asking the API (an informer's objects), for passes a trust change starts. */
+    private volatile Supplier<Inventory> held;
+    private final AtomicLong podEvents = new AtomicLong();
+    private volatile long lastEventMicros;
+    private volatile long maxEventMicros;
     private final Supplier<List<Policy>> policies;
     private final ImageVerifier verifier;
     private final Supplier<Revocations> revocations;
@@ -56,6 +61,7 @@ public final class DriftLoop {
     public DriftLoop(Supplier<Inventory> inventory, Supplier<List<Policy>> policies, ImageVerifier verifier,
             Supplier<Revocations> revocations, Store store, Duration interval, Clock clock, EventListener listener) {
         this.inventory = inventory;
+        this.held = inventory;
         this.policies = policies;
         this.verifier = verifier;
         this.revocations = revocations;
@@ -82,6 +88,56 @@ public final class DriftLoop {
     public DriftLoop onlyWhen(BooleanSupplier leader) {
         this.leading = leader;
         return this;
+    }
+
+    /**
+     * Takes what runs from {@code watch}: interval passes list again ({@link FleetWatch#resync}),
+     * trust-change passes use the objects held, and every pod event re-judges the workloads it
+     * touched at once ({@link #onPodEvent}). The caller starts the watch with {@code this::onPodEvent}.
+     */
+    public DriftLoop watching(FleetWatch watch) {
+        this.inventory = watch::resync;
+        this.held = watch::snapshot;
+        this.watch = watch;
+        return this;
+    }
+
+    private volatile FleetWatch watch;
+
+    /**
+     * Re-judges one workload after a pod event (incrementally: only its findings are recorded or
+     * resolved); nothing on a replica that does not lead, or before the first pass. Never throws.
+     */
+    public synchronized void onPodEvent(WorkloadKey workload) {
+        FleetWatch w = watch;
+        if (w == null || !leading.getAsBoolean() || lastRun == null) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            new DriftPass(lastPolicies, verifier, store, clock, Duration.ofSeconds(30))
+                    .runFor(workload, w.namespace(workload.namespace()));
+        } catch (RuntimeException e) {
+            listener.warn("drift: could not re-judge " + workload.kind() + " " + workload.namespace() + "/"
+                    + workload.name() + " after a pod event: " + e.getMessage() + "; the next pass will");
+        }
+        long micros = (System.nanoTime() - t0) / 1000;
+        podEvents.incrementAndGet();
+        lastEventMicros = micros;
+        maxEventMicros = Math.max(maxEventMicros, micros);
+    }
+
+    public long podEvents() {
+        return podEvents.get();
+    }
+
+    /** How long the last pod event's re-judgement took, in microseconds. */
+    public long lastEventMicros() {
+        return lastEventMicros;
+    }
+
+    public long maxEventMicros() {
+        return maxEventMicros;
     }
 
     /** Whether this replica runs the loop now. */
@@ -126,7 +182,7 @@ public final class DriftLoop {
         }
         try {
             DriftPass.Result result = new DriftPass(now, verifier, store, clock, Duration.ofSeconds(30))
-                    .run(inventory.get(), Set.of(), tags);
+                    .run(tags ? inventory.get() : held.get(), Set.of(), tags);
             last = result;
             passes.incrementAndGet();
             try {

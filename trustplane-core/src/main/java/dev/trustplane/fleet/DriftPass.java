@@ -144,6 +144,33 @@ public final class DriftPass {
         return new Result(seen, open, pass.incomplete(), List.copyOf(unchecked), workloads.size(), inventory.containers(), started, finished);
     }
 
+    /**
+     * An incremental pass for one workload after a pod event: {@code inventory} holds what runs of
+     * it now (nothing when its last pod went away); only its findings are judged, recorded and
+     * resolved, and the registry is not asked about tags. No pass row is written.
+     */
+    public List<Finding> runFor(WorkloadKey workload, Inventory inventory) {
+        Instant started = clock.instant();
+        AdmissionHistory history;
+        try {
+            history = AdmissionHistory.load(store, workload.namespace());
+        } catch (SQLException e) {
+            throw new TrustplaneException(ErrorKind.IO, "The admission ledger in " + store.location()
+                    + " could not be read (" + e.getMessage() + ")");
+        }
+        Pass pass = new Pass(inventory, history, policies, verifier, clock, budget);
+        List<Detector> detectors = this.detectors.stream().filter(d -> !(d instanceof TagMoved)).toList();
+        List<Finding> seen = new ArrayList<>();
+        for (RunningWorkload w : inventory.workloads()) {
+            if (WorkloadKey.of(w).equals(workload)) {
+                seen.addAll(inspect(w, pass, detectors));
+            }
+        }
+        return new FindingStore(store).record(started, seen, f -> f.kind() != FindingKind.TAG_MOVED
+                && !unchecked.contains(f.kind()) && pass.judged(f.kind(), f.namespace(), f.workloadKind(), f.workload()),
+                workload);
+    }
+
     private static List<Finding> inspect(RunningWorkload w, Pass pass, List<Detector> detectors) {
         List<Finding> out = new ArrayList<>();
         for (Detector d : detectors) {

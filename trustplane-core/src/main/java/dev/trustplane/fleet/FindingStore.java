@@ -62,12 +62,24 @@ public final class FindingStore {
      * the pass (open and suppressed), with its history.
      */
     public List<Finding> record(Instant now, List<Finding> seen, Predicate<Finding> resolvable) {
+        return record(now, seen, resolvable, null);
+    }
+
+    /**
+     * {@link #record(Instant, List, Predicate)} for the workload {@code scope} only (null: all):
+     * only its findings are resolved and returned — what an incremental pass after a pod event
+     * records.
+     */
+    public List<Finding> record(Instant now, List<Finding> seen, Predicate<Finding> resolvable, WorkloadKey scope) {
         long at = now.toEpochMilli();
+        String where = " WHERE status <> 'resolved'" + (scope == null ? ""
+                : " AND namespace = ? AND workload_kind = ? AND workload = ?");
+        List<String> args = scope == null ? List.of() : List.of(scope.namespace(), scope.kind(), scope.name());
         try (Connection c = store.connect()) {
             c.setAutoCommit(false);
             try {
                 Map<String, Finding> before = new HashMap<>();
-                for (Finding f : query(c, " WHERE status <> 'resolved'", List.of())) {
+                for (Finding f : query(c, where, args)) {
                     before.put(f.id(), f);
                 }
                 Map<String, Finding> unique = new HashMap<>();
@@ -121,7 +133,7 @@ public final class FindingStore {
                         }
                     }
                 }
-                List<Finding> after = query(c, " WHERE status <> 'resolved'", List.of());
+                List<Finding> after = query(c, where, args);
                 c.commit();
                 return after;
             } catch (SQLException | RuntimeException e) {

@@ -16,6 +16,8 @@ import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * The inventory read from the Kubernetes API: pods, replicasets, deployments, statefulsets,
@@ -163,6 +169,14 @@ public final class KubernetesInventory {
 
     /** Every object of every list; throws naming the list when one cannot be read completely. */
     public Inventory read() {
+        return Inventory.of(list(new String[1]), "the Kubernetes API " + api, Instant.now());
+    }
+
+    /**
+     * Every object of every list, each with its kind; {@code podsVersion[0]} receives the pod
+     * list's resourceVersion (where a watch of pods starts).
+     */
+    List<JsonNode> list(String[] podsVersion) {
         List<JsonNode> objects = new ArrayList<>();
         for (String path : LISTS) {
             String kind = kindOf(path);
@@ -179,9 +193,120 @@ public final class KubernetesInventory {
                 }
                 next = page.path("metadata").path("continue").asText("");
                 next = next.isEmpty() ? null : next;
+                if (kind.equals("Pod")) {
+                    podsVersion[0] = page.path("metadata").path("resourceVersion").asText("");
+                }
             } while (next != null);
         }
-        return Inventory.of(objects, "the Kubernetes API " + api, Instant.now());
+        return objects;
+    }
+
+    /**
+     * Watches pods from {@code resourceVersion} on over a WebSocket (the API server serves
+     * {@code watch=true} both as a chunked stream and over WebSockets), handing each event
+     * ({@code type}, {@code object}) to {@code events} until the server closes the watch or it
+     * fails; returns the last resourceVersion seen. Throws {@link WatchExpired} when the server no
+     * longer has that version (410: list again). {@code opened} receives the socket, so the caller
+     * can abort it.
+     */
+    String watchPods(String resourceVersion, Consumer<JsonNode> events, Consumer<WebSocket> opened) {
+        String path = "/api/v1/pods?watch=true" + (resourceVersion == null || resourceVersion.isEmpty() ? ""
+                : "&resourceVersion=" + URLEncoder.encode(resourceVersion, StandardCharsets.UTF_8));
+        URI uri = URI.create(api.toString().replaceFirst("^http", "ws")).resolve(path);
+        String[] last = {resourceVersion};
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        WebSocket.Listener listener = new WebSocket.Listener() {
+            private final StringBuilder message = new StringBuilder();
+
+            @Override
+            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean complete) {
+                message.append(data);
+                if (message.length() > MAX_PAGE_BYTES) {
+                    done.completeExceptionally(new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "a pod watch event is"
+                            + " larger than " + MAX_PAGE_BYTES + " bytes"));
+                    socket.abort();
+                    return null;
+                }
+                if (complete) {
+                    String text = message.toString();
+                    message.setLength(0);
+                    try {
+                        handle(text, events, last);
+                    } catch (RuntimeException e) {
+                        done.completeExceptionally(e);
+                        socket.abort();
+                        return null;
+                    }
+                }
+                socket.request(1);
+                return null;
+            }
+
+            @Override
+            public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
+                done.complete(null);
+                return null;
+            }
+
+            @Override
+            public void onError(WebSocket socket, Throwable error) {
+                done.completeExceptionally(error);
+            }
+        };
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        String bearer = tokenFile != null ? read(tokenFile, "the Kubernetes token file").strip() : token;
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        try {
+            opened.accept(builder.buildAsync(uri, listener).join());
+            done.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof WebSocketHandshakeException h && h.getResponse().statusCode() == 410) {
+                throw new WatchExpired();
+            }
+            if (cause instanceof WatchExpired || cause instanceof TrustplaneException) {
+                throw (RuntimeException) cause;
+            }
+            throw new TrustplaneException(ErrorKind.UNREACHABLE, "The pod watch on " + api + " failed: "
+                    + (cause instanceof WebSocketHandshakeException h ? "answered " + h.getResponse().statusCode()
+                    + (h.getResponse().statusCode() == 403 ? " (Trustplane needs watch on pods)" : "")
+                    : String.valueOf(cause)));
+        }
+        return last[0];
+    }
+
+    private static void handle(String text, Consumer<JsonNode> events, String[] last) {
+        JsonNode event;
+        try {
+            event = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "The Kubernetes API sent an unreadable watch event: "
+                    + e.getMessage());
+        }
+        String type = event.path("type").asText("");
+        if (type.equals("ERROR")) {
+            if (event.path("object").path("code").asInt() == 410) {
+                throw new WatchExpired();
+            }
+            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "The pod watch failed: "
+                    + event.path("object").path("message").asText());
+        }
+        String version = event.path("object").path("metadata").path("resourceVersion").asText("");
+        if (!version.isEmpty()) {
+            last[0] = version;
+        }
+        if (!type.equals("BOOKMARK")) {
+            events.accept(event);
+        }
+    }
+
+    /** The API server no longer has the resourceVersion a watch asked for: list again. */
+    static final class WatchExpired extends RuntimeException {
+        WatchExpired() {
+            super("the watch's resourceVersion expired (410)", null, false, false);
+        }
     }
 
     private static String kindOf(String path) {

@@ -183,6 +183,10 @@ public final class AdmissionServer implements AutoCloseable {
                     drift::lastDurationMillis);
             s.metrics.gauge("trustplane_drift_incomplete_checks", "Checks the last drift pass could not run",
                     drift::incomplete);
+            s.metrics.counter("trustplane_drift_pod_events_total", "Pod events whose workload was re-judged at once",
+                    drift::podEvents);
+            s.metrics.gauge("trustplane_drift_pod_event_last_microseconds", "How long the last pod event's"
+                    + " re-judgement took", drift::lastEventMicros);
         }
         s.server.start();
         s.ready.set(true);
