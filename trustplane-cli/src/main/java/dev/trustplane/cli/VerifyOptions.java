@@ -1,5 +1,8 @@
 package dev.trustplane.cli;
 
+import dev.trustplane.store.Store;
+import dev.trustplane.trust.RevocationStore;
+import dev.trustplane.verify.Revocations;
 import dev.trustplane.verify.Trust;
 import dev.trustplane.verify.TrustSpec;
 import dev.trustplane.verify.VerificationReport;
@@ -81,11 +84,23 @@ final class VerifyOptions {
                 ignoreSct).toTrust();
     }
 
+    /**
+     * The signers revoked with {@code trust revoke}, when a store exists (verifying never creates
+     * one): a signature by one of them fails, as in admission.
+     */
+    static Revocations revoked(CliContext ctx) {
+        return Store.existing(ctx.env()).map(store -> {
+            try (RevocationStore revocations = new RevocationStore(store)) {
+                return revocations.current();
+            }
+        }).orElse(Revocations.NONE);
+    }
+
     /** Resolves IMAGE, runs {@code what} against its evidence and prints the report; the verb's exit code. */
     int run(CliContext ctx, RegistryOptions registry, String image,
             BiFunction<Verifier, SigningTarget,
                     VerificationReport> what) {
-        Trust trust = trust();
+        Trust trust = trust().withRevocations(revoked(ctx));
         ProgressRenderer renderer = registry.renderer(ctx);
         VerificationReport report;
         try {

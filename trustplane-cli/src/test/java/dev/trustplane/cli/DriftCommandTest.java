@@ -148,4 +148,25 @@ class DriftCommandTest {
         assertThat(run("policy", "simulate", "--policies", audit.toString(), "--from-ledger", "7d").out())
                 .startsWith("0 admitted requests judged; 0 would be denied by 0 rules");
     }
+
+    @Test
+    void shouldFailVerifyForARevokedKeyAndPassAgainOnceLifted() {
+        TourImage.write(dir.resolve("layout"), "demo");
+        String key = dir.resolve("k").toString();
+        Map<String, String> env = Map.of("TRUSTPLANE_DATA", dir.resolve("state").toString(), "TRUSTPLANE_PASSWORD",
+                "pw", "DOCKER_CONFIG", dir.resolve("docker").toString());
+        String image = "oci:" + dir.resolve("layout") + ":demo";
+        assertThat(CliRun.run(env, "", "keygen", "--output-key-prefix", key).code()).isZero();
+        assertThat(CliRun.run(env, "", "sign", "--key", key + ".key", image).code()).isZero();
+        assertThat(CliRun.run(env, "", "verify", "--key", key + ".pub", "--insecure-ignore-tlog", image).code()).isZero();
+
+        assertThat(CliRun.run(env, "", "trust", "revoke", "--key", key + ".pub", "--reason", "rotated").code()).isZero();
+        CliRun revoked = CliRun.run(env, "", "verify", "--key", key + ".pub", "--insecure-ignore-tlog", image);
+        assertThat(revoked.code()).isEqualTo(12);
+        assertThat(revoked.out()).contains("stage revocation: signed by key ").contains("(revocation 1, recorded ")
+                .contains("0 of 2 signatures verified");
+
+        assertThat(CliRun.run(env, "", "trust", "unrevoke", "1", "--reason", "back").code()).isZero();
+        assertThat(CliRun.run(env, "", "verify", "--key", key + ".pub", "--insecure-ignore-tlog", image).code()).isZero();
+    }
 }
