@@ -13,15 +13,21 @@ import dev.trustplane.verify.VerificationReport;
 import dev.trustplane.verify.Verifier;
 import dev.trustplane.verify.VerifierLimits;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
  * Resolves tags and verifies evidence in registries (or OCI layouts named {@code oci:DIR}),
- * through two caches shared by every rule and request: verification reports keyed by
+ * through two caches shared by every rule and request. Verification reports are keyed by
  * (evidence repository, digest, kind, predicate type, attestor trust hash, revocation list
- * version) — everything that decides which checks ran and how, so a hit never stands in for a check it did not cover — and tag
- * resolutions keyed by the reference. Conditions on attestations are never cached: they are
- * evaluated on the cached statements every time.
+ * version): everything that decides which checks ran and how, so a hit never stands in for a
+ * check it did not cover. When the revocation list moves, the evidence read before is judged
+ * again without the registry (its revocation stage is a pure function of the evidence) whenever
+ * that settles the question — a signature still verifies, or every place had been read — and read
+ * again otherwise. Tag resolutions are keyed by the reference. Conditions on attestations are
+ * never cached: they are evaluated on the cached statements every time.
  */
 public final class RegistryImageVerifier implements ImageVerifier {
     private final RegistryClient client;
@@ -29,6 +35,12 @@ public final class RegistryImageVerifier implements ImageVerifier {
     private final ResultCache<VerificationReport> reports;
     private final ResultCache<Digest> tags;
     private final Supplier<Revocations> revocations;
+    /** The last report read from the registry per (evidence repository, digest, kind, type, trust hash). */
+    private final Map<String, Computed> latest = new ConcurrentHashMap<>();
+    private final AtomicLong rejudged = new AtomicLong();
+    private final Duration ttl;
+    private final Duration negativeTtl;
+    private final int maxEntries;
 
     /**
      * @param ttl         how long a verified result is reused
@@ -49,6 +61,9 @@ public final class RegistryImageVerifier implements ImageVerifier {
             Duration tagTtl, int maxEntries, Supplier<Revocations> revocations) {
         this.client = client;
         this.revocations = revocations;
+        this.ttl = ttl;
+        this.negativeTtl = negativeTtl;
+        this.maxEntries = maxEntries;
         this.limits = limits;
         this.reports = new ResultCache<>(ttl, negativeTtl, maxEntries);
         this.tags = new ResultCache<>(tagTtl, tagTtl, maxEntries);
@@ -86,15 +101,50 @@ public final class RegistryImageVerifier implements ImageVerifier {
         Location where = repository == null ? new Location.Registry(image.pinned(digest))
                 : Location.parse(repository);
         Revocations revoked = revocations.get();
-        String key = (repository == null ? image.name() : repository) + "@" + digest + "|"
-                + (predicateType == null ? "sig" : "att:" + predicateType) + "|" + attestor.trustHash() + "|revocations:"
-                + revoked.version();
-        Supplier<VerificationReport> load = () -> {
+        String base = (repository == null ? image.name() : repository) + "@" + digest + "|"
+                + (predicateType == null ? "sig" : "att:" + predicateType) + "|" + attestor.trustHash();
+        Supplier<VerificationReport> fresh = () -> {
             Verifier verifier = new Verifier(EvidenceStore.open(where, client),
                     attestor.trust().withRevocations(revoked), limits);
-            return predicateType == null ? verifier.firstVerifiedSignature(image.name(), digest)
+            VerificationReport r = predicateType == null ? verifier.firstVerifiedSignature(image.name(), digest)
                     : verifier.attestations(image.name(), digest, predicateType);
+            remember(base, r, System.nanoTime());
+            return r;
         };
-        return useCache ? reports.get(key, load, r -> r.anyVerified() && r.problems().isEmpty()) : load.get();
+        if (!useCache) {
+            return fresh.get();
+        }
+        Supplier<VerificationReport> load = () -> {
+            // The revocation list moved: judge the evidence read before again (a pure function of it)
+            // when that settles the question; read the registry only when it cannot.
+            Computed before = latest.get(base);
+            if (before != null && System.nanoTime() - before.atNanos() < (before.report().anyVerified()
+                    ? ttl : negativeTtl).toNanos()) {
+                VerificationReport again = before.report().under(revoked);
+                if (again.anyVerified() || again.complete()) {
+                    rejudged.incrementAndGet();
+                    return again;
+                }
+            }
+            return fresh.get();
+        };
+        return reports.get(base + "|revocations:" + revoked.version(), load,
+                r -> r.anyVerified() && r.problems().isEmpty());
+    }
+
+    /** A report as read from the registry, and when. */
+    private record Computed(VerificationReport report, long atNanos) {
+    }
+
+    private void remember(String base, VerificationReport report, long at) {
+        if (latest.size() >= maxEntries) {
+            latest.clear();
+        }
+        latest.put(base, new Computed(report, at));
+    }
+
+    /** Verifications answered by judging cached evidence again under a new revocation list. */
+    public long rejudged() {
+        return rejudged.get();
     }
 }

@@ -52,6 +52,13 @@ final class Discovery {
      * the bundle reads. Null elsewhere.
      */
     private CountDownLatch tagSettled;
+    /** How many referrers the listing returned; -1 until it did. */
+    private volatile int listed = -1;
+    /**
+     * After {@link #runUntil}: whether every place was read — false when it stopped at a verified
+     * {@code .sig} signature while referrers were listed (or still being listed) and left unread.
+     */
+    boolean complete = true;
 
     Discovery(EvidenceStore store, VerifierLimits limits) {
         this.store = store;
@@ -127,6 +134,8 @@ final class Discovery {
                 problems.addAll(part.problems);
                 if (enough.test(part)) {
                     satisfied = true;
+                    // Unread places remain unless this was the tag place and the listing found no referrers.
+                    complete = i == parts.size() - 1 || part == tagPart && referrersPart.listed == 0;
                     break;
                 }
                 if (part == tagPart) {
@@ -225,6 +234,7 @@ final class Discovery {
         List<Descriptor> list;
         try {
             list = store.referrers(image);
+            listed = list.size();
         } catch (TrustplaneException e) {
             problems.add("Could not list the referrers of " + image + " in " + store.name() + ": " + e.getMessage());
             return;

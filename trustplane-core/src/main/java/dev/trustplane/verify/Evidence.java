@@ -1,6 +1,7 @@
 package dev.trustplane.verify;
 
 import dev.trustplane.error.Outcome;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,10 +15,19 @@ import java.util.Optional;
  * @param predicateType the statement's predicate type (attestations and bundles), else null
  * @param signer     the key hint (SHA-256 of the public key) or certificate subject that verified
  *                   it, when one did — also when the signer was revoked ({@link #revoked()})
- * @param statement  the verified in-toto statement bytes (attestations), else null
+ * @param statement  the in-toto statement bytes (attestations) when every stage but revocation
+ *                   passed, else null; read it only from {@link #verified()} evidence
+ * @param issuer     the keyless certificate's OIDC issuer, or null
+ * @param signedAt   the earliest signing time a log entry or timestamp proves, or null
  */
 public record Evidence(Kind kind, Format format, String location, String predicateType, String signer,
-        List<Check> checks, byte[] statement) {
+        List<Check> checks, byte[] statement, String issuer, Instant signedAt) {
+
+    /** Evidence without a keyless issuer or proven signing time. */
+    public Evidence(Kind kind, Format format, String location, String predicateType, String signer,
+            List<Check> checks, byte[] statement) {
+        this(kind, format, location, predicateType, signer, checks, statement, null, null);
+    }
 
     public enum Kind { SIGNATURE, ATTESTATION }
 

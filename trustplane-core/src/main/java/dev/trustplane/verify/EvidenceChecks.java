@@ -90,17 +90,9 @@ public final class EvidenceChecks {
         if (revoked.isEmpty() || run.signer == null || !run.ok() || run.checks.isEmpty()) {
             return;
         }
-        String hint = run.issuer == null ? run.signer : null;
-        var found = revoked.find(hint, run.issuer == null ? null : run.signer, run.issuer, run.signedAt);
-        if (found.isPresent()) {
-            run.revoked = true;
-            run.add(Check.fail("revocation", "signed by " + found.get().describe() + (run.signedAt == null
-                    ? "; no transparency log or timestamp proves when it was signed" : "; signed at " + run.signedAt)
-                    + ". Re-sign the image with a trusted signer"));
-        } else {
-            run.add(Check.pass("revocation", "the signer is not revoked (revocation list version "
-                    + revoked.version() + ")"));
-        }
+        Check check = revoked.check(run.signer, run.issuer, run.signedAt);
+        run.revoked = check.status() == Outcome.FAIL;
+        run.add(check);
     }
 
     /** How a candidate is signed (a certificate, or one of the trusted keys) and what vouches for its time. */
@@ -496,7 +488,8 @@ public final class EvidenceChecks {
         Evidence result() {
             boolean verified = ok() && !checks.isEmpty();
             return new Evidence(kind, candidate.format(), candidate.location(), predicateType,
-                    verified || revoked ? signer : null, checks, verified ? statement : null);
+                    verified || revoked ? signer : null, checks, verified || revoked ? statement : null,
+                    verified || revoked ? issuer : null, verified || revoked ? signedAt : null);
         }
     }
 }

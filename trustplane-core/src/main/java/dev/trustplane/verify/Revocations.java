@@ -1,6 +1,8 @@
 package dev.trustplane.verify;
 
+import dev.trustplane.error.Outcome;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -55,6 +57,39 @@ public record Revocations(long version, List<Revocation> entries) {
 
     public boolean isEmpty() {
         return entries.isEmpty();
+    }
+
+    /**
+     * The revocation stage for evidence signed by {@code signer} (a key hint, or a certificate
+     * subject when {@code issuer} is given) at {@code signedAt} (null: not proven).
+     */
+    Check check(String signer, String issuer, Instant signedAt) {
+        var found = find(issuer == null ? signer : null, issuer == null ? null : signer, issuer, signedAt);
+        if (found.isPresent()) {
+            return Check.fail("revocation", "signed by " + found.get().describe() + (signedAt == null
+                    ? "; no transparency log or timestamp proves when it was signed" : "; signed at " + signedAt)
+                    + ". Re-sign the image with a trusted signer");
+        }
+        return Check.pass("revocation", "the signer is not revoked (revocation list version " + version + ")");
+    }
+
+    /**
+     * {@code e} judged again under this list: its revocation stage (if any) dropped and, when every
+     * other stage passed, run again. A pure function of the evidence — how a cached verification
+     * follows a revocation, or its lifting, without reading the registry again.
+     */
+    public Evidence reapply(Evidence e) {
+        List<Check> checks = new ArrayList<>(e.checks());
+        if (!checks.isEmpty() && checks.get(checks.size() - 1).stage().equals("revocation")) {
+            checks.remove(checks.size() - 1);
+        }
+        boolean passed = !checks.isEmpty() && checks.stream().allMatch(c -> c.status() == Outcome.PASS
+                || c.status() == Outcome.SKIP);
+        if (passed && e.signer() != null && !entries.isEmpty()) {
+            checks.add(check(e.signer(), e.issuer(), e.signedAt()));
+        }
+        return new Evidence(e.kind(), e.format(), e.location(), e.predicateType(), e.signer(), checks, e.statement(),
+                e.issuer(), e.signedAt());
     }
 
     /**

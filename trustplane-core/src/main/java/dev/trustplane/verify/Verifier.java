@@ -50,7 +50,7 @@ public final class Verifier {
         });
         boolean anyVerified = evidence.stream().anyMatch(Evidence::verified);
         return new VerificationReport(imageName, image, Evidence.Kind.SIGNATURE, evidence,
-                anyVerified ? List.of() : found.problems);
+                anyVerified ? List.of() : found.problems, found.complete);
     }
 
     /**

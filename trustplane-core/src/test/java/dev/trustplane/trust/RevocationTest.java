@@ -12,6 +12,7 @@ import dev.trustplane.sigstore.EvidenceStore;
 import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sigstore.SigningKey;
 import dev.trustplane.store.Store;
+import dev.trustplane.verify.Check;
 import dev.trustplane.verify.Evidence;
 import dev.trustplane.verify.Revocations;
 import dev.trustplane.verify.Trust;
@@ -118,5 +119,27 @@ class RevocationTest {
 
         assertThat(revocations.current().version()).isGreaterThan(warm.version());
         assertThat(revocations.current().entries()).hasSize(1);
+    }
+
+    @Test
+    void shouldJudgeReadEvidenceAgainUnderANewListAsAFreshVerificationWould() {
+        VerificationReport before = verify(revocations.current());
+        var r = revocations.revokeKey(key.publicKey(), null, null, "leaked", null);
+        Revocations revoked = revocations.current();
+
+        VerificationReport again = before.under(revoked);
+        VerificationReport fresh = verify(revoked);
+
+        assertThat(before.complete()).isTrue();
+        assertThat(again.anyVerified()).isFalse();
+        assertThat(again.evidence()).extracting(e -> e.failure().orElseThrow().detail())
+                .isEqualTo(fresh.evidence().stream().map(e -> e.failure().orElseThrow().detail()).toList());
+        revocations.unrevoke(r.id(), "back");
+        VerificationReport lifted = again.under(revocations.current());
+        assertThat(lifted.anyVerified()).isTrue();
+        assertThat(lifted.evidence()).allSatisfy(e -> {
+            assertThat(e.verified()).isTrue();
+            assertThat(e.checks()).extracting(Check::stage).doesNotContain("revocation");
+        });
     }
 }
