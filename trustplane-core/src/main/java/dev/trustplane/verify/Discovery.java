@@ -23,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -58,7 +59,7 @@ final class Discovery {
      * After {@link #runUntil}: whether every place was read — false when it stopped at a verified
      * {@code .sig} signature while referrers were listed (or still being listed) and left unread.
      */
-    boolean complete = true;
+    BooleanSupplier complete = () -> true;
 
     Discovery(EvidenceStore store, VerifierLimits limits) {
         this.store = store;
@@ -135,7 +136,10 @@ final class Discovery {
                 if (enough.test(part)) {
                     satisfied = true;
                     // Unread places remain unless this was the tag place and the listing found no referrers.
-                    complete = i == parts.size() - 1 || part == tagPart && referrersPart.listed == 0;
+                    if (i < parts.size() - 1) {
+                        // the listing runs on; by the time anyone asks it has come back (or failed: -1)
+                        complete = part == tagPart ? () -> referrersPart.listed == 0 : () -> false;
+                    }
                     break;
                 }
                 if (part == tagPart) {
