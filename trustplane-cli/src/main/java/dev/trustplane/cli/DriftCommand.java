@@ -32,11 +32,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "drift", description = {
-        "One drift pass: what runs (from `kubectl get … -o json` files or the Kubernetes API) against what",
-        "admission recorded, the policies and the trust in force now. Reports DIGEST_DRIFT, NOT_ADMITTED,",
-        "REVOKED_SIGNER, TAG_MOVED, POLICY_REGRESSION and BREAK_GLASS findings, records them in the store",
-        "(a finding no longer seen is resolved, never deleted) and lists every finding still open.",
-        "Exit 15 when open findings of the --fail-on kinds remain; 16 when some checks could not run."},
+        "One drift pass: what runs (from `kubectl get … -o json` files or the Kubernetes",
+        "API) against what admission recorded, the policies and the trust in force now.",
+        "Reports DIGEST_DRIFT, NOT_ADMITTED, REVOKED_SIGNER, TAG_MOVED,",
+        "POLICY_REGRESSION and BREAK_GLASS findings, records them in the store (a",
+        "finding no longer seen is resolved, never deleted) and lists every finding",
+        "still open.",
+        "Exit 15 when open findings of the --fail-on kinds remain; 16 when some checks",
+        "could not run."},
         subcommands = DriftCommand.Suppress.class)
 final class DriftCommand implements Callable<Integer> {
     private final CliContext ctx;

@@ -28,11 +28,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "simulate", description = {
-        "The runway from Audit to Enforce: which running workloads (or which requests admitted since a time)",
-        "each rule would deny, grouped by namespace and team, with the reason. Audit rules show what switching",
-        "them to Enforce would deny; Enforce rules what applying the policies would deny. With --baseline (the",
+        "The runway from Audit to Enforce: which running workloads (or which requests",
+        "admitted since a time) each rule would deny, grouped by namespace and team,",
+        "with the reason. Audit rules show what switching them to Enforce would deny;",
+        "Enforce rules what applying the policies would deny. With --baseline (the",
         "policies in force), breakages the baseline already has are marked known.",
-        "Exit 14 when the policies would deny a running workload under Enforce that the baseline does not."})
+        "Exit 14 when the policies would deny a running workload under Enforce that the",
+        "baseline does not."})
 final class PolicySimulateCommand implements Callable<Integer> {
     private final CliContext ctx;
 
