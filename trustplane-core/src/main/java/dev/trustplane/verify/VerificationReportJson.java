@@ -35,7 +35,7 @@ public final class VerificationReportJson {
             for (Check c : e.checks()) {
                 checks.addObject().put("stage", c.stage()).put("status", c.status().name()).put("detail", c.detail());
             }
-            if (e.statement() != null) {
+            if (e.verified() && e.statement() != null) {
                 try {
                     n.set("statement", Json.mapper().readTree(e.statement()));
                 } catch (IOException ex) {
