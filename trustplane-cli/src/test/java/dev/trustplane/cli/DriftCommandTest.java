@@ -3,10 +3,16 @@ package dev.trustplane.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustplane.admission.AdmissionLedger;
+import dev.trustplane.admission.LedgerEntry;
+import dev.trustplane.event.EventListener;
 import dev.trustplane.io.Json;
 import dev.trustplane.sigstore.Keys;
+import dev.trustplane.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -168,5 +174,47 @@ class DriftCommandTest {
 
         assertThat(CliRun.run(env, "", "trust", "unrevoke", "1", "--reason", "back").code()).isZero();
         assertThat(CliRun.run(env, "", "verify", "--key", key + ".pub", "--insecure-ignore-tlog", image).code()).isZero();
+    }
+
+    @Test
+    void shouldSimulateFromTheLedgerWhatAuditLetIn() throws Exception {
+        Store store = Store.embedded(dir.resolve("state/trustplane.db"));
+        long now = System.currentTimeMillis();
+        try (AdmissionLedger ledger = new AdmissionLedger(store, 100, Duration.ofSeconds(5), null, EventListener.NONE)) {
+            ledger.record(List.of(
+                    new LedgerEntry(now, "u1", "VALIDATE", "CREATE", false, "shop", "Deployment", "debug",
+                            "containers[0] (shell)", "busybox", null, List.of(), "registries", "allow-list", "h", "FAIL",
+                            "Audit", true, "busybox is not from the allowed registry"),
+                    new LedgerEntry(now, "u1", "VALIDATE", "CREATE", false, "shop", "Deployment", "debug",
+                            "containers[0] (shell)", "busybox", null, List.of(), "signed", "signature", "h", "PASS",
+                            "Enforce", true, "signed")));
+            ledger.record(List.of(new LedgerEntry(now - Duration.ofDays(30).toMillis(), "u0", "VALIDATE", "CREATE",
+                    false, "old", "Pod", "ancient", "containers[0] (c)", "nginx", null, List.of(), "registries",
+                    "allow-list", "h", "FAIL", "Audit", true, "long ago")));
+        }
+        Path audit = Files.createDirectories(dir.resolve("p"));
+        Files.writeString(audit.resolve("p.yaml"), """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: registries}
+                spec:
+                  validationFailureAction: Audit
+                  rules:
+                    - name: allow-list
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      validate: {pattern: {spec: {containers: [{image: "registry.example.com/*"}]}}}
+                """);
+
+        CliRun r = run("policy", "simulate", "--policies", audit.toString(), "--from-ledger", "7d", "-o", "json");
+
+        assertThat(r.code()).isZero();
+        JsonNode breakages = Json.mapper().readTree(r.out());
+        assertThat(breakages).singleElement().satisfies(b -> {
+            assertThat(b.path("policy").asText()).isEqualTo("registries");
+            assertThat(b.path("rule").asText()).isEqualTo("allow-list");
+            assertThat(b.path("mode").asText()).isEqualTo("Audit");
+            assertThat(b.path("workload").asText()).isEqualTo("Deployment/debug");
+            assertThat(b.path("reason").asText()).isEqualTo("busybox is not from the allowed registry");
+        });
     }
 }
