@@ -3,12 +3,10 @@ package dev.trustplane.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.config.Durations;
-import dev.trustplane.error.ErrorKind;
-import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.fleet.DriftPass;
 import dev.trustplane.fleet.Finding;
 import dev.trustplane.fleet.FindingKind;
-import dev.trustplane.fleet.FindingStore;
+import dev.trustplane.fleet.FindingsJson;
 import dev.trustplane.fleet.PolicyReports;
 import dev.trustplane.fleet.Inventory;
 import dev.trustplane.io.Json;
@@ -20,7 +18,6 @@ import dev.trustplane.verify.VerifierLimits;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,7 +26,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "drift", description = {
         "One drift pass: what runs (from `kubectl get … -o json` files or the Kubernetes",
@@ -40,7 +36,7 @@ import picocli.CommandLine.Parameters;
         "still open.",
         "Exit 15 when open findings of the --fail-on kinds remain; 16 when some checks",
         "could not run."},
-        subcommands = DriftCommand.Suppress.class)
+        subcommands = DriftSuppressCommand.class)
 final class DriftCommand implements Callable<Integer> {
     private final CliContext ctx;
 
@@ -99,7 +95,7 @@ final class DriftCommand implements Callable<Integer> {
             renderer.finish();
         }
         if (output == Output.JSON) {
-            ctx.out().println(Formats.json(json(result.open())));
+            ctx.out().println(Formats.json(FindingsJson.of(result.open())));
         } else if (output == Output.POLICYREPORT) {
             ObjectNode list = Json.mapper().createObjectNode().put("apiVersion", "v1").put("kind", "List");
             ArrayNode items = list.putArray("items");
@@ -145,65 +141,6 @@ final class DriftCommand implements Callable<Integer> {
             if (f.status() == Finding.Status.SUPPRESSED) {
                 ctx.out().println("    suppressed until " + f.suppressedUntil() + ": " + f.suppressedReason());
             }
-        }
-    }
-
-    static ArrayNode json(List<Finding> findings) {
-        ArrayNode array = Json.mapper().createArrayNode();
-        for (Finding f : findings) {
-            ObjectNode o = array.addObject();
-            o.put("id", f.id());
-            o.put("kind", f.kind().name());
-            o.put("namespace", f.namespace());
-            o.put("workloadKind", f.workloadKind());
-            o.put("workload", f.workload());
-            o.put("container", f.container());
-            o.put("image", f.image());
-            o.put("runningDigest", f.runningDigest());
-            o.put("admittedDigest", f.admittedDigest());
-            o.put("tagDigest", f.tagDigest());
-            ArrayNode signers = o.putArray("signers");
-            f.signers().forEach(signers::add);
-            o.put("status", f.status().name().toLowerCase(Locale.ROOT));
-            o.put("message", f.message());
-            o.put("firstSeen", String.valueOf(f.firstSeen()));
-            o.put("lastSeen", String.valueOf(f.lastSeen()));
-            if (f.status() == Finding.Status.SUPPRESSED) {
-                o.put("suppressedReason", f.suppressedReason());
-                o.put("suppressedUntil", String.valueOf(f.suppressedUntil()));
-            }
-        }
-        return array;
-    }
-
-    @Command(name = "suppress", description = "Suppress a finding (by the id `drift -o json` prints, or a unique prefix)"
-            + " until a time, with a reason; it is open again after that, unless resolved.")
-    static final class Suppress implements Callable<Integer> {
-        private final CliContext ctx;
-
-        @Parameters(index = "0", paramLabel = "ID", description = "the finding's id (at least 6 hex digits)")
-        String id;
-
-        @Option(names = "--reason", required = true, paramLabel = "TEXT", description = "why it is accepted")
-        String reason;
-
-        @Option(names = "--until", required = true, paramLabel = "RFC3339", description = "when the suppression ends")
-        String until;
-
-        Suppress(CliContext ctx) {
-            this.ctx = ctx;
-        }
-
-        @Override
-        public Integer call() {
-            Instant end = TrustCommand.instant(until, "--until");
-            if (!end.isAfter(Instant.now())) {
-                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--until " + until + " is in the past");
-            }
-            Finding f = new FindingStore(Store.fromEnvironment(ctx.env())).suppress(id, reason, end);
-            ctx.out().println("Suppressed " + f.kind() + " " + f.workloadLabel() + " " + f.container() + " until "
-                    + f.suppressedUntil() + ".");
-            return 0;
         }
     }
 }

@@ -11,7 +11,6 @@ import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.RegistryImageVerifier;
 import dev.trustplane.store.Store;
 import dev.trustplane.trust.RevocationStore;
-import dev.trustplane.verify.Revocations;
 import dev.trustplane.verify.VerifierLimits;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,11 +87,11 @@ final class PolicySimulateCommand implements Callable<Integer> {
             List<Policy> before = baseline == null ? null : policy.loader().load(baseline).orThrow();
             var running = inventory.read(ctx);
             ProgressRenderer renderer = registry.renderer(ctx);
-            RevocationStore revocations = Store.existing(ctx.env()).map(RevocationStore::new).orElse(null);
+            RevocationStore revocations = RevocationStore.existing(ctx.env());
             try (revocations) {
                 RegistryImageVerifier verifier = new RegistryImageVerifier(registry.client(ctx, renderer),
                         VerifierLimits.DEFAULT, Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(1),
-                        100_000, revocations == null ? () -> Revocations.NONE : revocations::current);
+                        100_000, revocations::current);
                 result = Simulation.running(running, simulated, before, verifier, teamLabel,
                         Durations.parse(timeout));
             } finally {

@@ -17,9 +17,7 @@ import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.policy.RegistryImageVerifier;
 import dev.trustplane.policy.Resource;
-import dev.trustplane.store.Store;
 import dev.trustplane.trust.RevocationStore;
-import dev.trustplane.verify.Revocations;
 import dev.trustplane.verify.VerifierLimits;
 import dev.trustplane.workload.Manifests;
 import dev.trustplane.workload.Workload;
@@ -103,10 +101,10 @@ final class PolicyTestCommand implements Callable<Integer> {
         }
         ProgressRenderer renderer = registry.renderer(ctx);
         // Revoked signers count here as in admission, when a store exists (policy test never creates one).
-        RevocationStore revocations = Store.existing(ctx.env()).map(RevocationStore::new).orElse(null);
+        RevocationStore revocations = RevocationStore.existing(ctx.env());
         RegistryImageVerifier verifier = new RegistryImageVerifier(registry.client(ctx, renderer), VerifierLimits.DEFAULT,
                 Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofMinutes(1), 1000,
-                revocations == null ? () -> Revocations.NONE : revocations::current);
+                revocations::current);
         boolean denied = false;
         ArrayNode json = JSON.createArrayNode();
         try (PolicyEngine engine = new PolicyEngine(policies, verifier); revocations) {

@@ -7,22 +7,15 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
-import dev.trustplane.fleet.DriftLoop;
-import dev.trustplane.fleet.FleetWatch;
+import dev.trustplane.fleet.ClusterDrift;
 import dev.trustplane.fleet.KubernetesInventory;
-import dev.trustplane.fleet.LeaderLease;
-import dev.trustplane.fleet.ReportPublisher;
 import dev.trustplane.server.AdmissionServer;
 import dev.trustplane.store.Store;
-import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -120,19 +113,6 @@ final class ServeCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
-    /** The Lease's namespace: the pod's (POD_NAMESPACE, or the service account's), else "trustplane". */
-    private String leaseNamespace() {
-        String ns = ctx.env().get("POD_NAMESPACE");
-        if (ns != null && !ns.isBlank()) {
-            return ns;
-        }
-        try {
-            return Files.readString(KubernetesNamespaces.SERVICE_ACCOUNT.resolve("namespace")).strip();
-        } catch (IOException e) {
-            return "trustplane";
-        }
-    }
-
     @Override
     public Integer call() throws Exception {
         ProgressRenderer renderer = registry.renderer(ctx);
@@ -158,26 +138,12 @@ final class ServeCommand implements Callable<Integer> {
                 KubernetesNamespaces.source(namespaceLabels, kubeApi, kubeToken, kubeCa, ctx.env(), renderer)),
                 registry.client(ctx, renderer), listener);
         controller.warnings().forEach(w -> ctx.err().println("trustplane: " + w));
-        DriftLoop drift = null;
-        LeaderLease lease = null;
-        FleetWatch watch = null;
-        if (driftInterval != null) {
-            KubernetesInventory cluster = KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, null, ctx.env())
-                    .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
-                            + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster"));
-            watch = new FleetWatch(cluster, listener);
-            drift = new DriftLoop(cluster::read, controller::policies, controller.verifier(),
-                    controller.revocations()::current, controller.config().store(), Durations.parse(driftInterval),
-                    Clock.systemUTC(), listener).publishingTo(new ReportPublisher(cluster)).watching(watch);
-            // Replicas share the webhook; the one holding the Lease runs the loop.
-            String me = ctx.env().getOrDefault("POD_NAME", ctx.env().getOrDefault("HOSTNAME", "trustplane"))
-                    + "-" + UUID.randomUUID().toString().substring(0, 8);
-            lease = new LeaderLease(cluster, leaseNamespace(), "trustplane-drift", me, Duration.ofSeconds(15),
-                    Clock.systemUTC(), listener);
-            drift.onlyWhen(lease);
-            watch.start(drift::onPodEvent);
-        }
-        AdmissionServer server = AdmissionServer.serve(controller, drift, lease, new AdmissionServer.Options(host, port, tlsCert,
+        ClusterDrift drift = driftInterval == null ? null : ClusterDrift.start(controller,
+                KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, null, ctx.env())
+                        .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
+                                + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster")),
+                Durations.parse(driftInterval), ctx.env(), listener);
+        AdmissionServer server = AdmissionServer.serve(controller, drift, new AdmissionServer.Options(host, port, tlsCert,
                 tlsKey, new Main.Version().getVersion()[0], line -> {
                     synchronized (ctx) {
                         ctx.out().println(line);
@@ -185,11 +151,7 @@ final class ServeCommand implements Callable<Integer> {
                     }
                 }), renderer);
         CountDownLatch stopped = new CountDownLatch(1);
-        FleetWatch watching = watch;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (watching != null) {
-                watching.close();
-            }
             server.close();
             stopped.countDown();
         }));

@@ -77,42 +77,8 @@ final class TourCommand implements Callable<Integer> {
                 + ")");
         String allowed = registry != null ? registry : "registry.example.com";
         Path policy = work.resolve("policy.yaml");
-        StringBuilder yaml = new StringBuilder("""
-                apiVersion: kyverno.io/v1
-                kind: ClusterPolicy
-                metadata: {name: trusted-registries}
-                spec:
-                  validationFailureAction: Enforce
-                  rules:
-                    - name: allow-list
-                      match: {any: [{resources: {kinds: [Pod]}}]}
-                      validate:
-                        message: "images come from ALLOWED only"
-                        pattern:
-                          spec:
-                            =(initContainers): [{image: "ALLOWED/*"}]
-                            containers: [{image: "ALLOWED/*"}]
-                """.replace("ALLOWED", allowed));
-        if (registry != null) {
-            yaml.append("""
-                    ---
-                    apiVersion: kyverno.io/v1
-                    kind: ClusterPolicy
-                    metadata: {name: signed-by-tour-key}
-                    spec:
-                      validationFailureAction: Enforce
-                      rules:
-                        - name: signature
-                          match: {any: [{resources: {kinds: [Pod]}}]}
-                          verifyImages:
-                            - imageReferences: ["REGISTRY/trustplane/*"]
-                              mutateDigest: false
-                              verifyDigest: false
-                              attestors: [{entries: [{keys: {publicKeys: "KEY", rekor: {ignoreTlog: true}}}]}]
-                    """.replace("REGISTRY", registry).replace("KEY", Files.readString(Path.of(key + ".pub")).strip()
-                    .replace("\n", "\\n")));
-        }
-        Files.writeString(policy, yaml);
+        Files.writeString(policy, TourFiles.policies(allowed, registry, registry == null ? null
+                : Files.readString(Path.of(key + ".pub"))));
         run("policy", "lint", policy.toString());
         run("policy", "test", policy.toString(), "--image", allowed + "/team/app:1");
         runExpecting(ExitCode.DENIED, "policy", "test", policy.toString(), "--image", "docker.io/library/nginx:latest");
@@ -123,7 +89,7 @@ final class TourCommand implements Callable<Integer> {
         step(n++ + ". Keep watching what runs: a drift pass over a fleet (as `kubectl get … -o json` writes it)"
                 + " against the ledger and the policy, then the tour key revoked");
         Path fleet = work.resolve("fleet.json");
-        Files.writeString(fleet, fleet(allowed));
+        Files.writeString(fleet, TourFiles.fleet(allowed));
         withEnvironment(Map.of("TRUSTPLANE_DATA", work.resolve("state").toString()), () -> {
             runExpecting(ExitCode.DRIFT, "drift", "--inventory", fleet.toString(), "--policies", policy.toString());
             run("trust", "revoke", "--key", key + ".pub", "--reason", "tour: the key was rotated");
@@ -136,14 +102,7 @@ final class TourCommand implements Callable<Integer> {
         });
         if (build) {
             Path spec = work.resolve("static.yaml");
-            Files.writeString(spec, """
-                    # A distroless-style static image: CA bundle, time zones, /etc/services; no libc, no shell.
-                    name: static
-                    release: bookworm
-                    packages: [base-files, netbase, tzdata, ca-certificates]
-                    without-dependencies: [base-files, netbase, tzdata, ca-certificates]
-                    variants: {dev: {enabled: false}}
-                    """);
+            Files.writeString(spec, TourFiles.STATIC_SPEC);
             step(n++ + ". Lock a hardened image spec against the signed Debian archive (InRelease verified)");
             run("lock", spec.toString());
             step(n++ + ". Build it daemonless and sign it: nonroot, no maintainer scripts, SBOMs attached as"
@@ -166,34 +125,6 @@ final class TourCommand implements Callable<Integer> {
     private void signing(Runnable steps) {
         withEnvironment(Map.of("TRUSTPLANE_PASSWORD", ctx.env().getOrDefault("TRUSTPLANE_PASSWORD", "trustplane-tour")),
                 steps);
-    }
-
-    /**
-     * What runs in the tour's fleet: a Deployment whose pod runs an image from the allowed
-     * registry, and a debug pod started by hand from Docker Hub. Nothing was admitted yet.
-     */
-    static String fleet(String allowed) {
-        String digest = "sha256:" + "5e".repeat(32);
-        return """
-                {"apiVersion": "v1", "kind": "List", "items": [
-                  {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "shop", "labels": {"team": "web"}}},
-                  {"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "web", "namespace": "shop"},
-                   "spec": {"template": {"metadata": {"labels": {"app": "web"}},
-                            "spec": {"containers": [{"name": "app", "image": "ALLOWED/team/app:1"}]}}}},
-                  {"apiVersion": "apps/v1", "kind": "ReplicaSet", "metadata": {"name": "web-6d4b9", "namespace": "shop",
-                   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "controller": true}]}},
-                  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "web-6d4b9-x7k2p", "namespace": "shop",
-                   "generateName": "web-6d4b9-", "labels": {"app": "web", "pod-template-hash": "6d4b9"},
-                   "ownerReferences": [{"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-6d4b9", "controller": true}]},
-                   "spec": {"containers": [{"name": "app", "image": "ALLOWED/team/app:1"}]},
-                   "status": {"phase": "Running", "containerStatuses": [{"name": "app", "image": "ALLOWED/team/app:1",
-                              "imageID": "ALLOWED/team/app@DIGEST"}]}},
-                  {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "debug", "namespace": "shop"},
-                   "spec": {"containers": [{"name": "shell", "image": "docker.io/library/busybox:latest"}]},
-                   "status": {"phase": "Running", "containerStatuses": [{"name": "shell",
-                              "image": "docker.io/library/busybox:latest", "imageID": "docker.io/library/busybox@DIGEST"}]}}
-                ]}
-                """.replace("ALLOWED", allowed).replace("DIGEST", digest);
     }
 
     /** Runs steps with {@code extra} added to the environment. */

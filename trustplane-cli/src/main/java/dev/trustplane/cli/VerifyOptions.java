@@ -1,6 +1,5 @@
 package dev.trustplane.cli;
 
-import dev.trustplane.store.Store;
 import dev.trustplane.trust.RevocationStore;
 import dev.trustplane.verify.Revocations;
 import dev.trustplane.verify.Trust;
@@ -89,11 +88,9 @@ final class VerifyOptions {
      * one): a signature by one of them fails, as in admission.
      */
     static Revocations revoked(CliContext ctx) {
-        return Store.existing(ctx.env()).map(store -> {
-            try (RevocationStore revocations = new RevocationStore(store)) {
-                return revocations.current();
-            }
-        }).orElse(Revocations.NONE);
+        try (RevocationStore revocations = RevocationStore.existing(ctx.env())) {
+            return revocations.current();
+        }
     }
 
     /** Resolves IMAGE, runs {@code what} against its evidence and prints the report; the verb's exit code. */

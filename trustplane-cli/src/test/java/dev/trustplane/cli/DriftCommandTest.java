@@ -29,7 +29,7 @@ class DriftCommandTest {
 
     @Test
     void shouldPrintFindingsAsJsonWithTheIssuesFieldsAndExit15() throws Exception {
-        Path fleet = Files.writeString(dir.resolve("fleet.json"), TourCommand.fleet("registry.example.com"));
+        Path fleet = Files.writeString(dir.resolve("fleet.json"), TourFiles.fleet("registry.example.com"));
         Path policy = Files.writeString(dir.resolve("policy.yaml"), """
                 apiVersion: kyverno.io/v1
                 kind: ClusterPolicy
@@ -109,7 +109,7 @@ class DriftCommandTest {
 
     @Test
     void shouldSimulateAuditToEnforceAndTellNewBreakagesFromKnownOnes() throws Exception {
-        Path fleet = Files.writeString(dir.resolve("fleet.json"), TourCommand.fleet("registry.example.com"));
+        Path fleet = Files.writeString(dir.resolve("fleet.json"), TourFiles.fleet("registry.example.com"));
         String policy = """
                 apiVersion: kyverno.io/v1
                 kind: ClusterPolicy

@@ -15,6 +15,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Revoked signers in the store. {@link #current} is what every verification asks for: it reads
@@ -45,6 +46,15 @@ public final class RevocationStore implements AutoCloseable {
         this.store = store;
     }
 
+    /**
+     * The revocations of the store the environment names when it exists already, else none: for
+     * commands that only read them ({@code verify}, {@code policy test}, {@code policy simulate}),
+     * which never create a store.
+     */
+    public static RevocationStore existing(Map<String, String> env) {
+        return new RevocationStore(Store.existing(env).orElse(null));
+    }
+
     /** The store this list lives in. */
     public Store store() {
         return store;
@@ -52,6 +62,9 @@ public final class RevocationStore implements AutoCloseable {
 
     /** The signers revoked now, with the list's version. */
     public synchronized Revocations current() {
+        if (store == null) {
+            return Revocations.NONE;
+        }
         try {
             Connection c = connection();
             long version;

@@ -7,6 +7,7 @@ import dev.trustplane.admission.AdmissionLedger;
 import dev.trustplane.admission.AdmissionRequest;
 import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.fleet.ClusterDrift;
 import dev.trustplane.fleet.DriftLoop;
 import dev.trustplane.fleet.LeaderLease;
 import dev.trustplane.io.Json;
@@ -57,6 +58,7 @@ public final class AdmissionServer implements AutoCloseable {
     private final Consumer<String> decisionLog;
     private AdmissionController controller;
     private ScheduledExecutorService scheduler;
+    private ClusterDrift cluster;
 
     /**
      * Where and how to serve; {@code decisionLog} receives one JSON line per denied or warned
@@ -141,20 +143,22 @@ public final class AdmissionServer implements AutoCloseable {
      * the listener, then closes the controller (draining the ledger).
      */
     public static AdmissionServer serve(AdmissionController controller, Options options, EventListener listener) {
-        return serve(controller, null, null, options, listener);
+        return serve(controller, null, options, listener);
     }
 
     /**
-     * {@link #serve(AdmissionController, Options, EventListener)}, and the drift loop {@code drift}
-     * (may be null) ticked every second on a thread of its own, its findings and runs in the metrics;
-     * with {@code lease} (may be null) renewed on its schedule, the loop runs only while this
-     * replica holds it.
+     * {@link #serve(AdmissionController, Options, EventListener)}, and the cluster's drift loop
+     * (may be null) ticked every second on a thread of its own and its Lease renewed on its
+     * schedule, the loop's findings and runs in the metrics; {@link #close} closes it first.
      */
-    public static AdmissionServer serve(AdmissionController controller, DriftLoop drift, LeaderLease lease,
-            Options options, EventListener listener) {
+    public static AdmissionServer serve(AdmissionController controller, ClusterDrift cluster, Options options,
+            EventListener listener) {
+        DriftLoop drift = cluster == null ? null : cluster.loop();
+        LeaderLease lease = cluster == null ? null : cluster.lease();
         AdmissionServer s = new AdmissionServer(options, controller.service(), controller.ledger(),
                 controller.reportCache(), listener);
         s.controller = controller;
+        s.cluster = cluster;
         s.scheduler = Executors.newScheduledThreadPool(3, r -> Thread.ofPlatform()
                 .daemon(true).name("trustplane-scheduler").unstarted(r));
         long every = AdmissionController.policyCheckInterval().toMillis();
@@ -276,6 +280,9 @@ public final class AdmissionServer implements AutoCloseable {
         ready.set(false);
         if (scheduler != null) {
             scheduler.shutdownNow();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         server.stop();
         if (controller != null) {
