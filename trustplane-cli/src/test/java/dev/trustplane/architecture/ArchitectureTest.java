@@ -39,7 +39,7 @@ class ArchitectureTest {
         rank(7, "verify");
         rank(8, "sign", "trust");
         rank(9, "vuln", "builder", "policy");
-        rank(10, "admission");
+        rank(10, "admission", "catalog");
         rank(11, "fleet");
         rank(12, "server");
         rank(13, "cli");

@@ -57,9 +57,17 @@ public final class ImageBuilder {
      * kept, so relocking an unchanged package set does not change image digests.
      */
     public Lockfile lock(ImageSpec spec, Lockfile previous) {
+        return lock(spec, snapshot(spec), previous);
+    }
+
+    /** The verified archive state {@code spec} resolves against: its archives, keyring and architectures. */
+    public ArchiveSnapshot snapshot(ImageSpec spec) {
         ArchiveKeyring keyring = ArchiveKeyring.load(spec.keyring());
-        ArchiveSnapshot snapshot = new DebianArchive(cache(), keyring, clock, listener)
-                .load(spec.archives(), spec.architectures());
+        return new DebianArchive(cache(), keyring, clock, listener).load(spec.archives(), spec.architectures());
+    }
+
+    /** {@link #lock(ImageSpec, Lockfile)} against a snapshot already loaded (shared by specs of one archive). */
+    public Lockfile lock(ImageSpec spec, ArchiveSnapshot snapshot, Lockfile previous) {
         Lockfile lock = Locker.lock(spec, snapshot);
         if (previous != null && previous.packages().equals(lock.packages())) {
             lock = new Lockfile(lock.version(), lock.specName(), lock.specSha256(), lock.release(),

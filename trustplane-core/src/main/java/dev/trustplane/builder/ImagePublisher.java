@@ -45,10 +45,27 @@ public final class ImagePublisher {
      * @param builderVersion recorded in the provenance
      */
     public record Request(ImageSpec spec, Lockfile lockfile, Location destination, String tag,
-            Function<EvidenceStore, Signer> signers, Set<Signer.Format> formats, String builderVersion) {
+            Function<EvidenceStore, Signer> signers, Set<Signer.Format> formats, String builderVersion,
+            Function<BuildResult.Variant, List<String>> moreTags, Evidence evidence) {
         public Request {
             checkDestination(destination, destination.toString());
+            moreTags = moreTags == null ? v -> List.of() : moreTags;
+            evidence = evidence == null ? (v, layout, store, signer) -> 0 : evidence;
         }
+
+        public Request(ImageSpec spec, Lockfile lockfile, Location destination, String tag,
+                Function<EvidenceStore, Signer> signers, Set<Signer.Format> formats, String builderVersion) {
+            this(spec, lockfile, destination, tag, signers, formats, builderVersion, null, null);
+        }
+    }
+
+    /**
+     * More evidence for a variant, attached after the build's own (signatures, provenance, SBOMs)
+     * and before any tag moves. {@code signer} is null when publishing unsigned. Returns how many
+     * items it stored.
+     */
+    public interface Evidence {
+        int attach(BuildResult.Variant variant, OciLayout layout, EvidenceStore store, Signer signer);
     }
 
     /** A build writes tags: a destination naming a digest is refused ({@code text} as the user wrote it). */
@@ -65,14 +82,22 @@ public final class ImagePublisher {
     public record Signed(String tag, int stored, String store) {
     }
 
+    /** The tags a variant was given, in the order they moved. */
+    public record Tagged(String variant, List<String> tags) {
+        public Tagged {
+            tags = List.copyOf(tags);
+        }
+    }
+
     /**
      * What was published.
      *
      * @param prefix where the tags live, e.g. {@code oci:./out:} or {@code 127.0.0.1:5000/team/app:}
      */
-    public record Published(BuildResult result, String prefix, List<Signed> signed) {
+    public record Published(BuildResult result, String prefix, List<Signed> signed, List<Tagged> tagged) {
         public Published {
             signed = List.copyOf(signed);
+            tagged = List.copyOf(tagged);
         }
     }
 
@@ -103,7 +128,16 @@ public final class ImagePublisher {
             BuildResult result = builder.build(request.spec(), request.lockfile(), layout, request.tag());
             List<Signed> signed = sign(request, result, layout, started,
                     v -> EvidenceStore.open(new Location.Layout(l.dir(), v.tag(), null), null));
-            return new Published(result, "oci:" + l.dir() + ":", signed);
+            List<Tagged> tagged = new ArrayList<>();
+            for (BuildResult.Variant v : result.variants()) {
+                List<String> tags = new ArrayList<>(List.of(v.tag()));
+                for (String t : request.moreTags().apply(v)) {
+                    layout.tag(t, v.descriptor());
+                    tags.add(t);
+                }
+                tagged.add(new Tagged(v.name(), tags));
+            }
+            return new Published(result, "oci:" + l.dir() + ":", signed, tagged);
         }
         ImageReference ref = ((Location.Registry) request.destination()).reference();
         Path temp = cache.resolve("tmp").resolve("layout-" + UUID.randomUUID());
@@ -113,8 +147,19 @@ public final class ImagePublisher {
             RegistryClient client = registry.get();
             push(client, result, layout, temp, ref);
             List<Signed> signed = sign(request, result, layout, started,
-                    v -> EvidenceStore.open(new Location.Registry(ref.withTag(v.tag())), client));
-            return new Published(result, ref.registry() + "/" + ref.repository() + ":", signed);
+                    v -> EvidenceStore.open(new Location.Registry(ref.pinned(v.descriptor().digest())), client));
+            // Tags move last: a failure above leaves every tag where it was, never on a half-published image.
+            List<Tagged> tagged = new ArrayList<>();
+            for (BuildResult.Variant v : result.variants()) {
+                RawManifest top = layout.readManifest(v.descriptor());
+                List<String> tags = new ArrayList<>(List.of(v.tag()));
+                tags.addAll(request.moreTags().apply(v));
+                for (String t : tags) {
+                    client.putManifest(new ImageReference(ref.registry(), ref.repository(), t, null), top);
+                }
+                tagged.add(new Tagged(v.name(), tags));
+            }
+            return new Published(result, ref.registry() + "/" + ref.repository() + ":", signed, tagged);
         } finally {
             AtomicFiles.deleteTree(temp);
         }
@@ -124,15 +169,23 @@ public final class ImagePublisher {
             Function<BuildResult.Variant, EvidenceStore> stores) {
         List<Signed> signed = new ArrayList<>();
         if (request.signers() == null) {
+            for (BuildResult.Variant v : result.variants()) {
+                int stored = request.evidence().attach(v, layout, stores.apply(v), null);
+                if (stored > 0) {
+                    signed.add(new Signed(v.tag(), stored, stores.apply(v).name()));
+                }
+            }
             return signed;
         }
         Provenance.Run run = new Provenance.Run(Provenance.BUILDER_ID, request.builderVersion(),
                 UUID.randomUUID().toString(), started, Instant.now());
         for (BuildResult.Variant v : result.variants()) {
             EvidenceStore store = stores.apply(v);
-            List<Signer.Stored> stored = new EvidenceStep(request.signers().apply(store), request.spec(),
-                    request.lockfile(), run, layout, request.formats()).run(v);
-            signed.add(new Signed(v.tag(), stored.size(), store.name()));
+            Signer signer = request.signers().apply(store);
+            List<Signer.Stored> stored = new EvidenceStep(signer, request.spec(), request.lockfile(), run, layout,
+                    request.formats()).run(v);
+            int more = request.evidence().attach(v, layout, store, signer);
+            signed.add(new Signed(v.tag(), stored.size() + more, store.name()));
         }
         return signed;
     }
@@ -141,7 +194,8 @@ public final class ImagePublisher {
     private void push(RegistryClient client, BuildResult result, OciLayout layout, Path dir, ImageReference ref) {
         ImageCopier copier = new ImageCopier(client, listener, parallel);
         for (BuildResult.Variant v : result.variants()) {
-            copier.copy(new Location.Layout(dir, v.tag(), null), new Location.Registry(ref.withTag(v.tag())));
+            copier.copy(new Location.Layout(dir, v.tag(), null),
+                    new Location.Registry(ref.pinned(v.descriptor().digest())));
             for (Descriptor sbom : v.sboms()) {
                 RawManifest raw = layout.readManifest(sbom);
                 ImageManifest manifest = (ImageManifest) raw.parse();

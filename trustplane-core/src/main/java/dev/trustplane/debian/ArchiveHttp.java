@@ -41,6 +41,69 @@ final class ArchiveHttp {
         });
     }
 
+    /** A conditional GET's answer: {@code body} null when the server said 304 Not Modified. */
+    record Conditional(byte[] body, String etag, String lastModified) {
+    }
+
+    /**
+     * A GET with {@code If-None-Match} / {@code If-Modified-Since} from the previous answer: a
+     * mirror that has not changed answers 304 without a body, so a poll costs one round trip.
+     */
+    Conditional getIfChanged(URI uri, long max, String etag, String lastModified) {
+        IOException last = null;
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                        .header("User-Agent", "trustplane").GET();
+                if (etag != null) {
+                    request.header("If-None-Match", etag);
+                }
+                if (lastModified != null) {
+                    request.header("If-Modified-Since", lastModified);
+                }
+                HttpResponse<InputStream> response = client().send(request.build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
+                int status = response.statusCode();
+                String newEtag = response.headers().firstValue("ETag").orElse(null);
+                String newModified = response.headers().firstValue("Last-Modified").orElse(null);
+                try (InputStream body = response.body()) {
+                    if (status == 304) {
+                        return new Conditional(null, etag, lastModified);
+                    }
+                    if (status == 200) {
+                        byte[] data = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+                        if (data.length > max) {
+                            throw new LimitExceededException("archive document size", max, uri.toString());
+                        }
+                        return new Conditional(data, newEtag, newModified);
+                    }
+                    if (status < 500) {
+                        throw new TrustplaneException(status == 404 ? ErrorKind.NOT_FOUND : ErrorKind.REMOTE_ERROR,
+                                "Debian archive answered HTTP " + status + " for " + uri + "; check the archive URL"
+                                        + " and suite");
+                    }
+                    last = new IOException("HTTP " + status);
+                }
+            } catch (IOException e) {
+                last = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TrustplaneException(ErrorKind.UNREACHABLE, "Interrupted while fetching " + uri, e);
+            }
+            pause(attempt);
+        }
+        throw new TrustplaneException(ErrorKind.UNREACHABLE, "Cannot fetch " + uri + " after " + ATTEMPTS
+                + " attempts (" + last + "); check the network or the archive URL", last);
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(250L * attempt * attempt);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     interface BodyHandler<T> {
         T handle(InputStream body) throws IOException;
     }

@@ -87,9 +87,38 @@ public final class DebianArchive {
         }
     }
 
+    /**
+     * A suite's {@code InRelease} polled cheaply: {@code release} is null when the mirror answered
+     * 304 to the validators of the previous poll; otherwise it was verified as {@link #load} does.
+     */
+    public record Polled(SuiteRelease release, String etag, String lastModified) {
+    }
+
+    public Polled poll(ArchiveSource source, String suite, String etag, String lastModified) {
+        URI uri = URI.create(source.url() + "/dists/" + suite + "/InRelease");
+        ArchiveHttp.Conditional answer = http.getIfChanged(uri, MAX_INRELEASE, etag, lastModified);
+        if (answer.body() == null) {
+            return new Polled(null, answer.etag(), answer.lastModified());
+        }
+        return new Polled(verified(source, suite, uri, answer.body()), answer.etag(), answer.lastModified());
+    }
+
+    /** The packages of one component and architecture of a verified release, the index fetched by its hash. */
+    public List<BinaryPackage> packages(ArchiveSource source, SuiteRelease release, String component, String arch) {
+        try {
+            return index(source, release, component, arch);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot read the Packages index of " + release.suite() + " "
+                    + component + "/" + arch + " from " + source.url() + ": " + e, e);
+        }
+    }
+
     private SuiteRelease release(ArchiveSource source, String suite) {
         URI uri = URI.create(source.url() + "/dists/" + suite + "/InRelease");
-        byte[] bytes = http.get(uri, MAX_INRELEASE);
+        return verified(source, suite, uri, http.get(uri, MAX_INRELEASE));
+    }
+
+    private SuiteRelease verified(ArchiveSource source, String suite, URI uri, byte[] bytes) {
         String text = keyring.verify(bytes, uri.toString(), clock.instant());
         ReleaseFile release = ReleaseFile.parse(text, uri.toString());
         if (!suite.equals(release.suite()) && !suite.equals(release.codename())) {

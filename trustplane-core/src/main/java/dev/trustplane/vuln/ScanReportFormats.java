@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.io.Json;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -160,6 +161,35 @@ public final class ScanReportFormats {
         metadata.put("scanStartedOn", started.toString());
         metadata.put("scanFinishedOn", finished.toString());
         return bytes(root);
+    }
+
+    /**
+     * The predicate of cosign's {@code vuln} attestation type
+     * ({@code https://cosign.sigstore.dev/attestation/vuln/v1}): the scanner, its database and
+     * the scan's own JSON report as {@code result}, with the scan's start and end.
+     */
+    public static byte[] cosignVuln(ScanReport report, String version, Instant started, Instant finished) {
+        ObjectNode predicate = JSON.createObjectNode();
+        ObjectNode invocation = predicate.putObject("invocation");
+        invocation.putArray("parameters");
+        invocation.put("uri", "");
+        invocation.put("event_id", "");
+        invocation.put("builder.id", "");
+        ObjectNode scanner = predicate.putObject("scanner");
+        scanner.put("uri", "https://trustplane.dev");
+        scanner.put("version", version);
+        ObjectNode db = scanner.putObject("db");
+        db.put("uri", "https://security-tracker.debian.org/tracker/data/json");
+        db.put("version", report.oldestFeed().toString());
+        try {
+            scanner.set("result", JSON.readTree(ScanReportJson.write(report)));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        ObjectNode metadata = predicate.putObject("metadata");
+        metadata.put("scanStartedOn", started.toString());
+        metadata.put("scanFinishedOn", finished.toString());
+        return bytes(predicate);
     }
 
     private static String level(Severity s) {

@@ -1,5 +1,6 @@
 package dev.trustplane.vuln;
 
+import dev.trustplane.debian.DebianVersion;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.AtomicFiles;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -61,6 +63,43 @@ public final class VulnDb {
     /** Tracker records of a source package in a release (codename), or none. */
     public List<TrackerEntry> entries(String release, String source) {
         return byRelease.getOrDefault(release, Map.of()).getOrDefault(source, List.of());
+    }
+
+    /** A vulnerability that moving a source package between two versions fixes. */
+    public record Fix(String cve, Severity severity, String urgency, String fixedVersion, String description) {
+    }
+
+    /**
+     * The CVEs of {@code source} in {@code release} that a move from version {@code from} to
+     * {@code to} fixes: resolved records whose fixed version lies in (from, to]. Ordered by
+     * severity (highest first), then CVE. Versions that do not parse give no fixes.
+     */
+    public List<Fix> fixedBetween(String release, String source, String from, String to) {
+        DebianVersion old;
+        DebianVersion now;
+        try {
+            old = DebianVersion.parse(from);
+            now = DebianVersion.parse(to);
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        List<Fix> fixes = new ArrayList<>();
+        for (TrackerEntry e : entries(release, source)) {
+            if (e.status() != TrackerEntry.Status.RESOLVED || e.fixedVersion() == null || "0".equals(e.fixedVersion())) {
+                continue;
+            }
+            try {
+                DebianVersion fixed = DebianVersion.parse(e.fixedVersion());
+                if (fixed.compareTo(old) > 0 && fixed.compareTo(now) <= 0) {
+                    fixes.add(new Fix(e.cve(), Severity.ofUrgency(e.urgency()), e.urgency(), e.fixedVersion(),
+                            e.description()));
+                }
+            } catch (RuntimeException ignored) {
+                // a tracker version that does not parse cannot be ordered; it fixes nothing here
+            }
+        }
+        fixes.sort(Comparator.comparing(Fix::severity).reversed().thenComparing(Fix::cve));
+        return fixes;
     }
 
     public boolean knowsRelease(String release) {

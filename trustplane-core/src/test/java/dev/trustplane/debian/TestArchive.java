@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.zip.GZIPOutputStream;
 import org.apache.commons.compress.archivers.ar.ArArchiveEntry;
 import org.apache.commons.compress.archivers.ar.ArArchiveOutputStream;
@@ -63,6 +64,12 @@ public final class TestArchive implements AutoCloseable {
     private final Map<String, List<Deb>> suites = new LinkedHashMap<>();
     private final Map<String, byte[]> overrides = new HashMap<>();
     private HttpServer server;
+    private final AtomicInteger requests = new AtomicInteger();
+
+    /** How many requests the server answered so far. */
+    public int requests() {
+        return requests.get();
+    }
 
     /** An OpenPGP signing key and its public certificate. */
     public record SigningKey(PGPKeyPair pair, byte[] publicKeyRing) {
@@ -323,9 +330,15 @@ public final class TestArchive implements AutoCloseable {
                 if (body == null && file.startsWith(root) && Files.isRegularFile(file)) {
                     body = Files.readAllBytes(file);
                 }
+                requests.incrementAndGet();
+                String etag = body == null ? null : "\"" + Digest.sha256(body).hex() + "\"";
                 if (body == null) {
                     exchange.sendResponseHeaders(404, -1);
+                } else if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+                    exchange.getResponseHeaders().add("ETag", etag);
+                    exchange.sendResponseHeaders(304, -1);
                 } else {
+                    exchange.getResponseHeaders().add("ETag", etag);
                     exchange.sendResponseHeaders(200, body.length);
                     try (OutputStream out = exchange.getResponseBody()) {
                         out.write(body);
