@@ -60,6 +60,7 @@ public final class Main implements Runnable {
         verbs.put("admission", AdmissionCommand.class);
         verbs.put("trust", TrustCommand.class);
         verbs.put("drift", DriftCommand.class);
+        verbs.put("catalog", CatalogCommand.class);
         return Collections.unmodifiableMap(verbs);
     }
 

@@ -9,6 +9,7 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.vuln.VulnDb;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,35 +34,36 @@ public final class CatalogPlanner {
         this.db = db;
     }
 
+    /** Plans in catalog order; specs of one archive set are resolved together, one snapshot in memory at a time. */
     public List<ImagePlan> plan(Catalog catalog) {
-        Map<String, Object> snapshots = new HashMap<>();
-        List<ImagePlan> plans = new ArrayList<>();
+        Map<String, List<Catalog.Entry>> groups = new LinkedHashMap<>();
+        Map<Catalog.Entry, ImagePlan> plans = new IdentityHashMap<>();
         for (Catalog.Entry e : catalog.images()) {
             if (e.spec() == null) {
-                plans.add(failed(e, e.problem()));
-                continue;
-            }
-            String key = e.spec().archives() + " " + e.spec().keyring() + " " + e.spec().architectures();
-            Object snapshot = snapshots.computeIfAbsent(key, k -> {
-                try {
-                    return builder.snapshot(e.spec());
-                } catch (TrustplaneException ex) {
-                    return ex;
-                }
-            });
-            if (snapshot instanceof TrustplaneException ex) {
-                plans.add(failed(e, "cannot read its archives: " + ex.getMessage()));
-                continue;
-            }
-            try {
-                Lockfile now = builder.lock(e.spec(), (ArchiveSnapshot) snapshot, e.lock());
-                plans.add(compare(e, now, db));
-            } catch (TrustplaneException ex) {
-                plans.add(failed(e, "no longer resolves: " + ex.getMessage()
-                        + "; fix the spec (a package may have been removed or renamed)"));
+                plans.put(e, failed(e, e.problem()));
+            } else {
+                groups.computeIfAbsent(e.spec().archives() + " " + e.spec().keyring() + " "
+                        + e.spec().architectures(), k -> new ArrayList<>()).add(e);
             }
         }
-        return plans;
+        for (List<Catalog.Entry> group : groups.values()) {
+            ArchiveSnapshot snapshot;
+            try {
+                snapshot = builder.snapshot(group.get(0).spec());
+            } catch (TrustplaneException ex) {
+                group.forEach(e -> plans.put(e, failed(e, "cannot read its archives: " + ex.getMessage())));
+                continue;
+            }
+            for (Catalog.Entry e : group) {
+                try {
+                    plans.put(e, compare(e, builder.lock(e.spec(), snapshot, e.lock()), db));
+                } catch (TrustplaneException ex) {
+                    plans.put(e, failed(e, "no longer resolves: " + ex.getMessage()
+                            + "; fix the spec (a package may have been removed or renamed)"));
+                }
+            }
+        }
+        return catalog.images().stream().map(plans::get).toList();
     }
 
     private static ImagePlan failed(Catalog.Entry e, String problem) {

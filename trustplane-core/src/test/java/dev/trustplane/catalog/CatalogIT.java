@@ -9,6 +9,8 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.trustplane.builder.ImageBuilder;
 import dev.trustplane.debian.TestArchive;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.registry.RegistryClient;
@@ -241,5 +243,73 @@ class CatalogIT {
         assertThat(record.at("/affected/0/ecosystem_specific/images/0/fixed_digest").asText()).isEqualTo(appAfter);
         assertThat(record.at("/affected/0/ecosystem_specific/images/0/affected_digests/0").asText())
                 .isEqualTo(appBefore);
+    }
+
+    @Test
+    void shouldReportBadInputPerImageAndNeverMoveATagToAHalfPublishedImage() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("bad"));
+        Files.writeString(dir.resolve("good-bookworm.yaml"), "name: good\nrelease: bookworm\nkeyring: " + keyring
+                + "\npackages: [base-files]\narchitectures: [amd64]\narchives:\n  - url: " + url
+                + "\n    suites: [bookworm]\nvariants: {dev: {enabled: false}}\n");
+        Files.writeString(dir.resolve("gone-bookworm.yaml"), "name: gone\nrelease: bookworm\nkeyring: " + keyring
+                + "\npackages: [base-files, no-such-package]\narchitectures: [amd64]\narchives:\n  - url: " + url
+                + "\n    suites: [bookworm]\nvariants: {dev: {enabled: false}}\n");
+        Files.writeString(dir.resolve("broken-bookworm.yaml"), "name: broken\nrelease: bookworm\npackages: 7\n");
+        Store own = Store.embedded(work.resolve("bad.db"));
+        CatalogStore catalogStore = new CatalogStore(own);
+
+        // a spec that does not parse and one that no longer resolves fail alone
+        List<ImagePlan> plan = new CatalogPlanner(builder(), null).plan(Catalog.load(dir));
+        assertThat(plan).extracting(p -> p.image().name() + "=" + p.status())
+                .containsExactly("broken-bookworm=FAILED", "gone-bookworm=FAILED", "good-bookworm=NEW");
+        assertThat(plan.get(1).problem()).contains("no longer resolves").contains("no-such-package");
+
+        // an InRelease that fails verification: reported for that suite, nothing recorded, the state kept
+        ArchiveWatcher watcher = new ArchiveWatcher(catalogStore, work.resolve("cache"), Clock.systemUTC(),
+                EventListener.NONE);
+        watcher.poll(Catalog.load(dir));
+        CatalogStore.SuiteState before = catalogStore.suite(url.toString(), "bookworm").orElseThrow();
+        byte[] real = Files.readAllBytes(archive.root().resolve("dists/bookworm/InRelease"));
+        archive.override("dists/bookworm/InRelease", new String(real, StandardCharsets.UTF_8)
+                .replace("Origin: Test", "Origin: Tampered").getBytes(StandardCharsets.UTF_8));
+        try {
+            ArchiveWatcher.Poll tampered = watcher.poll(Catalog.load(dir));
+            assertThat(tampered.suites()).singleElement().satisfies(s -> {
+                assertThat(s.changed()).isFalse();
+                assertThat(s.problem()).isNotNull();
+            });
+            assertThat(catalogStore.suite(url.toString(), "bookworm").orElseThrow().inReleaseSha256())
+                    .isEqualTo(before.inReleaseSha256());
+            assertThat(new CatalogPlanner(builder(), null).plan(Catalog.load(dir)).get(2).problem())
+                    .startsWith("cannot read its archives");
+        } finally {
+            archive.clearOverrides();
+        }
+
+        // evidence that cannot be stored: the image's blobs may be in the registry, but no tag moved,
+        // no lockfile was written, nothing was recorded
+        RegistryClient client = RegistryClient.builder().insecure(Set.of(registry.host())).build();
+        List<CatalogUpdater.Outcome> failed = new CatalogUpdater(builder(), work.resolve("cache"), () -> client, 4,
+                catalogStore, null, Clock.systemUTC(), EventListener.NONE).update(Catalog.load(dir),
+                new CatalogPlanner(builder(), null).plan(Catalog.load(dir)), new CatalogUpdater.Options(
+                        registry.host() + "/bad", s -> {
+                            throw new TrustplaneException(ErrorKind.UNREACHABLE, "signing service down");
+                        }, Signer.Format.ALL, "test"));
+        assertThat(failed).extracting(CatalogUpdater.Outcome::result).containsExactly(
+                CatalogUpdater.Outcome.Result.FAILED, CatalogUpdater.Outcome.Result.FAILED,
+                CatalogUpdater.Outcome.Result.FAILED);
+        assertThat(failed.get(2).reason()).contains("signing service down").contains("nothing was tagged");
+        assertThat(client.head(ImageReference.parse(registry.host() + "/bad/good:12"))).isEmpty();
+        assertThat(Files.exists(dir.resolve("good-bookworm.lock.json"))).isFalse();
+        assertThat(catalogStore.publications()).isEmpty();
+
+        // a registry that cannot be reached: reported, the others unaffected
+        List<CatalogUpdater.Outcome> unreachable = new CatalogUpdater(builder(), work.resolve("cache"),
+                () -> RegistryClient.builder().build(), 4, catalogStore, null, Clock.systemUTC(), EventListener.NONE)
+                .update(Catalog.load(dir), new CatalogPlanner(builder(), null).plan(Catalog.load(dir)),
+                        new CatalogUpdater.Options("127.0.0.1:" + RegistryPeer.freePort() + "/bad", null, Set.of(),
+                                "test"));
+        assertThat(unreachable.get(2).result()).isEqualTo(CatalogUpdater.Outcome.Result.FAILED);
+        assertThat(Files.exists(dir.resolve("good-bookworm.lock.json"))).isFalse();
     }
 }

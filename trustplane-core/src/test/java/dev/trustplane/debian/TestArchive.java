@@ -242,6 +242,11 @@ public final class TestArchive implements AutoCloseable {
         overrides.put(path, bytes);
     }
 
+    /** Serves the published files again. */
+    public void clearOverrides() {
+        overrides.clear();
+    }
+
     /** Writes pool files, {@code Packages.xz} and a signed {@code InRelease} for every suite. */
     public void publish(Instant date, Instant validUntil) {
         try {

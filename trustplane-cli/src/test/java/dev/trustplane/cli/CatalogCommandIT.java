@@ -1,0 +1,85 @@
+package dev.trustplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code catalog plan} against the real Debian archive (deb.debian.org): a spec without a lock is
+ * new; once locked it is up to date; a lock pinning an older libssl3 is a change that names the
+ * move and the CVE the database says it fixes.
+ */
+class CatalogCommandIT {
+    private static final Path CACHE = Path.of("target/it-cache").toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private CliRun run(String... args) {
+        return CliRun.run(Map.of("TRUSTPLANE_CACHE", CACHE.toString(), "TRUSTPLANE_DATA", dir.resolve("data")
+                .toString()), "", args);
+    }
+
+    @Test
+    void shouldExplainWhatTheRealArchiveWouldChange() throws Exception {
+        Path catalog = Files.createDirectories(dir.resolve("images"));
+        Files.writeString(catalog.resolve("base-bookworm.yaml"), """
+                name: base
+                release: bookworm
+                packages: [base-files, netbase, tzdata, ca-certificates, libc6, libssl3]
+                architectures: [amd64]
+                variants: {dev: {enabled: false}}
+                """);
+        CliRun fresh = run("catalog", "plan", catalog.toString(), "-o", "json");
+        assertThat(fresh.code()).as(fresh.err()).isZero();
+        assertThat(JSON.readTree(fresh.out()).at("/images/0/status").asText()).isEqualTo("new");
+
+        CliRun lock = run("lock", catalog.resolve("base-bookworm.yaml").toString());
+        assertThat(lock.code()).as(lock.err()).isZero();
+        CliRun same = run("catalog", "plan", catalog.toString());
+        assertThat(same.code()).as(same.err()).isZero();
+        assertThat(same.out()).contains("base-bookworm            up to date").contains("0 to rebuild, 1 up to date");
+
+        // pin an older libssl3 in the lock, as if it had been locked before the last openssl update
+        Path lockFile = catalog.resolve("base-bookworm.lock.json");
+        ObjectNode lockJson = (ObjectNode) JSON.readTree(lockFile.toFile());
+        String current = null;
+        for (JsonNode p : lockJson.at("/packages/amd64/runtime")) {
+            if (p.path("name").asText().equals("libssl3")) {
+                current = p.path("version").asText();
+                ((ObjectNode) p).put("version", "3.0.0-1").put("sourceVersion", "3.0.0-1")
+                        .put("sha256", "0".repeat(64));
+            }
+        }
+        assertThat(current).isNotNull();
+        Files.write(lockFile, JSON.writeValueAsBytes(lockJson));
+        Path feed = Files.writeString(dir.resolve("tracker.json"), """
+                {"openssl": {"CVE-2099-1000": {"description": "Test record: fixed in 3.0.1-1.",
+                  "releases": {"bookworm": {"status": "resolved", "fixed_version": "3.0.1-1", "urgency": "high"}}}}}
+                """);
+        // a private vulnerability database: the shared cache's stays as other tests left it
+        Path privateCache = dir.resolve("private-cache");
+        CliRun imported = CliRun.run(Map.of("TRUSTPLANE_CACHE", privateCache.toString()), "", "db", "import",
+                feed.toString());
+        assertThat(imported.code()).as(imported.err()).isZero();
+
+        CliRun changed = run("catalog", "plan", catalog.toString(), "-o", "json", "--vuln-db",
+                privateCache.resolve("vulndb").toString());
+        assertThat(changed.code()).as(changed.err()).isZero();
+        JsonNode image = JSON.readTree(changed.out()).at("/images/0");
+        assertThat(image.path("status").asText()).isEqualTo("changed");
+        assertThat(image.at("/changes/0/package").asText()).isEqualTo("libssl3");
+        assertThat(image.at("/changes/0/from").asText()).isEqualTo("3.0.0-1");
+        assertThat(image.at("/changes/0/to").asText()).isEqualTo(current);
+        assertThat(image.at("/fixes/0/cve").asText()).isEqualTo("CVE-2099-1000");
+        assertThat(image.path("why").asText()).startsWith("fixes CVE-2099-1000 (high) in libssl3");
+    }
+}
