@@ -41,8 +41,9 @@ class ArchitectureTest {
         rank(9, "vuln", "builder", "policy");
         rank(10, "admission", "catalog");
         rank(11, "fleet");
-        rank(12, "server");
-        rank(13, "cli");
+        rank(12, "feedback");
+        rank(13, "server");
+        rank(14, "cli");
     }
 
     private static void rank(int rank, String... packages) {

@@ -1,5 +1,7 @@
 package dev.trustplane.admission;
 
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.store.Store;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -273,6 +276,38 @@ public final class AdmissionLedger implements AutoCloseable {
             throw e;
         }
         return opened;
+    }
+
+    /**
+     * A rejection ticket: every denial of {@code image} by {@code policy}, with the last one's
+     * details. {@code admittedSince} says whether the ledger recorded an admission of the same
+     * image after the last denial (the cause is gone).
+     */
+    public record RejectionTicket(String key, String image, String policy, String rule, Instant firstSeen,
+            Instant lastSeen, long occurrences, String digest, String namespace, String kind, String name,
+            String message, boolean admittedSince) {
+    }
+
+    /** Every rejection ticket in {@code store}, oldest first. */
+    public static List<RejectionTicket> rejectionTickets(Store store) {
+        List<RejectionTicket> out = new ArrayList<>();
+        try (Connection c = store.connect(); PreparedStatement s = c.prepareStatement("SELECT t.ticket_key, t.image,"
+                + " t.policy, t.rule_name, t.first_seen_ms, t.last_seen_ms, t.occurrences, t.digest, t.last_namespace,"
+                + " t.last_kind, t.last_message, t.last_name, (SELECT MAX(d.decided_at_ms) FROM admission_decisions d"
+                + " WHERE d.image = t.image AND d.allowed = 1 AND d.dry_run = 0) FROM admission_tickets t"
+                + " ORDER BY t.first_seen_ms, t.ticket_key"); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                long admitted = r.getLong(13);
+                boolean since = !r.wasNull() && admitted > r.getLong(6);
+                out.add(new RejectionTicket(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                        Instant.ofEpochMilli(r.getLong(5)), Instant.ofEpochMilli(r.getLong(6)), r.getLong(7),
+                        r.getString(8), r.getString(9), r.getString(10), r.getString(12), r.getString(11), since));
+            }
+        } catch (SQLException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot read the rejection tickets from " + store.location()
+                    + ": " + e.getMessage(), e);
+        }
+        return out;
     }
 
     /** Tickets are deduplicated by image and policy. */

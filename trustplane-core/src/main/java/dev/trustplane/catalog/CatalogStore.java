@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The catalog's state in the store (migration V3, ADR 012): the watcher's view of each suite,
@@ -50,6 +51,91 @@ public final class CatalogStore {
     public record Fix(String publicationId, String image, String variant, String digest, String previousDigest,
             String cve, String severity, String source, String fixedVersion, String installedVersion,
             Instant appearedAt, boolean appearedBaseline, Instant publishedAt) {
+    }
+
+    /** A request to rebuild a catalog image now (from a drift finding about it), until handled. */
+    public record RebuildRequest(String id, String image, String reason, String causeKey, Instant requestedAt) {
+    }
+
+    /**
+     * Requests a rebuild of {@code image} for the cause {@code causeKey} (e.g. a finding's key),
+     * once per cause: a cause already requested (pending or handled) is not requested again.
+     * Returns whether a request was added.
+     */
+    public boolean requestRebuild(String image, String reason, String causeKey, Instant now) {
+        try (Connection c = store.connect()) {
+            try (PreparedStatement s = c.prepareStatement(
+                    "SELECT 1 FROM catalog_rebuild_requests WHERE image = ? AND cause_key = ?")) {
+                s.setString(1, image);
+                s.setString(2, causeKey);
+                try (ResultSet r = s.executeQuery()) {
+                    if (r.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("INSERT INTO catalog_rebuild_requests (id, image, reason,"
+                    + " cause_key, requested_at_ms) VALUES (?, ?, ?, ?, ?)")) {
+                s.setString(1, UUID.randomUUID().toString());
+                s.setString(2, image);
+                s.setString(3, reason);
+                s.setString(4, causeKey);
+                s.setLong(5, now.toEpochMilli());
+                s.executeUpdate();
+            }
+            return true;
+        } catch (SQLException e) {
+            throw failure("request a rebuild of " + image, e);
+        }
+    }
+
+    /** Rebuild requests not handled yet, oldest first. */
+    public List<RebuildRequest> pendingRebuilds() {
+        List<RebuildRequest> out = new ArrayList<>();
+        try (Connection c = store.connect(); PreparedStatement s = c.prepareStatement("SELECT id, image, reason,"
+                + " cause_key, requested_at_ms FROM catalog_rebuild_requests WHERE handled_at_ms IS NULL"
+                + " ORDER BY requested_at_ms, id"); ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.add(new RebuildRequest(r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+                        instant(r, 5)));
+            }
+        } catch (SQLException e) {
+            throw failure("read the rebuild requests", e);
+        }
+        return out;
+    }
+
+    /** Marks a rebuild request handled, with what came of it. */
+    public void handled(String id, String outcome, Instant now) {
+        try (Connection c = store.connect(); PreparedStatement s = c.prepareStatement(
+                "UPDATE catalog_rebuild_requests SET handled_at_ms = ?, outcome = ? WHERE id = ?")) {
+            s.setLong(1, now.toEpochMilli());
+            s.setString(2, outcome);
+            s.setString(3, id);
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw failure("mark a rebuild request handled", e);
+        }
+    }
+
+    /**
+     * The catalog image that {@code repository} ({@code host/path}) holds: the one that published
+     * {@code digest} there, else the one whose tags include {@code tag}, else the newest one
+     * published there; empty when the catalog never published to that repository.
+     */
+    public Optional<String> owner(String repository, String digest, String tag) {
+        List<Publication> there = publications("WHERE repository = ? ORDER BY published_at_ms DESC, id", repository);
+        for (Publication p : there) {
+            if (p.digest().equals(digest) || p.platforms().contains("\"" + digest + "\"")) {
+                return Optional.of(p.image());
+            }
+        }
+        for (Publication p : there) {
+            if (tag != null && p.tags().contains(tag)) {
+                return Optional.of(p.image());
+            }
+        }
+        return there.stream().findFirst().map(Publication::image);
     }
 
     public Optional<SuiteState> suite(String archive, String suite) {

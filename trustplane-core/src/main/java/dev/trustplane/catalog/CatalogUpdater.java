@@ -85,6 +85,15 @@ public final class CatalogUpdater {
     }
 
     public List<Outcome> update(Catalog catalog, List<ImagePlan> plans, Options options) {
+        return update(catalog, plans, options, Set.of());
+    }
+
+    /**
+     * {@link #update(Catalog, List, Options)}, and the images named in {@code force} published
+     * even when up to date: the same lock gives the same digest, signed again with today's key and
+     * with its tags put back (what a rebuild request from a revoked signer or a moved tag needs).
+     */
+    public List<Outcome> update(Catalog catalog, List<ImagePlan> plans, Options options, Set<String> force) {
         List<Outcome> outcomes = new ArrayList<>();
         for (ImagePlan plan : plans) {
             Catalog.Entry e = plan.image();
@@ -96,14 +105,15 @@ public final class CatalogUpdater {
             }
             boolean published = store.latest(e.name(), "runtime").filter(p -> p.repository().equals(repository))
                     .isPresent();
-            if (!plan.rebuild() && published) {
+            if (!plan.rebuild() && published && !force.contains(e.name())) {
                 outcomes.add(new Outcome(e.name(), Outcome.Result.UP_TO_DATE, repository, List.of(), List.of(),
                         plan.why()));
                 continue;
             }
             try {
                 outcomes.add(publish(catalog, plan, repository, options,
-                        plan.rebuild() ? plan.why() : "first publication to " + repository));
+                        plan.rebuild() ? plan.why() : !published ? "first publication to " + repository
+                                : "rebuild requested: signed again and tags put back"));
             } catch (TrustplaneException ex) {
                 listener.warn(e.name() + ": not published: " + ex.getMessage());
                 outcomes.add(new Outcome(e.name(), Outcome.Result.FAILED, repository, List.of(), List.of(),

@@ -29,6 +29,13 @@ public enum Env {
             + " (`jdbc:postgresql://HOST:5432/DB`)", false),
     TRUSTPLANE_STORE_USER("its user", false),
     TRUSTPLANE_STORE_PASSWORD("its password", true),
+    TRUSTPLANE_GITHUB_TOKEN("token for a `github:` ticket sink (issues: write)", true),
+    TRUSTPLANE_GITHUB_API("GitHub API base URL for `github:` ticket sinks (default `https://api.github.com`;"
+            + " GitHub Enterprise: `https://HOST/api/v3`)", false),
+    TRUSTPLANE_JIRA_USER("Jira user (e-mail) for a `jira:` ticket sink; without it the token is sent as a bearer"
+            + " token (Data Center personal access token)", false),
+    TRUSTPLANE_JIRA_TOKEN("Jira API token (with `TRUSTPLANE_JIRA_USER`) or personal access token", true),
+    TRUSTPLANE_JIRA_ISSUE_TYPE("issue type of tickets a `jira:` sink creates (default `Bug`)", false),
     JAVA_OPTS("extra JVM options for the launcher (read by `./trustplane`, not by Java code)", false);
 
     private final String description;

@@ -1,0 +1,149 @@
+package dev.trustplane.catalog;
+
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.event.EventListener;
+import dev.trustplane.vuln.VulnDb;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The server's patching loop ({@code serve --catalog}): on its interval it polls the archive
+ * (cheap when nothing changed); when a suite published something new, on the first tick, or when
+ * feedback asked for a rebuild, it plans and updates the catalog and rewrites the advisories.
+ * Only the replica that leads (the Lease holder in cluster mode) runs it.
+ */
+public final class CatalogLoop {
+    private final Path directory;
+    private final CatalogStore store;
+    private final ArchiveWatcher watcher;
+    private final Function<VulnDb, CatalogPlanner> planners;
+    private final Function<VulnDb, CatalogUpdater> updaters;
+    private final Supplier<VulnDb> db;
+    private final CatalogUpdater.Options options;
+    private final Duration interval;
+    private final BooleanSupplier leading;
+    private final Clock clock;
+    private final EventListener listener;
+    private Instant lastPoll;
+    private boolean planned;
+    private final AtomicLong polls = new AtomicLong();
+    private final AtomicLong published = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile long lastPollMillis = -1;
+    private volatile long lastUpdateSeconds;
+
+    /** Everything the loop needs, built once by the front end. */
+    public record Setup(Path directory, CatalogStore store, ArchiveWatcher watcher,
+            Function<VulnDb, CatalogPlanner> planners, Function<VulnDb, CatalogUpdater> updaters,
+            Supplier<VulnDb> db, CatalogUpdater.Options options, Duration interval,
+            BooleanSupplier leading) {
+    }
+
+    public CatalogLoop(Setup setup, Clock clock, EventListener listener) {
+        this.directory = setup.directory();
+        this.store = setup.store();
+        this.watcher = setup.watcher();
+        this.planners = setup.planners();
+        this.updaters = setup.updaters();
+        this.db = setup.db();
+        this.options = setup.options();
+        this.interval = setup.interval();
+        this.leading = setup.leading();
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /** One step; returns the outcomes of an update when one ran, else an empty list. */
+    public synchronized List<CatalogUpdater.Outcome> tick() {
+        if (!leading.getAsBoolean()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        boolean due = lastPoll == null || !now.isBefore(lastPoll.plus(interval));
+        List<CatalogStore.RebuildRequest> requests = store.pendingRebuilds();
+        if (!due && requests.isEmpty()) {
+            return List.of();
+        }
+        try {
+            Catalog catalog = Catalog.load(directory);
+            boolean changed = false;
+            if (due) {
+                ArchiveWatcher.Poll poll = watcher.poll(catalog);
+                lastPoll = now;
+                polls.incrementAndGet();
+                lastPollMillis = poll.took().toMillis();
+                changed = poll.changed();
+            }
+            if (planned && !changed && requests.isEmpty()) {
+                return List.of();
+            }
+            VulnDb vulns = db.get();
+            List<ImagePlan> plans = planners.apply(vulns).plan(catalog);
+            CatalogUpdater updater = updaters.apply(vulns);
+            Set<String> force = new HashSet<>();
+            requests.forEach(r -> force.add(r.image()));
+            List<CatalogUpdater.Outcome> outcomes = updater.update(catalog, plans, options, force);
+            planned = true;
+            lastUpdateSeconds = clock.instant().getEpochSecond();
+            Map<String, CatalogUpdater.Outcome> byImage = new HashMap<>();
+            for (CatalogUpdater.Outcome o : outcomes) {
+                byImage.put(o.image(), o);
+                published.addAndGet(o.result() == CatalogUpdater.Outcome.Result.PUBLISHED ? 1 : 0);
+                failures.addAndGet(o.result() == CatalogUpdater.Outcome.Result.FAILED ? 1 : 0);
+            }
+            for (CatalogStore.RebuildRequest r : requests) {
+                CatalogUpdater.Outcome o = byImage.get(r.image());
+                store.handled(r.id(), o == null ? "not in the catalog any more" : describe(o), clock.instant());
+            }
+            Advisories.write(directory.resolve("advisories"), Advisories.osv(store.fixes(), store.publications(),
+                    clock.instant()), updater.vex());
+            return outcomes;
+        } catch (TrustplaneException e) {
+            failures.incrementAndGet();
+            listener.warn("catalog " + directory + ": " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    private static String describe(CatalogUpdater.Outcome o) {
+        List<String> digests = new ArrayList<>();
+        o.variants().forEach(v -> digests.add(v.variant() + " " + v.digest()));
+        return switch (o.result()) {
+            case PUBLISHED -> "rebuilt and published " + String.join(", ", digests);
+            case UP_TO_DATE -> "already current: roll the workload to the latest published digest";
+            case FAILED -> "rebuild failed: " + o.reason();
+        };
+    }
+
+    public long polls() {
+        return polls.get();
+    }
+
+    public long published() {
+        return published.get();
+    }
+
+    public long failures() {
+        return failures.get();
+    }
+
+    public long lastPollMillis() {
+        return lastPollMillis;
+    }
+
+    public long lastUpdateEpochSeconds() {
+        return lastUpdateSeconds;
+    }
+}
