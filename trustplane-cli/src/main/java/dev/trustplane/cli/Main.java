@@ -61,6 +61,7 @@ public final class Main implements Runnable {
         verbs.put("trust", TrustCommand.class);
         verbs.put("drift", DriftCommand.class);
         verbs.put("catalog", CatalogCommand.class);
+        verbs.put("feedback", FeedbackCommand.class);
         return Collections.unmodifiableMap(verbs);
     }
 

@@ -2,11 +2,13 @@ package dev.trustplane.cli;
 
 import dev.trustplane.admission.AdmissionController;
 import dev.trustplane.admission.KubernetesNamespaces;
+import dev.trustplane.catalog.CatalogLoop;
 import dev.trustplane.config.Durations;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.feedback.FeedbackLoop;
 import dev.trustplane.fleet.ClusterDrift;
 import dev.trustplane.fleet.KubernetesInventory;
 import dev.trustplane.server.AdmissionServer;
@@ -107,6 +109,9 @@ final class ServeCommand implements Callable<Integer> {
     PolicyOptions policy;
 
     @Mixin
+    ServeLoopOptions loops = new ServeLoopOptions();
+
+    @Mixin
     RegistryOptions registry;
 
     ServeCommand(CliContext ctx) {
@@ -143,13 +148,15 @@ final class ServeCommand implements Callable<Integer> {
                         .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
                                 + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster")),
                 Durations.parse(driftInterval), ctx.env(), listener);
+        CatalogLoop catalog = loops.catalogLoop(ctx, controller.config().store(), registry, drift, listener);
+        FeedbackLoop feedback = loops.feedbackLoop(ctx, controller.config().store(), listener);
         AdmissionServer server = AdmissionServer.serve(controller, drift, new AdmissionServer.Options(host, port, tlsCert,
                 tlsKey, new Main.Version().getVersion()[0], line -> {
                     synchronized (ctx) {
                         ctx.out().println(line);
                         ctx.out().flush();
                     }
-                }), renderer);
+                }), renderer).withLoops(catalog, feedback, Duration.ofSeconds(10));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -158,7 +165,10 @@ final class ServeCommand implements Callable<Integer> {
         int n = controller.policies().size();
         ctx.err().println("trustplane: admission webhook on https://" + host + ":" + server.port() + " with "
                 + n + " polic" + (n == 1 ? "y" : "ies") + ", ledger in " + controller.config().store().location()
-                + (drift != null ? "; drift passes every " + driftInterval + " and at every trust change" : ""));
+                + (drift != null ? "; drift passes every " + driftInterval + " and at every trust change" : "")
+                + (catalog != null ? "; catalog " + loops.catalog + " polled every " + loops.interval : "")
+                + (feedback != null ? "; feedback to " + (loops.sinks.isEmpty() ? "rebuild requests only"
+                : String.join(", ", loops.sinks)) : ""));
         ctx.err().flush();
         stopped.await();
         return ExitCode.OK.code();

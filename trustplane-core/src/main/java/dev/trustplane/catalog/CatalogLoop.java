@@ -1,7 +1,10 @@
 package dev.trustplane.catalog;
 
+import dev.trustplane.builder.ImageBuilder;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.oci.registry.RegistryClient;
+import dev.trustplane.store.Store;
 import dev.trustplane.vuln.VulnDb;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -49,6 +52,29 @@ public final class CatalogLoop {
             Function<VulnDb, CatalogPlanner> planners, Function<VulnDb, CatalogUpdater> updaters,
             Supplier<VulnDb> db, CatalogUpdater.Options options, Duration interval,
             BooleanSupplier leading) {
+    }
+
+    /**
+     * What {@code serve --catalog} configures.
+     *
+     * @param vulnDb  the vulnerability database directory, re-read on every update (a fresh import is used at once)
+     * @param leading whether this replica runs the loop (the Lease holder in cluster mode)
+     */
+    public record Config(Path directory, Store store, Path cache, Supplier<RegistryClient> registry, int parallel,
+            CatalogUpdater.Options options, Duration interval, Path vulnDb, BooleanSupplier leading) {
+    }
+
+    /** The loop for {@code config}: one builder, watcher, planner and updater over the store. */
+    public static CatalogLoop of(Config config, Clock clock, EventListener listener) {
+        Catalog.load(config.directory()); // a wrong directory fails at start, not on the first tick
+        CatalogStore store = new CatalogStore(config.store());
+        ImageBuilder builder = new ImageBuilder(config.cache(), listener, clock,
+                Runtime.getRuntime().availableProcessors());
+        return new CatalogLoop(new Setup(config.directory(), store, new ArchiveWatcher(store, config.cache(), clock,
+                listener), db -> new CatalogPlanner(builder, db), db -> new CatalogUpdater(builder, config.cache(),
+                config.registry(), config.parallel(), store, db, clock, listener),
+                () -> VulnDb.openIfPresent(config.vulnDb()).orElse(null), config.options(), config.interval(),
+                config.leading()), clock, listener);
     }
 
     public CatalogLoop(Setup setup, Clock clock, EventListener listener) {

@@ -12,6 +12,10 @@ import dev.trustplane.debian.TestArchive;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.feedback.FeedbackLoop;
+import dev.trustplane.fleet.Finding;
+import dev.trustplane.fleet.FindingKind;
+import dev.trustplane.fleet.FindingStore;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.sign.Signer;
@@ -311,5 +315,45 @@ class CatalogIT {
                                 "test"));
         assertThat(unreachable.get(2).result()).isEqualTo(CatalogUpdater.Outcome.Result.FAILED);
         assertThat(Files.exists(dir.resolve("good-bookworm.lock.json"))).isFalse();
+    }
+
+    @Test
+    void shouldRebuildACatalogImageThatADriftFindingIsAbout() throws Exception {
+        Path dir = Files.createDirectories(work.resolve("loop"));
+        Files.writeString(dir.resolve("mini-bookworm.yaml"), "name: mini\nrelease: bookworm\nkeyring: " + keyring
+                + "\npackages: [base-files]\narchitectures: [amd64]\narchives:\n  - url: " + url
+                + "\n    suites: [bookworm]\nvariants: {dev: {enabled: false}}\n");
+        Store own = Store.embedded(work.resolve("loop.db"));
+        RegistryClient client = RegistryClient.builder().insecure(Set.of(registry.host())).build();
+        CatalogLoop loop = CatalogLoop.of(new CatalogLoop.Config(dir, own, work.resolve("cache"), () -> client, 4,
+                new CatalogUpdater.Options(registry.host() + "/loop", s -> new Signer(s, key, Clock.systemUTC()),
+                        Signer.Format.ALL, "test"), Duration.ofMinutes(5), vulnDir, () -> true), Clock.systemUTC(),
+                EventListener.NONE);
+
+        // the first tick polls, plans and publishes; the next one within the interval does nothing
+        assertThat(loop.tick()).singleElement().satisfies(o ->
+                assertThat(o.result()).isEqualTo(CatalogUpdater.Outcome.Result.PUBLISHED));
+        assertThat(loop.tick()).isEmpty();
+        assertThat(loop.polls()).isEqualTo(1);
+        String digest = new CatalogStore(own).latest("mini-bookworm", "runtime").orElseThrow().digest();
+        assertThat(Files.exists(dir.resolve("advisories/vex/mini-bookworm-runtime-amd64.openvex.json"))).isTrue();
+
+        // the signer of the running image was revoked: drift finds it, feedback asks the catalog to rebuild
+        new FindingStore(own).record(Instant.now(), List.of(new Finding(FindingKind.REVOKED_SIGNER, "prod",
+                "Deployment", "web", "app", registry.host() + "/loop/mini:12", digest, digest, null, List.of(),
+                "only a revoked key vouches for it", Finding.Status.OPEN, null, null, null, null, null)), f -> true);
+        FeedbackLoop.Result feedback = new FeedbackLoop(own, List.of(), Clock.systemUTC(), EventListener.NONE).tick();
+        assertThat(feedback.rebuildRequests()).isEqualTo(1);
+        assertThat(feedback.opened()).isZero();
+
+        // the next tick rebuilds it at once (the same lock gives the same digest), signed again, request handled
+        assertThat(loop.tick()).singleElement().satisfies(o -> {
+            assertThat(o.result()).isEqualTo(CatalogUpdater.Outcome.Result.PUBLISHED);
+            assertThat(o.variants().get(0).digest()).isEqualTo(digest);
+            assertThat(o.reason()).contains("rebuild requested");
+        });
+        assertThat(new CatalogStore(own).pendingRebuilds()).isEmpty();
+        assertThat(new FeedbackLoop(own, List.of(), Clock.systemUTC(), EventListener.NONE).tick().rebuildRequests())
+                .isZero();
     }
 }

@@ -7,6 +7,8 @@ import dev.trustplane.admission.AdmissionLedger;
 import dev.trustplane.admission.AdmissionRequest;
 import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.catalog.CatalogLoop;
+import dev.trustplane.feedback.FeedbackLoop;
 import dev.trustplane.fleet.ClusterDrift;
 import dev.trustplane.fleet.DriftLoop;
 import dev.trustplane.fleet.LeaderLease;
@@ -28,6 +30,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -59,6 +63,8 @@ public final class AdmissionServer implements AutoCloseable {
     private AdmissionController controller;
     private ScheduledExecutorService scheduler;
     private ClusterDrift cluster;
+    private final List<ScheduledExecutorService> loops = new ArrayList<>();
+    private final EventListener listener;
 
     /**
      * Where and how to serve; {@code decisionLog} receives one JSON line per denied or warned
@@ -76,6 +82,7 @@ public final class AdmissionServer implements AutoCloseable {
         this.service = service;
         this.ledger = ledger;
         this.decisionLog = options.decisionLog();
+        this.listener = listener;
         this.keys = new ReloadingKeyManager(options.tlsCertificate(), options.tlsKey(), 2000, listener::warn);
         SSLContext ssl;
         try {
@@ -197,6 +204,52 @@ public final class AdmissionServer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * Runs the catalog's patching loop (may be null) and the feedback loop (may be null) beside
+     * the webhook, each on a thread of its own (a rebuild takes minutes; admission never waits
+     * for it), ticked every {@code every}, with their counters in the metrics.
+     */
+    public AdmissionServer withLoops(CatalogLoop catalog, FeedbackLoop feedback, Duration every) {
+        if (catalog != null) {
+            loops.add(schedule("trustplane-catalog", catalog::tick, every));
+            metrics.counter("trustplane_catalog_polls_total", "Archive polls of the catalog loop", catalog::polls);
+            metrics.counter("trustplane_catalog_published_total", "Catalog images published", catalog::published);
+            metrics.counter("trustplane_catalog_failures_total", "Catalog images or ticks that failed",
+                    catalog::failures);
+            metrics.gauge("trustplane_catalog_last_poll_milliseconds", "How long the last archive poll took",
+                    catalog::lastPollMillis);
+            metrics.gauge("trustplane_catalog_last_update_timestamp_seconds", "When the catalog was last planned and"
+                    + " updated", catalog::lastUpdateEpochSeconds);
+        }
+        if (feedback != null) {
+            AtomicLong pending = new AtomicLong();
+            AtomicLong failed = new AtomicLong();
+            loops.add(schedule("trustplane-feedback", () -> {
+                FeedbackLoop.Result r = feedback.tick();
+                pending.set(r.pending());
+                failed.addAndGet(r.failed());
+            }, every));
+            metrics.gauge("trustplane_feedback_deliveries_pending", "Ticket deliveries waiting for their sink",
+                    pending::get);
+            metrics.counter("trustplane_feedback_delivery_failures_total", "Ticket deliveries that failed (retried)",
+                    failed::get);
+        }
+        return this;
+    }
+
+    private ScheduledExecutorService schedule(String name, Runnable tick, Duration every) {
+        ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
+                .daemon(true).name(name).unstarted(r));
+        executor.scheduleWithFixedDelay(() -> {
+            try {
+                tick.run();
+            } catch (RuntimeException e) {
+                listener.warn(name + ": " + e.getMessage());
+            }
+        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return executor;
+    }
+
     /** Starts serving; {@code cache} (may be null) and {@code ledger} (may be null) feed the metrics. */
     public static AdmissionServer start(Options options, AdmissionService service, AdmissionLedger ledger,
             ResultCache<VerificationReport> cache, EventListener listener) {
@@ -278,6 +331,7 @@ public final class AdmissionServer implements AutoCloseable {
     @Override
     public void close() {
         ready.set(false);
+        loops.forEach(ScheduledExecutorService::shutdownNow);
         if (scheduler != null) {
             scheduler.shutdownNow();
         }

@@ -1,0 +1,75 @@
+package dev.trustplane.cli;
+
+import dev.trustplane.catalog.CatalogLoop;
+import dev.trustplane.catalog.CatalogUpdater;
+import dev.trustplane.config.Directories;
+import dev.trustplane.config.Durations;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.event.EventListener;
+import dev.trustplane.feedback.FeedbackLoop;
+import dev.trustplane.feedback.Sinks;
+import dev.trustplane.fleet.ClusterDrift;
+import dev.trustplane.sign.Signer;
+import dev.trustplane.sigstore.SigningKey;
+import dev.trustplane.store.Store;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** {@code serve}'s patching and feedback loops: the catalog it keeps patched and where tickets go. */
+final class ServeLoopOptions {
+    @Option(names = "--catalog", paramLabel = "DIR", description = "keep this catalog of image specs patched: poll"
+            + " the Debian archive every --catalog-interval and rebuild and publish what a new package fixes (and what"
+            + " feedback asks for); needs --catalog-output")
+    Path catalog;
+
+    @Option(names = "--catalog-output", paramLabel = "REGISTRY/PREFIX", description = "where --catalog publishes")
+    String output;
+
+    @Option(names = "--catalog-interval", paramLabel = "DURATION", defaultValue = "5m",
+            description = "how often the archive is polled (a conditional GET per suite) (default: ${DEFAULT-VALUE})")
+    String interval;
+
+    @Option(names = "--catalog-key", paramLabel = "FILE", description = "sign what --catalog publishes with this key"
+            + " (password from TRUSTPLANE_PASSWORD or COSIGN_PASSWORD); without it images are published unsigned")
+    Path key;
+
+    @Option(names = "--ticket-sink", paramLabel = "SINK", description = "send tickets for admission denials and drift"
+            + " findings about images the catalog does not build: webhook:URL, github:OWNER/REPO, jira:PROJECT@URL"
+            + " (repeatable); a sink that is down is retried, nothing is lost")
+    List<String> sinks = new ArrayList<>();
+
+    /** The catalog loop, or null without --catalog; it runs only while {@code drift}'s Lease is held, if any. */
+    CatalogLoop catalogLoop(CliContext ctx, Store store, RegistryOptions registry, ClusterDrift drift,
+            EventListener listener) {
+        if (catalog == null) {
+            if (output != null || key != null) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--catalog-output and --catalog-key need"
+                        + " --catalog DIR");
+            }
+            return null;
+        }
+        if (output == null) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--catalog needs --catalog-output REGISTRY/PREFIX:"
+                    + " where the rebuilt images are published");
+        }
+        SigningKey signingKey = key == null ? null : KeyPasswords.privateKey(ctx, key);
+        String prefix = output.endsWith("/") ? output.substring(0, output.length() - 1) : output;
+        return CatalogLoop.of(new CatalogLoop.Config(catalog, store, Directories.cache(ctx.env()),
+                () -> registry.client(ctx, listener), registry.parallel, new CatalogUpdater.Options(prefix,
+                signingKey == null ? null : s -> new Signer(s, signingKey, Clock.systemUTC()), Signer.Format.ALL,
+                new Main.Version().versionText()), Durations.parse(interval), Directories.vulnDb(ctx.env()),
+                drift == null ? () -> true : drift.lease()), Clock.systemUTC(), listener);
+    }
+
+    /** The feedback loop: with sinks, or with --catalog (rebuild requests need no sink). */
+    FeedbackLoop feedbackLoop(CliContext ctx, Store store, EventListener listener) {
+        if (sinks.isEmpty() && catalog == null) {
+            return null;
+        }
+        return new FeedbackLoop(store, Sinks.parse(sinks, ctx.env()), Clock.systemUTC(), listener);
+    }
+}
