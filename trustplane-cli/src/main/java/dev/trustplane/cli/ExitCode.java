@@ -28,7 +28,7 @@ public enum ExitCode {
     DRIFT(15, "`drift`: open findings of the kinds `--fail-on` names remain"),
     DRIFT_INCOMPLETE(16, "`drift`: some checks could not run (a registry or the namespace labels were unavailable);"
             + " the findings are partial and none of the unchecked ones was resolved"),
-    CATALOG(17, "`catalog plan|update`: an image could not be planned or published (the others were);"
+    CATALOG(17, "`catalog plan`, `catalog update`: an image could not be planned or published (the others were);"
             + " `catalog timeline --fail-on-miss`: a fix missed its SLA");
 
     private final int code;
