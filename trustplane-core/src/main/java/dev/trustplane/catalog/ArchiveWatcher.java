@@ -9,6 +9,8 @@ import dev.trustplane.debian.DebianArchive;
 import dev.trustplane.debian.SuiteRelease;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Watches the suites a catalog's specs resolve against: each suite's {@code InRelease} is polled
@@ -34,6 +37,8 @@ public final class ArchiveWatcher {
     private final Path cacheDir;
     private final Clock clock;
     private final EventListener listener;
+    /** One archive client per keyring file version, kept between polls: its HTTP connections stay open. */
+    private final Map<String, DebianArchive> archives = new ConcurrentHashMap<>();
 
     public ArchiveWatcher(CatalogStore store, Path cacheDir, Clock clock, EventListener listener) {
         this.store = store;
@@ -91,12 +96,21 @@ public final class ArchiveWatcher {
         return new ArrayList<>(targets.values());
     }
 
+    private static String modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toString();
+        } catch (IOException e) {
+            return "missing"; // ArchiveKeyring.load says so clearly
+        }
+    }
+
     private SuiteResult poll(Target t, Instant now) {
         String archive = t.source().url().toString();
         Optional<CatalogStore.SuiteState> previous = store.suite(archive, t.suite());
         try {
-            DebianArchive debian = new DebianArchive(new ContentCache(cacheDir.resolve("content"), listener),
-                    ArchiveKeyring.load(t.keyring()), clock, listener);
+            DebianArchive debian = archives.computeIfAbsent(t.keyring() + " " + modified(t.keyring()),
+                    k -> new DebianArchive(new ContentCache(cacheDir.resolve("content"), listener),
+                            ArchiveKeyring.load(t.keyring()), clock, listener));
             DebianArchive.Polled polled = debian.poll(t.source(), t.suite(),
                     previous.map(CatalogStore.SuiteState::etag).orElse(null),
                     previous.map(CatalogStore.SuiteState::lastModified).orElse(null));

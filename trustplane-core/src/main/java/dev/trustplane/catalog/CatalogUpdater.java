@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.trustplane.builder.BuildResult;
 import dev.trustplane.builder.ImageBuilder;
 import dev.trustplane.builder.ImagePublisher;
+import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.io.Json;
@@ -25,6 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -44,7 +50,7 @@ public final class CatalogUpdater {
     private final VulnDb db;
     private final Clock clock;
     private final EventListener listener;
-    private final Map<String, byte[]> vex = new LinkedHashMap<>();
+    private final Map<String, byte[]> vex = new ConcurrentSkipListMap<>();
 
     /**
      * @param prefix  {@code REGISTRY/PREFIX}: each image goes to {@code PREFIX/NAME} (NAME from its spec)
@@ -94,33 +100,60 @@ public final class CatalogUpdater {
      * with its tags put back (what a rebuild request from a revoked signer or a moved tag needs).
      */
     public List<Outcome> update(Catalog catalog, List<ImagePlan> plans, Options options, Set<String> force) {
-        List<Outcome> outcomes = new ArrayList<>();
-        for (ImagePlan plan : plans) {
-            Catalog.Entry e = plan.image();
-            String repository = options.prefix() + "/" + e.repository();
-            if (plan.status() == ImagePlan.Status.FAILED) {
-                outcomes.add(new Outcome(e.name(), Outcome.Result.FAILED, repository, List.of(), List.of(),
-                        plan.problem()));
-                continue;
+        // Images are independent: as many are published at once as there are cores (a build is CPU-bound,
+        // its push and evidence wait on the registry); the outcomes keep the plan's order.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(4,
+                Runtime.getRuntime().availableProcessors())), r -> Thread.ofPlatform().daemon(true)
+                .name("trustplane-catalog-publish").unstarted(r));
+        try {
+            List<Future<Outcome>> futures = new ArrayList<>();
+            for (ImagePlan plan : plans) {
+                futures.add(pool.submit(() -> one(catalog, plan, options, force)));
             }
-            boolean published = store.latest(e.name(), "runtime").filter(p -> p.repository().equals(repository))
-                    .isPresent();
-            if (!plan.rebuild() && published && !force.contains(e.name())) {
-                outcomes.add(new Outcome(e.name(), Outcome.Result.UP_TO_DATE, repository, List.of(), List.of(),
-                        plan.why()));
-                continue;
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Future<Outcome> f : futures) {
+                outcomes.add(join(f));
             }
-            try {
-                outcomes.add(publish(catalog, plan, repository, options,
-                        plan.rebuild() ? plan.why() : !published ? "first publication to " + repository
-                                : "rebuild requested: signed again and tags put back"));
-            } catch (TrustplaneException ex) {
-                listener.warn(e.name() + ": not published: " + ex.getMessage());
-                outcomes.add(new Outcome(e.name(), Outcome.Result.FAILED, repository, List.of(), List.of(),
-                        ex.getMessage() + " (nothing was tagged; the lockfile is unchanged)"));
-            }
+            return outcomes;
+        } finally {
+            pool.shutdownNow();
         }
-        return outcomes;
+    }
+
+    private static Outcome join(Future<Outcome> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrustplaneException(ErrorKind.UNREACHABLE, "Interrupted while publishing the catalog", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Outcome one(Catalog catalog, ImagePlan plan, Options options, Set<String> force) {
+        Catalog.Entry e = plan.image();
+        String repository = options.prefix() + "/" + e.repository();
+        if (plan.status() == ImagePlan.Status.FAILED) {
+            return new Outcome(e.name(), Outcome.Result.FAILED, repository, List.of(), List.of(), plan.problem());
+        }
+        boolean published = store.latest(e.name(), "runtime").filter(p -> p.repository().equals(repository))
+                .isPresent();
+        if (!plan.rebuild() && published && !force.contains(e.name())) {
+            return new Outcome(e.name(), Outcome.Result.UP_TO_DATE, repository, List.of(), List.of(), plan.why());
+        }
+        try {
+            return publish(catalog, plan, repository, options, plan.rebuild() ? plan.why()
+                    : !published ? "first publication to " + repository
+                    : "rebuild requested: signed again and tags put back");
+        } catch (TrustplaneException ex) {
+            listener.warn(e.name() + ": not published: " + ex.getMessage());
+            return new Outcome(e.name(), Outcome.Result.FAILED, repository, List.of(), List.of(),
+                    ex.getMessage() + " (nothing was tagged; the lockfile is unchanged)");
+        }
     }
 
     private Outcome publish(Catalog catalog, ImagePlan plan, String repository, Options options, String reason) {
