@@ -100,8 +100,14 @@ final class TourCommand implements Callable<Integer> {
             }
             run("trust", "unrevoke", "1", "--reason", "tour: done");
         });
+        step(n++ + ". Feedback: each finding about an image nobody here builds becomes one ticket per image and"
+                + " cause (add --sink github:OWNER/REPO, jira:PROJECT@URL or webhook:URL to deliver them)");
+        withEnvironment(Map.of("TRUSTPLANE_DATA", work.resolve("state").toString()), () -> {
+            run("feedback", "sync");
+            run("feedback", "tickets");
+        });
         if (build) {
-            Path spec = work.resolve("static.yaml");
+            Path spec = Files.createDirectories(work.resolve("images")).resolve("static-bookworm.yaml");
             Files.writeString(spec, TourFiles.STATIC_SPEC);
             step(n++ + ". Lock a hardened image spec against the signed Debian archive (InRelease verified)");
             run("lock", spec.toString());
@@ -113,6 +119,18 @@ final class TourCommand implements Callable<Integer> {
                     store + ":static");
             step(n++ + ". Build it again from the lockfile: the same digest, to the byte");
             run("build", spec.toString(), "-o", "oci:" + work.resolve("rebuild") + ":static");
+            step(n++ + ". Keep it patched: watch the archive (conditional GETs), plan what a new package would change"
+                    + (registry == null ? "" : ", publish the catalog with its evidence and read the patch timeline"));
+            Path catalog = spec.getParent();
+            withEnvironment(Map.of("TRUSTPLANE_DATA", work.resolve("state").toString()), () -> {
+                run("catalog", "watch", catalog.toString());
+                run("catalog", "plan", catalog.toString());
+                if (registry != null) {
+                    signing(() -> run("catalog", "update", catalog.toString(), "-o", registry + "/trustplane-tour",
+                            "--sign", "--key", key + ".key"));
+                    run("catalog", "timeline");
+                }
+            });
         }
         step(n + ". Collect garbage in the mirror layout");
         run("gc", mirror);
@@ -129,14 +147,15 @@ final class TourCommand implements Callable<Integer> {
 
     /** Runs steps with {@code extra} added to the environment. */
     private void withEnvironment(Map<String, String> extra, Runnable steps) {
-        CliContext outer = ctx;
+        CliContext outer = tourContext != null ? tourContext : ctx;
         Map<String, String> env = new HashMap<>(outer.env());
         env.putAll(extra);
+        CliContext previous = tourContext;
         tourContext = new CliContext(outer.out(), outer.err(), outer.in(), env, false);
         try {
             steps.run();
         } finally {
-            tourContext = null;
+            tourContext = previous;
         }
     }
 

@@ -220,7 +220,8 @@ class BuildIT {
                 .isEqualTo(digests.get(digests.size() - 2));
         assertThat(tour.out()).contains("Built oci:" + dir.resolve("tour/store") + ":static (4 packages, amd64)");
         assertThat(tour.out()).contains("application/vnd.cyclonedx+json", "application/spdx+json", "Tour done.")
-                .contains("attestations verified for " + dir.resolve("tour/store"));
+                .contains("attestations verified for " + dir.resolve("tour/store"))
+                .contains("new release of").contains("static-bookworm          up to date");
     }
 
     @Test

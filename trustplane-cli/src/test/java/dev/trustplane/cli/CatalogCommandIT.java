@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.testkit.RegistryPeer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -81,5 +82,36 @@ class CatalogCommandIT {
         assertThat(image.at("/changes/0/to").asText()).isEqualTo(current);
         assertThat(image.at("/fixes/0/cve").asText()).isEqualTo("CVE-2099-1000");
         assertThat(image.path("why").asText()).startsWith("fixes CVE-2099-1000 (high) in libssl3");
+
+        // publish it: the watcher's baseline first, then update (signed), the timeline and the advisories
+        CliRun watch = run("catalog", "watch", catalog.toString());
+        assertThat(watch.code()).as(watch.err()).isZero();
+        assertThat(watch.out()).contains("bookworm-security").contains("(first poll: the baseline)");
+        CliRun keys = CliRun.run(Map.of("TRUSTPLANE_PASSWORD", "pw"), "", "keygen", "--output-key-prefix",
+                dir.resolve("cat").toString());
+        assertThat(keys.code()).as(keys.err()).isZero();
+        try (RegistryPeer registry = RegistryPeer.start(dir)) {
+            CliRun update = CliRun.run(Map.of("TRUSTPLANE_CACHE", CACHE.toString(), "TRUSTPLANE_DATA",
+                    dir.resolve("data").toString(), "TRUSTPLANE_PASSWORD", "pw"), "", "catalog", "update",
+                    catalog.toString(), "-o", registry.host() + "/hardened", "--sign", "--key",
+                    dir.resolve("cat.key").toString(), "--vuln-db", privateCache.resolve("vulndb").toString(),
+                    "--format", "json");
+            assertThat(update.code()).as(update.err()).isZero();
+            JsonNode published = JSON.readTree(update.out()).at("/images/0");
+            assertThat(published.path("result").asText()).isEqualTo("published");
+            assertThat(published.at("/variants/0/tags").toString()).contains("\"12\"", "\"latest\"", "\"12-");
+            assertThat(published.at("/fixes/0/cve").asText()).isEqualTo("CVE-2099-1000");
+            CliRun verify = run("verify-attestation", "--key", dir.resolve("cat.pub").toString(),
+                    "--insecure-ignore-tlog", "--type", "vuln", registry.host() + "/hardened/base:12");
+            assertThat(verify.code()).as(verify.out() + verify.err()).isZero();
+        }
+        assertThat(JSON.readTree(Files.readString(lockFile)).toString()).doesNotContain("3.0.0-1");
+        CliRun timeline = run("catalog", "timeline", "-o", "json");
+        assertThat(timeline.code()).as(timeline.err()).isZero();
+        JsonNode fix = JSON.readTree(timeline.out()).at("/fixes/0");
+        assertThat(fix.path("cve").asText()).isEqualTo("CVE-2099-1000");
+        assertThat(fix.path("appearedAtBaseline").asBoolean()).isTrue();
+        assertThat(run("catalog", "timeline").out()).contains("CVE-2099-1000").contains("≥");
+        assertThat(catalog.resolve("advisories/osv/x_TRUSTPLANE-base-bookworm-CVE-2099-1000.json")).exists();
     }
 }

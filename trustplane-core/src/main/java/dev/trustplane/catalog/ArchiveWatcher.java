@@ -7,6 +7,7 @@ import dev.trustplane.debian.BinaryPackage;
 import dev.trustplane.debian.ContentCache;
 import dev.trustplane.debian.DebianArchive;
 import dev.trustplane.debian.SuiteRelease;
+import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import java.io.IOException;
@@ -23,6 +24,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Watches the suites a catalog's specs resolve against: each suite's {@code InRelease} is polled
@@ -72,10 +77,30 @@ public final class ArchiveWatcher {
         long t0 = System.nanoTime();
         Instant now = clock.instant();
         List<SuiteResult> results = new ArrayList<>();
-        for (Target t : targets(catalog)) {
-            results.add(poll(t, now));
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<SuiteResult>> polls = new ArrayList<>();
+            for (Target t : targets(catalog)) {
+                polls.add(pool.submit(() -> poll(t, now)));
+            }
+            for (Future<SuiteResult> f : polls) {
+                results.add(join(f));
+            }
         }
         return new Poll(now, results, Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static SuiteResult join(Future<SuiteResult> f) {
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrustplaneException(ErrorKind.UNREACHABLE, "Interrupted while polling the archive", e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     static List<Target> targets(Catalog catalog) {
@@ -113,7 +138,8 @@ public final class ArchiveWatcher {
                             ArchiveKeyring.load(t.keyring()), clock, listener));
             DebianArchive.Polled polled = debian.poll(t.source(), t.suite(),
                     previous.map(CatalogStore.SuiteState::etag).orElse(null),
-                    previous.map(CatalogStore.SuiteState::lastModified).orElse(null));
+                    previous.map(CatalogStore.SuiteState::lastModified).orElse(null),
+                    previous.map(CatalogStore.SuiteState::inReleaseSha256).orElse(null));
             SuiteRelease release = polled.release();
             if (release == null || previous.isPresent()
                     && Objects.equals(previous.get().inReleaseSha256(), release.inReleaseSha256())) {

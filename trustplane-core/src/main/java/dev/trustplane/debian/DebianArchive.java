@@ -89,15 +89,17 @@ public final class DebianArchive {
 
     /**
      * A suite's {@code InRelease} polled cheaply: {@code release} is null when the mirror answered
-     * 304 to the validators of the previous poll; otherwise it was verified as {@link #load} does.
+     * 304 to the validators of the previous poll or served exactly the bytes whose SHA-256 is
+     * {@code knownSha256} (verified before); otherwise it was verified as {@link #load} does.
      */
     public record Polled(SuiteRelease release, String etag, String lastModified) {
     }
 
-    public Polled poll(ArchiveSource source, String suite, String etag, String lastModified) {
+    public Polled poll(ArchiveSource source, String suite, String etag, String lastModified, String knownSha256) {
         URI uri = URI.create(source.url() + "/dists/" + suite + "/InRelease");
         ArchiveHttp.Conditional answer = http.getIfChanged(uri, MAX_INRELEASE, etag, lastModified);
-        if (answer.body() == null) {
+        if (answer.body() == null || Digest.sha256(answer.body()).hex().equals(knownSha256)) {
+            // 304, or a mirror without validators serving the very bytes verified last time
             return new Polled(null, answer.etag(), answer.lastModified());
         }
         return new Polled(verified(source, suite, uri, answer.body()), answer.etag(), answer.lastModified());
