@@ -62,6 +62,7 @@ public final class Main implements Runnable {
         verbs.put("drift", DriftCommand.class);
         verbs.put("catalog", CatalogCommand.class);
         verbs.put("feedback", FeedbackCommand.class);
+        verbs.put("audit", AuditCommand.class);
         return Collections.unmodifiableMap(verbs);
     }
 

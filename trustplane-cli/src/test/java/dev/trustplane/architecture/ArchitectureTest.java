@@ -41,7 +41,7 @@ class ArchitectureTest {
         rank(9, "vuln", "builder", "policy");
         rank(10, "admission", "catalog");
         rank(11, "fleet");
-        rank(12, "feedback");
+        rank(12, "feedback", "audit");
         rank(13, "server");
         rank(14, "cli");
     }
