@@ -100,6 +100,10 @@ final class AuditCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static String clip(String text) {
+        return text.length() <= 110 ? text : text.substring(0, 109) + "…";
+    }
+
     private String table(AuditReport r) {
         StringBuilder s = new StringBuilder();
         s.append("Audit of ").append(r.workloads().size()).append(" workloads over ").append(r.images().size())
@@ -120,7 +124,7 @@ final class AuditCommand implements Callable<Integer> {
             }
             s.append(String.format(Locale.ROOT, "%-4d %-5s %-6d %-44s %-12s %s%n", rank, w.grade(), w.score(),
                     w.label(), String.join(",", w.compliance()), w.reasons().isEmpty() ? "-"
-                            : w.reasons().get(0).text()));
+                            : clip(w.reasons().get(0).text())));
         }
         return s.toString();
     }

@@ -106,6 +106,13 @@ final class TourCommand implements Callable<Integer> {
             run("feedback", "sync");
             run("feedback", "tickets");
         });
+        step(n++ + ". Audit the fleet: origin, signing, CVEs, scope and age per image, a remediation order with"
+                + " reasons (images that cannot be reached are unknown, never clean), as a page: audit.html");
+        withEnvironment(Map.of("TRUSTPLANE_DATA", work.resolve("state").toString()), () -> {
+            run("audit", "--inventory", fleet.toString());
+            run("audit", "--inventory", fleet.toString(), "-o", "html", "--output-file",
+                    work.resolve("audit.html").toString());
+        });
         if (build) {
             Path spec = Files.createDirectories(work.resolve("images")).resolve("static-bookworm.yaml");
             Files.writeString(spec, TourFiles.STATIC_SPEC);
