@@ -6,10 +6,12 @@ import dev.trustplane.audit.AuditJson;
 import dev.trustplane.audit.AuditReport;
 import dev.trustplane.audit.FleetAudit;
 import dev.trustplane.audit.WorkloadAudit;
+import dev.trustplane.config.Durations;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.fleet.Inventory;
 import dev.trustplane.io.AtomicFiles;
+import dev.trustplane.oci.Digest;
 import dev.trustplane.sigstore.TrustedRoot;
 import dev.trustplane.store.Store;
 import dev.trustplane.verify.TrustSpec;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -61,6 +64,12 @@ final class AuditCommand implements Callable<Integer> {
             + " order shown (default: ${DEFAULT-VALUE})")
     int top;
 
+    @Option(names = "--cache-age", paramLabel = "DURATION", defaultValue = "1h", description = "reuse a digest's"
+            + " judgement stored by an earlier audit for this long while origins, root, revocations and database are"
+            + " unchanged (a new signature or a moved tag shows after at most this long); 0 judges every digest"
+            + " (default: ${DEFAULT-VALUE})")
+    String cacheAge;
+
     @Mixin
     RegistryOptions registry;
 
@@ -71,14 +80,16 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AuditConfig config = origins == null ? AuditConfig.defaults() : AuditConfig.load(origins);
-        TrustedRoot root = trustedRoot == null ? null
-                : TrustedRoot.parse(TrustSpec.readKeyFile(trustedRoot, "trusted root"), trustedRoot.toString());
+        byte[] rootBytes = trustedRoot == null ? null : TrustSpec.readKeyFile(trustedRoot, "trusted root");
+        TrustedRoot root = rootBytes == null ? null : TrustedRoot.parse(rootBytes, trustedRoot.toString());
+        Duration reuse = cacheAge.equals("0") ? Duration.ZERO : Durations.parse(cacheAge);
         Inventory running = inventory.read(ctx);
         ProgressRenderer renderer = registry.renderer(ctx);
         AuditReport report;
         try {
-            report = new FleetAudit(config, root, registry.client(ctx, renderer), CatalogCommand.vulnDb(ctx, vulnDb),
-                    Store.fromEnvironment(ctx.env()), Clock.systemUTC()).run(running);
+            report = new FleetAudit(config, root, rootBytes == null ? null : Digest.sha256(rootBytes).hex(),
+                    registry.client(ctx, renderer), CatalogCommand.vulnDb(ctx, vulnDb), Store.fromEnvironment(ctx.env()),
+                    Clock.systemUTC(), reuse).run(running);
         } finally {
             renderer.finish();
         }

@@ -1,11 +1,13 @@
 package dev.trustplane.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.io.Json;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -73,36 +75,7 @@ public final class AuditJson {
         }
         ArrayNode images = root.putArray("images");
         for (ImageAudit i : r.images()) {
-            ObjectNode n = images.addObject();
-            n.put("digest", i.digest());
-            n.put("repository", i.repository());
-            strings(n.putArray("images"), i.images());
-            n.put("origin", i.origin());
-            ObjectNode s = n.putObject("signing");
-            s.put("state", i.signing().state().name());
-            strings(s.putArray("signers"), i.signing().signers());
-            s.put("detail", i.signing().detail());
-            s.put("mismatch", i.signing().mismatch());
-            ImageAudit.Vulnerabilities v = i.vulnerabilities();
-            ObjectNode vn = n.putObject("vulnerabilities");
-            vn.put("known", v.known());
-            vn.put("critical", v.critical());
-            vn.put("high", v.high());
-            vn.put("medium", v.medium());
-            vn.put("low", v.low());
-            vn.put("other", v.other());
-            vn.put("criticalFixable", v.criticalFixable());
-            vn.put("highFixable", v.highFixable());
-            strings(vn.putArray("worst"), v.worst());
-            vn.put("note", v.note());
-            n.put("distribution", i.distribution());
-            n.put("created", time(i.created()));
-            n.put("ageDays", i.ageDays(r.takenAt()));
-            n.put("newerSince", time(i.newerSince()));
-            n.put("newerDigest", i.newerDigest());
-            n.put("behindDays", i.behindDays(r.takenAt()));
-            n.put("abandoned", i.abandoned());
-            n.put("workloads", i.workloads());
+            images.add(image(i, r.takenAt()));
         }
         if (r.trend() == null) {
             root.putNull("trend");
@@ -123,6 +96,70 @@ public final class AuditJson {
         }
         counts(root.putObject("weights"), r.weights());
         return root;
+    }
+
+    /** One image as the report writes it (and the audit's cache stores it). */
+    public static ObjectNode image(ImageAudit i, Instant now) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("digest", i.digest());
+        n.put("repository", i.repository());
+        strings(n.putArray("images"), i.images());
+        n.put("origin", i.origin());
+        ObjectNode s = n.putObject("signing");
+        s.put("state", i.signing().state().name());
+        strings(s.putArray("signers"), i.signing().signers());
+        s.put("detail", i.signing().detail());
+        s.put("mismatch", i.signing().mismatch());
+        ImageAudit.Vulnerabilities v = i.vulnerabilities();
+        ObjectNode vn = n.putObject("vulnerabilities");
+        vn.put("known", v.known());
+        vn.put("critical", v.critical());
+        vn.put("high", v.high());
+        vn.put("medium", v.medium());
+        vn.put("low", v.low());
+        vn.put("other", v.other());
+        vn.put("criticalFixable", v.criticalFixable());
+        vn.put("highFixable", v.highFixable());
+        strings(vn.putArray("worst"), v.worst());
+        vn.put("note", v.note());
+        n.put("distribution", i.distribution());
+        n.put("created", time(i.created()));
+        n.put("ageDays", i.ageDays(now));
+        n.put("newerSince", time(i.newerSince()));
+        n.put("newerDigest", i.newerDigest());
+        n.put("behindDays", i.behindDays(now));
+        n.put("abandoned", i.abandoned());
+        n.put("workloads", i.workloads());
+        return n;
+    }
+
+    /** The image back from {@link #image}. */
+    static ImageAudit image(JsonNode n) {
+        JsonNode s = n.path("signing");
+        JsonNode v = n.path("vulnerabilities");
+        return new ImageAudit(n.path("digest").asText(), n.path("repository").asText(), list(n.path("images")),
+                text(n, "origin"), new ImageAudit.Signing(ImageAudit.SigningState.valueOf(s.path("state").asText()),
+                list(s.path("signers")), text(s, "detail"), text(s, "mismatch")),
+                new ImageAudit.Vulnerabilities(v.path("known").asBoolean(), v.path("critical").asInt(),
+                        v.path("high").asInt(), v.path("medium").asInt(), v.path("low").asInt(), v.path("other").asInt(),
+                        v.path("criticalFixable").asInt(), v.path("highFixable").asInt(), list(v.path("worst")),
+                        text(v, "note")), text(n, "distribution"), instant(text(n, "created")),
+                instant(text(n, "newerSince")), text(n, "newerDigest"), text(n, "abandoned"), n.path("workloads").asInt());
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    private static Instant instant(String text) {
+        return text == null ? null : Instant.parse(text);
+    }
+
+    private static List<String> list(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(x -> out.add(x.asText()));
+        return out;
     }
 
     public static String text(AuditReport r) {

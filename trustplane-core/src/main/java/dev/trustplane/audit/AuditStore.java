@@ -1,8 +1,11 @@
 package dev.trustplane.audit;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import dev.trustplane.store.Store;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +20,7 @@ import java.util.UUID;
 
 /** Stored audits (migration V5): each run with every workload's score and grade, for the trend. */
 final class AuditStore {
+    private static final ObjectMapper JSON = Json.mapper();
     private final Store store;
 
     AuditStore(Store store) {
@@ -118,6 +122,63 @@ final class AuditStore {
             }
         } catch (SQLException e) {
             throw failure("store the audit", e);
+        }
+    }
+
+    /** The cached judgements of {@code context} checked at or after {@code freshAfter}, by {@code repository@digest}. */
+    Map<String, ImageAudit> cached(String context, Instant freshAfter) {
+        Map<String, ImageAudit> out = new HashMap<>();
+        try (Connection c = store.connect(); PreparedStatement s = c.prepareStatement("SELECT repository, digest, data"
+                + " FROM audit_images WHERE context = ? AND checked_at_ms >= ?")) {
+            s.setString(1, context);
+            s.setLong(2, freshAfter.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    try {
+                        out.put(r.getString(1) + "@" + r.getString(2), AuditJson.image(JSON.readTree(r.getString(3))));
+                    } catch (IOException | RuntimeException e) {
+                        // an unreadable entry is judged again
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw failure("read the audit's image cache", e);
+        }
+        return out;
+    }
+
+    /** Caches judgements made at {@code now} under {@code context} (replacing older ones of that context). */
+    void cache(String context, List<ImageAudit> images, Instant now) {
+        if (images.isEmpty()) {
+            return;
+        }
+        try (Connection c = store.connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement d = c.prepareStatement(
+                    "DELETE FROM audit_images WHERE repository = ? AND digest = ? AND context = ?");
+                 PreparedStatement s = c.prepareStatement("INSERT INTO audit_images (repository, digest, context, data,"
+                         + " checked_at_ms) VALUES (?, ?, ?, ?, ?)")) {
+                for (ImageAudit i : images) {
+                    d.setString(1, i.repository());
+                    d.setString(2, i.digest());
+                    d.setString(3, context);
+                    d.addBatch();
+                    s.setString(1, i.repository());
+                    s.setString(2, i.digest());
+                    s.setString(3, context);
+                    s.setString(4, JSON.writeValueAsString(AuditJson.image(i, now)));
+                    s.setLong(5, now.toEpochMilli());
+                    s.addBatch();
+                }
+                d.executeBatch();
+                s.executeBatch();
+                c.commit();
+            } catch (SQLException | IOException | RuntimeException e) {
+                c.rollback();
+                throw e instanceof SQLException se ? se : new SQLException(e);
+            }
+        } catch (SQLException e) {
+            throw failure("store the audit's image cache", e);
         }
     }
 

@@ -8,8 +8,10 @@ import dev.trustplane.fleet.FindingStore;
 import dev.trustplane.fleet.Inventory;
 import dev.trustplane.fleet.RunningImage;
 import dev.trustplane.fleet.RunningWorkload;
+import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.registry.RegistryClient;
+import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sigstore.TrustedRoot;
 import dev.trustplane.store.Store;
 import dev.trustplane.trust.RevocationStore;
@@ -18,6 +20,7 @@ import dev.trustplane.verify.Trust;
 import dev.trustplane.vuln.VulnDb;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,6 +30,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,16 +49,47 @@ public final class FleetAudit {
     private final VulnDb db;
     private final Store store;
     private final Clock clock;
+    private final String rootDigest;
+    private final Duration maxCacheAge;
 
     /** {@code root} may be null (keys only; transparency-log checks skipped); {@code db} and {@code store} may be null. */
     public FleetAudit(AuditConfig config, TrustedRoot root, RegistryClient client, VulnDb db, Store store,
             Clock clock) {
+        this(config, root, null, client, db, store, clock, Duration.ZERO);
+    }
+
+    /**
+     * @param rootDigest  what identifies {@code root} across runs (its file's SHA-256), for the cache
+     * @param maxCacheAge how long a digest's judgement is reused from the store while its context is unchanged
+     *                    (a new signature or a moved tag shows after at most this long); zero judges every digest
+     */
+    public FleetAudit(AuditConfig config, TrustedRoot root, String rootDigest, RegistryClient client, VulnDb db,
+            Store store, Clock clock, Duration maxCacheAge) {
         this.config = config;
         this.root = root;
+        this.rootDigest = rootDigest;
         this.client = client;
         this.db = db;
         this.store = store;
         this.clock = clock;
+        this.maxCacheAge = maxCacheAge;
+    }
+
+    /** What a cached judgement depends on: origins and their signers, root, revocations, database, abandonment age. */
+    private String context(Trust trust) {
+        StringBuilder c = new StringBuilder("v1\n");
+        for (AuditConfig.Origin o : config.origins()) {
+            c.append(o.name()).append('|').append(o.repositories()).append('|');
+            o.keys().forEach(k -> c.append(Keys.hint(k)).append(','));
+            o.identities().forEach(i -> c.append(i.subject()).append('~').append(i.subjectRegex()).append('~')
+                    .append(i.issuer()).append('~').append(i.issuerRegex()).append(','));
+            c.append('\n');
+        }
+        c.append("root ").append(root == null ? "none" : String.valueOf(rootDigest)).append('\n');
+        c.append("revocations ").append(trust.revocations().version()).append('\n');
+        c.append("db ").append(db == null ? "none" : db.info().takenAt() + " " + db.info().importedAt()).append('\n');
+        c.append("age ").append(config.maxAgeDays());
+        return Digest.sha256(c.toString()).hex();
     }
 
     private Trust trust() {
@@ -77,8 +112,13 @@ public final class FleetAudit {
 
     public AuditReport run(Inventory inventory) {
         Instant now = clock.instant();
-        ImageInspector inspector = new ImageInspector(config, client, db, trust(),
+        Trust trust = trust();
+        ImageInspector inspector = new ImageInspector(config, client, db, trust,
                 store == null ? null : new CatalogStore(store));
+        String context = context(trust);
+        AuditStore audits = store == null ? null : new AuditStore(store);
+        Map<String, ImageAudit> cached = audits == null || maxCacheAge.isZero() ? Map.of()
+                : audits.cached(context, now.minus(maxCacheAge));
         // every distinct (repository, digest), with the references and workloads that run it
         Map<String, List<String>> refs = new LinkedHashMap<>();
         Map<String, Integer> users = new HashMap<>();
@@ -93,7 +133,13 @@ public final class FleetAudit {
                 }
             }
         }
-        Map<String, ImageAudit> images = inspectAll(inspector, refs, users, now);
+        Map<String, ImageAudit> images = inspectAll(inspector, refs, users, cached, now);
+        if (audits != null) {
+            audits.cache(context, images.entrySet().stream().filter(e -> !cached.containsKey(e.getKey()))
+                    .map(Map.Entry::getValue).filter(i -> i.signing().state() != ImageAudit.SigningState.UNKNOWN
+                            && i.vulnerabilities().known() == (db != null))
+                    .filter(i -> i.digest().startsWith("sha256:")).toList(), now);
+        }
         Map<String, List<WorkloadAudit.Finding>> findings = new HashMap<>();
         if (store != null) {
             for (Finding f : new FindingStore(store).list(Finding.Status.OPEN)) {
@@ -132,10 +178,9 @@ public final class FleetAudit {
                 .thenComparing(WorkloadAudit::label));
         AuditReport report = new AuditReport(now, inventory.source(), new ArrayList<>(images.values()), workloads,
                 config.weights(), null);
-        if (store == null) {
+        if (audits == null) {
             return report;
         }
-        AuditStore audits = new AuditStore(store);
         AuditReport withTrend = new AuditReport(now, inventory.source(), report.images(), workloads, config.weights(),
                 audits.trend(report));
         audits.record(withTrend);
@@ -143,12 +188,19 @@ public final class FleetAudit {
     }
 
     private Map<String, ImageAudit> inspectAll(ImageInspector inspector, Map<String, List<String>> refs,
-            Map<String, Integer> users, Instant now) {
+            Map<String, Integer> users, Map<String, ImageAudit> cached, Instant now) {
         Semaphore permits = new Semaphore(16);
         Map<String, Future<ImageAudit>> futures = new LinkedHashMap<>();
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Map.Entry<String, List<String>> e : refs.entrySet()) {
                 String key = e.getKey();
+                ImageAudit hit = cached.get(key);
+                if (hit != null) {
+                    futures.put(key, CompletableFuture.completedFuture(new ImageAudit(hit.digest(), hit.repository(),
+                            e.getValue(), hit.origin(), hit.signing(), hit.vulnerabilities(), hit.distribution(),
+                            hit.created(), hit.newerSince(), hit.newerDigest(), hit.abandoned(), users.get(key))));
+                    continue;
+                }
                 futures.put(key, pool.submit(() -> {
                     permits.acquire();
                     try {

@@ -30,7 +30,7 @@ import java.util.Properties;
 public final class Store {
     /** The migrations in order; a new one is appended, never edited. */
     static final List<String> MIGRATIONS = List.of("V1__admission_ledger.sql", "V2__revocations_and_findings.sql",
-            "V3__catalog.sql", "V4__feedback.sql", "V5__audits.sql");
+            "V3__catalog.sql", "V4__feedback.sql", "V5__audits.sql", "V6__audit_image_cache.sql");
     private static final long MIGRATION_LOCK = 0x7472757374L;
 
     private final String url;

@@ -248,6 +248,17 @@ class AuditIT {
         assertThat(second.trend().worse()).isZero();
         assertThat(second.trend().changes()).containsExactly(new AuditReport.Change("Pod shop/batch", "C", "B"));
         Files.write(work.resolve("audit.html"), AuditHtml.render(second));
+
+        // from the store: a digest judged within --cache-age is not asked again — with the registry gone,
+        // every image but the unreachable one (never cached) keeps its judgement
+        registry.close();
+        AuditReport warm = new FleetAudit(config, null, null, client, VulnDb.open(dbDir), store,
+                Clock.fixed(NOW.plusSeconds(3600 + 1800), ZoneOffset.UTC), Duration.ofHours(1)).run(inventory);
+        assertThat(warm.workloads()).extracting(w -> w.name() + " " + w.grade()).containsExactlyElementsOf(
+                second.workloads().stream().map(w -> w.name() + " " + w.grade()).toList());
+        AuditReport stale = new FleetAudit(config, null, null, client, VulnDb.open(dbDir), store,
+                Clock.fixed(NOW.plusSeconds(3600 + 3700), ZoneOffset.UTC), Duration.ofHours(1)).run(inventory);
+        assertThat(stale.signingStates()).containsEntry("UNKNOWN", 8);
     }
 
     @Test
