@@ -156,7 +156,8 @@ final class ServeCommand implements Callable<Integer> {
                         ctx.out().println(line);
                         ctx.out().flush();
                     }
-                }), renderer).withLoops(catalog, feedback, Duration.ofSeconds(10));
+                }, loops.audit(ctx, controller.config().store(), registry, drift, renderer)), renderer)
+                .withLoops(catalog, feedback, Duration.ofSeconds(10));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

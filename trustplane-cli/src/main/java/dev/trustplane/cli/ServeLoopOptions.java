@@ -1,5 +1,8 @@
 package dev.trustplane.cli;
 
+import dev.trustplane.audit.AuditConfig;
+import dev.trustplane.audit.AuditReport;
+import dev.trustplane.audit.FleetAudit;
 import dev.trustplane.catalog.CatalogLoop;
 import dev.trustplane.catalog.CatalogUpdater;
 import dev.trustplane.config.Directories;
@@ -13,10 +16,13 @@ import dev.trustplane.fleet.ClusterDrift;
 import dev.trustplane.sign.Signer;
 import dev.trustplane.sigstore.SigningKey;
 import dev.trustplane.store.Store;
+import dev.trustplane.vuln.VulnDb;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** {@code serve}'s patching and feedback loops: the catalog it keeps patched and where tickets go. */
@@ -36,6 +42,10 @@ final class ServeLoopOptions {
     @Option(names = "--catalog-key", paramLabel = "FILE", description = "sign what --catalog publishes with this key"
             + " (password from TRUSTPLANE_PASSWORD or COSIGN_PASSWORD); without it images are published unsigned")
     Path key;
+
+    @Option(names = "--origins", paramLabel = "FILE", description = "origins.yaml for the console's fleet audit"
+            + " (/ui/fleet, /api/v1/audit; needs --drift-interval): who vouches for which images")
+    Path origins;
 
     @Option(names = "--ticket-sink", paramLabel = "SINK", description = "send tickets for admission denials and drift"
             + " findings about images the catalog does not build: webhook:URL, github:OWNER/REPO, jira:PROJECT@URL"
@@ -63,6 +73,22 @@ final class ServeLoopOptions {
                 signingKey == null ? null : s -> new Signer(s, signingKey, Clock.systemUTC()), Signer.Format.ALL,
                 new Main.Version().versionText()), Durations.parse(interval), Directories.vulnDb(ctx.env()),
                 drift == null ? () -> true : drift.lease()), Clock.systemUTC(), listener);
+    }
+
+    /** The console's live fleet audit over the informer's inventory, or null without a watched cluster. */
+    Supplier<AuditReport> audit(CliContext ctx, Store store, RegistryOptions registry, ClusterDrift drift,
+            EventListener listener) {
+        if (drift == null) {
+            if (origins != null) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--origins is for the console's fleet audit of"
+                        + " the cluster: it needs --drift-interval");
+            }
+            return null;
+        }
+        AuditConfig config = origins == null ? AuditConfig.defaults() : AuditConfig.load(origins);
+        return () -> new FleetAudit(config, null, null, registry.client(ctx, listener),
+                VulnDb.openIfPresent(Directories.vulnDb(ctx.env())).orElse(null), store, Clock.systemUTC(),
+                Duration.ofHours(1)).run(drift.watch().snapshot(), false);
     }
 
     /** The feedback loop: with sinks, or with --catalog (rebuild requests need no sink). */

@@ -310,6 +310,55 @@ public final class AdmissionLedger implements AutoCloseable {
         return out;
     }
 
+    /** One recorded decision, as the console and its API list them. */
+    public record Recorded(Instant decidedAt, String phase, String operation, boolean dryRun, String namespace,
+            String kind, String name, String container, String image, String digest, String signers, String policy,
+            String rule, String verdict, String mode, boolean allowed, String message) {
+    }
+
+    /**
+     * The latest recorded decisions, newest first, at most {@code limit}; each filter may be null:
+     * the namespace, whether the request was allowed, a substring of the image.
+     */
+    public static List<Recorded> decisions(Store store, String namespace, Boolean allowed, String image, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT decided_at_ms, phase, operation, dry_run, namespace, kind, name,"
+                + " container, image, digest, signers, policy, rule_name, verdict, mode, allowed, message"
+                + " FROM admission_decisions WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (namespace != null && !namespace.isBlank()) {
+            sql.append(" AND namespace = ?");
+            args.add(namespace);
+        }
+        if (allowed != null) {
+            sql.append(" AND allowed = ?");
+            args.add(allowed ? 1 : 0);
+        }
+        if (image != null && !image.isBlank()) {
+            sql.append(" AND image LIKE ? ESCAPE '!'");
+            args.add("%" + image.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%");
+        }
+        sql.append(" ORDER BY decided_at_ms DESC, id LIMIT ?");
+        args.add(Math.max(1, Math.min(limit, 5_000)));
+        List<Recorded> out = new ArrayList<>();
+        try (Connection c = store.connect(); PreparedStatement s = c.prepareStatement(sql.toString())) {
+            for (int i = 0; i < args.size(); i++) {
+                s.setObject(i + 1, args.get(i));
+            }
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(new Recorded(Instant.ofEpochMilli(r.getLong(1)), r.getString(2), r.getString(3),
+                            r.getInt(4) == 1, r.getString(5), r.getString(6), r.getString(7), r.getString(8),
+                            r.getString(9), r.getString(10), r.getString(11), r.getString(12), r.getString(13),
+                            r.getString(14), r.getString(15), r.getInt(16) == 1, r.getString(17)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot read the admission ledger in " + store.location()
+                    + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
     /** Tickets are deduplicated by image and policy. */
     public static String ticketKey(String image, String policy) {
         try {

@@ -111,6 +111,14 @@ public final class FleetAudit {
     }
 
     public AuditReport run(Inventory inventory) {
+        return run(inventory, true);
+    }
+
+    /**
+     * The audit of {@code inventory}; {@code record} false leaves the stored audits as they are (a
+     * live view compares with the last recorded audit without becoming the next one's baseline).
+     */
+    public AuditReport run(Inventory inventory, boolean record) {
         Instant now = clock.instant();
         Trust trust = trust();
         ImageInspector inspector = new ImageInspector(config, client, db, trust,
@@ -183,7 +191,9 @@ public final class FleetAudit {
         }
         AuditReport withTrend = new AuditReport(now, inventory.source(), report.images(), workloads, config.weights(),
                 audits.trend(report));
-        audits.record(withTrend);
+        if (record) {
+            audits.record(withTrend);
+        }
         return withTrend;
     }
 

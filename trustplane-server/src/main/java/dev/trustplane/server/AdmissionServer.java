@@ -7,6 +7,7 @@ import dev.trustplane.admission.AdmissionLedger;
 import dev.trustplane.admission.AdmissionRequest;
 import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.audit.AuditReport;
 import dev.trustplane.catalog.CatalogLoop;
 import dev.trustplane.feedback.FeedbackLoop;
 import dev.trustplane.fleet.ClusterDrift;
@@ -41,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -71,9 +73,14 @@ public final class AdmissionServer implements AutoCloseable {
      * request (may be null).
      */
     public record Options(String host, int port, Path tlsCertificate, Path tlsKey, String version,
-            Consumer<String> decisionLog) {
+            Consumer<String> decisionLog, Supplier<AuditReport> audit) {
         public Options(String host, int port, Path tlsCertificate, Path tlsKey, String version) {
-            this(host, port, tlsCertificate, tlsKey, version, null);
+            this(host, port, tlsCertificate, tlsKey, version, null, null);
+        }
+
+        public Options(String host, int port, Path tlsCertificate, Path tlsKey, String version,
+                Consumer<String> decisionLog) {
+            this(host, port, tlsCertificate, tlsKey, version, decisionLog, null);
         }
     }
 
@@ -120,7 +127,12 @@ public final class AdmissionServer implements AutoCloseable {
                 // peer's delayed ACK hold each answer ~40 ms at low request rates.
                 .connectionOptions(o -> o.tcpNoDelay(true))
                 .shutdownGracePeriod(Duration.ofSeconds(5))
-                .routing(r -> r
+                .routing(r -> {
+                    if (ledger != null) {
+                        new Console(ledger.store(), options.audit() == null ? null
+                                : memoized(options.audit(), Duration.ofSeconds(60))).routes(r);
+                    }
+                    r
                         .post("/validate", (req, res) -> admit(req, res, Phase.VALIDATE))
                         .post("/mutate", (req, res) -> admit(req, res, Phase.MUTATE))
                         .get("/healthz", (req, res) -> res.send("ok\n"))
@@ -139,7 +151,8 @@ public final class AdmissionServer implements AutoCloseable {
                             res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
                             res.send(metrics.render());
                         })
-                        .get("/version", (req, res) -> res.send(options.version() + "\n")))
+                        .get("/version", (req, res) -> res.send(options.version() + "\n"));
+                })
                 .build();
     }
 
@@ -248,6 +261,24 @@ public final class AdmissionServer implements AutoCloseable {
             }
         }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
         return executor;
+    }
+
+    /** {@code source} at most once per {@code ttl}; one caller computes while the others wait for its answer. */
+    static <T> Supplier<T> memoized(Supplier<T> source, Duration ttl) {
+        return new Supplier<>() {
+            private T value;
+            private long at;
+
+            @Override
+            public synchronized T get() {
+                long now = System.nanoTime();
+                if (value == null || now - at > ttl.toNanos()) {
+                    value = source.get();
+                    at = now;
+                }
+                return value;
+            }
+        };
     }
 
     /** Starts serving; {@code cache} (may be null) and {@code ledger} (may be null) feed the metrics. */
