@@ -39,7 +39,8 @@ public final class AuditHtml {
         patchAge(h, r);
         remediation(h, r);
         images(h, r);
-        h.append("</main>\n<script>").append(SCRIPT).append("</script>\n</body></html>\n");
+        h.append("</main>\n<script type=\"application/json\" id=\"audit-data\">").append(data(r))
+                .append("</script>\n<script>").append(SCRIPT).append(PAGED).append("</script>\n</body></html>\n");
         return h.toString().getBytes(StandardCharsets.UTF_8);
     }
 
@@ -147,78 +148,122 @@ public final class AuditHtml {
         h.append(bars(bars, "%.0f")).append("</section>\n");
     }
 
+    /**
+     * The remediation order and the images as tables a page at a time: the rows travel as one
+     * inline JSON document (reasons and images shared, not repeated per workload) that a few lines
+     * of script sort, filter, page and open — a fleet of 10,000 workloads stays a small page that
+     * is interactive at once.
+     */
     private static void remediation(StringBuilder h, AuditReport r) {
-        Map<String, ImageAudit> byDigest = new LinkedHashMap<>();
-        r.images().forEach(i -> byDigest.put(i.digest(), i));
         h.append("<section id=\"remediation\"><h2>Remediation order</h2><p>Ranked by the rule in ADR 013: points per"
                 + " reason, ×1.5 in production, ×1.25 in a compliance scope. Open a row for its reasons.</p>"
-                + "<table class=\"sortable\" id=\"order\"><thead><tr><th>#</th><th>workload</th><th>team</th>"
-                + "<th>scope</th><th>environment</th><th>score</th><th>grade</th></tr></thead><tbody>");
-        int rank = 1;
-        for (WorkloadAudit w : r.workloads()) {
-            h.append("<tr><td>").append(rank++).append("</td><td><details><summary>").append(e(w.label()))
-                    .append("</summary><div class=\"drill\"><h4>Reasons</h4><ul>");
-            for (WorkloadAudit.Reason x : w.reasons()) {
-                h.append("<li>").append(x.rule().endsWith("Percent") ? "" : "+" + (int) x.points() + " ")
-                        .append(e(x.text())).append("</li>");
-            }
-            if (w.reasons().isEmpty()) {
-                h.append("<li>nothing to fix</li>");
-            }
-            h.append("</ul><h4>Containers</h4><ul>");
-            for (WorkloadAudit.Container c : w.containers()) {
-                ImageAudit i = c.digest() == null ? null : byDigest.get(c.digest());
-                h.append("<li><b>").append(e(c.container())).append("</b> ").append(e(c.image()));
-                if (i != null) {
-                    h.append(" — ").append(e(i.signing().state().name().toLowerCase(Locale.ROOT)));
-                    if (!i.signing().signers().isEmpty()) {
-                        h.append(" by ").append(e(String.join(", ", i.signing().signers())));
-                    }
-                    if (i.signing().detail() != null) {
-                        h.append(" (").append(e(i.signing().detail())).append(")");
-                    }
-                    h.append("; CVEs: ").append(i.vulnerabilities().known() ? i.vulnerabilities().critical()
-                            + " critical, " + i.vulnerabilities().high() + " high" + (i.vulnerabilities().worst()
-                            .isEmpty() ? "" : " (" + e(String.join(", ", i.vulnerabilities().worst())) + ")")
-                            : "unknown");
-                }
-                if (c.note() != null) {
-                    h.append(" (").append(e(c.note())).append(")");
-                }
-                h.append("</li>");
-            }
-            h.append("</ul>");
-            if (!w.findings().isEmpty()) {
-                h.append("<h4>Drift findings</h4><ul>");
-                w.findings().forEach(f -> h.append("<li>").append(e(f.kind())).append(": ").append(e(f.message()))
-                        .append("</li>"));
-                h.append("</ul>");
-            }
-            h.append("</div></details></td><td>").append(e(w.team() == null ? "" : w.team())).append("</td><td>")
-                    .append(e(String.join(", ", w.compliance()))).append("</td><td>").append(e(w.environment()))
-                    .append("</td><td>").append(w.score()).append("</td><td>").append(grade(w.grade()))
-                    .append("</td></tr>");
-        }
-        h.append("</tbody></table></section>\n");
+                + "<p class=\"pager\"><input id=\"order-filter\" placeholder=\"filter: workload, team, scope\">"
+                + " <button id=\"order-prev\">previous</button> <span id=\"order-range\"></span>"
+                + " <button id=\"order-next\">next</button></p>"
+                + "<table class=\"paged\" id=\"order\"><thead><tr><th>#</th><th>workload</th><th>team</th>"
+                + "<th>scope</th><th>environment</th><th>score</th><th>grade</th></tr></thead><tbody></tbody></table>"
+                + "</section>\n");
     }
 
     private static void images(StringBuilder h, AuditReport r) {
-        h.append("<section id=\"images\"><h2>Images</h2><table class=\"sortable\"><thead><tr><th>image</th>"
-                + "<th>origin</th><th>signing</th><th>critical</th><th>high</th><th>age (days)</th>"
-                + "<th>behind (days)</th><th>workloads</th></tr></thead><tbody>");
-        for (ImageAudit i : r.images()) {
-            h.append("<tr><td title=\"").append(e(i.digest())).append("\">")
-                    .append(e(i.images().isEmpty() ? i.digest() : i.images().get(0)))
-                    .append(i.abandoned() != null ? " <span class=\"tag\">abandoned</span>" : "").append("</td><td>")
-                    .append(e(i.origin() == null ? "" : i.origin())).append("</td><td>")
-                    .append(e(i.signing().state().name().toLowerCase(Locale.ROOT))).append("</td><td>")
-                    .append(i.vulnerabilities().known() ? String.valueOf(i.vulnerabilities().critical()) : "?")
-                    .append("</td><td>")
-                    .append(i.vulnerabilities().known() ? String.valueOf(i.vulnerabilities().high()) : "?")
-                    .append("</td><td>").append(i.ageDays(r.takenAt())).append("</td><td>")
-                    .append(i.behindDays(r.takenAt())).append("</td><td>").append(i.workloads()).append("</td></tr>");
+        h.append("<section id=\"images\"><h2>Images</h2><p class=\"pager\"><input id=\"images-filter\""
+                + " placeholder=\"filter: image, origin, signing\"> <button id=\"images-prev\">previous</button>"
+                + " <span id=\"images-range\"></span> <button id=\"images-next\">next</button></p>"
+                + "<table class=\"paged\" id=\"imagetable\"><thead><tr><th>image</th><th>origin</th><th>signing</th>"
+                + "<th>critical</th><th>high</th><th>age (days)</th><th>behind (days)</th><th>workloads</th></tr>"
+                + "</thead><tbody></tbody></table></section>\n");
+    }
+
+    /** The rows of both tables as compact JSON: shared reason texts and images referenced by index. */
+    private static String data(AuditReport r) {
+        StringBuilder j = new StringBuilder(r.workloads().size() * 120 + r.images().size() * 300);
+        Map<String, Integer> reasons = new LinkedHashMap<>();
+        Map<String, Integer> images = new LinkedHashMap<>();
+        for (int i = 0; i < r.images().size(); i++) {
+            images.put(r.images().get(i).digest(), i);
         }
-        h.append("</tbody></table></section>\n");
+        StringBuilder rows = new StringBuilder();
+        int rank = 1;
+        for (WorkloadAudit w : r.workloads()) {
+            rows.append(rows.length() == 0 ? "" : ",").append('[').append(rank++).append(',').append(str(w.label()))
+                    .append(',').append(str(w.team() == null ? "" : w.team())).append(',')
+                    .append(str(String.join(", ", w.compliance()))).append(',').append(str(w.environment()))
+                    .append(',').append(w.score()).append(',').append(str(w.grade())).append(",[");
+            boolean first = true;
+            for (WorkloadAudit.Reason x : w.reasons()) {
+                String text = (x.rule().endsWith("Percent") ? "" : "+" + (int) x.points() + " ") + x.text();
+                Integer id = reasons.computeIfAbsent(text, t -> reasons.size());
+                rows.append(first ? "" : ",").append(id);
+                first = false;
+            }
+            rows.append("],[");
+            first = true;
+            for (WorkloadAudit.Container c : w.containers()) {
+                Integer id = c.digest() == null ? null : images.get(c.digest());
+                rows.append(first ? "" : ",").append('[').append(str(c.container())).append(',')
+                        .append(id == null ? -1 : id).append(',').append(str(c.image())).append(',')
+                        .append(str(c.note() == null ? "" : c.note())).append(']');
+                first = false;
+            }
+            rows.append("],[");
+            first = true;
+            for (WorkloadAudit.Finding f : w.findings()) {
+                rows.append(first ? "" : ",").append('[').append(str(f.kind())).append(',').append(str(f.message()))
+                        .append(']');
+                first = false;
+            }
+            rows.append("]]");
+        }
+        j.append("{\"reasons\":[");
+        boolean first = true;
+        for (String text : reasons.keySet()) {
+            j.append(first ? "" : ",").append(str(text));
+            first = false;
+        }
+        j.append("],\"images\":[");
+        first = true;
+        for (ImageAudit i : r.images()) {
+            ImageAudit.Vulnerabilities v = i.vulnerabilities();
+            j.append(first ? "" : ",").append('[').append(str(i.images().isEmpty() ? i.digest() : i.images().get(0)))
+                    .append(',').append(str(i.digest())).append(',').append(str(i.origin() == null ? "" : i.origin()))
+                    .append(',').append(str(i.signing().state().name().toLowerCase(Locale.ROOT))).append(',')
+                    .append(str(String.join(", ", i.signing().signers()))).append(',')
+                    .append(str(i.signing().detail() == null ? "" : i.signing().detail())).append(',')
+                    .append(v.known() ? v.critical() : -1).append(',').append(v.known() ? v.high() : -1).append(',')
+                    .append(str(String.join(", ", v.worst()))).append(',').append(i.ageDays(r.takenAt())).append(',')
+                    .append(i.behindDays(r.takenAt())).append(',').append(i.workloads()).append(',')
+                    .append(str(i.abandoned() == null ? "" : i.abandoned())).append(']');
+            first = false;
+        }
+        j.append("],\"rows\":[").append(rows).append("]}");
+        return j.toString();
+    }
+
+    /** A JSON string literal, safe inside a script element. */
+    private static String str(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (char c : s.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                case '<' -> out.append("\\u003c");
+                case '>' -> out.append("\\u003e");
+                case '&' -> out.append("\\u0026");
+                case '\u2028' -> out.append("\\u2028");
+                case '\u2029' -> out.append("\\u2029");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     private static String grade(String g) {
@@ -310,6 +355,103 @@ public final class AuditHtml {
             .chart text{font-size:12px}.chart rect{fill:#546e7a}.tag{background:#c62828;color:#fff;border-radius:3px;
             padding:0 4px;font-size:11px}details summary{cursor:pointer}.drill{background:#f5f5f5;padding:4px 12px;
             margin:4px 0}.drill h4{margin:6px 0 2px}
+            table.paged th{cursor:pointer;user-select:none}table.paged th:after{content:" ⇅";opacity:.3}
+            .pager input{width:260px}
+            """;
+
+    private static final String PAGED = """
+            (function () {
+              var data = JSON.parse(document.getElementById('audit-data').textContent);
+              function esc(s) { return String(s).replace(/[&<>"']/g, function (c) {
+                return {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]; }); }
+              var colours = {A: '#2e7d32', B: '#7cb342', C: '#f9a825', D: '#ef6c00', F: '#c62828'};
+              function grade(g) { return '<span class="grade" style="background:' + colours[g] + '">' + g + '</span>'; }
+              function drill(row) {
+                var h = '<h4>Reasons</h4><ul>';
+                row[7].forEach(function (i) { h += '<li>' + esc(data.reasons[i]) + '</li>'; });
+                if (!row[7].length) { h += '<li>nothing to fix</li>'; }
+                h += '</ul><h4>Containers</h4><ul>';
+                row[8].forEach(function (c) {
+                  h += '<li><b>' + esc(c[0]) + '</b> ' + esc(c[2]);
+                  var i = c[1] >= 0 ? data.images[c[1]] : null;
+                  if (i) {
+                    h += ' — ' + esc(i[3]) + (i[4] ? ' by ' + esc(i[4]) : '') + (i[5] ? ' (' + esc(i[5]) + ')' : '')
+                      + '; CVEs: ' + (i[6] < 0 ? 'unknown' : i[6] + ' critical, ' + i[7] + ' high'
+                      + (i[8] ? ' (' + esc(i[8]) + ')' : ''));
+                  }
+                  if (c[3]) { h += ' (' + esc(c[3]) + ')'; }
+                  h += '</li>';
+                });
+                h += '</ul>';
+                if (row[9].length) {
+                  h += '<h4>Drift findings</h4><ul>';
+                  row[9].forEach(function (f) { h += '<li>' + esc(f[0]) + ': ' + esc(f[1]) + '</li>'; });
+                  h += '</ul>';
+                }
+                return h;
+              }
+              function paged(id, rows, cells, text, withDrill) {
+                var table = document.getElementById(id), body = table.tBodies[0], size = 100;
+                var state = {page: 0, col: -1, asc: true, filter: '', view: rows.slice()};
+                var prefix = id === 'order' ? 'order' : 'images';
+                function render() {
+                  var start = state.page * size, end = Math.min(state.view.length, start + size), h = '';
+                  for (var k = start; k < end; k++) { h += cells(state.view[k], k); }
+                  body.innerHTML = h;
+                  document.getElementById(prefix + '-range').textContent = state.view.length
+                    ? (start + 1) + '–' + end + ' of ' + state.view.length : 'none';
+                  if (withDrill) {
+                    body.querySelectorAll('summary').forEach(function (s) {
+                      s.addEventListener('click', function () {
+                        var d = s.nextElementSibling;
+                        if (!d.innerHTML) { d.innerHTML = drill(state.view[+s.getAttribute('data-i')]); }
+                      });
+                    });
+                  }
+                }
+                table.querySelectorAll('thead th').forEach(function (th, col) {
+                  th.addEventListener('click', function () {
+                    state.asc = state.col === col ? !state.asc : true;
+                    state.col = col;
+                    table.querySelectorAll('thead th').forEach(function (o) { o.removeAttribute('data-sort'); });
+                    th.setAttribute('data-sort', state.asc ? 'asc' : 'desc');
+                    state.view.sort(function (a, b) {
+                      var x = a[col], y = b[col];
+                      var c = typeof x === 'number' && typeof y === 'number' ? x - y
+                        : String(x).localeCompare(String(y));
+                      return state.asc ? c : -c;
+                    });
+                    state.page = 0;
+                    render();
+                  });
+                });
+                document.getElementById(prefix + '-filter').addEventListener('input', function (e) {
+                  var f = e.target.value.toLowerCase();
+                  state.view = rows.filter(function (row) { return text(row).toLowerCase().indexOf(f) >= 0; });
+                  state.page = 0;
+                  render();
+                });
+                document.getElementById(prefix + '-prev').addEventListener('click', function () {
+                  if (state.page > 0) { state.page--; render(); }
+                });
+                document.getElementById(prefix + '-next').addEventListener('click', function () {
+                  if ((state.page + 1) * size < state.view.length) { state.page++; render(); }
+                });
+                render();
+              }
+              paged('order', data.rows, function (r, k) {
+                return '<tr><td>' + r[0] + '</td><td><details><summary data-i="' + k + '">' + esc(r[1])
+                  + '</summary><div class="drill"></div></details></td><td>' + esc(r[2]) + '</td><td>' + esc(r[3])
+                  + '</td><td>' + esc(r[4]) + '</td><td>' + r[5] + '</td><td>' + grade(r[6]) + '</td></tr>';
+              }, function (r) { return r[1] + ' ' + r[2] + ' ' + r[3]; }, true);
+              paged('imagetable', data.images.map(function (i) {
+                return [i[0], i[2], i[3], i[6] < 0 ? '?' : i[6], i[7] < 0 ? '?' : i[7], i[9], i[10], i[11], i[12], i[1]];
+              }), function (i, k) {
+                return '<tr><td title="' + esc(i[9]) + '">' + esc(i[0]) + (i[8] ? ' <span class="tag">abandoned</span>'
+                  : '') + '</td><td>' + esc(i[1]) + '</td><td>' + esc(i[2]) + '</td><td>' + i[3] + '</td><td>' + i[4]
+                  + '</td><td>' + i[5] + '</td><td>' + i[6] + '</td><td>' + i[7] + '</td></tr>';
+              }, function (i) { return i[0] + ' ' + i[1] + ' ' + i[2]; }, false);
+            })();
             """;
 
     private static final String SCRIPT = """

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -76,11 +77,15 @@ class AuditHtmlBrowserIT {
                             null), "bookworm", NOW.minusSeconds(86_400L * i * 20), i > 6 ? NOW.minusSeconds(86_400L * i)
                     : null, i > 6 ? "sha256:" + "f".repeat(64) : null, i == 11 ? "Debian buster reached its end of life"
                     : null, 1));
+        }
+        for (int i = 0; i < 250; i++) {
+            String digest = images.get(i % 12).digest();
             workloads.add(new WorkloadAudit("ns" + i % 3, "Deployment", "app" + i, "team" + i % 2,
                     i % 2 == 0 ? List.of("pci") : List.of(), i % 3 == 0 ? "production" : "staging",
                     List.of(new WorkloadAudit.Container("app", "registry.example.com/team/app" + i + ":1", digest, null)),
                     List.of(new WorkloadAudit.Finding("NOT_ADMITTED", "never admitted <script>alert(1)</script>")),
-                    i * 9, Scoring.grade(i * 9), List.of(new WorkloadAudit.Reason("unsigned", 25, "reason of app" + i))));
+                    i % 120, Scoring.grade(i % 120), List.of(new WorkloadAudit.Reason("unsigned", 25, "reason of app"
+                    + i))));
         }
         workloads.sort((a, b) -> b.score() - a.score());
         return new AuditReport(NOW, "fleet.json", images, workloads, Scoring.DEFAULT_WEIGHTS,
@@ -108,8 +113,21 @@ class AuditHtmlBrowserIT {
         // the escaped origin name shows as text, the finding's markup never runs
         assertThat(driver.findElement(By.id("origins")).getText()).contains("vendor <b>&");
 
-        List<WebElement> rows = driver.findElements(By.cssSelector("#order tbody tr"));
-        assertThat(rows).hasSize(12);
+        // a page at a time, filtered in place
+        assertThat(driver.findElements(By.cssSelector("#order tbody tr"))).hasSize(100);
+        assertThat(driver.findElement(By.id("order-range")).getText()).isEqualTo("1–100 of 250");
+        driver.findElement(By.id("order-next")).click();
+        assertThat(driver.findElement(By.id("order-range")).getText()).isEqualTo("101–200 of 250");
+        driver.findElement(By.id("order-next")).click();
+        assertThat(driver.findElements(By.cssSelector("#order tbody tr"))).hasSize(50);
+        driver.findElement(By.id("order-filter")).sendKeys("app24");
+        assertThat(driver.findElements(By.cssSelector("#order tbody tr"))).extracting(WebElement::getText)
+                .hasSize(11).allSatisfy(t -> assertThat(t).contains("app24"));
+        driver.findElement(By.id("order-filter")).clear();
+        driver.findElement(By.id("order-filter")).sendKeys(" ");
+        driver.findElement(By.id("order-filter")).sendKeys(Keys.BACK_SPACE);
+        assertThat(driver.findElement(By.id("order-range")).getText()).isEqualTo("1–100 of 250");
+        assertThat(driver.findElements(By.cssSelector("#imagetable tbody tr"))).hasSize(12);
         assertThat(scores()).isSortedAccordingTo((a, b) -> b - a);
         WebElement scoreHeader = driver.findElements(By.cssSelector("#order thead th")).get(5);
         scoreHeader.click();
@@ -122,7 +140,7 @@ class AuditHtmlBrowserIT {
         assertThat(reasons.isDisplayed()).isFalse();
         first.findElement(By.tagName("summary")).click();
         assertThat(reasons.isDisplayed()).isTrue();
-        assertThat(reasons.getText()).contains("reason of app11").contains("never admitted <script>");
+        assertThat(reasons.getText()).contains("+25 reason of app").contains("never admitted <script>");
 
         List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
                 .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();

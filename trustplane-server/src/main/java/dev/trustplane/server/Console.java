@@ -161,7 +161,7 @@ final class Console {
             nav{background:#263238;padding:10px 24px}nav a{color:#fff;margin-right:18px;text-decoration:none}
             main{padding:8px 24px 40px;max-width:1300px}table{border-collapse:collapse;width:100%;margin-top:8px}
             th,td{border-bottom:1px solid #eee;padding:4px 8px;text-align:left;vertical-align:top}
-            form{margin:8px 0}input,select{margin-right:8px}.denied{color:#c62828;font-weight:600}
+            td{overflow-wrap:anywhere}td:last-child{max-width:520px;font-size:13px}form{margin:8px 0}input,select{margin-right:8px}.denied{color:#c62828;font-weight:600}
             .allowed{color:#2e7d32}.miss{color:#c62828;font-weight:600}.empty{color:#777}
             </style></head><body><nav><a href="/ui/">Trustplane</a><a href="/ui/fleet">Fleet audit</a>
             <a href="/ui/findings">Findings</a><a href="/ui/ledger">Admission ledger</a><a href="/ui/catalog">Catalog</a>

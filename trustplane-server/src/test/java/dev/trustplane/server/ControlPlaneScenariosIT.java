@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.admission.AdmissionController;
 import dev.trustplane.admission.WebhookCertificates;
+import dev.trustplane.audit.AuditConfig;
+import dev.trustplane.audit.FleetAudit;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.fleet.DriftPass;
 import dev.trustplane.fleet.Finding;
@@ -24,6 +26,7 @@ import dev.trustplane.sigstore.EvidenceStore;
 import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sigstore.SigningKey;
 import dev.trustplane.store.Store;
+import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.RegistryPeer;
 import dev.trustplane.trust.RevocationStore;
 import dev.trustplane.verify.VerifierLimits;
@@ -32,12 +35,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +51,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -53,6 +59,13 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The four governance failures of CONTROL-PLANE.md end to end: the real registry (signed and
@@ -166,8 +179,10 @@ class ControlPlaneScenariosIT {
         WebhookCertificates.Material certs = WebhookCertificates.generate(List.of("127.0.0.1"), Duration.ofDays(1));
         Path cert = Files.writeString(work.resolve("tls.crt"), certs.certificate());
         Path key = Files.writeString(work.resolve("tls.key"), certs.key());
-        server = AdmissionServer.serve(controller, new AdmissionServer.Options("127.0.0.1", 0, cert, key, "test"),
-                EventListener.NONE);
+        server = AdmissionServer.serve(controller, new AdmissionServer.Options("127.0.0.1", 0, cert, key, "test", null,
+                () -> new FleetAudit(AuditConfig.defaults(), null, null, client, null, store, Clock.systemUTC(),
+                        Duration.ofHours(1)).run(new KubernetesInventory(URI.create(kube.getMasterUrl().toString()), null,
+                        null, null, null).read(), false)), EventListener.NONE);
         https = HttpClient.newBuilder().sslContext(WebhookCertificates.trusting(certs.caCertificate(), "the test CA"))
                 .build();
 
@@ -313,6 +328,81 @@ class ControlPlaneScenariosIT {
 
     @Test
     @Order(5)
+    void shouldShowTheControlPlaneInTheConsole() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(Peers.require("chromium").toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--window-size=1280,1600", "--user-data-dir=" + work.resolve("chromium"));
+        options.setAcceptInsecureCerts(true);
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriver driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(
+                new File(Peers.require("chromedriver").toString())).usingAnyFreePort().build(), options);
+        String base = "https://127.0.0.1:" + server.port();
+        Path shots = Files.createDirectories(Path.of("target/screenshots"));
+        try {
+            driver.get(base + "/ui/");
+            assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Trustplane console");
+
+            // the ledger, read from /api/v1/ledger, filtered to denials in place
+            driver.get(base + "/ui/ledger");
+            String all = until(driver, "status", "decisions");
+            driver.findElement(By.name("allowed")).sendKeys("denied");
+            driver.findElement(By.cssSelector("#f button")).click();
+            String denied = until(driver, "status", "decisions");
+            assertThat(denied).isNotEqualTo(all);
+            assertThat(driver.findElements(By.cssSelector("#rows tr"))).isNotEmpty().allSatisfy(row ->
+                    assertThat(row.getText()).contains("denied"));
+            assertThat(driver.findElement(By.id("rows")).getText()).contains("hotfix");
+            screenshot(driver, shots.resolve("console-ledger.png"));
+
+            // the findings of the drift passes so far
+            driver.get(base + "/ui/findings");
+            assertThat(until(driver, "status", "findings")).matches("\\d+ findings");
+            assertThat(driver.findElement(By.id("rows")).getText()).contains("REVOKED_SIGNER", "TAG_MOVED",
+                    "POLICY_REGRESSION");
+            screenshot(driver, shots.resolve("console-findings.png"));
+
+            // the catalog: nothing published in this world, said so
+            driver.get(base + "/ui/catalog");
+            assertThat(until(driver, "status", "publications")).startsWith("0 publications");
+
+            // the live fleet audit of what the API server says runs
+            driver.get(base + "/ui/fleet");
+            assertThat(driver.findElement(By.id("remediation")).isDisplayed()).isTrue();
+            assertThat(driver.findElements(By.cssSelector("#order tbody tr"))).hasSizeGreaterThanOrEqualTo(5);
+            screenshot(driver, shots.resolve("console-fleet.png"));
+            HttpResponse<String> api = https.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/audit")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(api.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(api.body()).path("remediation").size()).isGreaterThanOrEqualTo(5);
+
+            assertThat(driver.manage().logs().get(LogType.BROWSER).getAll()).as("console")
+                    .filteredOn(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).isEmpty();
+        } finally {
+            driver.quit();
+        }
+    }
+
+    /** Waits (up to 10 s) until the element's text contains {@code word}; returns the text. */
+    static String until(ChromeDriver driver, String id, String word) throws InterruptedException {
+        for (int i = 0; i < 100; i++) {
+            String text = driver.findElement(By.id(id)).getText();
+            if (text.contains(word)) {
+                return text;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("#" + id + " never showed '" + word + "': " + driver.findElement(By.id(id)).getText());
+    }
+
+    static void screenshot(ChromeDriver driver, Path file) throws Exception {
+        Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    @Order(6)
     void shouldReportWhatCouldNotBeCheckedAndLoseNothingWhenTheRegistryIsDown() {
         registry.close();
         RegistryClient unreachable = RegistryClient.builder().build();
