@@ -262,6 +262,34 @@ class AuditIT {
     }
 
     @Test
+    void shouldAuditPodsOfKindsItDoesNotKnowAndNeverCallTheUnreachableClean() {
+        String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"canary-7f9c-x1\","
+                + "\"namespace\":\"prod\",\"ownerReferences\":[{\"apiVersion\":\"argoproj.io/v1alpha1\","
+                + "\"kind\":\"Rollout\",\"name\":\"canary\",\"controller\":true}]},\"spec\":{\"containers\":"
+                + "[{\"name\":\"app\",\"image\":\"127.0.0.1:1/team/app:1\"}]},\"status\":{\"phase\":\"Running\","
+                + "\"containerStatuses\":[{\"name\":\"app\",\"image\":\"127.0.0.1:1/team/app:1\",\"imageID\":"
+                + "\"docker-pullable://127.0.0.1:1/team/app@sha256:" + "c".repeat(64) + "\"}]}}";
+        String widget = "{\"apiVersion\":\"example.com/v1\",\"kind\":\"Widget\",\"metadata\":{\"name\":\"w\","
+                + "\"namespace\":\"prod\"}}";
+        String pending = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"starting\",\"namespace\":"
+                + "\"prod\"},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"registry.example.com/x:1\"}]},"
+                + "\"status\":{\"phase\":\"Pending\"}}";
+        Inventory inventory = Inventory.of(List.of(tree(pod), tree(widget), tree(pending)), "odd.json", NOW);
+        AuditReport report = new FleetAudit(AuditConfig.defaults(), null, RegistryClient.builder().build(), null,
+                null, Clock.fixed(NOW, ZoneOffset.UTC)).run(inventory);
+        assertThat(report.workloads()).extracting(WorkloadAudit::label)
+                .containsExactlyInAnyOrder("Rollout prod/canary", "Pod prod/starting");
+        assertThat(report.images()).allSatisfy(i -> {
+            assertThat(i.signing().state()).isEqualTo(ImageAudit.SigningState.UNKNOWN);
+            assertThat(i.vulnerabilities().known()).isFalse();
+        });
+        assertThat(report.workloads()).allSatisfy(w -> assertThat(w.grade()).isNotEqualTo("A"));
+        WorkloadAudit starting = report.workloads().stream().filter(w -> w.name().equals("starting")).findFirst()
+                .orElseThrow();
+        assertThat(starting.containers().get(0).note()).isNotBlank();
+    }
+
+    @Test
     void shouldReportEveryProblemOfAnOriginsFileAtOnce() {
         assertThatThrownBy(() -> AuditConfig.parse(("origins:\n  - name: a\n    repositories: []\n"
                 + "  - name: a\n    repositories: [x/*]\n    keys: [missing.pub]\n    identities: [{subject: s}]\n"
