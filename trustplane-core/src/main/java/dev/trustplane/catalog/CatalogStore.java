@@ -166,13 +166,15 @@ public final class CatalogStore {
         try (Connection c = store.connect()) {
             c.setAutoCommit(false);
             try {
-                int added = packages.isEmpty() ? 0 : insertVersions(c, state, packages, firstSeen, now, baseline);
+                // Write first: on SQLite a transaction that reads before it writes can deadlock with another
+                // writer (SQLITE_BUSY at once); one that writes first waits for the lock instead.
                 try (PreparedStatement d = c.prepareStatement(
                         "DELETE FROM catalog_suites WHERE archive = ? AND suite = ?")) {
                     d.setString(1, state.archive());
                     d.setString(2, state.suite());
                     d.executeUpdate();
                 }
+                int added = packages.isEmpty() ? 0 : insertVersions(c, state, packages, firstSeen, now, baseline);
                 try (PreparedStatement s = c.prepareStatement("INSERT INTO catalog_suites (archive, suite, etag,"
                         + " last_modified, inrelease_sha256, release_date_ms, polled_at_ms, changed_at_ms)"
                         + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {

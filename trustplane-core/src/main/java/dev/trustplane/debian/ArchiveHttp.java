@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.function.Consumer;
 
 /**
  * Plain HTTP(S) GETs against a Debian archive, with retries on connection failures and 5xx.
@@ -50,75 +51,56 @@ final class ArchiveHttp {
      * mirror that has not changed answers 304 without a body, so a poll costs one round trip.
      */
     Conditional getIfChanged(URI uri, long max, String etag, String lastModified) {
-        IOException last = null;
-        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-            try {
-                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
-                        .header("User-Agent", "trustplane").GET();
-                if (etag != null) {
-                    request.header("If-None-Match", etag);
-                }
-                if (lastModified != null) {
-                    request.header("If-Modified-Since", lastModified);
-                }
-                HttpResponse<InputStream> response = client().send(request.build(),
-                        HttpResponse.BodyHandlers.ofInputStream());
-                int status = response.statusCode();
-                String newEtag = response.headers().firstValue("ETag").orElse(null);
-                String newModified = response.headers().firstValue("Last-Modified").orElse(null);
-                try (InputStream body = response.body()) {
-                    if (status == 304) {
-                        return new Conditional(null, etag, lastModified);
-                    }
-                    if (status == 200) {
-                        byte[] data = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-                        if (data.length > max) {
-                            throw new LimitExceededException("archive document size", max, uri.toString());
-                        }
-                        return new Conditional(data, newEtag, newModified);
-                    }
-                    if (status < 500) {
-                        throw new TrustplaneException(status == 404 ? ErrorKind.NOT_FOUND : ErrorKind.REMOTE_ERROR,
-                                "Debian archive answered HTTP " + status + " for " + uri + "; check the archive URL"
-                                        + " and suite");
-                    }
-                    last = new IOException("HTTP " + status);
-                }
-            } catch (IOException e) {
-                last = e;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new TrustplaneException(ErrorKind.UNREACHABLE, "Interrupted while fetching " + uri, e);
+        return send(uri, request -> {
+            if (etag != null) {
+                request.header("If-None-Match", etag);
             }
-            pause(attempt);
-        }
-        throw new TrustplaneException(ErrorKind.UNREACHABLE, "Cannot fetch " + uri + " after " + ATTEMPTS
-                + " attempts (" + last + "); check the network or the archive URL", last);
-    }
-
-    private static void pause(int attempt) {
-        try {
-            Thread.sleep(250L * attempt * attempt);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+            if (lastModified != null) {
+                request.header("If-Modified-Since", lastModified);
+            }
+        }, (status, response, body) -> {
+            if (status == 304) {
+                return new Conditional(null, etag, lastModified);
+            }
+            byte[] data = body.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+            if (data.length > max) {
+                throw new LimitExceededException("archive document size", max, uri.toString());
+            }
+            return new Conditional(data, response.headers().firstValue("ETag").orElse(null),
+                    response.headers().firstValue("Last-Modified").orElse(null));
+        });
     }
 
     interface BodyHandler<T> {
         T handle(InputStream body) throws IOException;
     }
 
+    /** What to do with a 200 (or 304) answer. */
+    private interface Answer<T> {
+        T handle(int status, HttpResponse<InputStream> response, InputStream body) throws IOException;
+    }
+
     <T> T withRetries(URI uri, BodyHandler<T> handler) {
+        return send(uri, request -> { }, (status, response, body) -> handler.handle(body));
+    }
+
+    /**
+     * One GET with retries on connection failures and 5xx (250 ms × attempt², three attempts);
+     * 200 and 304 go to {@code answer}, 404 and 410 are NOT_FOUND, other 4xx a remote error.
+     */
+    private <T> T send(URI uri, Consumer<HttpRequest.Builder> headers, Answer<T> answer) {
         IOException last = null;
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
             try {
-                HttpResponse<InputStream> response = client().send(HttpRequest.newBuilder(uri)
-                        .timeout(Duration.ofSeconds(60)).header("User-Agent", "trustplane").GET().build(),
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(60))
+                        .header("User-Agent", "trustplane").GET();
+                headers.accept(request);
+                HttpResponse<InputStream> response = client().send(request.build(),
                         HttpResponse.BodyHandlers.ofInputStream());
                 int status = response.statusCode();
                 try (InputStream body = response.body()) {
-                    if (status == 200) {
-                        return handler.handle(body);
+                    if (status == 200 || status == 304) {
+                        return answer.handle(status, response, body);
                     }
                     if (status == 404 || status == 410) {
                         throw new TrustplaneException(ErrorKind.NOT_FOUND, "Debian archive has no " + uri

@@ -84,6 +84,9 @@ public final class Store {
         p.setProperty("journal_mode", "WAL");
         p.setProperty("busy_timeout", "10000");
         p.setProperty("synchronous", "NORMAL");
+        // Every transaction takes the write lock when it begins: one that read first and then wrote could
+        // deadlock with another writer and fail at once (SQLITE_BUSY) instead of waiting busy_timeout.
+        p.setProperty("transaction_mode", "IMMEDIATE");
         Store store = new Store("jdbc:sqlite:" + file.toAbsolutePath(), p);
         store.migrate();
         return store;

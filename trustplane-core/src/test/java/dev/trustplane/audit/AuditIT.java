@@ -15,10 +15,8 @@ import dev.trustplane.fleet.FindingStore;
 import dev.trustplane.fleet.Inventory;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
-import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.oci.MediaTypes;
-import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.sign.Signer;
@@ -39,7 +37,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,31 +83,8 @@ class AuditIT {
 
     /** Pushes an image built at {@code created} with an SBOM referrer, signed by {@code key} (or unsigned). */
     static String push(String repo, String tag, Instant created, String sbom, SigningKey key, long seed) {
-        ImageReference ref = ImageReference.parse(host + "/" + repo + ":" + tag);
-        byte[] layer = new byte[512];
-        new Random(seed).nextBytes(layer);
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"" + created + "\",\"rootfs\":"
-                + "{\"type\":\"layers\",\"diff_ids\":[]},\"seed\":" + seed + "}").getBytes(StandardCharsets.UTF_8);
-        Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, config);
-        Descriptor layerBlob = Descriptor.of(MediaTypes.OCI_LAYER, layer);
-        client.pushBlob(ref, configBlob, config);
-        client.pushBlob(ref, layerBlob, layer);
-        RawManifest image = new ImageManifest(MediaTypes.OCI_MANIFEST, null, configBlob, List.of(layerBlob), null,
-                Map.of(), Map.of()).toRaw();
-        client.putManifest(ref, image);
-        if (sbom != null) {
-            byte[] bytes = sbom.getBytes(StandardCharsets.UTF_8);
-            Descriptor blob = Descriptor.of("application/vnd.cyclonedx+json", bytes);
-            client.pushBlob(ref, blob, bytes);
-            client.pushBlob(ref, Descriptor.of(MediaTypes.OCI_EMPTY, MediaTypes.EMPTY_JSON), MediaTypes.EMPTY_JSON);
-            client.pushReferrer(ref, ImageManifest.artifact("application/vnd.cyclonedx+json", List.of(blob),
-                    image.descriptor(), Map.of()).toRaw());
-        }
-        if (key != null) {
-            new Signer(EvidenceStore.open(new Location.Registry(ref.pinned(image.digest())), client), key,
-                    Clock.systemUTC()).sign(image.descriptor(), Map.of(), Set.of(Signer.Format.TAG));
-        }
-        return image.digest().toString();
+        return AuditImages.push(client, ImageReference.parse(host + "/" + repo + ":" + tag), created,
+                sbom == null ? null : sbom.getBytes(StandardCharsets.UTF_8), key, seed);
     }
 
     static String sbom(String distro, String... packages) {

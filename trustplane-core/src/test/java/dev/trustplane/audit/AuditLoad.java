@@ -3,15 +3,8 @@ package dev.trustplane.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.fleet.Inventory;
 import dev.trustplane.io.Json;
-import dev.trustplane.oci.Descriptor;
-import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.ImageReference;
-import dev.trustplane.oci.MediaTypes;
-import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.registry.RegistryClient;
-import dev.trustplane.oci.transfer.Location;
-import dev.trustplane.sign.Signer;
-import dev.trustplane.sigstore.EvidenceStore;
 import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sigstore.SigningKey;
 import dev.trustplane.store.Store;
@@ -29,8 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -136,29 +127,8 @@ public final class AuditLoad {
     }
 
     private static String push(RegistryClient client, String host, int n, byte[] sbom, SigningKey key) {
-        ImageReference ref = ImageReference.parse(host + "/fleet/app" + n + ":1");
-        byte[] layer = new byte[256];
-        new Random(n).nextBytes(layer);
-        byte[] config = ("{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\""
-                + Instant.now().minus(Duration.ofDays(n % 400)) + "\",\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[]}}")
-                .getBytes(StandardCharsets.UTF_8);
-        Descriptor configBlob = Descriptor.of(MediaTypes.OCI_CONFIG, config);
-        Descriptor layerBlob = Descriptor.of(MediaTypes.OCI_LAYER, layer);
-        client.pushBlob(ref, configBlob, config);
-        client.pushBlob(ref, layerBlob, layer);
-        RawManifest image = new ImageManifest(MediaTypes.OCI_MANIFEST, null, configBlob, List.of(layerBlob), null,
-                Map.of(), Map.of()).toRaw();
-        client.putManifest(ref, image);
-        Descriptor blob = Descriptor.of("application/vnd.cyclonedx+json", sbom);
-        client.pushBlob(ref, blob, sbom);
-        client.pushBlob(ref, Descriptor.of(MediaTypes.OCI_EMPTY, MediaTypes.EMPTY_JSON), MediaTypes.EMPTY_JSON);
-        client.pushReferrer(ref, ImageManifest.artifact("application/vnd.cyclonedx+json", List.of(blob),
-                image.descriptor(), Map.of()).toRaw());
-        if (key != null) {
-            new Signer(EvidenceStore.open(new Location.Registry(ref.pinned(image.digest())), client), key,
-                    Clock.systemUTC()).sign(image.descriptor(), Map.of(), Set.of(Signer.Format.TAG));
-        }
-        return image.digest().toString();
+        return AuditImages.push(client, ImageReference.parse(host + "/fleet/app" + n + ":1"),
+                Instant.now().minus(Duration.ofDays(n % 400)), sbom, key, n);
     }
 
     private static void browser(Path page, Path work) {
