@@ -4,23 +4,27 @@ import dev.trustplane.audit.AuditConfig;
 import dev.trustplane.audit.AuditHtml;
 import dev.trustplane.audit.AuditJson;
 import dev.trustplane.audit.AuditReport;
+import dev.trustplane.audit.AuditTable;
 import dev.trustplane.audit.FleetAudit;
-import dev.trustplane.audit.WorkloadAudit;
 import dev.trustplane.config.Durations;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.fleet.DriftPass;
 import dev.trustplane.fleet.Inventory;
 import dev.trustplane.io.AtomicFiles;
 import dev.trustplane.oci.Digest;
+import dev.trustplane.policy.RegistryImageVerifier;
 import dev.trustplane.sigstore.TrustedRoot;
 import dev.trustplane.store.Store;
+import dev.trustplane.trust.RevocationStore;
 import dev.trustplane.verify.TrustSpec;
+import dev.trustplane.verify.VerifierLimits;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,13 +42,16 @@ final class AuditCommand implements Callable<Integer> {
     @Mixin
     InventoryOptions inventory;
 
+    @Option(names = "--policies", paramLabel = "DIR", description = "run a drift pass with these policies first, so"
+            + " the audit counts current findings (without it: the findings of the last `drift` or `serve` pass)")
+    Path policies;
+
+    @Mixin
+    PolicyOptions policy;
+
     @Option(names = "--origins", paramLabel = "FILE", description = "origins.yaml: who vouches for which images (keys,"
             + " identities), label keys, abandonment age, weights (see docs/examples/origins.yaml)")
     Path origins;
-
-    @Option(names = "--trusted-root", paramLabel = "FILE", description = "trusted_root.json for keyless identities and"
-            + " transparency-log checks (without it key signatures are checked without the log)")
-    Path trustedRoot;
 
     @Option(names = "--vuln-db", paramLabel = "DIR", description = "vulnerability database directory (default: the one"
             + " `trustplane db import` fills; without one vulnerabilities are reported unknown)")
@@ -80,13 +87,23 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         AuditConfig config = origins == null ? AuditConfig.defaults() : AuditConfig.load(origins);
-        byte[] rootBytes = trustedRoot == null ? null : TrustSpec.readKeyFile(trustedRoot, "trusted root");
-        TrustedRoot root = rootBytes == null ? null : TrustedRoot.parse(rootBytes, trustedRoot.toString());
+        byte[] rootBytes = policy.trustedRoot == null ? null
+                : TrustSpec.readKeyFile(policy.trustedRoot, "trusted root");
+        TrustedRoot root = rootBytes == null ? null : TrustedRoot.parse(rootBytes, policy.trustedRoot.toString());
         Duration reuse = cacheAge.equals("0") ? Duration.ZERO : Durations.parse(cacheAge);
         Inventory running = inventory.read(ctx);
         ProgressRenderer renderer = registry.renderer(ctx);
         AuditReport report;
         try {
+            if (policies != null) {
+                Store store = Store.fromEnvironment(ctx.env());
+                try (RevocationStore revocations = new RevocationStore(store)) {
+                    new DriftPass(policy.loader().load(policies).orThrow(), new RegistryImageVerifier(
+                            registry.client(ctx, renderer), VerifierLimits.DEFAULT, Duration.ofMinutes(5),
+                            Duration.ofSeconds(5), Duration.ofMinutes(1), 100_000, revocations::current), store,
+                            Clock.systemUTC(), Duration.ofSeconds(30)).run(running, Set.of());
+                }
+            }
             report = new FleetAudit(config, root, rootBytes == null ? null : Digest.sha256(rootBytes).hex(),
                     registry.client(ctx, renderer), CatalogCommand.vulnDb(ctx, vulnDb), Store.fromEnvironment(ctx.env()),
                     Clock.systemUTC(), reuse).run(running);
@@ -96,7 +113,7 @@ final class AuditCommand implements Callable<Integer> {
         String text = switch (output) {
             case JSON -> AuditJson.text(report) + "\n";
             case HTML -> new String(AuditHtml.render(report), StandardCharsets.UTF_8);
-            case TABLE -> table(report);
+            case TABLE -> AuditTable.render(report, top);
         };
         if (file == null) {
             ctx.out().print(text);
@@ -109,34 +126,5 @@ final class AuditCommand implements Callable<Integer> {
             ctx.out().println("Audit of " + report.workloads().size() + " workloads written to " + file);
         }
         return 0;
-    }
-
-    private static String clip(String text) {
-        return text.length() <= 110 ? text : text.substring(0, 109) + "…";
-    }
-
-    private String table(AuditReport r) {
-        StringBuilder s = new StringBuilder();
-        s.append("Audit of ").append(r.workloads().size()).append(" workloads over ").append(r.images().size())
-                .append(" images (").append(r.source()).append(", ").append(r.takenAt()).append(")\n");
-        s.append("Grades: ").append(r.grades()).append("  Signing: ").append(r.signingStates()).append('\n');
-        if (r.trend() != null) {
-            s.append("Since ").append(r.trend().previous()).append(": ").append(r.trend().better()).append(" better, ")
-                    .append(r.trend().worse()).append(" worse, ").append(r.trend().added()).append(" new, ")
-                    .append(r.trend().gone()).append(" gone\n");
-        }
-        s.append(String.format(Locale.ROOT, "%n%-4s %-5s %-6s %-44s %-12s %s%n", "#", "GRADE", "SCORE", "WORKLOAD",
-                "SCOPE", "FIRST REASON"));
-        int rank = 0;
-        for (WorkloadAudit w : r.workloads()) {
-            if (++rank > top) {
-                s.append("… ").append(r.workloads().size() - top).append(" more (-o json or -o html for all)\n");
-                break;
-            }
-            s.append(String.format(Locale.ROOT, "%-4d %-5s %-6d %-44s %-12s %s%n", rank, w.grade(), w.score(),
-                    w.label(), String.join(",", w.compliance()), w.reasons().isEmpty() ? "-"
-                            : clip(w.reasons().get(0).text())));
-        }
-        return s.toString();
     }
 }

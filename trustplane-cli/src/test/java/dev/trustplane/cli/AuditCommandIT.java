@@ -55,8 +55,27 @@ class AuditCommandIT {
         assertThat(second.code()).as(second.err()).isZero();
         assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("id=\"remediation\"")
                 .contains("Compared with");
-        CliRun table = run("audit", "--inventory", fleet.toString());
+        // with --policies a drift pass runs first: its findings count in the same audit
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: trusted-registries}
+                spec:
+                  validationFailureAction: Enforce
+                  rules:
+                    - name: allow-list
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      validate:
+                        message: "images come from 127.0.0.1:1 only"
+                        pattern: {spec: {containers: [{image: "127.0.0.1:1/*"}]}}
+                """);
+        CliRun table = run("audit", "--inventory", fleet.toString(), "--policies", policy.toString());
+        assertThat(table.code()).as(table.err()).isZero();
         assertThat(table.out()).contains("Audit of 2 workloads over 2 images").contains("Since ")
-                .contains("Pod shop/debug");
+                .contains("ORIGIN × SIGNING", "CVES BY SIGNING STATE", "COMPLIANCE SCOPE", "TEAM", "PATCH AGE",
+                        "REMEDIATION ORDER").contains("Pod shop/debug");
+        JsonNode withFindings = Json.mapper().readTree(run("audit", "--inventory", fleet.toString(), "-o", "json")
+                .out());
+        assertThat(withFindings.findValuesAsText("kind")).contains("NOT_ADMITTED", "POLICY_REGRESSION");
     }
 }
