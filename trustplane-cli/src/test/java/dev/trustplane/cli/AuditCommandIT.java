@@ -56,19 +56,7 @@ class AuditCommandIT {
         assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("id=\"remediation\"")
                 .contains("Compared with");
         // with --policies a drift pass runs first: its findings count in the same audit
-        Path policy = Files.writeString(dir.resolve("policy.yaml"), """
-                apiVersion: kyverno.io/v1
-                kind: ClusterPolicy
-                metadata: {name: trusted-registries}
-                spec:
-                  validationFailureAction: Enforce
-                  rules:
-                    - name: allow-list
-                      match: {any: [{resources: {kinds: [Pod]}}]}
-                      validate:
-                        message: "images come from 127.0.0.1:1 only"
-                        pattern: {spec: {containers: [{image: "127.0.0.1:1/*"}]}}
-                """);
+        Path policy = Files.writeString(dir.resolve("policy.yaml"), TourFiles.policies("127.0.0.1:1", null, null));
         CliRun table = run("audit", "--inventory", fleet.toString(), "--policies", policy.toString());
         assertThat(table.code()).as(table.err()).isZero();
         assertThat(table.out()).contains("Audit of 2 workloads over 2 images").contains("Since ")
