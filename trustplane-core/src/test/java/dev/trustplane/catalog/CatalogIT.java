@@ -225,6 +225,11 @@ class CatalogIT {
             assertThat(r.exitCode()).as(args + ": " + r.stderr()).isZero();
         }
 
+        // oras finds the release notes and the SBOMs as referrers of the new digest
+        String tree = ProcessRunner.runOk(List.of(Peers.require("oras").toString(), "discover", "--plain-http",
+                "--format", "tree", ref)).stdout();
+        assertThat(tree).contains(ReleaseNotes.ARTIFACT_TYPE);
+
         // the timeline: the fix appeared when the release carrying it was dated, the image followed
         PatchTimeline timeline = PatchTimeline.of(catalogStore.fixes(), PatchTimeline.DEFAULT_SLA);
         assertThat(timeline.rows()).singleElement().satisfies(r -> {
