@@ -6,6 +6,8 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +17,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Trustplane's state: an embedded SQLite file by default, PostgreSQL in cluster mode (a JDBC
@@ -33,9 +38,17 @@ public final class Store {
             "V3__catalog.sql", "V4__feedback.sql", "V5__audits.sql", "V6__audit_image_cache.sql");
     private static final long MIGRATION_LOCK = 0x7472757374L;
 
+    /** Connections kept open for reuse, at most this many: opening one costs a file open or a TCP login each time. */
+    private static final int MAX_IDLE = 8;
+    private static final long VALIDATE_AFTER_NANOS = 5_000_000_000L;
+
     private final String url;
     private final Properties properties;
     private final boolean postgres;
+    private final Deque<Idle> idle = new ConcurrentLinkedDeque<>();
+
+    private record Idle(Connection connection, long since) {
+    }
 
     private Store(String url, Properties properties) {
         this.url = url;
@@ -84,9 +97,6 @@ public final class Store {
         p.setProperty("journal_mode", "WAL");
         p.setProperty("busy_timeout", "10000");
         p.setProperty("synchronous", "NORMAL");
-        // Every transaction takes the write lock when it begins: one that read first and then wrote could
-        // deadlock with another writer and fail at once (SQLITE_BUSY) instead of waiting busy_timeout.
-        p.setProperty("transaction_mode", "IMMEDIATE");
         Store store = new Store("jdbc:sqlite:" + file.toAbsolutePath(), p);
         store.migrate();
         return store;
@@ -124,12 +134,94 @@ public final class Store {
         return url.replaceAll("//[^@/]*@", "//***@");
     }
 
-    /** A new connection; the caller closes it. */
+    /**
+     * A connection; the caller closes it. Closing returns it to a small set of idle connections
+     * (rolled back if a transaction was left open, auto-commit restored) that the next call reuses;
+     * a PostgreSQL connection idle for more than 5 s is checked before it is handed out again, and
+     * one that fails any of this is closed for good.
+     */
     public Connection connect() {
         try {
-            return DriverManager.getConnection(url, properties);
+            for (Idle i = idle.pollFirst(); i != null; i = idle.pollFirst()) {
+                if (postgres && System.nanoTime() - i.since() > VALIDATE_AFTER_NANOS && !valid(i.connection())) {
+                    closeQuietly(i.connection());
+                    continue;
+                }
+                return pooled(i.connection());
+            }
+            return pooled(DriverManager.getConnection(url, properties));
         } catch (SQLException e) {
             throw unreachable(e);
+        }
+    }
+
+    private static boolean valid(Connection c) {
+        try {
+            return c.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private Connection pooled(Connection real) {
+        AtomicBoolean closed = new AtomicBoolean();
+        return (Connection) Proxy.newProxyInstance(Store.class.getClassLoader(), new Class<?>[] {Connection.class},
+                (proxy, method, args) -> {
+                    switch (method.getName()) {
+                        case "close" -> {
+                            if (closed.compareAndSet(false, true)) {
+                                release(real);
+                            }
+                            return null;
+                        }
+                        case "isClosed" -> {
+                            if (closed.get()) {
+                                return true;
+                            }
+                        }
+                        case "equals" -> {
+                            return proxy == args[0];
+                        }
+                        case "hashCode" -> {
+                            return System.identityHashCode(proxy);
+                        }
+                        default -> {
+                        }
+                    }
+                    if (closed.get()) {
+                        throw new SQLException("The store's connection was closed already");
+                    }
+                    try {
+                        return method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private void release(Connection c) {
+        try {
+            if (!c.isClosed()) {
+                if (!c.getAutoCommit()) {
+                    c.rollback();
+                    c.setAutoCommit(true);
+                }
+                if (idle.size() < MAX_IDLE) {
+                    idle.offerFirst(new Idle(c, System.nanoTime()));
+                    return;
+                }
+            }
+        } catch (SQLException e) {
+            // a connection that cannot be reset is not reused
+        }
+        closeQuietly(c);
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing for good: nothing left to do
         }
     }
 
