@@ -37,8 +37,8 @@ public final class AuditHtml {
         groups(h, "scopes", "Compliance-scope risk concentration", "scope", r.scopes());
         groups(h, "teams", "Per-team profile", "team", r.teams());
         patchAge(h, r);
-        remediation(h, r);
-        images(h, r);
+        remediation(h);
+        images(h);
         h.append("</main>\n<script type=\"application/json\" id=\"audit-data\">").append(data(r))
                 .append("</script>\n<script>").append(SCRIPT).append(PAGED).append("</script>\n</body></html>\n");
         return h.toString().getBytes(StandardCharsets.UTF_8);
@@ -154,7 +154,7 @@ public final class AuditHtml {
      * of script sort, filter, page and open — a fleet of 10,000 workloads stays a small page that
      * is interactive at once.
      */
-    private static void remediation(StringBuilder h, AuditReport r) {
+    private static void remediation(StringBuilder h) {
         h.append("<section id=\"remediation\"><h2>Remediation order</h2><p>Ranked by the rule in ADR 013: points per"
                 + " reason, ×1.5 in production, ×1.25 in a compliance scope. Open a row for its reasons.</p>"
                 + "<p class=\"pager\"><input id=\"order-filter\" placeholder=\"filter: workload, team, scope\">"
@@ -165,7 +165,7 @@ public final class AuditHtml {
                 + "</section>\n");
     }
 
-    private static void images(StringBuilder h, AuditReport r) {
+    private static void images(StringBuilder h) {
         h.append("<section id=\"images\"><h2>Images</h2><p class=\"pager\"><input id=\"images-filter\""
                 + " placeholder=\"filter: image, origin, signing\"> <button id=\"images-prev\">previous</button>"
                 + " <span id=\"images-range\"></span> <button id=\"images-next\">next</button></p>"

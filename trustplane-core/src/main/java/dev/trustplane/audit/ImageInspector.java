@@ -59,7 +59,7 @@ final class ImageInspector {
     private final RegistryClient client;
     private final VulnDb db;
     private final Trust trust;
-    private final CatalogStore catalog;
+    private final CatalogStore.Owners catalog;
     private final Map<String, String> keyOrigins = new HashMap<>();
 
     ImageInspector(AuditConfig config, RegistryClient client, VulnDb db, Trust trust, CatalogStore catalog) {
@@ -67,7 +67,7 @@ final class ImageInspector {
         this.client = client;
         this.db = db;
         this.trust = trust;
-        this.catalog = catalog;
+        this.catalog = catalog == null ? null : catalog.owners();
         for (AuditConfig.Origin o : config.origins()) {
             for (PublicKey k : o.keys()) {
                 keyOrigins.putIfAbsent(Keys.hint(k), o.name());
@@ -89,8 +89,9 @@ final class ImageInspector {
         ImageSource source = ImageSource.open(new Location.Registry(ref), client);
         ImageAudit.Vulnerabilities vulns;
         String distribution = null;
+        Descriptor image = null;
         try {
-            Descriptor image = source.image(null);
+            image = source.image(null);
             SbomReader.Result sbom = SbomReader.read(ImageSbom.read(source, image, null),
                     ref.toString(), null);
             distribution = sbom.packages().stream().map(ScannedPackage::release).filter(r -> r != null)
@@ -101,12 +102,12 @@ final class ImageInspector {
         } catch (TrustplaneException e) {
             vulns = ImageAudit.Vulnerabilities.unknown("cannot read the image: " + e.getMessage());
         }
-        Instant created = created(source);
+        Instant created = image == null ? null : created(source, image);
         Instant newerSince = null;
         String newerDigest = null;
-        for (String image : images) {
+        for (String name : images) {
             try {
-                ImageReference running = ImageReference.parse(image);
+                ImageReference running = ImageReference.parse(name);
                 if (running.tag() == null) {
                     continue;
                 }
@@ -115,7 +116,7 @@ final class ImageInspector {
                 if (now2.isPresent() && !now2.get().digest().toString().equals(digest)) {
                     newerDigest = now2.get().digest().toString();
                     Instant c = created(ImageSource.open(new Location.Registry(running.pinned(now2.get().digest())),
-                            client));
+                            client), null);
                     newerSince = c == null ? now : c;
                 }
             } catch (TrustplaneException ignored) {
@@ -238,10 +239,10 @@ final class ImageInspector {
                 : String.join("; ", report.warnings()));
     }
 
-    private Instant created(ImageSource source) {
+    /** The build time in the config of {@code image} (resolved here when null), or null when unreadable. */
+    private static Instant created(ImageSource source, Descriptor image) {
         try {
-            Descriptor image = source.image(null);
-            Manifest m = source.manifest(image).parse();
+            Manifest m = source.manifest(image != null ? image : source.image(null)).parse();
             if (m instanceof ImageManifest im) {
                 JsonNode config = Json.mapper().readTree(source.readBlob(im.config(), 4L << 20));
                 String created = config.path("created").asText(null);

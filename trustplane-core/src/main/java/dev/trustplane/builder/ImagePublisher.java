@@ -170,9 +170,10 @@ public final class ImagePublisher {
         List<Signed> signed = new ArrayList<>();
         if (request.signers() == null) {
             for (BuildResult.Variant v : result.variants()) {
-                int stored = request.evidence().attach(v, layout, stores.apply(v), null);
+                EvidenceStore store = stores.apply(v);
+                int stored = request.evidence().attach(v, layout, store, null);
                 if (stored > 0) {
-                    signed.add(new Signed(v.tag(), stored, stores.apply(v).name()));
+                    signed.add(new Signed(v.tag(), stored, store.name()));
                 }
             }
             return signed;

@@ -12,8 +12,10 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -119,23 +121,55 @@ public final class CatalogStore {
     }
 
     /**
-     * The catalog image that {@code repository} ({@code host/path}) holds: the one that published
-     * {@code digest} there, else the one whose tags include {@code tag}, else the newest one
-     * published there; empty when the catalog never published to that repository.
+     * The catalog image that {@code repository} ({@code host/path}) holds (see {@link Owners#owner});
+     * to ask for many images, take {@link #owners()} once instead.
      */
     public Optional<String> owner(String repository, String digest, String tag) {
-        List<Publication> there = publications("WHERE repository = ? ORDER BY published_at_ms DESC, id", repository);
-        for (Publication p : there) {
-            if (p.digest().equals(digest) || p.platforms().contains("\"" + digest + "\"")) {
-                return Optional.of(p.image());
+        return new Owners(publications("WHERE repository = ? ORDER BY published_at_ms DESC, id", repository))
+                .owner(repository, digest, tag);
+    }
+
+    /** Every publication, read once, to answer ownership for many images (a feedback tick, an audit). */
+    public Owners owners() {
+        return new Owners(publications());
+    }
+
+    /** Publications held in memory: which catalog image a repository holds, and each image's latest. */
+    public static final class Owners {
+        private final Map<String, List<Publication>> byRepository = new HashMap<>();
+        private final Map<String, Publication> latest = new HashMap<>();
+
+        /** {@code publications} newest first. */
+        Owners(List<Publication> publications) {
+            for (Publication p : publications) {
+                byRepository.computeIfAbsent(p.repository(), r -> new ArrayList<>()).add(p);
+                latest.putIfAbsent(p.image() + "\u0000" + p.variant(), p);
             }
         }
-        for (Publication p : there) {
-            if (tag != null && p.tags().contains(tag)) {
-                return Optional.of(p.image());
+
+        /**
+         * The one that published {@code digest} in {@code repository}, else the one whose tags include
+         * {@code tag}, else the newest one published there; empty when the catalog never published there.
+         */
+        public Optional<String> owner(String repository, String digest, String tag) {
+            List<Publication> there = byRepository.getOrDefault(repository, List.of());
+            for (Publication p : there) {
+                if (p.digest().equals(digest) || p.platforms().contains("\"" + digest + "\"")) {
+                    return Optional.of(p.image());
+                }
             }
+            for (Publication p : there) {
+                if (tag != null && p.tags().contains(tag)) {
+                    return Optional.of(p.image());
+                }
+            }
+            return there.stream().findFirst().map(Publication::image);
         }
-        return there.stream().findFirst().map(Publication::image);
+
+        /** The latest publication of an image's variant. */
+        public Optional<Publication> latest(String image, String variant) {
+            return Optional.ofNullable(latest.get(image + "\u0000" + variant));
+        }
     }
 
     public Optional<SuiteState> suite(String archive, String suite) {

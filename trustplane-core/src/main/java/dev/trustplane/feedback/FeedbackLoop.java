@@ -63,8 +63,9 @@ public final class FeedbackLoop {
         Instant now = clock.instant();
         int requests = 0;
         Map<String, List<Finding>> byCause = new LinkedHashMap<>();
+        CatalogStore.Owners owners = catalog.owners();
         for (Finding f : new FindingStore(store).list(Finding.Status.OPEN)) {
-            Optional<String> owner = owner(f);
+            Optional<String> owner = owner(f, owners);
             if (owner.isPresent() && REBUILDABLE.contains(f.kind())) {
                 if (catalog.requestRebuild(owner.get(), f.kind() + " " + f.workloadLabel() + ": " + f.message(), f.id(),
                         now)) {
@@ -100,7 +101,7 @@ public final class FeedbackLoop {
                 delivered[1], book.pending().size());
     }
 
-    private Optional<String> owner(Finding f) {
+    private static Optional<String> owner(Finding f, CatalogStore.Owners owners) {
         if (f.image() == null) {
             return Optional.empty();
         }
@@ -108,7 +109,7 @@ public final class FeedbackLoop {
             ImageReference ref = ImageReference.parse(f.image());
             String digest = f.runningDigest() != null ? f.runningDigest()
                     : ref.digest() == null ? "" : ref.digest().toString();
-            return catalog.owner(ref.name(), digest, ref.tag());
+            return owners.owner(ref.name(), digest, ref.tag());
         } catch (RuntimeException e) {
             return Optional.empty();
         }

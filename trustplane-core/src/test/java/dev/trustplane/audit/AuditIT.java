@@ -235,6 +235,31 @@ class AuditIT {
         assertThat(stale.signingStates()).containsEntry("UNKNOWN", 8);
     }
 
+    /**
+     * An SBOM in the shape trivy writes (its source-package properties, a point-release distro
+     * qualifier; resources/vuln, see its README) as the image's referrer, judged with the tracker fixture.
+     */
+    @Test
+    void shouldReadTheVulnerabilitiesOfAnImageFromATrivyShapedSbom() throws Exception {
+        Path own = Files.createDirectories(work.resolve("trivy"));
+        try (RegistryPeer peer = RegistryPeer.start(own);
+             InputStream sbom = AuditIT.class.getResourceAsStream("/vuln/trivy-bookworm.cdx.json");
+             InputStream feed = AuditIT.class.getResourceAsStream("/vuln/tracker-semantics.json")) {
+            RegistryClient c = RegistryClient.builder().insecure(Set.of(peer.host())).build();
+            String digest = AuditImages.push(c, ImageReference.parse(peer.host() + "/vendor/app:1"),
+                    NOW.minus(Duration.ofDays(3)), sbom.readAllBytes(), null, 42);
+            VulnDb.importTracker(own.resolve("db"), feed, "tracker-semantics.json", NOW, NOW);
+            Inventory inventory = Inventory.of(List.of(tree(pod("prod", "app", peer.host() + "/vendor/app:1", digest,
+                    Map.of()))), "trivy.json", NOW);
+            ImageAudit image = new FleetAudit(AuditConfig.defaults(), null, c, VulnDb.open(own.resolve("db")), null,
+                    Clock.fixed(NOW, ZoneOffset.UTC)).run(inventory).images().get(0);
+            assertThat(image.distribution()).isEqualTo("bookworm");
+            assertThat(image.vulnerabilities().known()).isTrue();
+            assertThat(image.vulnerabilities().total()).isPositive();
+            assertThat(image.signing().state()).isEqualTo(ImageAudit.SigningState.UNSIGNED);
+        }
+    }
+
     @Test
     void shouldAuditPodsOfKindsItDoesNotKnowAndNeverCallTheUnreachableClean() {
         String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"canary-7f9c-x1\","
