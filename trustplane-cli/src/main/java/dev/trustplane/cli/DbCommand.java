@@ -98,8 +98,20 @@ final class DbCommand implements Runnable {
             }
             ctx.out().println("Imported " + info.records() + " records (" + info.cves() + " CVEs in " + info.sources()
                     + " source packages; releases " + String.join(", ", info.releases()) + ") into " + dir(ctx));
+            printSkipped(ctx, info);
             return 0;
         }
+    }
+
+    /** Names the records an import skipped (the first ten) on standard error: they are not in the database. */
+    private static void printSkipped(CliContext ctx, VulnDb.FeedInfo info) {
+        if (info.skipped() == 0) {
+            return;
+        }
+        ctx.err().println("warning: skipped " + info.skipped() + " record(s) of an unexpected shape; they are not in"
+                + " the database" + (info.skipped() > info.skippedExamples().size() ? " (the first "
+                + info.skippedExamples().size() + " below)" : "") + ":");
+        info.skippedExamples().forEach(x -> ctx.err().println("  " + x));
     }
 
     @Command(name = "status", description = "Show what the vulnerability database holds and how old it is.")
@@ -125,6 +137,9 @@ final class DbCommand implements Runnable {
                 ctx.out().println("Records:   " + info.records() + " (" + info.cves() + " CVEs, " + info.sources()
                         + " source packages)");
                 ctx.out().println("Releases:  " + String.join(", ", info.releases()));
+                if (info.skipped() > 0) {
+                    ctx.out().println("Skipped:   " + info.skipped() + " record(s) of an unexpected shape at import");
+                }
             });
             osv.ifPresent(db -> {
                 OsvDb.Info info = db.info();

@@ -55,6 +55,10 @@ final class ScanCommand implements Callable<Integer> {
             + " (default: from the SBOM's purls or operating system)")
     String release;
 
+    @Option(names = "--no-validate", description = "read the SBOM even if it does not follow its schema"
+            + " (CycloneDX 1.2–1.7, SPDX 2.2–2.3); packages it names may then be missed")
+    boolean noValidate;
+
     @Option(names = "--platform", paramLabel = "OS/ARCH", description = "image of an index to scan (default linux/amd64)")
     String platform;
 
@@ -123,7 +127,7 @@ final class ScanCommand implements Callable<Integer> {
         } finally {
             renderer.finish();
         }
-        SbomReader.Result input = SbomReader.read(scanned.sbom(), target, release);
+        SbomReader.Result input = SbomReader.read(scanned.sbom(), target, release, !noValidate);
         ScanReport report = new Scanner(db, osv).scan(target, input, new Scanner.Options(ignoreUnfixed, showUnimportant,
                 Duration.ofDays(maxAgeDays), vex(), ScanTarget.severityOverrides(severity)), Instant.now());
         report.warnings().forEach(w -> ctx.err().println("trustplane: warning: " + w));

@@ -17,6 +17,7 @@ final class ScanTable {
                 + "database taken " + report.oldestFeed() + ")");
         if (report.findings().isEmpty()) {
             out.println("No vulnerabilities (" + report.notAffected() + " tracker records say not affected)");
+            unseen(report, out);
             suppressed(report, out);
             return;
         }
@@ -33,7 +34,29 @@ final class ScanTable {
                     f.pkg().version(), f.fixedVersion() == null ? "-" : f.fixedVersion(),
                     f.verdict().label() + " (" + f.reason() + ")");
         }
+        unseen(report, out);
         suppressed(report, out);
+    }
+
+    /** One line naming what the table does not show, when anything is not shown. */
+    private static void unseen(ScanReport report, PrintWriter out) {
+        ScanReport.Unseen u = report.unseen();
+        if (!u.any()) {
+            return;
+        }
+        StringBuilder line = new StringBuilder("Not shown:");
+        append(line, u.hiddenUnimportant(), "unimportant (--show-unimportant)");
+        append(line, u.hiddenUnfixed(), "without a fix (--ignore-unfixed)");
+        append(line, u.unparseableVersions(), "package(s) with an unparseable version, not matched");
+        append(line, u.unknownRelease(), "package(s) of a release the tracker database does not hold");
+        append(line, u.skippedRecords(), "feed record(s) skipped at import");
+        out.println(line);
+    }
+
+    private static void append(StringBuilder line, int n, String what) {
+        if (n > 0) {
+            line.append(line.charAt(line.length() - 1) == ':' ? " " : "; ").append(n).append(' ').append(what);
+        }
     }
 
     private static void suppressed(ScanReport report, PrintWriter out) {

@@ -116,7 +116,7 @@ public final class DriftLoop {
         long t0 = System.nanoTime();
         try {
             new DriftPass(lastPolicies, verifier, store, clock, Duration.ofSeconds(30))
-                    .runFor(workload, w.namespace(workload.namespace()));
+                    .runFor(workload, w.workload(workload));
         } catch (RuntimeException e) {
             listener.warn("drift: could not re-judge " + workload.kind() + " " + workload.namespace() + "/"
                     + workload.name() + " after a pod event: " + e.getMessage() + "; the next pass will");

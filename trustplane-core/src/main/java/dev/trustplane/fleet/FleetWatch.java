@@ -6,11 +6,7 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -24,8 +20,7 @@ import java.util.function.Consumer;
 public final class FleetWatch implements AutoCloseable {
     private final KubernetesInventory api;
     private final EventListener listener;
-    private final Map<String, JsonNode> objects = new ConcurrentHashMap<>();
-    private final Map<String, WorkloadKey> podWorkloads = new ConcurrentHashMap<>();
+    private final FleetIndex index;
     private volatile Consumer<WorkloadKey> changed = k -> { };
     private volatile String podsVersion;
     private volatile boolean closed;
@@ -35,6 +30,7 @@ public final class FleetWatch implements AutoCloseable {
     public FleetWatch(KubernetesInventory api, EventListener listener) {
         this.api = api;
         this.listener = listener;
+        this.index = new FleetIndex("the Kubernetes API " + api.api() + " (watched)");
     }
 
     /** Lists everything, then watches pods on a thread of its own; {@code onChange} hears each workload a pod event touched. */
@@ -49,38 +45,19 @@ public final class FleetWatch implements AutoCloseable {
     public synchronized Inventory resync() {
         String[] version = new String[1];
         List<JsonNode> listed = api.list(version);
-        objects.clear();
-        for (JsonNode o : listed) {
-            objects.put(key(o), o);
-        }
+        Inventory inventory = index.replace(listed);
         podsVersion = version[0];
-        Inventory inventory = snapshot();
-        podWorkloads.clear();
-        for (RunningWorkload w : inventory.workloads()) {
-            for (JsonNode pod : w.pods()) {
-                podWorkloads.put(w.namespace() + "/" + pod.path("metadata").path("name").asText(), WorkloadKey.of(w));
-            }
-        }
         return inventory;
     }
 
     /** What runs, from the objects held (no API request). */
     public Inventory snapshot() {
-        return Inventory.of(new ArrayList<>(objects.values()), "the Kubernetes API " + api.api() + " (watched)",
-                Instant.now());
+        return index.snapshot();
     }
 
-    /** What runs in one namespace, from the objects held. */
-    public Inventory namespace(String namespace) {
-        List<JsonNode> in = new ArrayList<>();
-        for (JsonNode o : objects.values()) {
-            String ns = o.path("metadata").path("namespace").asText("");
-            if (ns.equals(namespace) || o.path("kind").asText().equals("Namespace")
-                    && o.path("metadata").path("name").asText().equals(namespace)) {
-                in.add(o);
-            }
-        }
-        return Inventory.of(in, "the Kubernetes API " + api.api() + " (watched)", Instant.now());
+    /** What runs of one workload, from the objects held: its pods, their owners, its namespace. */
+    public Inventory workload(WorkloadKey workload) {
+        return index.workload(workload);
     }
 
     /** Applies one watch event ({@code type}, {@code object}: a Pod) and tells which workloads it touched. */
@@ -91,29 +68,7 @@ public final class FleetWatch implements AutoCloseable {
             return;
         }
         ((ObjectNode) pod).put("kind", "Pod");
-        String namespace = pod.path("metadata").path("namespace").asText("");
-        String name = pod.path("metadata").path("name").asText("");
-        String podKey = namespace + "/" + name;
-        if (type.equals("DELETED")) {
-            objects.remove(key(pod));
-        } else {
-            objects.put(key(pod), pod);
-        }
-        WorkloadKey now = null;
-        if (!type.equals("DELETED")) {
-            for (RunningWorkload w : namespace(namespace).workloads()) {
-                if (w.pods().stream().anyMatch(p -> p.path("metadata").path("name").asText().equals(name))) {
-                    now = WorkloadKey.of(w);
-                }
-            }
-        }
-        WorkloadKey before = now == null ? podWorkloads.remove(podKey) : podWorkloads.put(podKey, now);
-        if (now != null) {
-            changed.accept(now);
-        }
-        if (before != null && !before.equals(now)) {
-            changed.accept(before);
-        }
+        index.apply(pod, type.equals("DELETED")).forEach(changed);
     }
 
     private void watch() {
@@ -148,11 +103,6 @@ public final class FleetWatch implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static String key(JsonNode o) {
-        JsonNode meta = o.path("metadata");
-        return o.path("kind").asText() + "\0" + meta.path("namespace").asText("") + "\0" + meta.path("name").asText();
     }
 
     @Override

@@ -280,7 +280,7 @@ public record Inventory(List<RunningWorkload> workloads, Map<String, Map<String,
         return null;
     }
 
-    private static JsonNode controller(JsonNode meta) {
+    static JsonNode controller(JsonNode meta) {
         JsonNode first = null;
         for (JsonNode r : meta.path("ownerReferences")) {
             if (r.path("controller").asBoolean(false)) {

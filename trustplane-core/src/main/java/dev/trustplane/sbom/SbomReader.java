@@ -2,6 +2,7 @@ package dev.trustplane.sbom;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.debian.DebianReleases;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
@@ -25,8 +26,6 @@ import java.util.regex.Pattern;
  */
 public final class SbomReader {
     private static final ObjectMapper JSON = Json.mapper();
-    private static final Map<String, String> CODENAMES = Map.of("10", "buster", "11", "bullseye", "12", "bookworm",
-            "13", "trixie", "14", "forky");
     private static final Pattern SPDX_SOURCE = Pattern.compile("(?:source package|from:)\\s+(\\S+)\\s+(\\S+)");
 
     /** The packages found and the format they came from. */
@@ -39,13 +38,28 @@ public final class SbomReader {
     private SbomReader() {
     }
 
+    /** Reads {@code json} after checking it against its schema ({@link SbomSchemas}). */
     public static Result read(byte[] json, String source, String releaseOverride) {
+        return read(json, source, releaseOverride, true);
+    }
+
+    /**
+     * Reads {@code json}; with {@code validate}, a document that does not follow the schema of its
+     * format and version is refused with every problem listed (an invalid SBOM read as it comes may
+     * yield "0 packages" and so a clean scan).
+     */
+    public static Result read(byte[] json, String source, String releaseOverride, boolean validate) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "SBOM " + source + " is not valid JSON: "
                     + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        boolean known = root != null && ("CycloneDX".equals(root.path("bomFormat").asText())
+                || root.path("spdxVersion").asText().startsWith("SPDX-2"));
+        if (validate && known) {
+            SbomSchemas.require(root, source);
         }
         if (root != null && "CycloneDX".equals(root.path("bomFormat").asText())) {
             return new Result("CycloneDX " + root.path("specVersion").asText(), cycloneDx(root, releaseOverride));
@@ -194,14 +208,16 @@ public final class SbomReader {
                 sourceVersion, release);
     }
 
-    /** {@code debian-12}, {@code debian-12.15}, {@code 12.4}, {@code bookworm} → {@code bookworm}. */
+    /**
+     * {@code debian-12}, {@code debian-12.15}, {@code 12.4}, {@code Debian:9}, {@code bookworm} →
+     * {@code bookworm} (releases 7 to 14 and sid); anything else is kept as written, so the scan can
+     * say which release it does not know.
+     */
     static String codename(String distro) {
         if (distro == null || distro.isBlank()) {
             return null;
         }
-        String d = distro.startsWith("debian-") ? distro.substring(7) : distro;
-        String major = d.split("\\.")[0];
-        return CODENAMES.getOrDefault(major, d);
+        return DebianReleases.codename(distro).orElse(distro.startsWith("debian-") ? distro.substring(7) : distro);
     }
 
     private static String srcVersion(String version, String release, String epoch) {

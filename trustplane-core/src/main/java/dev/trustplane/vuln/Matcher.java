@@ -50,6 +50,19 @@ public final class Matcher {
         return findings;
     }
 
+    /** Whether {@code version} is a Debian version the matcher can compare (a package with one that is not is counted apart). */
+    static boolean parses(String version) {
+        if (version == null) {
+            return false;
+        }
+        try {
+            DebianVersion.parse(version);
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     static Finding verdict(ScannedPackage p, DebianVersion installed, TrackerEntry e, Severity severity) {
         String fixed = e.fixedVersion();
         if ("0".equals(fixed)) {

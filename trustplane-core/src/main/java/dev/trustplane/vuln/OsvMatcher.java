@@ -1,11 +1,11 @@
 package dev.trustplane.vuln;
 
+import dev.trustplane.debian.DebianReleases;
 import dev.trustplane.debian.DebianVersion;
 import dev.trustplane.sbom.ScannedPackage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -15,8 +15,6 @@ import java.util.Optional;
  * ecosystems are skipped and counted.
  */
 final class OsvMatcher {
-    private static final Map<String, String> DEBIAN_NUMBERS = Map.of("buster", "10", "bullseye", "11",
-            "bookworm", "12", "trixie", "13", "forky", "14");
 
     private final OsvDb db;
     private int skippedRanges;
@@ -50,8 +48,7 @@ final class OsvMatcher {
 
     static String ecosystem(ScannedPackage p) {
         return switch (p.type()) {
-            case "deb" -> p.release() == null || !DEBIAN_NUMBERS.containsKey(p.release()) ? null
-                    : "Debian:" + DEBIAN_NUMBERS.get(p.release());
+            case "deb" -> p.release() == null ? null : DebianReleases.osvEcosystem(p.release()).orElse(null);
             case "npm" -> "npm";
             case "golang" -> "Go";
             case "maven" -> "Maven";

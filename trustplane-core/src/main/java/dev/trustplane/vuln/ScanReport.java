@@ -11,7 +11,22 @@ import java.util.TreeMap;
  * records said "not affected", what VEX suppressed and why, and the database the verdicts came from.
  */
 public record ScanReport(String subject, String sbomFormat, int packages, List<Finding> findings, int notAffected,
-        List<Vex.Applied> suppressed, List<String> warnings, List<Source> sources) {
+        List<Vex.Applied> suppressed, List<String> warnings, List<Source> sources, Unseen unseen) {
+
+    /**
+     * What the report does not show, counted so that nothing disappears silently: packages whose
+     * version does not parse (not matched), findings hidden by a filter (Debian's "unimportant"
+     * without {@code --show-unimportant}, unfixed ones under {@code --ignore-unfixed}), packages of a
+     * release the database does not hold, and feed records skipped at import.
+     */
+    public record Unseen(int unparseableVersions, int hiddenUnimportant, int hiddenUnfixed, int unknownRelease,
+            int skippedRecords) {
+        public static final Unseen NONE = new Unseen(0, 0, 0, 0, 0);
+
+        public boolean any() {
+            return unparseableVersions + hiddenUnimportant + hiddenUnfixed + unknownRelease + skippedRecords > 0;
+        }
+    }
 
     /** A feed the verdicts came from, and when it was taken. */
     public record Source(String feed, String file, Instant takenAt) {

@@ -27,6 +27,10 @@ public final class ScanReportJson {
         ObjectNode counts = root.putObject("counts");
         report.counts().forEach((s, n) -> counts.put(s.name(), n));
         root.put("notAffected", report.notAffected());
+        ScanReport.Unseen unseen = report.unseen();
+        root.putObject("unseen").put("unparseableVersions", unseen.unparseableVersions())
+                .put("hiddenUnimportant", unseen.hiddenUnimportant()).put("hiddenUnfixed", unseen.hiddenUnfixed())
+                .put("unknownRelease", unseen.unknownRelease()).put("skippedRecords", unseen.skippedRecords());
         ArrayNode warnings = root.putArray("warnings");
         report.warnings().forEach(warnings::add);
         ArrayNode findings = root.putArray("findings");

@@ -46,6 +46,8 @@ public final class Scanner {
         List<String> warnings = new ArrayList<>();
         Set<String> unknownReleases = new LinkedHashSet<>();
         int withoutRelease = 0;
+        int unknownRelease = 0;
+        List<String> unparseable = new ArrayList<>();
         for (ScannedPackage p : input.packages()) {
             if (!p.debian()) {
                 continue;
@@ -54,7 +56,20 @@ public final class Scanner {
                 withoutRelease++;
             } else if (db != null && !db.knowsRelease(p.release())) {
                 unknownReleases.add(p.release());
+                unknownRelease++;
             }
+            if (p.release() != null && !Matcher.parses(p.sourceVersion())) {
+                unparseable.add(p.name() + " " + p.sourceVersion());
+            }
+        }
+        if (!unparseable.isEmpty()) {
+            warnings.add(unparseable.size() + " package(s) have a version that is not a Debian version and were not"
+                    + " matched: " + String.join(", ", unparseable.subList(0, Math.min(10, unparseable.size())))
+                    + (unparseable.size() > 10 ? ", …" : ""));
+        }
+        if (db != null && db.info().skipped() > 0) {
+            warnings.add("the tracker database left out " + db.info().skipped() + " record(s) of an unexpected shape"
+                    + " at import (`trustplane db status`); findings they would give are missing");
         }
         if (input.packages().isEmpty()) {
             warnings.add("the SBOM lists no Debian packages (pkg:deb purls); nothing was matched");
@@ -64,8 +79,9 @@ public final class Scanner {
                     + " system in the SBOM) and were not matched; pass --release CODENAME");
         }
         if (!unknownReleases.isEmpty()) {
-            warnings.add("the database has no records for " + String.join(", ", unknownReleases)
-                    + "; packages of that release were not matched");
+            warnings.add("the tracker database has no records for " + String.join(", ", unknownReleases)
+                    + " (it holds " + String.join(", ", db.info().releases()) + "); " + unknownRelease
+                    + " package(s) of that release were not matched against it");
         }
         List<ScanReport.Source> sources = new ArrayList<>();
         if (db != null) {
@@ -94,13 +110,15 @@ public final class Scanner {
                 .thenComparing(Finding::vulnerability).thenComparing(f -> f.pkg().name()));
         List<Finding> affected = new ArrayList<>();
         int notAffected = 0;
+        int hiddenUnimportant = 0;
+        int hiddenUnfixed = 0;
         for (Finding f : all) {
             if (!f.verdict().affected()) {
                 notAffected++;
             } else if (f.verdict() == Verdict.UNIMPORTANT && !options.showUnimportant()) {
-                continue;
+                hiddenUnimportant++;
             } else if (options.ignoreUnfixed() && f.verdict() != Verdict.FIXED_IN_NEWER) {
-                continue;
+                hiddenUnfixed++;
             } else {
                 affected.add(f);
             }
@@ -108,7 +126,8 @@ public final class Scanner {
         Map<Boolean, List<Vex.Applied>> vexed = options.vex().apply(affected);
         List<Finding> kept = vexed.get(true).stream().map(Vex.Applied::finding).toList();
         return new ScanReport(subject, input.format(), input.packages().size(), kept, notAffected, vexed.get(false),
-                warnings, sources);
+                warnings, sources, new ScanReport.Unseen(unparseable.size(), hiddenUnimportant, hiddenUnfixed,
+                        unknownRelease, db == null ? 0 : db.info().skipped()));
     }
 
     /**

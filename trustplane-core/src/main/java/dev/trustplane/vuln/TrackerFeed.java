@@ -21,7 +21,9 @@ import java.util.function.Consumer;
 /**
  * Streams the Debian security tracker JSON ({@code tracker/data/json}: source package → CVE →
  * {@code releases.<codename>}) into {@link TrackerEntry} records without holding the whole
- * document. A malformed record is reported with the file, the record and the field.
+ * document. A file that is not a tracker export at all fails with one error; inside one, a record
+ * or a release entry of an unexpected shape (a real export holds a few, e.g. {@code "releases": []})
+ * is skipped and reported to the caller with the record and the field, never failing the import.
  */
 final class TrackerFeed {
     private static final Set<String> URGENCIES = Set.of("low", "medium", "high", "unimportant", "end-of-life",
@@ -31,19 +33,49 @@ final class TrackerFeed {
     private TrackerFeed() {
     }
 
+    /** A record or release entry that was skipped: {@code source/CVE[/release]}, the field and the problem. */
+    record Skipped(String record, String field, String problem) {
+        @Override
+        public String toString() {
+            return record + (field.isEmpty() ? "" : " (" + field + ")") + ": " + problem;
+        }
+    }
+
+    /** A record that is skipped, not fatal. */
+    private static final class Odd extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient Skipped skipped;
+
+        Odd(String record, String field, String problem) {
+            super(problem, null, false, false);
+            this.skipped = new Skipped(record, field, problem);
+        }
+    }
+
     public static int read(InputStream in, String file, Consumer<TrackerEntry> sink) {
+        return read(in, file, sink, s -> {
+            throw malformed(file, s.record(), s.field(), s.problem());
+        });
+    }
+
+    /** Reads every record; those of an unexpected shape go to {@code skipped}. Returns the entries read. */
+    public static int read(InputStream in, String file, Consumer<TrackerEntry> sink, Consumer<Skipped> skipped) {
         int records = 0;
         try (JsonParser p = new JsonFactory(JSON).createParser(in)) {
             expect(p.nextToken() == JsonToken.START_OBJECT, file, "(top level)", "",
                     "must be an object keyed by source package");
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String source = p.currentName();
-                expect(p.nextToken() == JsonToken.START_OBJECT, file, source, "", "must be an object keyed by CVE id");
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    p.skipChildren();
+                    skipped.accept(new Skipped(source, "", "is not an object keyed by CVE id"));
+                    continue;
+                }
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String cve = p.currentName();
                     p.nextToken();
                     JsonNode node = p.readValueAsTree();
-                    records += entries(node, source, cve, file, sink);
+                    records += entries(node, source, cve, sink, skipped);
                 }
             }
             return records;
@@ -54,49 +86,73 @@ final class TrackerFeed {
         }
     }
 
-    private static int entries(JsonNode node, String source, String cve, String file, Consumer<TrackerEntry> sink) {
+    private static int entries(JsonNode node, String source, String cve, Consumer<TrackerEntry> sink,
+            Consumer<Skipped> skipped) {
         String record = source + "/" + cve;
-        expect(node != null && node.isObject(), file, record, "", "must be an object");
+        if (node == null || !node.isObject()) {
+            skipped.accept(new Skipped(record, "", "is not an object"));
+            return 0;
+        }
         JsonNode releases = node.get("releases");
-        expect(releases != null && releases.isObject(), file, record, "releases", "is missing or not an object");
+        if (releases == null || !releases.isObject()) {
+            skipped.accept(new Skipped(record, "releases", releases == null ? "is missing"
+                    : "is " + (releases.isArray() ? "an array" : releases.getNodeType().toString().toLowerCase(
+                            Locale.ROOT)) + ", not an object keyed by release"));
+            return 0;
+        }
         String description = text(node, "description");
         String scope = text(node, "scope");
         int n = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = releases.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> r = it.next();
-            String at = "releases." + r.getKey();
-            JsonNode rel = r.getValue();
-            expect(rel.isObject(), file, record, at, "must be an object");
-            String statusText = text(rel, "status");
-            expect(statusText != null, file, record, at + ".status", "is missing");
-            TrackerEntry.Status status = switch (statusText) {
-                case "resolved" -> TrackerEntry.Status.RESOLVED;
-                case "open" -> TrackerEntry.Status.OPEN;
-                case "undetermined" -> TrackerEntry.Status.UNDETERMINED;
-                default -> throw malformed(file, record, at + ".status", "'" + statusText
-                        + "' is not resolved, open or undetermined");
-            };
-            String fixed = text(rel, "fixed_version");
-            if (fixed != null && !fixed.equals("0")) {
-                try {
-                    DebianVersion.parse(fixed);
-                } catch (TrustplaneException e) {
-                    throw malformed(file, record, at + ".fixed_version", "'" + fixed + "' is not a Debian version");
-                }
+            try {
+                sink.accept(entry(source, cve, r.getKey(), r.getValue(), description, scope));
+                n++;
+            } catch (Odd odd) {
+                skipped.accept(odd.skipped);
             }
-            String urgency = text(rel, "urgency");
-            if (urgency != null) {
-                urgency = urgency.replace("*", "").strip().toLowerCase(Locale.ROOT);
-                expect(URGENCIES.contains(urgency), file, record, at + ".urgency", "'" + urgency
-                        + "' is not one of " + new TreeSet<>(URGENCIES));
-            }
-            JsonNode nodsa = rel.get("nodsa");
-            sink.accept(new TrackerEntry(source, cve, r.getKey(), status, fixed, urgency,
-                    nodsa != null && !nodsa.isNull() && !(nodsa.isBoolean() && !nodsa.asBoolean()),
-                    text(rel, "nodsa_reason"), scope, description));
-            n++;
         }
         return n;
+    }
+
+    private static TrackerEntry entry(String source, String cve, String release, JsonNode rel, String description,
+            String scope) {
+        String record = source + "/" + cve + "/" + release;
+        String at = "releases." + release;
+        odd(rel.isObject(), record, at, "must be an object");
+        String statusText = text(rel, "status");
+        odd(statusText != null, record, at + ".status", "is missing");
+        TrackerEntry.Status status = switch (statusText) {
+            case "resolved" -> TrackerEntry.Status.RESOLVED;
+            case "open" -> TrackerEntry.Status.OPEN;
+            case "undetermined" -> TrackerEntry.Status.UNDETERMINED;
+            default -> throw new Odd(record, at + ".status", "'" + statusText
+                    + "' is not resolved, open or undetermined");
+        };
+        String fixed = text(rel, "fixed_version");
+        if (fixed != null && !fixed.equals("0")) {
+            try {
+                DebianVersion.parse(fixed);
+            } catch (TrustplaneException e) {
+                throw new Odd(record, at + ".fixed_version", "'" + fixed + "' is not a Debian version");
+            }
+        }
+        String urgency = text(rel, "urgency");
+        if (urgency != null) {
+            urgency = urgency.replace("*", "").strip().toLowerCase(Locale.ROOT);
+            odd(URGENCIES.contains(urgency), record, at + ".urgency", "'" + urgency + "' is not one of "
+                    + new TreeSet<>(URGENCIES));
+        }
+        JsonNode nodsa = rel.get("nodsa");
+        return new TrackerEntry(source, cve, release, status, fixed, urgency,
+                nodsa != null && !nodsa.isNull() && !(nodsa.isBoolean() && !nodsa.asBoolean()),
+                text(rel, "nodsa_reason"), scope, description);
+    }
+
+    private static void odd(boolean ok, String record, String field, String problem) {
+        if (!ok) {
+            throw new Odd(record, field, problem);
+        }
     }
 
     private static String text(JsonNode node, String field) {

@@ -33,14 +33,20 @@ import java.util.TreeSet;
 public final class VulnDb {
     static final String FILE = "debian-tracker.db";
     private static final int MAGIC = 0x54505644; // "TPVD"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
+    /** How many skipped records an import keeps by name (the rest are counted). */
+    static final int SKIPPED_KEPT = 10;
     private static final int MAX_TEXT = 8_000;
 
-    /** What was imported, when, and how much. */
+    /**
+     * What was imported, when, and how much; {@code skipped} records of an unexpected shape were left
+     * out, the first {@value #SKIPPED_KEPT} named in {@code skippedExamples}.
+     */
     public record FeedInfo(String feed, String file, Instant takenAt, Instant importedAt, int records, int cves,
-            int sources, List<String> releases) {
+            int sources, List<String> releases, int skipped, List<String> skippedExamples) {
         public FeedInfo {
             releases = List.copyOf(releases);
+            skippedExamples = List.copyOf(skippedExamples);
         }
 
         public Duration age(Instant now) {
@@ -112,10 +118,19 @@ public final class VulnDb {
      */
     public static FeedInfo importTracker(Path dir, InputStream in, String file, Instant takenAt, Instant now) {
         List<TrackerEntry> entries = new ArrayList<>();
-        TrackerFeed.read(in, file, entries::add);
+        int[] skipped = new int[1];
+        List<String> examples = new ArrayList<>();
+        TrackerFeed.read(in, file, entries::add, s -> {
+            if (skipped[0]++ < SKIPPED_KEPT) {
+                examples.add(s.toString());
+            }
+        });
         if (entries.isEmpty()) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Vulnerability feed " + file
-                    + " holds no records; nothing was imported and the previous database is unchanged");
+                    + " holds no records" + (skipped[0] == 0 ? "" : " of the tracker's shape (" + skipped[0]
+                    + " skipped, e.g. " + examples.get(0) + ")") + "; it is not a Debian security tracker export"
+                    + " (https://security-tracker.debian.org/tracker/data/json). Nothing was imported and the"
+                    + " previous database is unchanged");
         }
         Set<String> cves = new HashSet<>();
         Set<String> sources = new HashSet<>();
@@ -126,7 +141,7 @@ public final class VulnDb {
             releases.add(e.release());
         }
         FeedInfo info = new FeedInfo("debian-tracker", file, takenAt, now, entries.size(), cves.size(),
-                sources.size(), new ArrayList<>(releases));
+                sources.size(), new ArrayList<>(releases), skipped[0], examples);
         write(dir, info, entries);
         return info;
     }
@@ -159,6 +174,11 @@ public final class VulnDb {
                 out.writeInt(info.releases().size());
                 for (String r : info.releases()) {
                     out.writeUTF(r);
+                }
+                out.writeInt(info.skipped());
+                out.writeInt(info.skippedExamples().size());
+                for (String x : info.skippedExamples()) {
+                    out.writeUTF(clip(x));
                 }
                 out.writeInt(strings.size());
                 for (String s : strings) {
@@ -198,9 +218,12 @@ public final class VulnDb {
     public static VulnDb open(Path dir) {
         Path file = dir.resolve(FILE);
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
-                throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Vulnerability database " + file
-                        + " has an unknown format; import the feed again with `trustplane db import FILE`");
+            int magic = in.readInt();
+            int version = magic == MAGIC ? in.readInt() : -1;
+            if (version != VERSION) {
+                throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Vulnerability database " + file + " has "
+                        + (version < 0 ? "an unknown format" : "format " + version + "; this Trustplane reads format "
+                        + VERSION) + "; import the feed again with `trustplane db import FILE`");
             }
             String feed = in.readUTF();
             String source = in.readUTF();
@@ -211,6 +234,11 @@ public final class VulnDb {
             List<String> releases = new ArrayList<>();
             for (int i = in.readInt(); i > 0; i--) {
                 releases.add(in.readUTF());
+            }
+            int skipped = in.readInt();
+            List<String> examples = new ArrayList<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                examples.add(in.readUTF());
             }
             String[] strings = new String[in.readInt()];
             for (int i = 0; i < strings.length; i++) {
@@ -234,7 +262,8 @@ public final class VulnDb {
             if (in.readInt() != MAGIC) {
                 throw new EOFException("no end marker");
             }
-            return new VulnDb(new FeedInfo(feed, source, taken, imported, count, cves, sources, releases), byRelease);
+            return new VulnDb(new FeedInfo(feed, source, taken, imported, count, cves, sources, releases, skipped,
+                    examples), byRelease);
         } catch (NoSuchFileException e) {
             throw new TrustplaneException(ErrorKind.NOT_FOUND, "No vulnerability database in " + dir
                     + "; import the Debian security tracker first: `trustplane db import FILE`", e);

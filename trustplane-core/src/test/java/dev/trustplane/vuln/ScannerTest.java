@@ -135,7 +135,8 @@ class ScannerTest {
         assertThat(report.warnings()).containsExactly(
                 "1 package(s) name no Debian release (no distro qualifier or operating system in the SBOM) and were"
                         + " not matched; pass --release CODENAME",
-                "the database has no records for bullseye; packages of that release were not matched",
+                "the tracker database has no records for bullseye (it holds bookworm, trixie); 1 package(s) of that release"
+                        + " were not matched against it",
                 "the debian-tracker database was taken 2026-10-24T00:00:00Z, more than 7 days ago; import a fresh"
                         + " feed with `trustplane db import`");
     }
@@ -145,9 +146,11 @@ class ScannerTest {
         String bad = "{\"openssl\": {\"CVE-2024-9\": {\"releases\": {\"bookworm\": {\"status\": \"fixed\"}}}}}";
         assertThatThrownBy(() -> VulnDb.importTracker(dir, new ByteArrayInputStream(bad.getBytes(
                 StandardCharsets.UTF_8)), "bad.json", NOW, NOW))
-                .hasMessage("Vulnerability feed bad.json, record openssl/CVE-2024-9, field releases.bookworm.status:"
-                        + " 'fixed' is not resolved, open or undetermined; nothing was imported and the previous"
-                        + " database is unchanged");
+                .hasMessage("Vulnerability feed bad.json holds no records of the tracker's shape (1 skipped, e.g."
+                        + " openssl/CVE-2024-9/bookworm (releases.bookworm.status): 'fixed' is not resolved, open or"
+                        + " undetermined); it is not a Debian security tracker export"
+                        + " (https://security-tracker.debian.org/tracker/data/json). Nothing was imported and the"
+                        + " previous database is unchanged");
         byte[] whole = resource("tracker-semantics.json");
         byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
         assertThatThrownBy(() -> VulnDb.importTracker(dir, new ByteArrayInputStream(truncated), "cut.json", NOW, NOW))
@@ -170,7 +173,7 @@ class ScannerTest {
                    "externalRefs": [{"referenceCategory": "PACKAGE-MANAGER", "referenceType": "purl",
                      "referenceLocator": "pkg:deb/debian/libc6@2.36-9%2Bdeb12u3?arch=amd64&upstream=glibc&distro=debian-12"}]}
                 ]}""";
-        assertThat(SbomReader.read(spdx.getBytes(StandardCharsets.UTF_8), "s.json", null).packages())
+        assertThat(SbomReader.read(spdx.getBytes(StandardCharsets.UTF_8), "s.json", null, false).packages())
                 .extracting(p -> p.name() + " " + p.version() + "<" + p.source() + "@" + p.release())
                 .containsExactly("libssl3 3.0.11-1~deb12u2<openssl@bookworm", "libc6 2.36-9+deb12u3<glibc@bookworm");
     }
