@@ -4,6 +4,8 @@ import dev.trustplane.config.Directories;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.vuln.FeedSource;
+import dev.trustplane.vuln.IntelDb;
+import dev.trustplane.vuln.IntelImport;
 import dev.trustplane.vuln.OsvDb;
 import dev.trustplane.vuln.VulnDb;
 import java.io.IOException;
@@ -63,6 +65,16 @@ final class DbCommand implements Runnable {
                 + " or a .zip such as osv.dev's per-ecosystem all.zip")
         boolean osv;
 
+        @Option(names = "--nvd", description = "SOURCE is NVD CVE API 2.0 JSON (the nvdcve-2.0-YYYY.json[.gz] feed"
+                + " files or API pages): a file or a directory of them; CVSS for findings Debian did not rate")
+        boolean nvd;
+
+        @Option(names = "--kev", description = "SOURCE is CISA's Known Exploited Vulnerabilities catalog (JSON)")
+        boolean kev;
+
+        @Option(names = "--epss", description = "SOURCE is FIRST's EPSS scores (epss_scores-current.csv[.gz])")
+        boolean epss;
+
         @Option(names = "--taken-at", paramLabel = "INSTANT",
                 description = "when the feed was downloaded (ISO-8601; default: the file's modification time or"
                         + " the server's Last-Modified)")
@@ -74,6 +86,21 @@ final class DbCommand implements Runnable {
 
         @Override
         public Integer call() {
+            if (nvd || kev || epss) {
+                if ((nvd ? 1 : 0) + (kev ? 1 : 0) + (epss ? 1 : 0) + (osv ? 1 : 0) > 1) {
+                    throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Give one of --osv, --nvd, --kev, --epss per"
+                            + " import");
+                }
+                IntelDb.FeedInfo info = IntelImport.run(DbCommand.dir(ctx), nvd ? IntelDb.Feed.NVD : kev
+                        ? IntelDb.Feed.KEV : IntelDb.Feed.EPSS, source, takenAt);
+                ctx.out().println("Imported " + info.records() + " " + info.feed() + " records (" + info.file()
+                        + ", taken " + info.takenAt() + ") into " + dir(ctx));
+                if (info.skipped() > 0) {
+                    ctx.err().println("warning: skipped " + info.skipped() + " record(s) of an unexpected shape:");
+                    info.skippedExamples().forEach(x -> ctx.err().println("  " + x));
+                }
+                return 0;
+            }
             if (osv) {
                 Path path = Path.of(source);
                 Instant taken;
@@ -126,7 +153,7 @@ final class DbCommand implements Runnable {
         public Integer call() {
             Optional<VulnDb> tracker = VulnDb.openIfPresent(dir(ctx));
             Optional<OsvDb> osv = OsvDb.openIfPresent(dir(ctx));
-            if (tracker.isEmpty() && osv.isEmpty()) {
+            if (tracker.isEmpty() && osv.isEmpty() && IntelDb.openIfPresent(dir(ctx)).isEmpty()) {
                 VulnDb.open(dir(ctx));
             }
             tracker.ifPresent(db -> {
@@ -141,6 +168,10 @@ final class DbCommand implements Runnable {
                     ctx.out().println("Skipped:   " + info.skipped() + " record(s) of an unexpected shape at import");
                 }
             });
+            IntelDb.openIfPresent(dir(ctx)).ifPresent(db -> db.feeds().values().forEach(f -> ctx.out().println(
+                    String.format("%-10s %d CVEs from %s, taken %s (%s ago)%s", f.feed() + ":", f.records(), f.file(),
+                            f.takenAt(), age(Duration.between(f.takenAt(), Instant.now())), f.skipped() == 0 ? ""
+                                    : "; " + f.skipped() + " record(s) skipped at import"))));
             osv.ifPresent(db -> {
                 OsvDb.Info info = db.info();
                 ctx.out().println("Feed:      osv (" + info.source() + ")");

@@ -8,13 +8,14 @@ import dev.trustplane.sigstore.EvidenceStore;
 import dev.trustplane.verify.Trust;
 import dev.trustplane.verify.TrustSpec;
 import dev.trustplane.vuln.AttestedVex;
+import dev.trustplane.vuln.FailOn;
+import dev.trustplane.vuln.IntelDb;
 import dev.trustplane.vuln.OsvDb;
 import dev.trustplane.vuln.ScanReport;
 import dev.trustplane.vuln.ScanReportFormats;
 import dev.trustplane.vuln.ScanReportJson;
 import dev.trustplane.vuln.ScanTarget;
 import dev.trustplane.vuln.Scanner;
-import dev.trustplane.vuln.Severity;
 import dev.trustplane.vuln.Vex;
 import dev.trustplane.vuln.VulnDb;
 import java.nio.charset.StandardCharsets;
@@ -41,8 +42,9 @@ final class ScanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SBOM|IMAGE", description = "an SBOM file, or oci:DIR[:TAG] / REGISTRY/REPO:TAG")
     String target;
 
-    @Option(names = "--fail-on", paramLabel = "SEVERITY",
-            description = "exit 11 when a finding is at or above: low, medium, high, critical")
+    @Option(names = "--fail-on", paramLabel = "CONDITIONS",
+            description = "exit 11 when a finding meets any of these (comma-separated): a severity (low, medium, high,"
+                    + " critical: at or above), kev (in CISA's KEV catalog), epss>=P (EPSS probability at least P)")
     String failOn;
 
     @Option(names = "--ignore-unfixed", description = "only report findings that a newer package fixes")
@@ -109,7 +111,7 @@ final class ScanCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Severity threshold = failOn == null ? null : Severity.parse(failOn);
+        FailOn threshold = failOn == null ? null : FailOn.parse(failOn);
         if (!List.of("table", "json", "sarif", "vdr", "in-toto").contains(format)) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Unknown --format '" + format
                     + "'; use table, json, sarif, vdr or in-toto");
@@ -128,7 +130,7 @@ final class ScanCommand implements Callable<Integer> {
             renderer.finish();
         }
         SbomReader.Result input = SbomReader.read(scanned.sbom(), target, release, !noValidate);
-        ScanReport report = new Scanner(db, osv).scan(target, input, new Scanner.Options(ignoreUnfixed, showUnimportant,
+        ScanReport report = new Scanner(db, osv).withIntel(IntelDb.openIfPresent(DbCommand.dir(ctx)).orElse(null)).scan(target, input, new Scanner.Options(ignoreUnfixed, showUnimportant,
                 Duration.ofDays(maxAgeDays), vex(), ScanTarget.severityOverrides(severity)), Instant.now());
         report.warnings().forEach(w -> ctx.err().println("trustplane: warning: " + w));
         String version = new Main.Version().versionText();
@@ -144,7 +146,7 @@ final class ScanCommand implements Callable<Integer> {
                     StandardCharsets.UTF_8));
             default -> ScanTable.print(report, ctx.out());
         }
-        return threshold != null && report.failsAt(threshold) ? ExitCode.VULNERABLE.code() : 0;
+        return threshold != null && !threshold.failing(report).isEmpty() ? ExitCode.VULNERABLE.code() : 0;
     }
 
     private Vex vex() {

@@ -5,6 +5,7 @@ import dev.trustplane.vuln.ScanReport;
 import dev.trustplane.vuln.Severity;
 import dev.trustplane.vuln.Vex;
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.Map;
 
 /** {@code scan}'s table: the summary line, one row per finding, what VEX suppressed. */
@@ -32,10 +33,25 @@ final class ScanTable {
         for (Finding f : report.findings()) {
             out.printf("%-10s %-18s %-22s %-26s %-26s %s%n", f.severity(), f.vulnerability(), f.pkg().name(),
                     f.pkg().version(), f.fixedVersion() == null ? "-" : f.fixedVersion(),
-                    f.verdict().label() + " (" + f.reason() + ")");
+                    f.verdict().label() + " (" + f.reason() + ")" + intel(f));
         }
         unseen(report, out);
         suppressed(report, out);
+    }
+
+    /** KEV membership and EPSS of a finding, and where a severity came from when not from Debian. */
+    private static String intel(Finding f) {
+        StringBuilder s = new StringBuilder();
+        if ("nvd".equals(f.severitySource())) {
+            s.append(" [severity: NVD CVSS ").append(f.intel().cvssScore()).append(']');
+        }
+        if (f.intel().kev()) {
+            s.append(" [KEV since ").append(f.intel().kevDateAdded()).append(']');
+        }
+        if (f.intel().hasEpss()) {
+            s.append(String.format(Locale.ROOT, " [EPSS %.3f]", f.intel().epss()));
+        }
+        return s.toString();
     }
 
     /** One line naming what the table does not show, when anything is not shown. */

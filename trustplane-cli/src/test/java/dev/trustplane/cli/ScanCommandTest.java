@@ -186,11 +186,60 @@ class ScanCommandTest {
     }
 
     @Test
-    void shouldRejectAnUnknownSeverity() {
+    void shouldRejectAnUnknownFailCondition() {
         run("db", "import", dir.resolve("tracker.json").toString());
         CliRun r = run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "severe");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).isEqualTo("trustplane: error: Unknown severity 'severe'; use one of negligible, low, medium,"
-                + " high, critical\n");
+        assertThat(r.err()).isEqualTo("trustplane: error: --fail-on: unknown condition severe; use a severity"
+                + " (negligible, low, medium, high, critical), kev, or epss>=P\n");
+    }
+
+    @Test
+    void shouldImportNvdKevAndEpssAndFailOnThem() throws Exception {
+        run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at", Instant.now().toString());
+        // CVE-2024-0400 has Debian urgency low; give CVE-2024-0001 no urgency to see NVD's score used
+        Files.writeString(dir.resolve("tracker.json"), TRACKER.replace("\"urgency\": \"high\"",
+                "\"urgency\": \"not yet assigned\""));
+        run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at", Instant.now().toString());
+        Files.writeString(dir.resolve("nvd.json"), "{\"format\": \"NVD_CVE\", \"version\": \"2.0\","
+                + " \"vulnerabilities\": [{\"cve\": {\"id\": \"CVE-2024-0001\", \"metrics\": {\"cvssMetricV31\": [{"
+                + "\"source\": \"nvd@nist.gov\", \"type\": \"Primary\", \"cvssData\": {\"version\": \"3.1\","
+                + " \"vectorString\": \"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H\", \"baseScore\": 9.8}}]}}}]}");
+        Files.writeString(dir.resolve("kev.json"), "{\"vulnerabilities\": [{\"cveID\": \"CVE-2024-0400\","
+                + " \"dateAdded\": \"2024-05-01\", \"knownRansomwareCampaignUse\": \"Unknown\"}]}");
+        Files.writeString(dir.resolve("epss.csv"), "cve,epss,percentile\nCVE-2024-0001,0.42,0.97\n");
+        CliRun nvd = run("db", "import", "--nvd", dir.resolve("nvd.json").toString(), "--taken-at",
+                Instant.now().toString());
+        assertThat(nvd.out()).as(nvd.err()).startsWith("Imported 1 NVD records (" + dir.resolve("nvd.json"));
+        assertThat(run("db", "import", "--kev", dir.resolve("kev.json").toString(), "--taken-at",
+                Instant.now().toString()).code()).isZero();
+        assertThat(run("db", "import", "--epss", dir.resolve("epss.csv").toString(), "--taken-at",
+                Instant.now().toString()).code()).isZero();
+        assertThat(run("db", "status").out()).contains("NVD:       1 CVEs from", "KEV:       1 CVEs from",
+                "EPSS:      1 CVEs from");
+
+        CliRun scan = run("scan", dir.resolve("sbom.json").toString());
+        assertThat(scan.out()).containsPattern("CRITICAL +CVE-2024-0001 .*\\[severity: NVD CVSS 9\\.8\\] \\[EPSS"
+                + " 0\\.420\\]").containsPattern("LOW +CVE-2024-0400 .*\\[KEV since 2024-05-01\\]");
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "kev").code()).isEqualTo(11);
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "epss>=0.5").code()).isZero();
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--fail-on", "epss>=0.4").code()).isEqualTo(11);
+        assertThat(run("scan", dir.resolve("sbom.json").toString(), "--format", "json").out()).contains(
+                "\"severitySource\" : \"nvd\"", "\"kev\" : {", "\"epss\" : {");
+        CliRun wrong = run("db", "import", "--kev", dir.resolve("epss.csv").toString());
+        assertThat(wrong.code()).isEqualTo(2);
+        assertThat(wrong.err()).startsWith("trustplane: error: KEV catalog " + dir.resolve("epss.csv")
+                + " is not valid JSON");
+    }
+
+    @Test
+    void shouldRefuseAnInvalidSbomUnlessToldNotToValidate() throws Exception {
+        run("db", "import", dir.resolve("tracker.json").toString(), "--taken-at", Instant.now().toString());
+        Files.writeString(dir.resolve("bad.json"), SBOM.replace("\"type\": \"library\"", "\"type\": \"lib\""));
+        CliRun bad = run("scan", dir.resolve("bad.json").toString());
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).startsWith("trustplane: error: SBOM " + dir.resolve("bad.json") + " does not follow its"
+                + " schema (2 problems):\n  $.components[0].type: ").contains("  $.components[1].type: ");
+        assertThat(run("scan", dir.resolve("bad.json").toString(), "--no-validate").code()).isZero();
     }
 }

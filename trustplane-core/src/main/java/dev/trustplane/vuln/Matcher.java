@@ -99,6 +99,6 @@ public final class Matcher {
 
     private static Finding finding(ScannedPackage p, TrackerEntry e, Verdict v, Severity s, String fixed,
             String reason) {
-        return new Finding(p, e.cve(), v, s, fixed, reason, e.recordId(), e.description());
+        return new Finding(p, e.cve(), v, s, fixed, reason, e.recordId(), e.description(), "debian");
     }
 }

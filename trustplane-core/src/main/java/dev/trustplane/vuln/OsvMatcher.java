@@ -146,6 +146,6 @@ final class OsvMatcher {
                 : "no fixed version in the advisory") + (id.equals(r.id()) ? "" : "; advisory " + r.id())
                 + (r.cvssVector() == null ? "" : "; CVSS " + r.cvssScore() + " " + r.cvssVector());
         return new Finding(p, id, hasFix ? Verdict.FIXED_IN_NEWER : Verdict.AFFECTED_NO_FIX, r.severity(),
-                hasFix ? fixed : null, reason, "osv:" + r.id(), r.summary());
+                hasFix ? fixed : null, reason, "osv:" + r.id(), r.summary(), "osv");
     }
 }

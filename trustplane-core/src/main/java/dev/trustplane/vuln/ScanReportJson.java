@@ -50,6 +50,21 @@ public final class ScanReportJson {
             o.put("reason", f.reason());
             o.put("record", f.record());
             o.put("description", f.description());
+            if (f.severitySource() != null) {
+                o.put("severitySource", f.severitySource());
+            }
+            CveIntel i = f.intel();
+            if (i.hasCvss()) {
+                o.putObject("cvss").put("vector", i.cvssVector()).put("score", i.cvssScore())
+                        .put("version", i.cvssVersion()).put("source", i.cvssSource());
+            }
+            if (i.kev()) {
+                o.putObject("kev").put("dateAdded", i.kevDateAdded())
+                        .put("knownRansomwareCampaignUse", i.kevRansomware());
+            }
+            if (i.hasEpss()) {
+                o.putObject("epss").put("probability", i.epss()).put("percentile", i.epssPercentile());
+            }
         }
         ArrayNode suppressed = root.putArray("suppressedByVex");
         for (Vex.Applied a : report.suppressed()) {

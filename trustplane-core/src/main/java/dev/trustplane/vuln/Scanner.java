@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -16,6 +17,7 @@ import java.util.Set;
 public final class Scanner {
     private final VulnDb db;
     private final OsvDb osv;
+    private IntelDb intel;
 
     /** {@code ignoreUnfixed} drops findings without a fix; {@code maxAge} is the feed age that warns. */
     public record Options(boolean ignoreUnfixed, boolean showUnimportant, Duration maxAge, Vex vex,
@@ -40,6 +42,15 @@ public final class Scanner {
         }
         this.db = db;
         this.osv = osv;
+    }
+
+    /**
+     * Adds what {@code cves} knows (NVD CVSS, KEV, EPSS) to every finding; a finding whose severity
+     * is UNKNOWN (Debian assigned no urgency and OSV no CVSS) takes NVD's. Null: none.
+     */
+    public Scanner withIntel(IntelDb cves) {
+        this.intel = cves;
+        return this;
     }
 
     public ScanReport scan(String subject, SbomReader.Result input, Options options, Instant now) {
@@ -90,6 +101,11 @@ public final class Scanner {
         if (osv != null) {
             sources.add(new ScanReport.Source("osv", osv.info().source(), osv.info().takenAt()));
         }
+        if (intel != null) {
+            intel.feeds().values().stream().sorted(Comparator.comparing(IntelDb.FeedInfo::feed)).forEach(f ->
+                    sources.add(new ScanReport.Source(f.feed().name().toLowerCase(Locale.ROOT), f.file(),
+                            f.takenAt())));
+        }
         for (ScanReport.Source s : sources) {
             if (Duration.between(s.takenAt(), now).compareTo(options.maxAge()) > 0) {
                 warnings.add("the " + s.feed() + " database was taken " + s.takenAt() + ", more than "
@@ -105,6 +121,9 @@ public final class Scanner {
                 warnings.add(osvMatcher.skippedRanges() + " OSV range(s) of ecosystems without a version order here"
                         + " were not evaluated; only explicit affected versions were matched");
             }
+        }
+        if (intel != null) {
+            all.replaceAll(this::enrich);
         }
         all.sort(Comparator.comparing((Finding f) -> f.severity()).reversed()
                 .thenComparing(Finding::vulnerability).thenComparing(f -> f.pkg().name()));
@@ -130,6 +149,15 @@ public final class Scanner {
                         unknownRelease, db == null ? 0 : db.info().skipped()));
     }
 
+    private Finding enrich(Finding f) {
+        return intel.get(f.vulnerability()).map(i -> {
+            if (f.severity() == Severity.UNKNOWN && i.hasCvss()) {
+                return f.withIntel(i, i.cvssSeverity(), "nvd");
+            }
+            return f.withIntel(i, f.severity(), f.severitySource());
+        }).orElse(f);
+    }
+
     /**
      * Adds OSV findings the tracker did not already decide: a (package, CVE) the tracker has a
      * record for keeps the tracker's verdict, taking OSV's CVSS severity when Debian assigned none.
@@ -151,7 +179,7 @@ public final class Scanner {
                 if (t.severity() == Severity.UNKNOWN && f.severity() != Severity.UNKNOWN && t.verdict().affected()
                         && t.verdict() != Verdict.UNIMPORTANT) {
                     tracker.set(at, new Finding(t.pkg(), t.vulnerability(), t.verdict(), f.severity(), t.fixedVersion(),
-                            t.reason() + "; severity from " + f.record(), t.record(), t.description()));
+                            t.reason() + "; severity from " + f.record(), t.record(), t.description(), "osv"));
                 }
             }
         }

@@ -16,7 +16,7 @@ class VexTest {
             "bookworm");
 
     private static Finding finding(String cve, ScannedPackage p) {
-        return new Finding(p, cve, Verdict.AFFECTED_NO_FIX, Severity.HIGH, null, "open", "r", "");
+        return new Finding(p, cve, Verdict.AFFECTED_NO_FIX, Severity.HIGH, null, "open", "r", "", "debian");
     }
 
     private static Vex vex(String statements) {

@@ -1,0 +1,265 @@
+package dev.trustplane.vuln;
+
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.AtomicFiles;
+import java.io.BufferedInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+/**
+ * Severity and exploitation data per CVE (ADR 014): NVD CVSS, CISA KEV and FIRST EPSS, each
+ * imported on its own ({@code db import --nvd|--kev|--epss}) into one compact file beside the
+ * tracker database. An import replaces that feed's part and keeps the others; the file is replaced
+ * atomically, so a failed import leaves the previous one.
+ */
+public final class IntelDb {
+    static final String FILE = "cve-intel.db";
+    private static final int MAGIC = 0x54504349; // "TPCI"
+    private static final int VERSION = 1;
+
+    /** The feeds it holds. */
+    public enum Feed { NVD, KEV, EPSS }
+
+    /** One document to import: its stream, its name, and when it was taken (null: its own date or now). */
+    public record Source(InputStream stream, String name, Instant takenAt) {
+    }
+
+    /** What one feed's import brought: when taken, when imported, how many CVEs, what was skipped. */
+    public record FeedInfo(Feed feed, String file, Instant takenAt, Instant importedAt, int records, int skipped,
+            List<String> skippedExamples) {
+        public FeedInfo {
+            skippedExamples = List.copyOf(skippedExamples);
+        }
+    }
+
+    private final Map<Feed, FeedInfo> feeds;
+    private final Map<String, CveIntel> byCve;
+
+    private IntelDb(Map<Feed, FeedInfo> feeds, Map<String, CveIntel> byCve) {
+        this.feeds = feeds;
+        this.byCve = byCve;
+    }
+
+    public Map<Feed, FeedInfo> feeds() {
+        return Map.copyOf(feeds);
+    }
+
+    /** What is known of {@code cve}, or empty. */
+    public Optional<CveIntel> get(String cve) {
+        return Optional.ofNullable(byCve.get(cve));
+    }
+
+    public int size() {
+        return byCve.size();
+    }
+
+    /**
+     * Imports {@code sources} (all of one feed) into the database in {@code dir}, replacing what
+     * that feed held before and keeping the other feeds' data.
+     */
+    public static FeedInfo importFeed(Path dir, Feed feed, List<Source> sources, Instant now) {
+        Map<Feed, FeedInfo> feeds = new EnumMap<>(Feed.class);
+        Map<String, CveIntel> byCve = new TreeMap<>();
+        openIfPresent(dir).ifPresent(db -> {
+            feeds.putAll(db.feeds);
+            db.byCve.forEach((cve, intel) -> {
+                CveIntel kept = switch (feed) {
+                    case NVD -> intel.withCvss(null, Double.NaN, null, null);
+                    case KEV -> intel.withKev(null, null);
+                    case EPSS -> intel.withEpss(Double.NaN, Double.NaN);
+                };
+                if (kept.hasCvss() || kept.kev() || kept.hasEpss()) {
+                    byCve.put(cve, kept);
+                }
+            });
+        });
+        int[] records = new int[1];
+        int[] skipped = new int[1];
+        List<String> examples = new ArrayList<>();
+        Instant taken = null;
+        List<String> names = new ArrayList<>();
+        for (Source s : sources) {
+            IntelFeeds.Sink sink = new IntelFeeds.Sink() {
+                @Override
+                public void accept(String cve, Consumer<CveIntel[]> update) {
+                    CveIntel[] cell = {byCve.getOrDefault(cve, CveIntel.none(cve))};
+                    update.accept(cell);
+                    byCve.put(cve, cell[0]);
+                    records[0]++;
+                }
+
+                @Override
+                public void skipped(String record, String problem) {
+                    if (skipped[0]++ < VulnDb.SKIPPED_KEPT) {
+                        examples.add(s.name() + ": " + record + ": " + problem);
+                    }
+                }
+            };
+            Instant own = switch (feed) {
+                case NVD -> IntelFeeds.nvd(s.stream(), s.name(), sink);
+                case KEV -> IntelFeeds.kev(s.stream(), s.name(), sink);
+                case EPSS -> IntelFeeds.epss(s.stream(), s.name(), sink);
+            };
+            Instant t = s.takenAt() != null ? s.takenAt() : own != null ? own : now;
+            taken = taken == null || t.isBefore(taken) ? t : taken;
+            names.add(s.name());
+        }
+        if (records[0] == 0) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The " + feed + " import (" + String.join(", ", names)
+                    + ") holds no usable record" + (skipped[0] == 0 ? "" : " (" + skipped[0] + " skipped, e.g. "
+                    + examples.get(0) + ")") + "; nothing was imported and the previous database is unchanged");
+        }
+        String file = names.size() == 1 ? names.get(0) : names.size() + " files (" + names.get(0) + ", …)";
+        FeedInfo info = new FeedInfo(feed, file, taken == null ? now : taken, now, records[0], skipped[0], examples);
+        feeds.put(feed, info);
+        write(dir, feeds, byCve);
+        return info;
+    }
+
+    private static void write(Path dir, Map<Feed, FeedInfo> feeds, Map<String, CveIntel> byCve) {
+        Path target = dir.resolve(FILE);
+        try {
+            Files.createDirectories(dir);
+            AtomicFiles.write(target, stream -> {
+                DataOutputStream out = new DataOutputStream(stream);
+                out.writeInt(MAGIC);
+                out.writeInt(VERSION);
+                out.writeInt(feeds.size());
+                for (FeedInfo f : feeds.values()) {
+                    out.writeUTF(f.feed().name());
+                    out.writeUTF(clip(f.file()));
+                    out.writeLong(f.takenAt().toEpochMilli());
+                    out.writeLong(f.importedAt().toEpochMilli());
+                    out.writeInt(f.records());
+                    out.writeInt(f.skipped());
+                    out.writeInt(f.skippedExamples().size());
+                    for (String x : f.skippedExamples()) {
+                        out.writeUTF(clip(x));
+                    }
+                }
+                Map<String, Integer> index = new HashMap<>();
+                List<String> strings = new ArrayList<>();
+                for (CveIntel i : byCve.values()) {
+                    for (String s : new String[] {i.cvssVector(), i.cvssVersion(), i.cvssSource(), i.kevDateAdded(),
+                            i.kevRansomware()}) {
+                        if (s != null && !index.containsKey(s)) {
+                            index.put(s, strings.size());
+                            strings.add(s);
+                        }
+                    }
+                }
+                out.writeInt(strings.size());
+                for (String s : strings) {
+                    out.writeUTF(clip(s));
+                }
+                out.writeInt(byCve.size());
+                for (CveIntel i : byCve.values()) {
+                    out.writeUTF(i.cve());
+                    out.writeInt(ref(index, i.cvssVector()));
+                    out.writeFloat((float) i.cvssScore());
+                    out.writeInt(ref(index, i.cvssVersion()));
+                    out.writeInt(ref(index, i.cvssSource()));
+                    out.writeInt(ref(index, i.kevDateAdded()));
+                    out.writeInt(ref(index, i.kevRansomware()));
+                    out.writeFloat((float) i.epss());
+                    out.writeFloat((float) i.epssPercentile());
+                }
+                out.writeInt(MAGIC);
+                out.flush();
+            });
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot write the CVE database " + target + ": " + e, e);
+        }
+    }
+
+    private static int ref(Map<String, Integer> index, String s) {
+        return s == null ? -1 : index.get(s);
+    }
+
+    private static String clip(String s) {
+        return s.length() <= 8_000 ? s : s.substring(0, 8_000);
+    }
+
+    /** The database in {@code dir}, or empty when none was imported. */
+    public static Optional<IntelDb> openIfPresent(Path dir) {
+        return Files.isRegularFile(dir.resolve(FILE)) ? Optional.of(open(dir)) : Optional.empty();
+    }
+
+    public static IntelDb open(Path dir) {
+        Path file = dir.resolve(FILE);
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+            int magic = in.readInt();
+            if (magic != MAGIC || in.readInt() != VERSION) {
+                throw new TrustplaneException(ErrorKind.UNSUPPORTED, "CVE database " + file + " has an unknown format;"
+                        + " import the NVD, KEV and EPSS feeds again with `trustplane db import --nvd|--kev|--epss`");
+            }
+            Map<Feed, FeedInfo> feeds = new EnumMap<>(Feed.class);
+            for (int n = in.readInt(); n > 0; n--) {
+                Feed feed = Feed.valueOf(in.readUTF());
+                String name = in.readUTF();
+                Instant taken = Instant.ofEpochMilli(in.readLong());
+                Instant imported = Instant.ofEpochMilli(in.readLong());
+                int records = in.readInt();
+                int skipped = in.readInt();
+                List<String> examples = new ArrayList<>();
+                for (int i = in.readInt(); i > 0; i--) {
+                    examples.add(in.readUTF());
+                }
+                feeds.put(feed, new FeedInfo(feed, name, taken, imported, records, skipped, examples));
+            }
+            String[] strings = new String[in.readInt()];
+            for (int i = 0; i < strings.length; i++) {
+                strings[i] = in.readUTF();
+            }
+            int count = in.readInt();
+            Map<String, CveIntel> byCve = new HashMap<>(count * 2);
+            for (int i = 0; i < count; i++) {
+                String cve = in.readUTF();
+                String vector = str(strings, in.readInt());
+                double score = rounded(in.readFloat(), 10);
+                String version = str(strings, in.readInt());
+                String source = str(strings, in.readInt());
+                String kevDate = str(strings, in.readInt());
+                String ransomware = str(strings, in.readInt());
+                double epss = rounded(in.readFloat(), 100_000);
+                double pct = rounded(in.readFloat(), 100_000);
+                byCve.put(cve, new CveIntel(cve, vector, score, version, source, kevDate, ransomware, epss, pct));
+            }
+            if (in.readInt() != MAGIC) {
+                throw new EOFException("no end marker");
+            }
+            return new IntelDb(feeds, byCve);
+        } catch (NoSuchFileException e) {
+            throw new TrustplaneException(ErrorKind.NOT_FOUND, "No CVE database in " + dir
+                    + "; import NVD, KEV or EPSS with `trustplane db import --nvd|--kev|--epss`", e);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "CVE database " + file + " is damaged (" + e
+                    + "); import the feeds again", e);
+        }
+    }
+
+    /** A float read back as the decimal it was written from (scores have 1 decimal, EPSS 5). */
+    private static double rounded(float f, double scale) {
+        return Float.isNaN(f) ? Double.NaN : Math.round(f * scale) / scale;
+    }
+
+    private static String str(String[] strings, int i) {
+        return i < 0 ? null : strings[i];
+    }
+}
