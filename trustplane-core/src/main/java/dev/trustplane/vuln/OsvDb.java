@@ -34,7 +34,7 @@ import java.util.zip.ZipInputStream;
 public final class OsvDb {
     static final String FILE = "osv.db";
     private static final int MAGIC = 0x54504f53; // "TPOS"
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
     private static final long MAX_DOCUMENT = 64L << 20;
 
     /** What was imported. */
@@ -144,6 +144,7 @@ public final class OsvDb {
                 for (OsvRecord r : records) {
                     out.writeUTF(r.id());
                     strings(out, r.aliases());
+                    strings(out, r.upstream());
                     out.writeUTF(r.summary());
                     out.writeUTF(r.cvssVector() == null ? "" : r.cvssVector());
                     out.writeDouble(r.cvssScore());
@@ -205,6 +206,7 @@ public final class OsvDb {
             for (int i = 0; i < count; i++) {
                 String id = in.readUTF();
                 List<String> aliases = strings(in);
+                List<String> upstream = strings(in);
                 String summary = in.readUTF();
                 String vector = in.readUTF();
                 double score = in.readDouble();
@@ -224,7 +226,7 @@ public final class OsvDb {
                     }
                     affected.add(new OsvRecord.Affected(ecosystem, name, ranges, strings(in)));
                 }
-                OsvRecord record = new OsvRecord(id, aliases, summary, vector.isEmpty() ? null : vector, score,
+                OsvRecord record = new OsvRecord(id, aliases, upstream, summary, vector.isEmpty() ? null : vector, score,
                         modifiedMs == Long.MIN_VALUE ? null : Instant.ofEpochMilli(modifiedMs), affected);
                 for (OsvRecord.Affected a : affected) {
                     byPackage.computeIfAbsent(key(a.ecosystem(), a.name()), k -> new ArrayList<>())

@@ -53,6 +53,8 @@ final class OsvFeed {
         }
         List<String> aliases = new ArrayList<>();
         r.path("aliases").forEach(a -> aliases.add(a.asText()));
+        List<String> upstream = new ArrayList<>();
+        r.path("upstream").forEach(a -> upstream.add(a.asText()));
         String vector = null;
         double score = Double.NaN;
         for (JsonNode s : r.path("severity")) {
@@ -110,7 +112,7 @@ final class OsvFeed {
                 throw invalid(document, id, "modified", "'" + r.get("modified").asText() + "' is not an RFC 3339 time");
             }
         }
-        return new OsvRecord(id, aliases, summary.length() > 500 ? summary.substring(0, 500) : summary, vector, score,
+        return new OsvRecord(id, aliases, upstream, summary.length() > 500 ? summary.substring(0, 500) : summary, vector, score,
                 modified, affected);
     }
 

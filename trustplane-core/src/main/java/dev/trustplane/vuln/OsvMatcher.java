@@ -39,7 +39,7 @@ final class OsvMatcher {
             String name = p.debian() ? p.source() : p.name();
             String version = p.debian() ? p.sourceVersion() : p.version();
             for (OsvDb.Match m : db.entries(ecosystem, name)) {
-                affected(m.affected(), version, ecosystem).ifPresent(fixed -> findings.add(finding(p, m.record(),
+                affected(m.affected(), version, ecosystem).ifPresent(fixed -> findings.addAll(findings(p, m.record(),
                         fixed)));
             }
         }
@@ -139,13 +139,20 @@ final class OsvMatcher {
         }
     }
 
-    private static Finding finding(ScannedPackage p, OsvRecord r, String fixed) {
+    /** One finding per CVE the advisory is about (a DSA fixing 5 CVEs gives 5), or one under its own id. */
+    private static List<Finding> findings(ScannedPackage p, OsvRecord r, String fixed) {
         boolean hasFix = !fixed.isEmpty();
-        String id = r.cve() != null ? r.cve() : r.id();
-        String reason = (hasFix ? "installed " + (p.debian() ? p.sourceVersion() : p.version()) + " < fixed " + fixed
-                : "no fixed version in the advisory") + (id.equals(r.id()) ? "" : "; advisory " + r.id())
-                + (r.cvssVector() == null ? "" : "; CVSS " + r.cvssScore() + " " + r.cvssVector());
-        return new Finding(p, id, hasFix ? Verdict.FIXED_IN_NEWER : Verdict.AFFECTED_NO_FIX, r.severity(),
-                hasFix ? fixed : null, reason, "osv:" + r.id(), r.summary(), "osv");
+        List<String> ids = r.cves().isEmpty() ? List.of(r.id()) : r.cves();
+        List<String> advisories = r.advisories();
+        List<Finding> out = new ArrayList<>();
+        for (String id : ids) {
+            String reason = (hasFix ? "installed " + (p.debian() ? p.sourceVersion() : p.version()) + " < fixed "
+                    + fixed : "no fixed version in the advisory") + (id.equals(r.id()) ? "" : "; advisory " + r.id())
+                    + (r.cvssVector() == null ? "" : "; CVSS " + r.cvssScore() + " " + r.cvssVector());
+            out.add(new Finding(p, id, hasFix ? Verdict.FIXED_IN_NEWER : Verdict.AFFECTED_NO_FIX, r.severity(),
+                    hasFix ? fixed : null, reason, "osv:" + r.id(), r.summary(), "osv", null,
+                    advisories.stream().filter(a -> !a.equals(id)).toList()));
+        }
+        return out;
     }
 }

@@ -1,18 +1,21 @@
 package dev.trustplane.vuln;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One OSV advisory (schema 1.6) as far as matching needs it: id, aliases, summary, the CVSS
  * vector and its base score (NaN when none), when it was last modified (null when not given), and
  * what it affects.
  */
-record OsvRecord(String id, List<String> aliases, String summary, String cvssVector, double cvssScore,
-        Instant modified, List<Affected> affected) {
+record OsvRecord(String id, List<String> aliases, List<String> upstream, String summary, String cvssVector,
+        double cvssScore, Instant modified, List<Affected> affected) {
 
     public OsvRecord {
         aliases = List.copyOf(aliases);
+        upstream = List.copyOf(upstream);
         affected = List.copyOf(affected);
     }
 
@@ -44,14 +47,33 @@ record OsvRecord(String id, List<String> aliases, String summary, String cvssVec
                 : cvssScore > 0 ? Severity.LOW : Severity.NEGLIGIBLE;
     }
 
-    /** The CVE this advisory is about, when it is one or names one as alias. */
-    public String cve() {
+    /**
+     * The CVEs this advisory is about: itself when it is one ({@code CVE-…}, {@code DEBIAN-CVE-…}),
+     * else its CVE aliases, else the CVEs it names as {@code upstream} (a DSA or DLA fixes the CVEs
+     * it lists there). Empty when it names none.
+     */
+    public List<String> cves() {
         if (id.startsWith("CVE-")) {
-            return id;
+            return List.of(id);
         }
         if (id.startsWith("DEBIAN-CVE-")) {
-            return id.substring("DEBIAN-".length());
+            return List.of(id.substring("DEBIAN-".length()));
         }
-        return aliases.stream().filter(a -> a.startsWith("CVE-")).findFirst().orElse(null);
+        List<String> fromAliases = aliases.stream().filter(a -> a.startsWith("CVE-")).toList();
+        if (!fromAliases.isEmpty()) {
+            return fromAliases;
+        }
+        return upstream.stream().filter(a -> a.startsWith("CVE-")).distinct().toList();
+    }
+
+    /** The Debian advisory ids this record is or names (DSA, DLA, DTSA), for findings' aliases. */
+    public List<String> advisories() {
+        List<String> out = new ArrayList<>();
+        for (String a : Stream.concat(Stream.of(id), aliases.stream()).toList()) {
+            if (a.startsWith("DSA-") || a.startsWith("DLA-") || a.startsWith("DTSA-")) {
+                out.add(a);
+            }
+        }
+        return List.copyOf(out);
     }
 }

@@ -60,7 +60,14 @@ public final class ScanReportFormats {
             location.putObject("physicalLocation").putObject("artifactLocation").put("uri", report.subject());
             location.putArray("logicalLocations").addObject().put("name", f.pkg().name()).put("kind", "package")
                     .put("fullyQualifiedName", f.pkg().name() + "@" + f.pkg().version());
-            r.putObject("properties").put("verdict", f.verdict().name()).put("record", f.record());
+            ObjectNode props = r.putObject("properties").put("verdict", f.verdict().name()).put("record", f.record());
+            if (!f.aliases().isEmpty()) {
+                ArrayNode aliases = props.putArray("aliases");
+                f.aliases().forEach(aliases::add);
+            }
+            if (f.intel().kev()) {
+                props.put("kev", true);
+            }
         }
         return bytes(root);
     }
@@ -102,8 +109,23 @@ public final class ScanReportFormats {
             v.putObject("source").put("name", osv ? "OSV" : "Debian security tracker")
                     .put("url", osv ? "https://osv.dev/vulnerability/" + first.record().substring(4)
                             : "https://security-tracker.debian.org/tracker/" + id);
-            v.putArray("ratings").addObject().put("severity", severity(first.severity()))
-                    .put("method", "other").putObject("source").put("name", osv ? "CVSS" : "Debian urgency");
+            ArrayNode ratings = v.putArray("ratings");
+            if ("nvd".equals(first.severitySource()) && first.intel().hasCvss()) {
+                CveIntel i = first.intel();
+                ratings.addObject().put("score", i.cvssScore()).put("severity", severity(first.severity()))
+                        .put("method", cvssMethod(i.cvssVersion())).put("vector", i.cvssVector())
+                        .putObject("source").put("name", "NVD").put("url", "https://nvd.nist.gov/vuln/detail/" + id);
+            } else {
+                ratings.addObject().put("severity", severity(first.severity()))
+                        .put("method", "other").putObject("source").put("name", osv ? "CVSS" : "Debian urgency");
+            }
+            if (!first.aliases().isEmpty()) {
+                ArrayNode references = v.putArray("references");
+                for (String alias : first.aliases()) {
+                    references.addObject().put("id", alias).putObject("source").put("name", "Debian security tracker")
+                            .put("url", "https://security-tracker.debian.org/tracker/" + alias);
+                }
+            }
             if (!first.description().isEmpty()) {
                 v.put("description", first.description());
             }
@@ -119,6 +141,16 @@ public final class ScanReportFormats {
                     + f.pkg().version()));
         });
         return bytes(root);
+    }
+
+    /** CycloneDX's rating method for a CVSS version ({@code 3.1} → {@code CVSSv31}). */
+    private static String cvssMethod(String version) {
+        return switch (version == null ? "" : version) {
+            case "2.0" -> "CVSSv2";
+            case "3.0" -> "CVSSv3";
+            case "4.0" -> "CVSSv4";
+            default -> "CVSSv31";
+        };
     }
 
     private static String severity(Severity s) {

@@ -50,6 +50,10 @@ public final class ScanReportJson {
             o.put("reason", f.reason());
             o.put("record", f.record());
             o.put("description", f.description());
+            if (!f.aliases().isEmpty()) {
+                ArrayNode aliases = o.putArray("aliases");
+                f.aliases().forEach(aliases::add);
+            }
             if (f.severitySource() != null) {
                 o.put("severitySource", f.severitySource());
             }

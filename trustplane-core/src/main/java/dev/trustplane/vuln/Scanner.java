@@ -160,7 +160,9 @@ public final class Scanner {
 
     /**
      * Adds OSV findings the tracker did not already decide: a (package, CVE) the tracker has a
-     * record for keeps the tracker's verdict, taking OSV's CVSS severity when Debian assigned none.
+     * record for keeps the tracker's verdict (the tracker wins, as documented), taking OSV's CVSS
+     * severity when Debian assigned none and the advisory's DSA/DLA ids as aliases. OSV findings
+     * come one per CVE (a DSA's {@code upstream} CVEs), so the merge is by CVE.
      */
     private static void merge(List<Finding> tracker, List<Finding> osv) {
         Map<String, Integer> index = new HashMap<>();
@@ -175,12 +177,17 @@ public final class Scanner {
                 index.put(key, tracker.size());
                 tracker.add(f);
             } else {
-                Finding t = tracker.get(at);
+                // The tracker decided this (package, CVE), whatever its verdict ("not affected" included):
+                // the OSV record (a DSA or DLA through its upstream CVEs) only adds its advisory ids, and
+                // its CVSS severity when Debian assigned none.
+                Finding t = tracker.get(at).withAliases(f.aliases());
                 if (t.severity() == Severity.UNKNOWN && f.severity() != Severity.UNKNOWN && t.verdict().affected()
                         && t.verdict() != Verdict.UNIMPORTANT) {
-                    tracker.set(at, new Finding(t.pkg(), t.vulnerability(), t.verdict(), f.severity(), t.fixedVersion(),
-                            t.reason() + "; severity from " + f.record(), t.record(), t.description(), "osv"));
+                    t = new Finding(t.pkg(), t.vulnerability(), t.verdict(), f.severity(), t.fixedVersion(),
+                            t.reason() + "; severity from " + f.record(), t.record(), t.description(), "osv", null,
+                            t.aliases());
                 }
+                tracker.set(at, t);
             }
         }
     }
