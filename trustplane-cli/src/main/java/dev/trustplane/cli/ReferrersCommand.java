@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.io.Json;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageIndex;
 import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "referrers", description = {
         "Show the tree of artifacts that refer to an image (signatures, SBOMs, attestations), like `oras discover`.",
-        "Reads the referrers API, or the sha256-<hex> fallback tag on registries without it."})
+        "Reads the referrers API, or the sha256-<hex> fallback tag on registries without it. For an index,",
+        "also each platform's image: SBOMs and provenance usually hang off those."})
 final class ReferrersCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = Json.mapper();
     private final CliContext ctx;
@@ -58,15 +60,29 @@ final class ReferrersCommand implements Callable<Integer> {
         RawManifest root = source.resolve();
         PrintWriter out = ctx.out();
         Set<Digest> seen = new HashSet<>();
+        List<Descriptor> platforms = root.parse() instanceof ImageIndex index ? index.manifests() : List.of();
         if (format.equals("json")) {
             ObjectNode n = JSON.createObjectNode().put("image", location.toString())
                     .put("digest", root.digest().toString());
             n.set("referrers", jsonTree(source, root.digest(), 1, seen));
+            if (!platforms.isEmpty()) {
+                ArrayNode list = n.putArray("platforms");
+                for (Descriptor p : platforms) {
+                    ObjectNode o = list.addObject().put("platform", p.platform() == null ? "" : p.platform().toString())
+                            .put("digest", p.digest().toString());
+                    o.set("referrers", jsonTree(source, p.digest(), 1, seen));
+                }
+            }
             out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(n));
             return 0;
         }
         out.println(displayName(location) + "@" + root.digest());
         printTree(out, source, root.digest(), "", 1, seen);
+        for (Descriptor p : platforms) {
+            out.println("platform " + (p.platform() == null ? "(none)" : p.platform()) + ": " + displayName(location)
+                    + "@" + p.digest());
+            printTree(out, source, p.digest(), "", 1, seen);
+        }
         out.println("(" + source.referrersSource(root.digest()) + ")");
         return 0;
     }

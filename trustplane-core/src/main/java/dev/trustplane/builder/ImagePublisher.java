@@ -183,6 +183,10 @@ public final class ImagePublisher {
         for (BuildResult.Variant v : result.variants()) {
             EvidenceStore store = stores.apply(v);
             Signer signer = request.signers().apply(store);
+            if (request.destination() instanceof Location.Layout) {
+                // a layout is a local directory: name the image by its spec, not by the path
+                signer.named(request.spec().name());
+            }
             List<Signer.Stored> stored = new EvidenceStep(signer, request.spec(), request.lockfile(), run, layout,
                     request.formats()).run(v);
             int more = request.evidence().attach(v, layout, store, signer);

@@ -23,6 +23,6 @@ public record LockedPackage(
 
     /** The package URL (purl) as SBOMs and scanners spell it. */
     public String purl(String distro) {
-        return Purls.deb("debian", name, version, architecture, distro);
+        return Purls.deb("debian", name, version, architecture, distro, source, sourceVersion);
     }
 }

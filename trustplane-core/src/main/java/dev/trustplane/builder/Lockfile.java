@@ -125,10 +125,19 @@ public record Lockfile(
                 notes.accept("Using " + beside);
                 return existing;
             }
-            notes.accept(beside + " was made for another version of the spec; resolving again"
-                    + " (run `trustplane lock` to update it)");
+            notes.accept(beside + " was made for another version of the spec; resolving again");
         }
-        return builder.lock(parsed, null);
+        Lockfile resolved = builder.lock(parsed, null);
+        // The provenance cites this lockfile's digest: keep the file it names.
+        try {
+            resolved.write(beside);
+            notes.accept("Wrote " + beside + " (the lockfile the provenance cites; commit it to rebuild the same"
+                    + " image)");
+        } catch (TrustplaneException e) {
+            notes.accept("warning: could not write " + beside + " (" + e.getMessage() + "); the provenance cites a"
+                    + " lockfile that is not kept — run `trustplane lock` where the spec can be written");
+        }
+        return resolved;
     }
 
     public static Lockfile read(Path file) {

@@ -457,7 +457,8 @@ public final class PackageDetector {
             byte[] copyright = files.get("usr/share/doc/" + name + "/copyright");
             List<Copyright.License> licenses = copyright == null ? List.of()
                     : Copyright.licenses(new String(copyright, StandardCharsets.UTF_8));
-            String purl = Purls.deb(os.getOrDefault("ID", "debian"), name, version, arch, distro);
+            String purl = Purls.deb(os.getOrDefault("ID", "debian"), name, version, arch, distro, source,
+                    sourceVersion);
             packages.put(name + ":" + arch, new SbomPackage(name, version, arch, source, sourceVersion, null, purl,
                     licenses, List.of()));
         }

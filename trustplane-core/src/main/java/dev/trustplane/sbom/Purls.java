@@ -14,6 +14,24 @@ public final class Purls {
         return "pkg:deb/" + namespace + "/" + name + "@" + encode(version) + "?arch=" + arch + "&distro=" + distro;
     }
 
+    /**
+     * Like {@link #deb(String, String, String, String, String)}, with the {@code upstream} qualifier
+     * when the binary package is built from a source package of another name ({@code upstream=glibc})
+     * or another version ({@code upstream=openssl%403.0.15-1}), as syft writes it, so that grype
+     * and trivy match the binary through its source; qualifiers in the spec's sorted order.
+     */
+    public static String deb(String namespace, String name, String version, String arch, String distro, String source,
+            String sourceVersion) {
+        boolean otherName = source != null && !source.isEmpty() && !source.equals(name);
+        boolean otherVersion = sourceVersion != null && !sourceVersion.isEmpty() && !sourceVersion.equals(version);
+        if (!otherName && !otherVersion) {
+            return deb(namespace, name, version, arch, distro);
+        }
+        String upstream = (otherName ? source : name) + (otherVersion ? "@" + sourceVersion : "");
+        return "pkg:deb/" + namespace + "/" + name + "@" + encode(version) + "?arch=" + arch + "&distro=" + distro
+                + "&upstream=" + encode(upstream);
+    }
+
     /** {@code pkg:deb/debian/NAME@VERSION?arch=ARCH}, without a distro qualifier. */
     public static String deb(String namespace, String name, String version, String arch) {
         return "pkg:deb/" + namespace + "/" + name + "@" + encode(version) + (arch == null ? "" : "?arch=" + arch);

@@ -62,6 +62,7 @@ public final class Signer {
     private final KeylessSigning keyless;
     private final Clock clock;
     private TimestampAuthority tsa;
+    private String subjectName;
 
     /** Signs with a key (the signatures carry the key's hint, no transparency-log entry). */
     public Signer(EvidenceStore store, SigningKey key, Clock clock) {
@@ -82,6 +83,20 @@ public final class Signer {
         return this;
     }
 
+    /**
+     * Names the image in what is signed ({@code docker-reference} of the simple-signing payload, the
+     * in-toto subject name) by {@code name} instead of the evidence store's name: an OCI layout's
+     * store is a local directory, which says nothing to whoever verifies the image elsewhere.
+     */
+    public Signer named(String name) {
+        this.subjectName = name;
+        return this;
+    }
+
+    private String subjectName() {
+        return subjectName != null ? subjectName : store.name();
+    }
+
     private Signer(EvidenceStore store, SigningKey key, KeylessSigning keyless, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.key = Objects.requireNonNull(key, "key");
@@ -98,7 +113,7 @@ public final class Signer {
         }
         if (formats.contains(Format.BUNDLE)) {
             work.add(() -> {
-                Statement statement = Statement.about(store.name(), image.digest(), PredicateTypes.COSIGN_SIGN,
+                Statement statement = Statement.about(subjectName(), image.digest(), PredicateTypes.COSIGN_SIGN,
                         annotationsPredicate(annotations));
                 Dsse dsse = envelope(statement);
                 stored[1] = bundleReferrer(image, statement.predicateType(), dsse, logged(dsse, null));
@@ -119,7 +134,7 @@ public final class Signer {
     }
 
     private Stored signatureTag(Descriptor image, Map<String, String> annotations) {
-        byte[] payload = new SimpleSigning(store.name(), image.digest(), SimpleSigning.TYPE, annotations)
+        byte[] payload = new SimpleSigning(subjectName(), image.digest(), SimpleSigning.TYPE, annotations)
                 .toJson();
         byte[] sig = SignatureAlgorithms.sign(key.privateKey(), payload);
         Map<String, String> layerAnnotations = new LinkedHashMap<>();
@@ -135,7 +150,7 @@ public final class Signer {
 
     /** Attests {@code predicate} (JSON) of {@code predicateType} about {@code image} in an in-toto Statement v1. */
     public List<Stored> attest(Descriptor image, String predicateType, byte[] predicate, Set<Format> formats) {
-        Statement statement = Statement.about(store.name(), image.digest(), predicateType, predicate);
+        Statement statement = Statement.about(subjectName(), image.digest(), predicateType, predicate);
         Dsse dsse = envelope(statement);
         Stored[] stored = new Stored[2];
         List<Runnable> work = new ArrayList<>();

@@ -145,7 +145,7 @@ class PackageDetectorTest {
         assertThat(d.packages()).extracting(p -> p.name() + "=" + p.version() + "<" + p.source() + " " + p.purl())
                 .containsExactly("bash=5.2.15-2+b2<bash pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12",
                         "libssl3=3.0.11-1~deb12u2<openssl"
-                                + " pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12");
+                                + " pkg:deb/debian/libssl3@3.0.11-1~deb12u2?arch=amd64&distro=debian-12&upstream=openssl");
     }
 
     /** The same tar as {@code gzipLayer}, zstd-compressed in two frames (as streaming encoders may write it). */
