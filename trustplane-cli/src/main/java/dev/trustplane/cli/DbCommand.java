@@ -23,8 +23,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "db", description = "Manage the local vulnerability database (Debian security tracker).",
-        subcommands = {DbCommand.Import.class, DbCommand.Status.class})
+@Command(name = "db", description = "Manage the local vulnerability databases (Debian security tracker, OSV, NVD,"
+        + " KEV, EPSS).", subcommands = {DbCommand.Import.class, DbUpdateCommand.class, DbCommand.Status.class})
 final class DbCommand implements Runnable {
     private final CliContext ctx;
 
@@ -38,7 +38,7 @@ final class DbCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "Missing subcommand: `trustplane db import FILE` or `trustplane db status`");
+                "Missing subcommand: `trustplane db import FILE`, `trustplane db update` or `trustplane db status`");
     }
 
     static Path dir(CliContext ctx) {
