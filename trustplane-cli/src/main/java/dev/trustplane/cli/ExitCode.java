@@ -12,7 +12,7 @@ public enum ExitCode {
     NOT_FOUND(3, "the image, tag, blob, layout, file or Debian package does not exist (or a dependency cannot be"
             + " satisfied)"),
     AUTH(4, "authentication failed or access was denied"),
-    UNREACHABLE(5, "a registry or helper could not be reached or did not answer in time"),
+    UNREACHABLE(5, "a registry, helper or feed could not be reached or did not answer in time"),
     INTEGRITY(6, "content did not match its digest or size, or a signature did not verify; nothing was stored"),
     LIMIT(7, "untrusted input exceeded a limit (manifest 4 MiB, 10,000 index entries, 8 nested indexes,"
             + " 1,000 layers)"),
