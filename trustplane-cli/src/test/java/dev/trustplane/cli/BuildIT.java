@@ -96,7 +96,13 @@ class BuildIT {
         Descriptor image = layout.resolveTag("base").orElseThrow();
         Descriptor sbom = layout.referrers(image.digest(), "application/vnd.cyclonedx+json").get(0);
         ImageManifest sbomManifest = (ImageManifest) layout.readManifest(sbom).parse();
-        Set<String> ours = debPackages(JSON.readTree(layout.readBlob(sbomManifest.layers().get(0).digest(), 16 << 20)));
+        JsonNode ourSbom = JSON.readTree(layout.readBlob(sbomManifest.layers().get(0).digest(), 16 << 20));
+        Set<String> ours = debPackages(ourSbom);
+        // binaries built from a source of another name say so in their purl, as syft writes it (issue 22)
+        assertThat(ourSbom.path("components")).anySatisfy(c -> assertThat(c.path("purl").asText())
+                .startsWith("pkg:deb/debian/libssl3@").endsWith("&upstream=openssl"));
+        assertThat(ourSbom.path("components")).anySatisfy(c -> assertThat(c.path("purl").asText())
+                .startsWith("pkg:deb/debian/libc6@").endsWith("&upstream=glibc"));
         Set<String> theirs = debPackages(JSON.readTree(Files.readAllBytes(trivyJson)));
         assertThat(ours).isNotEmpty().isEqualTo(theirs);
         // and detection from the layers (what `scan` does for images without an SBOM) agrees too

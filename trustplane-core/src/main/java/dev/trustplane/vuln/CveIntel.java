@@ -9,6 +9,9 @@ package dev.trustplane.vuln;
 public record CveIntel(String cve, String cvssVector, double cvssScore, String cvssVersion, String cvssSource,
         String kevDateAdded, String kevRansomware, double epss, double epssPercentile) {
 
+    /** Nothing known (the default of a finding the CVE database has no record for). */
+    public static final CveIntel NONE = none(null);
+
     public static CveIntel none(String cve) {
         return new CveIntel(cve, null, Double.NaN, null, null, null, null, Double.NaN, Double.NaN);
     }

@@ -16,7 +16,7 @@ public record Finding(ScannedPackage pkg, String vulnerability, Verdict verdict,
         CveIntel intel, List<String> aliases) {
 
     public Finding {
-        intel = intel == null ? CveIntel.none(vulnerability) : intel;
+        intel = intel == null ? CveIntel.NONE : intel;
         severitySource = severity == Severity.UNKNOWN ? null : severitySource;
         aliases = aliases == null ? List.of() : List.copyOf(aliases);
     }

@@ -3,23 +3,24 @@ package dev.trustplane.vuln;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.AtomicFiles;
-import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.Consumer;
 
 /**
@@ -31,7 +32,7 @@ import java.util.function.Consumer;
 public final class IntelDb {
     static final String FILE = "cve-intel.db";
     private static final int MAGIC = 0x54504349; // "TPCI"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     /** The feeds it holds. */
     public enum Feed { NVD, KEV, EPSS }
@@ -48,12 +49,20 @@ public final class IntelDb {
         }
     }
 
-    private final Map<Feed, FeedInfo> feeds;
-    private final Map<String, CveIntel> byCve;
+    /** Bytes per CVE record: key (8), five string references (20), three floats (12). */
+    private static final int RECORD = 40;
 
-    private IntelDb(Map<Feed, FeedInfo> feeds, Map<String, CveIntel> byCve) {
+    private final Map<Feed, FeedInfo> feeds;
+    private final String[] strings;
+    /** The records, sorted by {@link #key}: searched in place, never expanded into objects. */
+    private final ByteBuffer records;
+    private final int count;
+
+    private IntelDb(Map<Feed, FeedInfo> feeds, String[] strings, ByteBuffer records, int count) {
         this.feeds = feeds;
-        this.byCve = byCve;
+        this.strings = strings;
+        this.records = records;
+        this.count = count;
     }
 
     public Map<Feed, FeedInfo> feeds() {
@@ -62,11 +71,62 @@ public final class IntelDb {
 
     /** What is known of {@code cve}, or empty. */
     public Optional<CveIntel> get(String cve) {
-        return Optional.ofNullable(byCve.get(cve));
+        long key = key(cve);
+        if (key < 0) {
+            return Optional.empty();
+        }
+        int lo = 0;
+        int hi = count - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long k = records.getLong(mid * RECORD);
+            if (k < key) {
+                lo = mid + 1;
+            } else if (k > key) {
+                hi = mid - 1;
+            } else {
+                return Optional.of(record(mid));
+            }
+        }
+        return Optional.empty();
     }
 
     public int size() {
-        return byCve.size();
+        return count;
+    }
+
+    private CveIntel record(int i) {
+        int at = i * RECORD;
+        return new CveIntel(cve(records.getLong(at)), str(strings, records.getInt(at + 8)),
+                rounded(records.getFloat(at + 28), 10), str(strings, records.getInt(at + 12)),
+                str(strings, records.getInt(at + 16)), str(strings, records.getInt(at + 20)),
+                str(strings, records.getInt(at + 24)), rounded(records.getFloat(at + 32), 100_000),
+                rounded(records.getFloat(at + 36), 100_000));
+    }
+
+    /**
+     * A CVE id as an ordered number: year, digit count and number ({@code CVE-2024-3094} →
+     * 2024·10¹⁰ + 4·10⁹ + 3094), so that ids that differ only in leading zeros stay apart; -1 when
+     * {@code cve} is not a CVE id.
+     */
+    static long key(String cve) {
+        if (cve == null || !IntelFeeds.CVE.matcher(cve).matches()) {
+            return -1;
+        }
+        String digits = cve.substring(9);
+        if (digits.length() > 9) {
+            return -1;
+        }
+        return Long.parseLong(cve.substring(4, 8)) * 10_000_000_000L + digits.length() * 1_000_000_000L
+                + Long.parseLong(digits);
+    }
+
+    static String cve(long key) {
+        long year = key / 10_000_000_000L;
+        int digits = (int) (key / 1_000_000_000L % 10);
+        long number = key % 1_000_000_000L;
+        String n = Long.toString(number);
+        return "CVE-" + year + "-" + "0".repeat(Math.max(0, digits - n.length())) + n;
     }
 
     /**
@@ -75,10 +135,12 @@ public final class IntelDb {
      */
     public static FeedInfo importFeed(Path dir, Feed feed, List<Source> sources, Instant now) {
         Map<Feed, FeedInfo> feeds = new EnumMap<>(Feed.class);
-        Map<String, CveIntel> byCve = new TreeMap<>();
+        Map<String, CveIntel> byCve = new HashMap<>();
         openIfPresent(dir).ifPresent(db -> {
             feeds.putAll(db.feeds);
-            db.byCve.forEach((cve, intel) -> {
+            for (int i = 0; i < db.count; i++) {
+                CveIntel intel = db.record(i);
+                String cve = intel.cve();
                 CveIntel kept = switch (feed) {
                     case NVD -> intel.withCvss(null, Double.NaN, null, null);
                     case KEV -> intel.withKev(null, null);
@@ -87,7 +149,7 @@ public final class IntelDb {
                 if (kept.hasCvss() || kept.kev() || kept.hasEpss()) {
                     byCve.put(cve, kept);
                 }
-            });
+            }
         });
         int[] records = new int[1];
         int[] skipped = new int[1];
@@ -98,6 +160,10 @@ public final class IntelDb {
             IntelFeeds.Sink sink = new IntelFeeds.Sink() {
                 @Override
                 public void accept(String cve, Consumer<CveIntel[]> update) {
+                    if (key(cve) < 0) {
+                        skipped(cve, "is not a CVE id Trustplane can index (at most 9 digits)");
+                        return;
+                    }
                     CveIntel[] cell = {byCve.getOrDefault(cve, CveIntel.none(cve))};
                     update.accept(cell);
                     byCve.put(cve, cell[0]);
@@ -168,15 +234,17 @@ public final class IntelDb {
                 for (String s : strings) {
                     out.writeUTF(clip(s));
                 }
-                out.writeInt(byCve.size());
-                for (CveIntel i : byCve.values()) {
-                    out.writeUTF(i.cve());
+                List<CveIntel> sorted = new ArrayList<>(byCve.values());
+                sorted.sort(Comparator.comparingLong(i -> key(i.cve())));
+                out.writeInt(sorted.size());
+                for (CveIntel i : sorted) {
+                    out.writeLong(key(i.cve()));
                     out.writeInt(ref(index, i.cvssVector()));
-                    out.writeFloat((float) i.cvssScore());
                     out.writeInt(ref(index, i.cvssVersion()));
                     out.writeInt(ref(index, i.cvssSource()));
                     out.writeInt(ref(index, i.kevDateAdded()));
                     out.writeInt(ref(index, i.kevRansomware()));
+                    out.writeFloat((float) i.cvssScore());
                     out.writeFloat((float) i.epss());
                     out.writeFloat((float) i.epssPercentile());
                 }
@@ -203,7 +271,9 @@ public final class IntelDb {
 
     public static IntelDb open(Path dir) {
         Path file = dir.resolve(FILE);
-        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             int magic = in.readInt();
             if (magic != MAGIC || in.readInt() != VERSION) {
                 throw new TrustplaneException(ErrorKind.UNSUPPORTED, "CVE database " + file + " has an unknown format;"
@@ -228,23 +298,13 @@ public final class IntelDb {
                 strings[i] = in.readUTF();
             }
             int count = in.readInt();
-            Map<String, CveIntel> byCve = new HashMap<>(count * 2);
-            for (int i = 0; i < count; i++) {
-                String cve = in.readUTF();
-                String vector = str(strings, in.readInt());
-                double score = rounded(in.readFloat(), 10);
-                String version = str(strings, in.readInt());
-                String source = str(strings, in.readInt());
-                String kevDate = str(strings, in.readInt());
-                String ransomware = str(strings, in.readInt());
-                double epss = rounded(in.readFloat(), 100_000);
-                double pct = rounded(in.readFloat(), 100_000);
-                byCve.put(cve, new CveIntel(cve, vector, score, version, source, kevDate, ransomware, epss, pct));
+            int start = bytes.length - in.available();
+            long end = start + (long) count * RECORD;
+            if (count < 0 || end + 4 != bytes.length || ByteBuffer.wrap(bytes).getInt((int) end) != MAGIC) {
+                throw new EOFException("the records do not end with the end marker");
             }
-            if (in.readInt() != MAGIC) {
-                throw new EOFException("no end marker");
-            }
-            return new IntelDb(feeds, byCve);
+            ByteBuffer records = ByteBuffer.wrap(bytes, start, count * RECORD).slice().asReadOnlyBuffer();
+            return new IntelDb(feeds, strings, records, count);
         } catch (NoSuchFileException e) {
             throw new TrustplaneException(ErrorKind.NOT_FOUND, "No CVE database in " + dir
                     + "; import NVD, KEV or EPSS with `trustplane db import --nvd|--kev|--epss`", e);

@@ -66,9 +66,9 @@ final class IntelFeeds {
                 } else if (field.equals("vulnerabilities") && value == JsonToken.START_ARRAY) {
                     sawVulnerabilities = true;
                     int i = 0;
-                    while (p.nextToken() != JsonToken.END_ARRAY) {
-                        JsonNode item = p.readValueAsTree();
-                        nvdItem(item, "vulnerabilities[" + i++ + "]", sink);
+                    JsonToken t;
+                    while ((t = p.nextToken()) != JsonToken.END_ARRAY && t != null) {
+                        nvdItem(p, t, "vulnerabilities[" + i++ + "]", sink);
                     }
                 } else {
                     p.skipChildren();
@@ -84,14 +84,45 @@ final class IntelFeeds {
         return taken;
     }
 
-    private static void nvdItem(JsonNode item, String at, Sink sink) {
-        JsonNode cve = item.path("cve");
-        String id = cve.path("id").asText("");
+    /**
+     * One element of {@code vulnerabilities}, streamed: only {@code cve.id} and {@code cve.metrics}
+     * are read into memory; descriptions, configurations and references (most of a feed's bytes)
+     * are skipped by the parser.
+     */
+    private static void nvdItem(JsonParser p, JsonToken start, String at, Sink sink) throws IOException {
+        if (start != JsonToken.START_OBJECT) {
+            p.skipChildren();
+            sink.skipped(at, "is not an object");
+            return;
+        }
+        String id = "";
+        JsonNode metrics = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken value = p.nextToken();
+            if (field.equals("cve") && value == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String f = p.currentName();
+                    JsonToken v = p.nextToken();
+                    if (f.equals("id") && v == JsonToken.VALUE_STRING) {
+                        id = p.getText();
+                    } else if (f.equals("metrics") && v == JsonToken.START_OBJECT) {
+                        metrics = p.readValueAsTree();
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
         if (!CVE.matcher(id).matches()) {
             sink.skipped(at, "cve.id '" + id + "' is not a CVE id");
             return;
         }
-        JsonNode metrics = cve.path("metrics");
+        if (metrics == null) {
+            return; // not scored (yet): nothing to record, not an odd record
+        }
         JsonNode best = null;
         String version = null;
         search:

@@ -152,4 +152,16 @@ class IntelDbTest {
         assertThatThrownBy(() -> FailOn.parse("epss>=5")).hasMessage("--fail-on epss>=5: the EPSS threshold must be a"
                 + " probability from 0 to 1, e.g. epss>=0.1");
     }
+
+    @Test
+    void shouldKeyCveIdsInOrderAndBackWithoutLosingLeadingZeros() {
+        for (String id : List.of("CVE-1999-0001", "CVE-2024-3094", "CVE-2021-44228", "CVE-2018-1000500",
+                "CVE-2024-00001")) {
+            assertThat(IntelDb.cve(IntelDb.key(id))).isEqualTo(id);
+        }
+        assertThat(IntelDb.key("CVE-2024-00001")).isNotEqualTo(IntelDb.key("CVE-2024-0001"));
+        assertThat(IntelDb.key("CVE-2023-99999")).isLessThan(IntelDb.key("CVE-2024-0001"));
+        assertThat(IntelDb.key("GHSA-xxxx")).isNegative();
+        assertThat(IntelDb.key("CVE-2024-1234567890")).isNegative();
+    }
 }
