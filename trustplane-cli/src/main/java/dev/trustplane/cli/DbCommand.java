@@ -114,6 +114,11 @@ final class DbCommand implements Runnable {
                 OsvDb.Info info = OsvDb.importFrom(dir(ctx), path, taken, Instant.now());
                 ctx.out().println("Imported " + info.advisories() + " OSV advisories (" + String.join(", ",
                         info.ecosystems()) + ") into " + dir(ctx));
+                if (info.skipped() > 0) {
+                    ctx.err().println("warning: skipped " + info.skipped() + " advisory record(s) or document(s) of an"
+                            + " unexpected shape; they are not in the database:");
+                    info.skippedExamples().forEach(x -> ctx.err().println("  " + x));
+                }
                 return 0;
             }
             VulnDb.FeedInfo info;

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -39,9 +40,10 @@ public final class OsvDb {
 
     /** What was imported. */
     public record Info(String source, Instant takenAt, Instant importedAt, Instant newestRecord, int advisories,
-            List<String> ecosystems) {
+            List<String> ecosystems, int skipped, List<String> skippedExamples) {
         public Info {
             ecosystems = List.copyOf(ecosystems);
+            skippedExamples = List.copyOf(skippedExamples);
         }
     }
 
@@ -77,6 +79,13 @@ public final class OsvDb {
 
     public static Info importFrom(Path dir, Path source, Instant takenAt, Instant now) {
         List<OsvRecord> records = new ArrayList<>();
+        int[] skipped = new int[1];
+        List<String> examples = new ArrayList<>();
+        Consumer<String> skip = what -> {
+            if (skipped[0]++ < VulnDb.SKIPPED_KEPT) {
+                examples.add(what);
+            }
+        };
         try {
             if (Files.isDirectory(source)) {
                 try (Stream<Path> files = Files.walk(source)) {
@@ -85,7 +94,7 @@ public final class OsvDb {
                             throw new LimitExceededException("OSV document size", MAX_DOCUMENT, f.toString());
                         }
                         try (InputStream in = Files.newInputStream(f)) {
-                            records.addAll(OsvFeed.read(in, f.toString()));
+                            records.addAll(OsvFeed.read(in, f.toString(), skip));
                         }
                     }
                 }
@@ -100,13 +109,14 @@ public final class OsvDb {
                                 throw new LimitExceededException("OSV document size", MAX_DOCUMENT,
                                         source + "!" + e.getName());
                             }
-                            records.addAll(OsvFeed.read(new ByteArrayInputStream(doc), source + "!" + e.getName()));
+                            records.addAll(OsvFeed.read(new ByteArrayInputStream(doc), source + "!" + e.getName(),
+                                    skip));
                         }
                     }
                 }
             } else {
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(source), 1 << 16)) {
-                    records.addAll(OsvFeed.read(in, source.toString()));
+                    records.addAll(OsvFeed.read(in, source.toString(), skip));
                 }
             }
         } catch (NoSuchFileException e) {
@@ -115,14 +125,16 @@ public final class OsvDb {
             throw new TrustplaneException(ErrorKind.IO, "Cannot read OSV source " + source + ": " + e, e);
         }
         if (records.isEmpty()) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "OSV source " + source + " holds no advisories;"
-                    + " nothing was imported and the previous database is unchanged");
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "OSV source " + source + " holds no advisories"
+                    + (skipped[0] == 0 ? "" : " of OSV's shape (" + skipped[0] + " skipped, e.g. " + examples.get(0) + ")")
+                    + "; nothing was imported and the previous database is unchanged");
         }
         TreeSet<String> ecosystems = new TreeSet<>();
         records.forEach(r -> r.affected().forEach(a -> ecosystems.add(a.ecosystem())));
         Instant newest = records.stream().map(OsvRecord::modified).filter(Objects::nonNull)
                 .max(Instant::compareTo).orElse(Instant.EPOCH);
-        Info info = new Info(source.toString(), takenAt, now, newest, records.size(), new ArrayList<>(ecosystems));
+        Info info = new Info(source.toString(), takenAt, now, newest, records.size(), new ArrayList<>(ecosystems),
+                skipped[0], examples);
         write(dir, info, records);
         return info;
     }
@@ -140,6 +152,8 @@ public final class OsvDb {
                 out.writeLong(info.importedAt().toEpochMilli());
                 out.writeLong(info.newestRecord().toEpochMilli());
                 strings(out, info.ecosystems());
+                out.writeInt(info.skipped());
+                strings(out, info.skippedExamples());
                 out.writeInt(records.size());
                 for (OsvRecord r : records) {
                     out.writeUTF(r.id());
@@ -201,6 +215,8 @@ public final class OsvDb {
             Instant imported = Instant.ofEpochMilli(in.readLong());
             Instant newest = Instant.ofEpochMilli(in.readLong());
             List<String> ecosystems = strings(in);
+            int skipped = in.readInt();
+            List<String> skippedExamples = strings(in);
             int count = in.readInt();
             Map<String, List<Match>> byPackage = new HashMap<>();
             for (int i = 0; i < count; i++) {
@@ -236,7 +252,8 @@ public final class OsvDb {
             if (in.readInt() != MAGIC) {
                 throw new EOFException("no end marker");
             }
-            return new OsvDb(new Info(source, taken, imported, newest, count, ecosystems), byPackage);
+            return new OsvDb(new Info(source, taken, imported, newest, count, ecosystems, skipped,
+                    skippedExamples), byPackage);
         } catch (NoSuchFileException e) {
             throw new TrustplaneException(ErrorKind.NOT_FOUND, "No OSV database in " + dir, e);
         } catch (IOException e) {

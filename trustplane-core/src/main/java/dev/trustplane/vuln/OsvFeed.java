@@ -13,6 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import us.springett.cvss.Cvss;
 
 /**
@@ -27,21 +28,42 @@ final class OsvFeed {
     }
 
     public static List<OsvRecord> read(InputStream in, String document) {
+        return read(in, document, s -> {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, s + "; nothing was imported and the previous"
+                    + " database is unchanged");
+        });
+    }
+
+    /**
+     * The advisories of one document; a document that is not JSON or not OSV, or an advisory of an
+     * unexpected shape, goes to {@code skipped} (named by document, advisory and field) and the
+     * rest is read: one odd record in a dump of tens of thousands must not cost the others.
+     */
+    public static List<OsvRecord> read(InputStream in, String document, Consumer<String> skipped) {
         JsonNode root;
         try {
             root = JSON.readTree(in);
         } catch (IOException e) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "OSV document " + document + " is not valid JSON: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+            skipped.accept("OSV document " + document + " is not valid JSON: " + e.getMessage().lines().findFirst()
+                    .orElse(""));
+            return List.of();
         }
         List<OsvRecord> out = new ArrayList<>();
+        List<JsonNode> items = new ArrayList<>();
         if (root != null && root.isArray()) {
-            root.forEach(r -> out.add(record(r, document)));
+            root.forEach(items::add);
         } else if (root != null && root.isObject()) {
-            out.add(record(root, document));
+            items.add(root);
         } else {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "OSV document " + document
-                    + " is neither an advisory object nor an array of advisories");
+            skipped.accept("OSV document " + document + " is neither an advisory object nor an array of advisories");
+            return List.of();
+        }
+        for (JsonNode r : items) {
+            try {
+                out.add(record(r, document));
+            } catch (TrustplaneException e) {
+                skipped.accept(e.getMessage());
+            }
         }
         return out;
     }
@@ -118,7 +140,6 @@ final class OsvFeed {
 
     private static TrustplaneException invalid(String document, String id, String field, String problem) {
         return new TrustplaneException(ErrorKind.INVALID_INPUT, "OSV document " + document + ", advisory " + id
-                + ", field " + field + ": " + problem + "; nothing was imported and the previous database is"
-                + " unchanged");
+                + ", field " + field + ": " + problem);
     }
 }

@@ -105,10 +105,21 @@ class OsvTest {
         Files.writeString(bad, "{\"id\": \"GHSA-x\", \"affected\": [{\"package\": {\"ecosystem\": \"npm\", \"name\":"
                 + " \"a\"}, \"ranges\": [{\"type\": \"SEMVER\", \"events\": [{\"broken\": \"1\"}]}]}]}");
         assertThatThrownBy(() -> OsvDb.importFrom(dir, bad, NOW, NOW))
-                .hasMessage("OSV document " + bad + ", advisory GHSA-x, field affected[0].ranges.events: 'broken' is"
-                        + " not introduced, fixed, last_affected or limit; nothing was imported and the previous"
-                        + " database is unchanged");
+                .hasMessage("OSV source " + bad + " holds no advisories of OSV's shape (1 skipped, e.g. OSV document "
+                        + bad + ", advisory GHSA-x, field affected[0].ranges.events: 'broken' is not introduced, fixed,"
+                        + " last_affected or limit); nothing was imported and the previous database is unchanged");
         assertThat(OsvDb.open(dir).info().advisories()).isEqualTo(6);
+        // beside good advisories, the odd one is skipped and counted, not fatal
+        Path mixed = Files.createDirectories(dir.resolve("mixed"));
+        Files.copy(bad, mixed.resolve("bad.json"));
+        Files.writeString(mixed.resolve("cut.json"), "[{\"id\": ");
+        Files.copy(Path.of(getClass().getResource("/vuln/real/osv/DSA-3029-1.json").getPath()),
+                mixed.resolve("DSA-3029-1.json"));
+        OsvDb.Info info = OsvDb.importFrom(dir, mixed, NOW, NOW);
+        assertThat(info.advisories()).isEqualTo(1);
+        assertThat(info.skipped()).isEqualTo(2);
+        assertThat(OsvDb.open(dir).info().skippedExamples()).hasSize(2).anySatisfy(x -> assertThat(x)
+                .startsWith("OSV document " + mixed.resolve("cut.json") + " is not valid JSON"));
         assertThatThrownBy(() -> OsvFeed.read(new ByteArrayInputStream("[1".getBytes(StandardCharsets.UTF_8)),
                 "cut.json")).hasMessageStartingWith("OSV document cut.json is not valid JSON:");
     }
