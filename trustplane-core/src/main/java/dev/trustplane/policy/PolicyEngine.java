@@ -301,15 +301,19 @@ public final class PolicyEngine implements AutoCloseable {
             this.phase = phase;
         }
 
-        /** Revoked signers seen while checking, each with its revocation. */
-        final Set<String> revoked = ConcurrentHashMap.newKeySet();
+        /**
+         * Revoked signers seen while checking, each once with its revocation: a signer found in
+         * both formats (a .sig tag and a bundle) is one signer, whichever reads came back first.
+         */
+        final Map<String, String> revoked = new ConcurrentHashMap<>();
 
         Decision decision(Outcome verdict, String d, String why, List<String> signers) {
             return new Decision(policy.displayName(), policy.hash(), rule.name(), entry.action(), container.label(),
                     container.image(), d != null ? d : digest, verdict, where(policy, rule) + ": " + container.label()
                     + " image " + container.image() + ((d != null || digest != null) && ref.digest() == null
                     ? " (" + (d != null ? d : digest) + ")" : "")
-                    + ": " + why, signers, verdict == Outcome.PASS ? List.of() : List.copyOf(revoked));
+                    + ": " + why, signers, verdict == Outcome.PASS ? List.of() : revoked.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + ": " + e.getValue()).toList());
         }
 
         Checked run() {
@@ -369,7 +373,8 @@ public final class PolicyEngine implements AutoCloseable {
                 String failure = predicateType == null ? signatureFailure(report) : attestationFailure(report, conditions);
                 if (failure != null) {
                     report.evidence().stream().filter(Evidence::revoked)
-                            .forEach(e -> revoked.add(e.signer() + ": " + e.failure().map(Check::detail).orElse("")));
+                            .forEach(e -> revoked.merge(e.signer(), e.failure().map(Check::detail).orElse(""),
+                                    (x, y) -> x.compareTo(y) <= 0 ? x : y));
                 }
                 if (failure == null) {
                     passed++;
