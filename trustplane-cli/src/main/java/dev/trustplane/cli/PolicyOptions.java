@@ -14,12 +14,14 @@ import picocli.CommandLine.Option;
 final class PolicyOptions {
     @Option(names = "--trusted-root", paramLabel = "FILE",
             description = "trusted_root.json (Fulcio CAs, Rekor and CT log keys, timestamp authorities) for keyless"
-                    + " attestors without roots and for transparency-log checks without rekor.pubkey")
+                    + " attestors without roots and for transparency-log checks without rekor.pubkey; default: the"
+                    + " Sigstore public-good root embedded in Trustplane, as Kyverno and cosign trust by default")
     Path trustedRoot;
 
     PolicyLoader loader() {
         if (trustedRoot == null) {
-            return new PolicyLoader(null, null);
+            byte[] bytes = TrustedRoot.publicGoodBytes();
+            return new PolicyLoader(TrustedRoot.parse(bytes, "the embedded Sigstore public-good trusted root"), bytes);
         }
         try {
             if (Files.size(trustedRoot) > TrustedRoot.MAX_BYTES) {

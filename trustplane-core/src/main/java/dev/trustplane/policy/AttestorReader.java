@@ -2,6 +2,7 @@ package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.oci.Digest;
 import dev.trustplane.sigstore.CanonicalJson;
 import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sigstore.TrustedRoot;
@@ -36,6 +37,22 @@ final class AttestorReader {
         this.d = d;
         this.defaultRoot = defaultRoot;
         this.defaultRootHash = defaultRootHash;
+    }
+
+    /** The hash of the embedded public-good root, as {@link PolicyLoader} spells a default root's hash. */
+    private static final String PUBLIC_GOOD_HASH = Digest.sha256(TrustedRoot.publicGoodBytes()).toString();
+
+    /** Whether the default root is the Sigstore public-good root Trustplane ships (no --trusted-root given). */
+    private boolean publicGoodDefault() {
+        return PUBLIC_GOOD_HASH.equals(defaultRootHash);
+    }
+
+    private void notePublicGood(String path, String what) {
+        if (publicGoodDefault()) {
+            d.warn(path, what + " with the Sigstore public-good trusted root embedded in Trustplane (taken "
+                    + TrustedRoot.PUBLIC_GOOD_TAKEN + "), as Kyverno and cosign do by default; pass --trusted-root for"
+                    + " a private Sigstore or a fresher root");
+        }
     }
 
     List<AttestorSet> attestorSets(List<JsonNode> nodes, String path) {
@@ -138,6 +155,9 @@ final class AttestorReader {
                     + " start Trustplane with --trusted-root, or set rekor.ignoreTlog: true to rely on the key alone");
             return null;
         }
+        if (!logs.ignoreTlog && !node.path("rekor").has("pubkey")) {
+            notePublicGood(path + ".rekor", "requires the signature's entry in the public-good Rekor, checked");
+        }
         String description = "key " + keys.stream().map(Keys::hint).map(h -> h.substring(0, Math.min(19, h.length())))
                 .reduce((a, b) -> a + "," + b).orElse("");
         return new Attestor(new Trust(keys, List.of(), logs.root, logs.ignoreTlog, true), description, hash);
@@ -196,6 +216,8 @@ final class AttestorReader {
             d.error(path + ".roots", "no certificate authority to check keyless certificates against: set roots"
                     + " (the Fulcio root PEM) or start Trustplane with --trusted-root");
             return null;
+        } else {
+            notePublicGood(path, "checks keyless certificates against Fulcio's public-good CA");
         }
         if (logs == null || d.failed()) {
             return null;

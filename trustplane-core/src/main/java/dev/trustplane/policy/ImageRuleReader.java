@@ -1,6 +1,9 @@
 package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
 import dev.trustplane.sigstore.PredicateTypes;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,20 +20,16 @@ final class ImageRuleReader {
         this.attestorReader = attestors;
     }
 
-    ImageRule imageRule(JsonNode node, String path, FailureAction policyAction) {
-        if (!d.object(node, path)) {
+    ImageRule imageRule(JsonNode given, String path, FailureAction policyAction) {
+        if (!d.object(given, path)) {
             return null;
         }
+        JsonNode node = converted(given, path);
         d.fields(node, path, Set.of("imageReferences", "skipImageReferences", "attestors", "attestations",
                 "mutateDigest", "verifyDigest", "required", "repository", "useCache", "failureAction", "type",
                 "cosignOCI11"), Map.of(
                 "imageRegistryCredentials", "per-policy registry credentials; Trustplane uses the server's"
                         + " credentials (docker config.json, `trustplane login`)",
-                "image", "the deprecated single image field; use imageReferences",
-                "key", "the deprecated key field; use attestors[].entries[].keys.publicKeys",
-                "roots", "the deprecated roots field; use attestors[].entries[].keyless.roots",
-                "subject", "the deprecated subject field; use attestors[].entries[].keyless.subject",
-                "issuer", "the deprecated issuer field; use attestors[].entries[].keyless.issuer",
                 "validate", "validate blocks inside verifyImages; use a separate validate rule",
                 "imageExtractors", "custom image extractors"));
         String type = d.text(node, "type", path, false);
@@ -84,6 +83,62 @@ final class ImageRuleReader {
                 d.text(node, "repository", path, false), useCache == null || useCache, action);
     }
 
+    /**
+     * Kyverno's conversion of the deprecated single-entry fields ({@code ImageVerification.Convert}
+     * of kyverno.io/v1): {@code image} joins {@code imageReferences}; {@code key}, or {@code issuer}
+     * with {@code subject} and {@code roots}, becomes one more attestor set (with the entry's
+     * {@code annotations}) — on the entry when it has no attestations (Kyverno drops it otherwise,
+     * which is reported).
+     */
+    private JsonNode converted(JsonNode node, String path) {
+        String image = node.path("image").asText("");
+        String key = node.path("key").asText("");
+        String issuer = node.path("issuer").asText("");
+        if (image.isEmpty() && key.isEmpty() && issuer.isEmpty()) {
+            if (node.has("subject") || node.has("roots")) {
+                d.error(path, "has the deprecated subject or roots field without issuer; Kyverno ignores them —"
+                        + " write attestors[].entries[].keyless instead");
+            }
+            return node;
+        }
+        ObjectNode copy = ((ObjectNode) node).deepCopy();
+        copy.remove(List.of("image", "key", "issuer", "subject", "roots", "annotations"));
+        if (!image.isEmpty()) {
+            ArrayNode refs = copy.has("imageReferences") && copy.get("imageReferences").isArray()
+                    ? (ArrayNode) copy.get("imageReferences") : copy.putArray("imageReferences");
+            refs.add(image);
+        }
+        ObjectNode entry = Json.mapper().createObjectNode();
+        if (node.has("annotations")) {
+            entry.set("annotations", node.get("annotations"));
+        }
+        if (!key.isEmpty()) {
+            entry.putObject("keys").put("publicKeys", key);
+        } else if (!issuer.isEmpty()) {
+            ObjectNode keyless = entry.putObject("keyless").put("issuer", issuer);
+            if (node.has("subject")) {
+                keyless.set("subject", node.get("subject"));
+            }
+            if (node.has("roots")) {
+                keyless.set("roots", node.get("roots"));
+            }
+        }
+        if (!key.isEmpty() || !issuer.isEmpty() || node.has("annotations")) {
+            if (node.path("attestations").isArray() && !node.path("attestations").isEmpty()) {
+                d.warn(path + ".key", "the deprecated single-entry signer beside attestations is dropped by Kyverno's"
+                        + " conversion; list it under attestations[].attestors");
+            } else {
+                ArrayNode sets = copy.has("attestors") && copy.get("attestors").isArray()
+                        ? (ArrayNode) copy.get("attestors") : copy.putArray("attestors");
+                sets.addObject().putArray("entries").add(entry);
+            }
+        }
+        d.warn(path, "uses the deprecated " + (image.isEmpty() ? "" : "image ") + (key.isEmpty() ? "" : "key ")
+                + (issuer.isEmpty() ? "" : "issuer/subject ") + "field(s); read as Kyverno converts them (imageReferences,"
+                + " attestors) — write those instead");
+        return copy;
+    }
+
     private AttestationCheck attestation(JsonNode node, String path, List<AttestorSet> ruleAttestors) {
         if (!d.object(node, path)) {
             return null;
@@ -100,10 +155,9 @@ final class ImageRuleReader {
             return null;
         }
         String resolved = PredicateTypes.resolve(wanted);
-        if (!resolved.contains("://") && !resolved.contains(":")) {
-            d.error(path + ".predicateType", "is \"" + wanted + "\": not a URI nor a cosign short name ("
-                    + String.join(", ", PredicateTypes.SHORT_NAMES.keySet()) + "); an attestation could never match it");
-        } else if (!PredicateTypes.SHORT_NAMES.containsValue(resolved)) {
+        // Kyverno matches the predicate type as the exact string the policy gives (e.g.
+        // cosign.sigstore.dev/attestation/vuln/v1, or a custom "vulnerability-scan"): so does Trustplane.
+        if (!PredicateTypes.SHORT_NAMES.containsValue(resolved)) {
             String close = PredicateTypes.closest(resolved);
             if (close != null) {
                 d.warn(path + ".predicateType", "is \"" + resolved + "\"; did you mean " + close + "? An attestation"

@@ -117,6 +117,23 @@ public final class PolicyLoader {
         return new Loaded(policies, problems);
     }
 
+    /**
+     * Whether {@code doc} is meant as a policy: a {@code ClusterPolicy} or {@code Policy} of any
+     * API group (a wrong group is then reported), or any kind of the {@code kyverno.io} and
+     * {@code policies.kyverno.io} groups (reported when not read). Documents of other groups (core
+     * {@code v1} ConfigMaps and Namespaces, {@code apps/v1}, test harness kinds) are skipped.
+     */
+    static boolean policyDocument(JsonNode doc) {
+        if (!doc.isObject()) {
+            return true;
+        }
+        String kind = doc.path("kind").asText("");
+        String apiVersion = doc.path("apiVersion").asText("");
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        return kind.equals("ClusterPolicy") || kind.equals("Policy") || group.equals("kyverno.io")
+                || group.equals("policies.kyverno.io") || !doc.has("apiVersion") && !doc.has("kind");
+    }
+
     /** Parses every document of one YAML or JSON text. */
     public Loaded parse(byte[] text, String source) {
         List<Policy> policies = new ArrayList<>();
@@ -141,6 +158,9 @@ public final class PolicyLoader {
             n++;
             if (doc == null || doc.isNull() || doc.isMissingNode() || (doc.isObject() && doc.isEmpty())) {
                 continue;
+            }
+            if (!policyDocument(doc)) {
+                continue; // a Namespace, ConfigMap, Secret… kept beside the policies: not a policy, not broken
             }
             String where = documents.size() > 1 ? source + " (document " + n + ")" : source;
             PolicyDocument d = new PolicyDocument(where, problems);

@@ -66,6 +66,32 @@ public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log
         return ctlogs.stream().filter(l -> Arrays.equals(l.logId(), logId)).findFirst();
     }
 
+    /** Where the embedded Sigstore public-good trusted root lies among the resources. */
+    private static final String PUBLIC_GOOD = "/dev/trustplane/sigstore/public-good-trusted_root.json";
+    /** When the embedded public-good root was taken (sigstore-python's TUF cache of that day). */
+    public static final String PUBLIC_GOOD_TAKEN = "2026-08-19";
+
+    /**
+     * The bytes of the Sigstore public-good instance's trusted root as shipped with Trustplane (see
+     * the resources' README): Fulcio's CAs, Rekor v1 and v2 logs, CT logs and timestamp authority —
+     * what Kyverno and cosign trust by default for keyless signatures.
+     */
+    public static byte[] publicGoodBytes() {
+        try (var in = TrustedRoot.class.getResourceAsStream(PUBLIC_GOOD)) {
+            if (in == null) {
+                throw new IllegalStateException("the embedded trusted root " + PUBLIC_GOOD + " is missing");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #publicGoodBytes()} parsed. */
+    public static TrustedRoot publicGood() {
+        return parse(publicGoodBytes(), "the embedded Sigstore public-good trusted root");
+    }
+
     /** Parses a trusted root; every problem names the file and the field. */
     public static TrustedRoot parse(byte[] json, String source) {
         if (json.length > MAX_BYTES) {

@@ -152,4 +152,70 @@ class PolicyLoaderTest {
         assertThat(loaded.problems()).singleElement().asString().contains("b.yml").contains("also defined in")
                 .contains("a.yaml");
     }
+
+    private static final String KEY = "-----BEGIN PUBLIC KEY-----\\n"
+            + "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE8nXRh950IZbRj8Ra/N9sbqOPZrfM\\n"
+            + "5/KAQN0/KjHcorm/J5yctVd7iEcnessRQjU917hmKO6JWVGHpDguIyakZA==\\n-----END PUBLIC KEY-----";
+
+    @Test
+    void shouldReadTheDeprecatedImageAndKeyFieldsAsKyvernoConvertsThem() {
+        String policy = """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: old-style}
+                spec:
+                  validationFailureAction: Enforce
+                  rules:
+                    - name: r
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      verifyImages:
+                        - image: "ghcr.io/kyverno/test-verify-image:*"
+                          mutateDigest: false
+                          key: "KEY"
+                          attestors: []
+                """.replace("KEY", KEY);
+        PolicyLoader.Loaded loaded = withRoot().parse(policy.getBytes(StandardCharsets.UTF_8), "old.yaml");
+        assertThat(loaded.hasErrors()).as(loaded.problems().toString()).isFalse();
+        ImageRule rule = loaded.policies().get(0).rules().get(0).verifyImages().get(0);
+        assertThat(rule.imageReferences()).containsExactly("ghcr.io/kyverno/test-verify-image:*");
+        assertThat(rule.attestors()).hasSize(1);
+        assertThat(loaded.problems()).anySatisfy(p -> assertThat(p.message()).startsWith("uses the deprecated image"
+                + " key field(s); read as Kyverno converts them"));
+    }
+
+    @Test
+    void shouldMatchAnyPredicateTypeAsTheExactStringAndSkipOtherDocumentsBesideThePolicy() {
+        String policy = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: keys, namespace: kyverno}
+                data: {key: value}
+                ---
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: vuln-scan}
+                spec:
+                  validationFailureAction: Enforce
+                  rules:
+                    - name: r
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      verifyImages:
+                        - imageReferences: ["ghcr.io/example/*"]
+                          mutateDigest: false
+                          attestations:
+                            - type: cosign.sigstore.dev/attestation/vuln/v1
+                              attestors: [{entries: [{keys: {publicKeys: "KEY", rekor: {ignoreTlog: true}}}]}]
+                            - type: vulnerability-scan
+                              attestors: [{entries: [{keys: {publicKeys: "KEY", rekor: {ignoreTlog: true}}}]}]
+                """.replace("KEY", KEY);
+        PolicyLoader.Loaded loaded = loader.parse(policy.getBytes(StandardCharsets.UTF_8), "two.yaml");
+        // no error: the ConfigMap is skipped, the types are taken as written; a near miss is pointed out
+        assertThat(loaded.problems()).extracting(Object::toString).containsExactly("warning: two.yaml (document 2)"
+                + " policy vuln-scan at spec.rules[0].verifyImages[0].attestations[0].predicateType: is"
+                + " \"cosign.sigstore.dev/attestation/vuln/v1\"; did you mean https://cosign.sigstore.dev/attestation/vuln/v1?"
+                + " An attestation with another type does not satisfy this entry");
+        assertThat(loaded.policies().get(0).rules().get(0).verifyImages().get(0).attestations())
+                .extracting(AttestationCheck::predicateType)
+                .containsExactly("cosign.sigstore.dev/attestation/vuln/v1", "vulnerability-scan");
+    }
 }
