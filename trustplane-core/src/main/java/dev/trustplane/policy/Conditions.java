@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.burt.jmespath.Expression;
 import io.burt.jmespath.JmesPathException;
+import io.burt.jmespath.RuntimeConfiguration;
 import io.burt.jmespath.jackson.JacksonRuntime;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -30,9 +31,9 @@ final class Conditions {
     static final List<String> OPERATORS = List.of("Equals", "NotEquals", "AnyIn", "AllIn", "AnyNotIn", "AllNotIn",
             "In", "NotIn", "GreaterThan", "GreaterThanOrEquals", "LessThan", "LessThanOrEquals",
             "DurationGreaterThan", "DurationGreaterThanOrEquals", "DurationLessThan", "DurationLessThanOrEquals");
-    private static final JacksonRuntime JMESPATH = new JacksonRuntime();
-    private static final Pattern VARIABLE = Pattern.compile("\\{\\{\\s*(.+?)\\s*}}");
-    private static final Pattern WHOLE = Pattern.compile("^\\s*\\{\\{\\s*(.+?)\\s*}}\\s*$");
+    private static final JacksonRuntime JMESPATH = new JacksonRuntime(RuntimeConfiguration.builder()
+            .withFunctionRegistry(KyvernoFunctions.registry()).build());
+    private static final Pattern UNKNOWN_FUNCTION = Pattern.compile("(?i)unknown function[^\"']*[\"']?([A-Za-z_0-9]+)");
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
     private static final Map<String, Expression<JsonNode>> COMPILED = new ConcurrentHashMap<>();
 
@@ -51,18 +52,35 @@ final class Conditions {
         }
     }
 
-    /** Compiles every expression in {@code node} (a key or value); returns the JMESPath error, or null. */
+    /**
+     * Compiles every expression in {@code node} (a key or value), innermost first as Kyverno
+     * substitutes nested {@code {{ }}}; returns the problem (a syntax error, or a function
+     * Trustplane does not have, said as such), or null.
+     */
     static String check(JsonNode node) {
         if (node == null || !node.isTextual()) {
             return null;
         }
-        Matcher m = VARIABLE.matcher(node.asText());
-        while (m.find()) {
-            try {
-                compile(m.group(1));
-            } catch (JmesPathException | IllegalArgumentException e) {
-                return "the JMESPath expression \"" + m.group(1) + "\" is invalid: " + e.getMessage();
+        String text = node.asText();
+        for (int guard = 0; guard < 64; guard++) {
+            int close = text.indexOf("}}");
+            int open = close < 0 ? -1 : text.lastIndexOf("{{", close);
+            if (open < 0) {
+                return null;
             }
+            String expression = text.substring(open + 2, close).strip();
+            try {
+                compile(expression);
+            } catch (JmesPathException | IllegalArgumentException e) {
+                Matcher unknown = UNKNOWN_FUNCTION.matcher(String.valueOf(e.getMessage()));
+                if (unknown.find()) {
+                    return "the JMESPath expression \"" + expression + "\" calls " + unknown.group(1) + "(), a function"
+                            + " Trustplane does not support (it has JMESPath's and Kyverno's "
+                            + String.join(", ", KyvernoFunctions.NAMES) + ")";
+                }
+                return "the JMESPath expression \"" + expression + "\" is invalid: " + e.getMessage();
+            }
+            text = text.substring(0, open) + "x" + text.substring(close + 2);
         }
         return null;
     }
@@ -130,25 +148,22 @@ final class Conditions {
             return node;
         }
         String text = node.asText();
-        Matcher whole = WHOLE.matcher(text);
-        if (whole.matches()) {
-            JsonNode r = compile(whole.group(1)).search(context);
-            return r == null ? JsonNodeFactory.instance.nullNode() : r;
-        }
-        Matcher m = VARIABLE.matcher(text);
-        StringBuilder sb = new StringBuilder();
-        boolean any = false;
-        while (m.find()) {
-            any = true;
-            JsonNode r = compile(m.group(1)).search(context);
+        // Kyverno substitutes nested variables innermost first: "{{ f('{{ a.b }}') }}" evaluates a.b,
+        // writes its text into the outer expression, then evaluates that.
+        for (int guard = 0; guard < 64; guard++) {
+            int close = text.indexOf("}}");
+            int open = close < 0 ? -1 : text.lastIndexOf("{{", close);
+            if (open < 0) {
+                break;
+            }
+            JsonNode r = compile(text.substring(open + 2, close).strip()).search(context);
+            if (text.substring(0, open).isBlank() && text.substring(close + 2).isBlank()) {
+                return r == null ? JsonNodeFactory.instance.nullNode() : r; // the whole string: keeps its JSON type
+            }
             String s = r == null || r.isNull() ? "" : r.isTextual() ? r.asText() : r.toString();
-            m.appendReplacement(sb, Matcher.quoteReplacement(s));
+            text = text.substring(0, open) + s + text.substring(close + 2);
         }
-        if (!any) {
-            return node;
-        }
-        m.appendTail(sb);
-        return TextNode.valueOf(sb.toString());
+        return text.equals(node.asText()) ? node : TextNode.valueOf(text);
     }
 
     /** Substitutes variables in a message (Kyverno's {@code {{request.object.metadata.name}}}). */

@@ -37,9 +37,10 @@ final class PolicyReader {
         String apiVersion = doc.path("apiVersion").asText("");
         String kind = doc.path("kind").asText("");
         d.policy(doc.path("metadata").path("name").asText(null));
-        if (!apiVersion.equals("kyverno.io/v1")) {
+        // ClusterPolicy and Policy exist in kyverno.io/v1 and, with the same spec, kyverno.io/v2beta1
+        if (!apiVersion.equals("kyverno.io/v1") && !apiVersion.equals("kyverno.io/v2beta1")) {
             d.error("apiVersion", "is " + (apiVersion.isEmpty() ? "missing" : "\"" + apiVersion + "\"")
-                    + "; Trustplane reads kyverno.io/v1 ClusterPolicy and Policy"
+                    + "; Trustplane reads kyverno.io/v1 and kyverno.io/v2beta1 ClusterPolicy and Policy"
                     + (apiVersion.startsWith("policies.kyverno.io") ? " (the CEL policies of policies.kyverno.io"
                             + " are not supported; write the rule as a kyverno.io/v1 verifyImages rule)" : ""));
             return null;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +59,33 @@ class ConditionsTest {
         assertThat(Conditions.check(TextNode.valueOf("{{ a[ }}"))).contains("JMESPath");
         assertThat(Conditions.duration(TextNode.valueOf("1h30m"))).hasMinutes(90);
         assertThat(Conditions.duration(TextNode.valueOf("soon"))).isNull();
+    }
+
+    @Test
+    void shouldSubstituteNestedVariablesInnermostFirstAndCallKyvernosFunctions() {
+        // as in kyverno/policies verify-image-slsa: the inner variable's text goes into the outer call
+        assertThat(holds("{{ regex_match('^https://github.com/example/.*$','{{ repo.uri }}') }}", "Equals", "true"))
+                .isTrue();
+        assertThat(holds("{{ regex_match('^https://gitlab.com/','{{ repo.uri }}') }}", "Equals", "true")).isFalse();
+        assertThat(holds("{{ to_upper(repo.branch) }}", "Equals", "MAIN")).isTrue();
+        assertThat(holds("{{ split(version, '.') }}", "Equals", "[\"1\", \"10\", \"2\"]")).isTrue();
+        assertThat(holds("{{ truncate(repo.uri, `8`) }}", "Equals", "https://")).isTrue();
+        assertThat(holds("{{ lookup(reviewers, `1`) }}", "Equals", "eve@example.com")).isTrue();
+        assertThat(holds("{{ semver_compare(version, '>=1.9.0 <2.0.0') }}", "Equals", "true")).isTrue();
+        assertThat(holds("{{ semver_compare(version, '<1.0.0 || >=1.10.3') }}", "Equals", "true")).isFalse();
+        assertThat(holds("{{ compare('a', 'b') }}", "Equals", "-1")).isTrue();
+        assertThat(holds("{{ base64_decode(base64_encode('x:y')) }}", "Equals", "x:y")).isTrue();
+        assertThat(holds("{{ time_since('', '2026-01-01T00:00:00Z', '2026-01-02T02:03:04Z') }}", "Equals",
+                "26h3m4s")).isTrue();
+        assertThat(KyvernoFunctions.goDuration(Duration.ofMillis(1500))).isEqualTo("1.5s");
+    }
+
+    @Test
+    void shouldTellAMissingFunctionFromASyntaxError() {
+        assertThat(Conditions.check(TextNode.valueOf("{{ sha256(repo.uri) }}"))).startsWith(
+                "the JMESPath expression \"sha256(repo.uri)\" calls sha256(), a function Trustplane does not support");
+        assertThat(Conditions.check(TextNode.valueOf("{{ repo.uri[ }}"))).startsWith(
+                "the JMESPath expression \"repo.uri[\" is invalid:");
+        assertThat(Conditions.check(TextNode.valueOf("{{ regex_match('^x','{{ repo.uri }}') }}"))).isNull();
     }
 }
