@@ -186,6 +186,27 @@ final class ImageRuleReader {
         return new AttestationCheck(resolved, attestors, blocks);
     }
 
+    /**
+     * Rule {@code preconditions}: an object of {@code any}/{@code all} conditions, or (the older
+     * form) a list, which Kyverno reads as {@code all}.
+     */
+    List<Conditions.Block> preconditions(JsonNode node, String path) {
+        if (node == null) {
+            return List.of();
+        }
+        if (node.isArray()) {
+            List<JsonNode> all = new ArrayList<>();
+            node.forEach(all::add);
+            return List.of(new Conditions.Block(conditions(all, path), List.of()));
+        }
+        if (!d.object(node, path)) {
+            return List.of();
+        }
+        d.fields(node, path, Set.of("all", "any"), Map.of());
+        return List.of(new Conditions.Block(conditions(d.list(node, "all", path), path + ".all"),
+                conditions(d.list(node, "any", path), path + ".any")));
+    }
+
     private List<Conditions.Condition> conditions(List<JsonNode> nodes, String path) {
         List<Conditions.Condition> out = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {

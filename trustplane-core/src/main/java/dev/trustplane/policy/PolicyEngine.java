@@ -173,7 +173,23 @@ public final class PolicyEngine implements AutoCloseable {
         if (result != Applies.NO && !rule.exclude().isEmpty() && matches(rule.exclude(), r, result == Applies.POD_TEMPLATE)) {
             return Applies.NO;
         }
+        if (result != Applies.NO && !rule.preconditions().isEmpty() && !preconditionsHold(rule, r)) {
+            return Applies.NO;
+        }
         return result;
+    }
+
+    /**
+     * Whether the rule's preconditions hold for {@code r} (its {@code request.*} context). One that
+     * cannot be evaluated (a failing function, a bad regular expression) does not skip the rule:
+     * an unreadable precondition must not turn a verification off.
+     */
+    private static boolean preconditionsHold(Rule rule, Resource r) {
+        try {
+            return Conditions.evaluate(rule.preconditions(), r.context()) == null;
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private static boolean matches(ResourceMatch m, Resource r, boolean asPod) {

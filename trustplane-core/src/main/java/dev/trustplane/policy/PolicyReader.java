@@ -206,11 +206,11 @@ final class PolicyReader {
         if (!d.object(node, path)) {
             return null;
         }
-        d.fields(node, path, Set.of("name", "match", "exclude", "verifyImages", "validate", "skipBackgroundRequirements"),
+        d.fields(node, path, Set.of("name", "match", "exclude", "verifyImages", "validate", "skipBackgroundRequirements",
+                "preconditions"),
                 Map.of("mutate", "Trustplane evaluates validate and verifyImages rules; mutate rules belong in Kyverno",
                         "generate", "Trustplane evaluates validate and verifyImages rules; generate rules belong in Kyverno",
                         "context", "context variables (API calls, ConfigMaps) are not available to Trustplane's engine",
-                        "preconditions", "preconditions are not evaluated; express the condition in match/exclude",
                         "celPreconditions", "CEL is not supported; use match/exclude",
                         "imageExtractors", "images are read from the container lists of every workload kind"));
         String name = d.text(node, "name", path, true);
@@ -285,7 +285,8 @@ final class PolicyReader {
         if (!images.isEmpty() && validate != null) {
             d.error(path, "has both verifyImages and validate; Kyverno requires one kind per rule");
         }
-        return new Rule(name, match, exclude, ruleAction, images, validate);
+        return new Rule(name, match, exclude, ruleAction, images, validate,
+                imageRules.preconditions(node.get("preconditions"), path + ".preconditions"));
     }
 
 

@@ -7,9 +7,10 @@ import java.util.List;
  * validation pattern.
  */
 record Rule(String name, ResourceMatch match, ResourceMatch exclude, FailureAction action,
-        List<ImageRule> verifyImages, ValidateRule validate) {
+        List<ImageRule> verifyImages, ValidateRule validate, List<Conditions.Block> preconditions) {
 
     public Rule {
         verifyImages = List.copyOf(verifyImages);
+        preconditions = preconditions == null ? List.of() : List.copyOf(preconditions);
     }
 }

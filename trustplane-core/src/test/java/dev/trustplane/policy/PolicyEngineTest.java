@@ -320,4 +320,26 @@ class PolicyEngineTest {
             });
         }
     }
+
+    @Test
+    void shouldSkipARuleWhosePreconditionsDoNotHoldAndNeverOneWhosePreconditionsCannotBeEvaluated() {
+        String skipSandbox = "preconditions: {all: [{key: \"{{ request.namespace }}\", operator: NotEquals,"
+                + " value: sandbox}]}";
+        try (PolicyEngine engine = new PolicyEngine(load(twoKeys(skipSandbox)), verifier)) {
+            Evaluation sandbox = engine.evaluate(pod("sandbox", null, "r.example/app@" + DIGEST), Phase.VALIDATE,
+                    Duration.ofSeconds(5));
+            Evaluation apps = engine.evaluate(pod("apps", null, "r.example/app@" + DIGEST), Phase.VALIDATE,
+                    Duration.ofSeconds(5));
+            assertThat(sandbox.decisions()).isEmpty();
+            assertThat(sandbox.denied()).isFalse();
+            assertThat(apps.denied()).isTrue();
+        }
+        // the older list form, and one that fails to evaluate (a bad regular expression): the rule runs
+        String broken = "preconditions: [{key: \"{{ regex_match('(', request.namespace) }}\", operator: Equals,"
+                + " value: false}]";
+        try (PolicyEngine engine = new PolicyEngine(load(twoKeys(broken)), verifier)) {
+            assertThat(engine.evaluate(pod("sandbox", null, "r.example/app@" + DIGEST), Phase.VALIDATE,
+                    Duration.ofSeconds(5)).denied()).isTrue();
+        }
+    }
 }
