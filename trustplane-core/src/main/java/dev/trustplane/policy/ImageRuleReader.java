@@ -75,8 +75,11 @@ final class ImageRuleReader {
                 attestations.add(c);
             }
         }
-        if (attestors.isEmpty() && attestations.isEmpty()) {
-            d.error(path, "has neither attestors nor attestations: it would verify nothing");
+        if (attestors.isEmpty() && attestations.isEmpty() && !Boolean.TRUE.equals(verifyDigest)
+                && !Boolean.TRUE.equals(mutate)) {
+            d.error(path, "has neither attestors nor attestations, and neither verifyDigest nor mutateDigest is"
+                    + " true: it would verify nothing (the kyverno.io/verify-images annotation Kyverno's required"
+                    + " relies on is not read by Trustplane)");
         }
         return new ImageRule(refs, d.strings(node, "skipImageReferences", path), attestors, attestations,
                 mutateDigest, verifyDigest == null || verifyDigest, required == null || required,

@@ -370,6 +370,11 @@ public final class PolicyEngine implements AutoCloseable {
             if (!pinned && entry.mutateDigest() && phase != Phase.VALIDATE) {
                 pin = new Evaluation.Pin(container.pointer(), container.image(), container.image() + "@" + resolved);
             }
+            if (entry.attestors().isEmpty() && entry.attestations().isEmpty()) {
+                // a digest-only entry (verifyDigest / mutateDigest without attestors)
+                return new Checked(decision(Outcome.PASS, null, pin != null ? "pinned to its digest " + resolved
+                        : "referenced by digest", List.of()), pin);
+            }
             String what = entry.attestations().isEmpty() ? "signed" : "signed and attested ("
                     + String.join(", ", entry.attestations().stream().map(AttestationCheck::predicateType).toList()) + ")";
             return new Checked(decision(Outcome.PASS, null, what + " by " + String.join("; ", signers)

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class KyvernoCorpusTest {
     /** Files accepted when this floor was last raised (73 files in the corpus). */
-    private static final int FLOOR = 36;
+    private static final int FLOOR = 39;
 
     static Path corpus() throws URISyntaxException {
         return Path.of(KyvernoCorpusTest.class.getResource("/policy/kyverno-corpus").toURI());

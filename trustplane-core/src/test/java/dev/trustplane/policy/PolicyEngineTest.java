@@ -342,4 +342,32 @@ class PolicyEngineTest {
                     Duration.ofSeconds(5)).denied()).isTrue();
         }
     }
+
+    @Test
+    void shouldCheckADigestOnlyEntryWithoutAttestors() {
+        String policy = """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: digests}
+                spec:
+                  rules:
+                    - name: pinned
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      verifyImages:
+                        - imageReferences: ["*"]
+                          failureAction: Enforce
+                          mutateDigest: false
+                          verifyDigest: true
+                          required: false
+                """;
+        try (PolicyEngine engine = new PolicyEngine(load(policy), verifier)) {
+            Evaluation tag = engine.evaluate(pod("apps", null, "r.example/app:1"), Phase.VALIDATE, Duration.ofSeconds(5));
+            Evaluation digest = engine.evaluate(pod("apps", null, "r.example/app@" + DIGEST), Phase.VALIDATE,
+                    Duration.ofSeconds(5));
+            assertThat(tag.denied()).isTrue();
+            assertThat(tag.decisions().get(0).message()).contains("the image is not pinned by digest (verifyDigest)");
+            assertThat(digest.denied()).isFalse();
+            assertThat(digest.decisions().get(0).message()).endsWith("referenced by digest");
+        }
+    }
 }
