@@ -152,8 +152,7 @@ public final class IntelDb {
             }
         });
         int[] records = new int[1];
-        int[] skipped = new int[1];
-        List<String> examples = new ArrayList<>();
+        SkipLog skipped = new SkipLog();
         Instant taken = null;
         List<String> names = new ArrayList<>();
         for (Source s : sources) {
@@ -172,9 +171,7 @@ public final class IntelDb {
 
                 @Override
                 public void skipped(String record, String problem) {
-                    if (skipped[0]++ < VulnDb.SKIPPED_KEPT) {
-                        examples.add(s.name() + ": " + record + ": " + problem);
-                    }
+                    skipped.accept(s.name() + ": " + record + ": " + problem);
                 }
             };
             Instant own = switch (feed) {
@@ -188,11 +185,13 @@ public final class IntelDb {
         }
         if (records[0] == 0) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The " + feed + " import (" + String.join(", ", names)
-                    + ") holds no usable record" + (skipped[0] == 0 ? "" : " (" + skipped[0] + " skipped, e.g. "
-                    + examples.get(0) + ")") + "; nothing was imported and the previous database is unchanged");
+                    + ") holds no usable record" + (skipped.count() == 0 ? "" : " (" + skipped.count() + " skipped,"
+                    + " e.g. " + skipped.examples().get(0) + ")") + "; nothing was imported and the previous database"
+                    + " is unchanged");
         }
         String file = names.size() == 1 ? names.get(0) : names.size() + " files (" + names.get(0) + ", …)";
-        FeedInfo info = new FeedInfo(feed, file, taken == null ? now : taken, now, records[0], skipped[0], examples);
+        FeedInfo info = new FeedInfo(feed, file, taken == null ? now : taken, now, records[0], skipped.count(),
+                skipped.examples());
         feeds.put(feed, info);
         write(dir, feeds, byCve);
         return info;

@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -79,13 +78,7 @@ public final class OsvDb {
 
     public static Info importFrom(Path dir, Path source, Instant takenAt, Instant now) {
         List<OsvRecord> records = new ArrayList<>();
-        int[] skipped = new int[1];
-        List<String> examples = new ArrayList<>();
-        Consumer<String> skip = what -> {
-            if (skipped[0]++ < VulnDb.SKIPPED_KEPT) {
-                examples.add(what);
-            }
-        };
+        SkipLog skip = new SkipLog();
         try {
             if (Files.isDirectory(source)) {
                 try (Stream<Path> files = Files.walk(source)) {
@@ -126,7 +119,7 @@ public final class OsvDb {
         }
         if (records.isEmpty()) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "OSV source " + source + " holds no advisories"
-                    + (skipped[0] == 0 ? "" : " of OSV's shape (" + skipped[0] + " skipped, e.g. " + examples.get(0) + ")")
+                    + skip.summary("of OSV's shape")
                     + "; nothing was imported and the previous database is unchanged");
         }
         TreeSet<String> ecosystems = new TreeSet<>();
@@ -134,7 +127,7 @@ public final class OsvDb {
         Instant newest = records.stream().map(OsvRecord::modified).filter(Objects::nonNull)
                 .max(Instant::compareTo).orElse(Instant.EPOCH);
         Info info = new Info(source.toString(), takenAt, now, newest, records.size(), new ArrayList<>(ecosystems),
-                skipped[0], examples);
+                skip.count(), skip.examples());
         write(dir, info, records);
         return info;
     }

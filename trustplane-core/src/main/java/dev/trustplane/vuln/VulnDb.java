@@ -34,8 +34,7 @@ public final class VulnDb {
     static final String FILE = "debian-tracker.db";
     private static final int MAGIC = 0x54505644; // "TPVD"
     private static final int VERSION = 2;
-    /** How many skipped records an import keeps by name (the rest are counted). */
-    static final int SKIPPED_KEPT = 10;
+    static final int SKIPPED_KEPT = SkipLog.KEPT;
     private static final int MAX_TEXT = 8_000;
 
     /**
@@ -118,17 +117,12 @@ public final class VulnDb {
      */
     public static FeedInfo importTracker(Path dir, InputStream in, String file, Instant takenAt, Instant now) {
         List<TrackerEntry> entries = new ArrayList<>();
-        int[] skipped = new int[1];
-        List<String> examples = new ArrayList<>();
-        TrackerFeed.read(in, file, entries::add, s -> {
-            if (skipped[0]++ < SKIPPED_KEPT) {
-                examples.add(s.toString());
-            }
-        });
+        SkipLog skipped = new SkipLog();
+        TrackerFeed.read(in, file, entries::add, s -> skipped.accept(s.toString()));
         if (entries.isEmpty()) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Vulnerability feed " + file
-                    + " holds no records" + (skipped[0] == 0 ? "" : " of the tracker's shape (" + skipped[0]
-                    + " skipped, e.g. " + examples.get(0) + ")") + "; it is not a Debian security tracker export"
+                    + " holds no records" + skipped.summary("of the tracker's shape") + "; it is not a Debian"
+                    + " security tracker export"
                     + " (https://security-tracker.debian.org/tracker/data/json). Nothing was imported and the"
                     + " previous database is unchanged");
         }
@@ -141,7 +135,7 @@ public final class VulnDb {
             releases.add(e.release());
         }
         FeedInfo info = new FeedInfo("debian-tracker", file, takenAt, now, entries.size(), cves.size(),
-                sources.size(), new ArrayList<>(releases), skipped[0], examples);
+                sources.size(), new ArrayList<>(releases), skipped.count(), skipped.examples());
         write(dir, info, entries);
         return info;
     }
