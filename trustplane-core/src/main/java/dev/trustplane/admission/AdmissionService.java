@@ -1,5 +1,6 @@
 package dev.trustplane.admission;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.error.Outcome;
 import dev.trustplane.io.Json;
 import dev.trustplane.policy.Decision;
@@ -7,7 +8,9 @@ import dev.trustplane.policy.Evaluation;
 import dev.trustplane.policy.FailureAction;
 import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.PolicyEngine;
+import dev.trustplane.policy.Resource;
 import dev.trustplane.workload.ContainerImage;
+import dev.trustplane.workload.Workloads;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -88,6 +91,21 @@ public final class AdmissionService {
             return new Answer(200, AdmissionResponse.allowed(request.uid()), null, request.uid(), request.resource().kind(),
                     name(request));
         }
+        if (beingDeletedUnchanged(request)) {
+            // An UPDATE of a workload that is being deleted (its finalizers going away) with the same
+            // images: admitted without verifying again, as connaisseur does — denying it would only
+            // block the deletion — and recorded.
+            Decision deleting = new Decision("trustplane", "", "deletion", FailureAction.ENFORCE, null, null, null,
+                    Outcome.PASS, request.resource().kind() + " " + name(request) + " is being deleted"
+                    + " (deletionTimestamp set) and its images did not change: admitted without verifying again",
+                    List.of());
+            Evaluation evaluation = new Evaluation(List.of(deleting), List.of());
+            if (ledger != null) {
+                ledger.record(entries(request, evaluation, phase, clock.millis()));
+            }
+            return new Answer(200, AdmissionResponse.of(request.uid(), evaluation, false), evaluation, request.uid(),
+                    request.resource().kind(), name(request));
+        }
         try {
             long start = clock.millis();
             long started = System.nanoTime();
@@ -108,6 +126,31 @@ public final class AdmissionService {
             }
             return new Answer(200, AdmissionResponse.of(request.uid(), evaluation, false), evaluation, request.uid(),
                     request.resource().kind(), name(request));
+        }
+    }
+
+    /**
+     * Whether {@code request} is an UPDATE of an object whose {@code metadata.deletionTimestamp} is
+     * set and whose container images (every list, in order) equal the old object's.
+     */
+    static boolean beingDeletedUnchanged(AdmissionRequest request) {
+        if (!request.operation().equals("UPDATE")) {
+            return false;
+        }
+        JsonNode object = request.resource().object();
+        JsonNode old = request.resource().context().path("request").path("oldObject");
+        if (object == null || !object.path("metadata").hasNonNull("deletionTimestamp") || !old.isObject()) {
+            return false;
+        }
+        try {
+            Resource r = request.resource();
+            List<String> now = Workloads.of(r.group(), r.version(), r.kind(), r.namespace(), object).containers()
+                    .stream().map(c -> c.list() + "/" + c.name() + "=" + c.image()).toList();
+            List<String> before = Workloads.of(r.group(), r.version(), r.kind(), r.namespace(), old).containers()
+                    .stream().map(c -> c.list() + "/" + c.name() + "=" + c.image()).toList();
+            return now.equals(before);
+        } catch (RuntimeException e) {
+            return false; // cannot compare: verify as usual
         }
     }
 

@@ -92,6 +92,11 @@ public final class PolicyEngine implements AutoCloseable {
                 }
                 for (ImageRule entry : rule.verifyImages()) {
                     for (ContainerImage container : resource.images()) {
+                        if (container.image() == null || container.image().isBlank()) {
+                            // Nothing to verify yet (OpenShift image triggers fill "image: ' '" in later):
+                            // Kyverno admits it, and no container can run from a blank reference.
+                            continue;
+                        }
                         ImageReference ref;
                         try {
                             ref = ImageReference.parse(container.image());

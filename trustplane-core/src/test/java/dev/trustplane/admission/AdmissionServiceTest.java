@@ -149,4 +149,38 @@ class AdmissionServiceTest {
         // each request: the rule's decision and a NONE row per container, counted as not recorded
         assertThat(ledger.dropped()).isEqualTo(6);
     }
+
+    static byte[] update(String image, String oldImage, boolean deleting) {
+        String meta = "{\"name\":\"p\"" + (deleting ? ",\"deletionTimestamp\":\"2026-12-06T00:00:00Z\","
+                + "\"finalizers\":[]" : "") + "}";
+        String oldMeta = "{\"name\":\"p\"" + (deleting ? ",\"deletionTimestamp\":\"2026-12-06T00:00:00Z\","
+                + "\"finalizers\":[\"example.com/cleanup\"]" : "") + "}";
+        return ("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"d\","
+                + "\"kind\":{\"group\":\"\",\"version\":\"v1\",\"kind\":\"Pod\"},\"namespace\":\"web\","
+                + "\"operation\":\"UPDATE\",\"object\":{\"metadata\":" + meta + ",\"spec\":{\"containers\":[{\"name\":"
+                + "\"c0\",\"image\":\"" + image + "\"}]}},\"oldObject\":{\"metadata\":" + oldMeta + ",\"spec\":"
+                + "{\"containers\":[{\"name\":\"c0\",\"image\":\"" + oldImage + "\"}]}}}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldAdmitAndRecordTheUpdateOfAWorkloadBeingDeletedWhenItsImagesDidNotChange() throws Exception {
+        Store store = Store.embedded(dir.resolve("trustplane.db"));
+        AdmissionLedger ledger = new AdmissionLedger(store, 1000, Duration.ofSeconds(5), null, EventListener.NONE);
+        try (PolicyEngine engine = new PolicyEngine(policy("Enforce"), null)) {
+            AdmissionService service = new AdmissionService(engine, ledger, Duration.ofSeconds(5), ns -> null,
+                    Clock.systemUTC());
+            // finalizers going away from a pod whose image the policy would deny: admitted, recorded
+            JsonNode deleting = response(service.review(update("docker.io/evil:1", "docker.io/evil:1", true),
+                    Phase.VALIDATE));
+            assertThat(deleting.path("allowed").asBoolean()).isTrue();
+            // an image changed on the way out, or no deletion at all: verified as usual, and denied
+            assertThat(response(service.review(update("docker.io/evil:2", "docker.io/evil:1", true),
+                    Phase.VALIDATE)).path("allowed").asBoolean()).isFalse();
+            assertThat(response(service.review(update("docker.io/evil:1", "docker.io/evil:1", false),
+                    Phase.VALIDATE)).path("allowed").asBoolean()).isFalse();
+        }
+        ledger.close(Duration.ofSeconds(30));
+        assertThat(count(store, "SELECT COUNT(*) FROM admission_decisions WHERE rule_name = 'deletion'"
+                + " AND allowed = 1")).isEqualTo(1);
+    }
 }

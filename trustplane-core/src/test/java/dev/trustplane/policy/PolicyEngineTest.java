@@ -370,4 +370,14 @@ class PolicyEngineTest {
             assertThat(digest.decisions().get(0).message()).endsWith("referenced by digest");
         }
     }
+
+    @Test
+    void shouldLeaveABlankImageUnverifiedAsKyvernoDoes() {
+        // Kyverno's empty-image conformance case: OpenShift image triggers fill "image: ' '" in later
+        try (PolicyEngine engine = new PolicyEngine(load(twoKeys("")), verifier)) {
+            Evaluation blank = engine.evaluate(pod("apps", null, " "), Phase.VALIDATE, Duration.ofSeconds(5));
+            assertThat(blank.decisions()).isEmpty();
+            assertThat(blank.denied()).isFalse();
+        }
+    }
 }
