@@ -17,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,6 +91,9 @@ public final class FeedUpdate {
         JsonNode root;
         try {
             root = Json.yaml().readTree(Files.readAllBytes(file));
+        } catch (NoSuchFileException e) {
+            throw new TrustplaneException(ErrorKind.NOT_FOUND, "Feeds file " + file + " does not exist; write one"
+                    + " (feeds: {tracker: URL, kev: URL, …}) or leave out --feeds for the public feeds", e);
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Feeds file " + file + " cannot be read: "
                     + e.getMessage().lines().findFirst().orElse(""), e);
@@ -142,9 +146,12 @@ public final class FeedUpdate {
         Path downloads = dbDir.resolve("downloads").resolve(feed.kind());
         boolean changed = !present(feed.kind());
         List<Path> files = new ArrayList<>();
+        // The validators of what was downloaded now: kept only once the import succeeded, so that a
+        // download whose import failed is fetched (and imported) again next time, not taken as current.
+        ObjectNode fresh = state.objectNode();
         for (String url : feed.urls()) {
             Path file = downloads.resolve(fileName(url));
-            changed |= fetch(url, file, state);
+            changed |= fetch(url, file, state, fresh);
             files.add(file);
         }
         if (!changed) {
@@ -153,7 +160,8 @@ public final class FeedUpdate {
         Instant now = clock.instant();
         String detail = switch (feed.kind()) {
             case "tracker" -> {
-                try (FeedSource.Opened o = FeedSource.open(files.get(0).toString(), taken(state, feed.urls().get(0)))) {
+                try (FeedSource.Opened o = FeedSource.open(files.get(0).toString(), taken(fresh, state,
+                        feed.urls().get(0)))) {
                     VulnDb.FeedInfo i = VulnDb.importTracker(dbDir, o.stream(), feed.urls().get(0), o.takenAt(), now);
                     yield i.records() + " records" + (i.skipped() == 0 ? "" : ", " + i.skipped() + " skipped");
                 } catch (IOException e) {
@@ -161,33 +169,17 @@ public final class FeedUpdate {
                 }
             }
             case "osv" -> {
-                Instant taken = taken(state, feed.urls().get(0));
+                Instant taken = taken(fresh, state, feed.urls().get(0));
                 OsvDb.Info i = OsvDb.importFrom(dbDir, files.get(0), taken == null ? now : taken, now);
                 yield i.advisories() + " advisories";
             }
             default -> {
-                IntelDb.Feed kind = IntelDb.Feed.valueOf(feed.kind().toUpperCase(Locale.ROOT));
-                List<FeedSource.Opened> opened = new ArrayList<>();
-                try {
-                    List<IntelDb.Source> sources = new ArrayList<>();
-                    for (Path f : files) {
-                        FeedSource.Opened o = FeedSource.open(f.toString(), null);
-                        opened.add(o);
-                        sources.add(new IntelDb.Source(o.stream(), o.name(), null));
-                    }
-                    IntelDb.FeedInfo i = IntelDb.importFeed(dbDir, kind, sources, now);
-                    yield i.records() + " records" + (i.skipped() == 0 ? "" : ", " + i.skipped() + " skipped");
-                } finally {
-                    for (FeedSource.Opened o : opened) {
-                        try {
-                            o.close();
-                        } catch (IOException ignored) {
-                            // read already
-                        }
-                    }
-                }
+                IntelDb.FeedInfo i = IntelImport.run(dbDir, IntelDb.Feed.valueOf(feed.kind().toUpperCase(Locale.ROOT)),
+                        files.stream().map(Path::toString).toList(), null);
+                yield i.records() + " records" + (i.skipped() == 0 ? "" : ", " + i.skipped() + " skipped");
             }
         };
+        state.setAll(fresh);
         return new Outcome(feed.kind(), Status.IMPORTED, detail);
     }
 
@@ -195,14 +187,13 @@ public final class FeedUpdate {
     private boolean present(String kind) {
         return switch (kind) {
             case "tracker" -> Files.isRegularFile(dbDir.resolve(VulnDb.FILE));
-            case "osv" -> OsvDb.openIfPresent(dbDir).isPresent();
-            default -> IntelDb.openIfPresent(dbDir).map(db -> db.feeds().containsKey(
-                    IntelDb.Feed.valueOf(kind.toUpperCase(Locale.ROOT)))).orElse(false);
+            case "osv" -> Files.isRegularFile(dbDir.resolve(OsvDb.FILE));
+            default -> IntelDb.feedsIfPresent(dbDir).containsKey(IntelDb.Feed.valueOf(kind.toUpperCase(Locale.ROOT)));
         };
     }
 
     /** Downloads {@code url} into {@code file} unless the server says it did not change; returns whether it did. */
-    private boolean fetch(String url, Path file, ObjectNode state) {
+    private boolean fetch(String url, Path file, ObjectNode state, ObjectNode fresh) {
         JsonNode last = state.path(url);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofMinutes(5))
                 .header("User-Agent", "trustplane");
@@ -241,7 +232,7 @@ public final class FeedUpdate {
             throw new TrustplaneException(ErrorKind.IO, "Cannot store the download of " + url + " in " + file + ": "
                     + e, e);
         }
-        ObjectNode s = state.putObject(url);
+        ObjectNode s = fresh.putObject(url);
         response.headers().firstValue("ETag").ifPresent(v -> s.put("etag", v));
         response.headers().firstValue("Last-Modified").ifPresent(v -> s.put("lastModified", v));
         s.put("fetchedAt", clock.instant().toString());
@@ -249,8 +240,8 @@ public final class FeedUpdate {
     }
 
     /** When the feed at {@code url} was taken: its Last-Modified, else when it was fetched. */
-    private static Instant taken(ObjectNode state, String url) {
-        JsonNode s = state.path(url);
+    private static Instant taken(ObjectNode fresh, ObjectNode state, String url) {
+        JsonNode s = fresh.has(url) ? fresh.path(url) : state.path(url);
         if (s.hasNonNull("lastModified")) {
             try {
                 return ZonedDateTime.parse(s.get("lastModified").asText(), DateTimeFormatter.RFC_1123_DATE_TIME)

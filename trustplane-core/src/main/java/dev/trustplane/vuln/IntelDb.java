@@ -3,6 +3,7 @@ package dev.trustplane.vuln;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.AtomicFiles;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -268,30 +269,50 @@ public final class IntelDb {
         return Files.isRegularFile(dir.resolve(FILE)) ? Optional.of(open(dir)) : Optional.empty();
     }
 
+    /** What each feed's last import brought, read from the file's header only; empty when there is no database. */
+    public static Map<Feed, FeedInfo> feedsIfPresent(Path dir) {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            return Map.of();
+        }
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 8192))) {
+            return header(in, file);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "CVE database " + file + " is damaged (" + e
+                    + "); import the feeds again", e);
+        }
+    }
+
+    /** Magic, version and the feeds' infos. */
+    private static Map<Feed, FeedInfo> header(DataInputStream in, Path file) throws IOException {
+        int magic = in.readInt();
+        if (magic != MAGIC || in.readInt() != VERSION) {
+            throw new TrustplaneException(ErrorKind.UNSUPPORTED, "CVE database " + file + " has an unknown format;"
+                    + " import the NVD, KEV and EPSS feeds again with `trustplane db import --nvd|--kev|--epss`");
+        }
+        Map<Feed, FeedInfo> feeds = new EnumMap<>(Feed.class);
+        for (int n = in.readInt(); n > 0; n--) {
+            Feed feed = Feed.valueOf(in.readUTF());
+            String name = in.readUTF();
+            Instant taken = Instant.ofEpochMilli(in.readLong());
+            Instant imported = Instant.ofEpochMilli(in.readLong());
+            int records = in.readInt();
+            int skipped = in.readInt();
+            List<String> examples = new ArrayList<>();
+            for (int i = in.readInt(); i > 0; i--) {
+                examples.add(in.readUTF());
+            }
+            feeds.put(feed, new FeedInfo(feed, name, taken, imported, records, skipped, examples));
+        }
+        return feeds;
+    }
+
     public static IntelDb open(Path dir) {
         Path file = dir.resolve(FILE);
         try {
             byte[] bytes = Files.readAllBytes(file);
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            int magic = in.readInt();
-            if (magic != MAGIC || in.readInt() != VERSION) {
-                throw new TrustplaneException(ErrorKind.UNSUPPORTED, "CVE database " + file + " has an unknown format;"
-                        + " import the NVD, KEV and EPSS feeds again with `trustplane db import --nvd|--kev|--epss`");
-            }
-            Map<Feed, FeedInfo> feeds = new EnumMap<>(Feed.class);
-            for (int n = in.readInt(); n > 0; n--) {
-                Feed feed = Feed.valueOf(in.readUTF());
-                String name = in.readUTF();
-                Instant taken = Instant.ofEpochMilli(in.readLong());
-                Instant imported = Instant.ofEpochMilli(in.readLong());
-                int records = in.readInt();
-                int skipped = in.readInt();
-                List<String> examples = new ArrayList<>();
-                for (int i = in.readInt(); i > 0; i--) {
-                    examples.add(in.readUTF());
-                }
-                feeds.put(feed, new FeedInfo(feed, name, taken, imported, records, skipped, examples));
-            }
+            Map<Feed, FeedInfo> feeds = header(in, file);
             String[] strings = new String[in.readInt()];
             for (int i = 0; i < strings.length; i++) {
                 strings[i] = in.readUTF();

@@ -39,13 +39,20 @@ public final class IntelImport {
         } else {
             locations.add(location);
         }
+        return run(dbDir, feed, locations, takenAt);
+    }
+
+    /**
+     * Imports the documents at {@code locations} (files or URLs, all of {@code feed}) together;
+     * {@code takenAt} null lets each document's own date stand.
+     */
+    public static IntelDb.FeedInfo run(Path dbDir, IntelDb.Feed feed, List<String> locations, Instant takenAt) {
         List<FeedSource.Opened> opened = new ArrayList<>();
         try {
-            for (String l : locations) {
-                opened.add(FeedSource.open(l, takenAt));
-            }
             List<IntelDb.Source> sources = new ArrayList<>();
-            for (FeedSource.Opened o : opened) {
+            for (String l : locations) {
+                FeedSource.Opened o = FeedSource.open(l, takenAt);
+                opened.add(o);
                 // A file's modification time is not when the feed was taken: the feed's own date wins
                 // unless --taken-at was given.
                 sources.add(new IntelDb.Source(o.stream(), o.name(), takenAt));

@@ -132,7 +132,7 @@ class FeedUpdateTest {
     }
 
     @Test
-    void shouldKeepAFeedsPreviousDataWhenItCannotBeFetchedAndUpdateTheOthers() {
+    void shouldKeepAFeedsPreviousDataWhenItCannotBeFetchedAndUpdateTheOthers() throws Exception {
         run();
         failures.put("/kev/known_exploited_vulnerabilities.json.gz", 503);
         files.put("/tracker/data/json", "[\"not the tracker\"]".getBytes(StandardCharsets.UTF_8));
@@ -144,6 +144,13 @@ class FeedUpdateTest {
                         + " keyed by source package; nothing was imported and the previous database is unchanged");
         assertThat(IntelDb.open(dir).get("CVE-2023-4863").orElseThrow().kev()).isTrue();
         assertThat(VulnDb.open(dir).info().records()).isEqualTo(25);
+        // a download whose import failed is not taken as current: the next update asks for it in full
+        // and tries again, instead of hearing "not modified" and keeping stale data for good
+        Map<String, FeedUpdate.Status> again = run();
+        assertThat(again).containsEntry("tracker", FeedUpdate.Status.FAILED);
+        files.put("/tracker/data/json", real("tracker-osv-slice.json"));
+        assertThat(run()).containsEntry("tracker", FeedUpdate.Status.IMPORTED);
+        assertThat(VulnDb.open(dir).info().records()).isEqualTo(15);
     }
 
     @Test
