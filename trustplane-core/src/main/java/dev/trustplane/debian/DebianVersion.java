@@ -124,6 +124,8 @@ public record DebianVersion(int epoch, String upstream, String revision) impleme
 
     @Override
     public String toString() {
-        return (epoch > 0 ? epoch + ":" : "") + upstream + (revision.isEmpty() ? "" : "-" + revision);
+        // an upstream version with a ':' needs its epoch written, even 0, or the ':' would read as the epoch's
+        return (epoch > 0 || upstream.indexOf(':') >= 0 ? epoch + ":" : "") + upstream
+                + (revision.isEmpty() ? "" : "-" + revision);
     }
 }

@@ -1,6 +1,7 @@
 package dev.trustplane.debian;
 
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.Printable;
 import dev.trustplane.error.TrustplaneException;
 import java.time.Instant;
 import java.time.ZonedDateTime;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.Optional;
 
 /**
@@ -39,6 +41,9 @@ public record ReleaseFile(
 
     private static final DateTimeFormatter RFC_2822 = DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT);
 
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final Pattern SIZE = Pattern.compile("[0-9]{1,18}");
+
     static ReleaseFile parse(String verifiedText, String source) {
         List<Deb822.Paragraph> paragraphs = Deb822.parse(verifiedText);
         if (paragraphs.isEmpty()) {
@@ -54,6 +59,11 @@ public record ReleaseFile(
         for (String line : block.split("\n")) {
             String[] parts = line.strip().split("\\s+");
             if (parts.length == 3) {
+                if (!SHA256.matcher(parts[0]).matches() || !SIZE.matcher(parts[1]).matches()) {
+                    throw new TrustplaneException(ErrorKind.INVALID_INPUT, source + " has a SHA256 line that is not"
+                            + " '<64 hex digits> <size> <path>': '" + Printable.of(line.strip(), 200) + "'; check the"
+                            + " archive URL (this is not a Debian archive's Release file)");
+                }
                 sums.put(parts[2], new IndexEntry(parts[2], Long.parseLong(parts[1]), parts[0].toLowerCase(Locale.ROOT)));
             }
         }

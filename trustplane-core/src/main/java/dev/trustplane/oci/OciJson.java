@@ -1,13 +1,16 @@
 package dev.trustplane.oci;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.LimitExceededException;
+import dev.trustplane.error.Printable;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import java.io.IOException;
@@ -22,6 +25,9 @@ import java.util.TreeMap;
 /** The wire mapping of manifests, indexes and descriptors. Unknown fields are kept, never dropped. */
 final class OciJson {
     static final ObjectMapper MAPPER = Json.mapper();
+    /** A manifest is one JSON document: anything but whitespace after it is refused (found by fuzzing). */
+    private static final ObjectReader WHOLE = MAPPER.readerFor(JsonNode.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private static final Set<String> DESCRIPTOR_FIELDS =
             Set.of("mediaType", "digest", "size", "artifactType", "annotations", "platform", "urls");
@@ -167,7 +173,7 @@ final class OciJson {
 
     static JsonNode tree(byte[] bytes, String subject) {
         try {
-            JsonNode node = MAPPER.readTree(bytes);
+            JsonNode node = WHOLE.readValue(bytes);
             if (node == null) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, subject + " is empty; expected JSON");
             }
@@ -182,15 +188,7 @@ final class OciJson {
     private static String firstLine(IOException e) {
         String m = e instanceof JsonProcessingException jpe ? jpe.getOriginalMessage() : e.getMessage();
         String line = m == null ? e.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
-        StringBuilder out = new StringBuilder(line.length());
-        line.codePoints().limit(300).forEach(c -> {
-            if (Character.isISOControl(c) || !Character.isDefined(c)) {
-                out.append(String.format("\\u%04x", c));
-            } else {
-                out.appendCodePoint(c);
-            }
-        });
-        return out.toString();
+        return Printable.of(line, 300);
     }
 
     static String text(JsonNode node, String field) {

@@ -11,12 +11,13 @@ final class Wildcards {
         int star = -1;
         int mark = 0;
         while (t < text.length()) {
-            if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
-                p++;
-                t++;
-            } else if (p < pattern.length() && pattern.charAt(p) == '*') {
+            // a '*' in the pattern is always a wildcard, also where the text has a '*' there
+            if (p < pattern.length() && pattern.charAt(p) == '*') {
                 star = p++;
                 mark = t;
+            } else if (p < pattern.length() && (pattern.charAt(p) == '?' || pattern.charAt(p) == text.charAt(t))) {
+                p++;
+                t++;
             } else if (star >= 0) {
                 p = star + 1;
                 t = ++mark;

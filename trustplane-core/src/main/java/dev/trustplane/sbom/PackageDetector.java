@@ -451,8 +451,14 @@ public final class PackageDetector {
             String sourceVersion = version;
             int paren = source.indexOf('(');
             if (paren >= 0) {
-                sourceVersion = source.substring(paren + 1, source.indexOf(')', paren)).strip();
+                // "Source: name (version)"; a status file cut short ("name (1.2") keeps what is there
+                int close = source.indexOf(')', paren);
+                String inside = source.substring(paren + 1, close < 0 ? source.length() : close).strip();
+                sourceVersion = inside.isEmpty() ? version : inside;
                 source = source.substring(0, paren).strip();
+                if (source.isEmpty()) {
+                    source = name;
+                }
             }
             byte[] copyright = files.get("usr/share/doc/" + name + "/copyright");
             List<Copyright.License> licenses = copyright == null ? List.of()

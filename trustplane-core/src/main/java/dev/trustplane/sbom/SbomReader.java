@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.debian.DebianReleases;
 import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.Printable;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import java.io.IOException;
@@ -61,11 +62,16 @@ public final class SbomReader {
         if (validate && known) {
             SbomSchemas.require(root, source);
         }
-        if (root != null && "CycloneDX".equals(root.path("bomFormat").asText())) {
-            return new Result("CycloneDX " + root.path("specVersion").asText(), cycloneDx(root, releaseOverride));
-        }
-        if (root != null && root.path("spdxVersion").asText().startsWith("SPDX-2")) {
-            return new Result(root.path("spdxVersion").asText(), spdx(root, releaseOverride));
+        try {
+            if (root != null && "CycloneDX".equals(root.path("bomFormat").asText())) {
+                return new Result("CycloneDX " + root.path("specVersion").asText(), cycloneDx(root, releaseOverride));
+            }
+            if (root != null && root.path("spdxVersion").asText().startsWith("SPDX-2")) {
+                return new Result(root.path("spdxVersion").asText(), spdx(root, releaseOverride));
+            }
+        } catch (MalformedPurl e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "SBOM " + source + " has a package URL that cannot"
+                    + " be read: " + e.getMessage() + "; fix the SBOM (a percent-escape is % and two hex digits)", e);
         }
         throw new TrustplaneException(ErrorKind.UNSUPPORTED, "SBOM " + source + " is neither CycloneDX JSON"
                 + " (bomFormat) nor SPDX 2.x JSON (spdxVersion); give one of those, or an image reference");
@@ -193,8 +199,10 @@ public final class SbomReader {
                 }
             }
         }
-        int at = path.indexOf('@');
-        String purlName = decode(path.substring(path.indexOf('/') + 1, at < 0 ? path.length() : at));
+        // purl spec: the version after the last '@', the name after the last '/' before it
+        int at = path.lastIndexOf('@');
+        String named = at < 0 ? path : path.substring(0, at);
+        String purlName = decode(named.substring(named.lastIndexOf('/') + 1));
         String purlVersion = at < 0 ? null : decode(path.substring(at + 1));
         String upstream = qualifiers.get("upstream");
         if (source == null && upstream != null) {
@@ -233,6 +241,19 @@ public final class SbomReader {
     }
 
     private static String decode(String s) {
-        return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        try {
+            return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new MalformedPurl("'" + Printable.of(s, 200) + "' has a malformed percent-escape", e);
+        }
+    }
+
+    /** A package URL whose percent-escapes cannot be decoded; the reader turns it into one error naming the SBOM. */
+    private static final class MalformedPurl extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        MalformedPurl(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

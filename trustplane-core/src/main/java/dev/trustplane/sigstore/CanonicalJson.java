@@ -1,6 +1,7 @@
 package dev.trustplane.sigstore;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -8,8 +9,8 @@ import java.util.List;
 
 /**
  * RFC 8785 JSON canonicalization for the documents Rekor signs and hashes: objects with keys
- * sorted by UTF-16 code units, no whitespace, strings escaped minimally, integers as written.
- * Non-integral numbers do not occur in those documents and are refused.
+ * sorted by UTF-16 code units, no whitespace, strings escaped minimally, integers as written,
+ * other numbers as ECMAScript prints them (policies hashed for the ledger may hold them).
  */
 public final class CanonicalJson {
     private CanonicalJson() {
@@ -52,9 +53,42 @@ public final class CanonicalJson {
             sb.append(node.bigIntegerValue());
         } else if (node.isBoolean() || node.isNull()) {
             sb.append(node.toString());
+        } else if (node.isNumber() && Double.isFinite(node.doubleValue())) {
+            sb.append(ecmaScript(node.doubleValue()));
         } else {
-            throw new IllegalArgumentException("canonical JSON of a non-integral number is not supported");
+            throw new IllegalArgumentException("canonical JSON has no NaN or infinite numbers");
         }
+    }
+
+    /**
+     * A non-integral number as RFC 8785 writes it: ECMAScript's Number.prototype.toString of the
+     * double (the shortest digits that read back to it — Java's Double.toString since JDK 19 — laid
+     * out plainly from 1e-6 to 1e21, in exponent form outside).
+     */
+    static String ecmaScript(double d) {
+        if (d == 0) {
+            return "0";
+        }
+        BigDecimal b = new BigDecimal(Double.toString(Math.abs(d))).stripTrailingZeros();
+        String digits = b.unscaledValue().toString();
+        int k = digits.length();
+        int n = k - b.scale();
+        StringBuilder out = new StringBuilder(d < 0 ? "-" : "");
+        if (k <= n && n <= 21) {
+            out.append(digits).append("0".repeat(n - k));
+        } else if (0 < n && n <= 21) {
+            out.append(digits, 0, n).append('.').append(digits, n, k);
+        } else if (-6 < n && n <= 0) {
+            out.append("0.").append("0".repeat(-n)).append(digits);
+        } else {
+            int e = n - 1;
+            out.append(digits.charAt(0));
+            if (k > 1) {
+                out.append('.').append(digits, 1, k);
+            }
+            out.append('e').append(e < 0 ? '-' : '+').append(Math.abs(e));
+        }
+        return out.toString();
     }
 
     private static void string(String s, StringBuilder sb) {

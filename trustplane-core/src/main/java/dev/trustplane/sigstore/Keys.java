@@ -267,13 +267,20 @@ public final class Keys {
     private static SigningKey fromSec1(byte[] der, String source) {
         try {
             var sec1 = BouncyCastle.sec1(ASN1Primitive.fromByteArray(der));
+            if (sec1 == null) {
+                throw invalid(source, "holds an empty EC PRIVATE KEY block");
+            }
             if (sec1.getParametersObject() == null) {
                 throw invalid(source, "is an EC private key without its curve; export it with the curve named");
             }
             PrivateKeyInfo info = new PrivateKeyInfo(new AlgorithmIdentifier(X9ObjectIdentifiers.id_ecPublicKey,
                     sec1.getParametersObject()), sec1);
             return fromPkcs8(info.getEncoded(), source);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (TrustplaneException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // Bouncy Castle's ASN.1 getters throw IllegalArgumentException, IllegalStateException or
+            // ClassCastException for structures of the wrong shape
             throw invalid(source, "holds an EC PRIVATE KEY block that is not valid SEC1 DER");
         }
     }

@@ -85,6 +85,9 @@ public final class Vex {
         String id = root.path("@id").asText(name);
         List<Statement> out = new ArrayList<>();
         JsonNode list = root.path("statements");
+        if (!list.isMissingNode() && !list.isArray()) {
+            throw invalid(name, "statements", "is not a list of statements");
+        }
         for (int i = 0; i < list.size(); i++) {
             JsonNode s = list.get(i);
             String at = "statements[" + i + "]";
