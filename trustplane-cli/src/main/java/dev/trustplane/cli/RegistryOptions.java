@@ -1,5 +1,6 @@
 package dev.trustplane.cli;
 
+import dev.trustplane.config.Durations;
 import dev.trustplane.config.Env;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
@@ -11,11 +12,14 @@ import dev.trustplane.oci.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * Registry settings every registry-facing verb shares. Credentials come from, in order: these
@@ -40,6 +44,15 @@ final class RegistryOptions {
 
     @Option(names = {"-v", "--verbose"}, description = "Print debug messages and each finished transfer")
     boolean verbose;
+
+    @Option(names = "--deadline", paramLabel = "DURATION",
+            description = "Give up on the registries after this long in all, retries included (e.g. 90s, 20m; 0s for"
+                    + " no limit). Default: 10m for verbs that move layers (copy, build, sbom, scan, attach, catalog"
+                    + " update), none for the fleet verbs (audit, drift, serve), 2m for the others")
+    String deadline;
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "6",
             description = "Blobs transferred at once (default: ${DEFAULT-VALUE})")
@@ -79,8 +92,25 @@ final class RegistryOptions {
 
     RegistryClient client(CliContext ctx, EventListener listener) {
         return RegistryClient.builder().credentials(credentials(ctx)).insecure(insecureRegistries(ctx))
-                .listener(listener).build();
+                .listener(listener).deadline(deadline()).build();
     }
+
+    /** {@code --deadline}, or the verb's default: see the option's description. */
+    Duration deadline() {
+        if (deadline != null) {
+            return Durations.parse(deadline);
+        }
+        String verb = mixee == null ? "" : mixee.qualifiedName(" ");
+        verb = verb.contains(" ") ? verb.substring(verb.indexOf(' ') + 1) : verb;
+        if (FLEET_VERBS.contains(verb)) {
+            return Duration.ZERO;
+        }
+        return LAYER_VERBS.contains(verb) ? Duration.ofMinutes(10) : Duration.ofMinutes(2);
+    }
+
+    private static final Set<String> LAYER_VERBS = Set.of("copy", "build", "sbom", "scan", "attach",
+            "catalog update");
+    private static final Set<String> FLEET_VERBS = Set.of("audit", "drift", "serve", "policy simulate");
 
     ProgressRenderer renderer(CliContext ctx) {
         return new ProgressRenderer(ctx.err(), ctx.interactive(), verbose);

@@ -3,11 +3,19 @@ package dev.trustplane.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustplane.testkit.RegistryPeer;
+import dev.trustplane.testkit.StallingRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Verbs run in-process: exit codes and the exact error line. */
 class CliCommandTest {
@@ -103,5 +111,39 @@ class CliCommandTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).isEqualTo("trustplane: error: Build output oci:" + dir + "@sha256:" + "a".repeat(64)
                 + " names a digest; give oci:DIR[:TAG]\n");
+    }
+
+    /** Issue 15: a registry trickling its answer held inspect for ~657 s; --deadline bounds the run. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void shouldStopAtTheDeadlineWhenARegistryTricklesItsAnswer() {
+        try (StallingRegistry slow = StallingRegistry.start(StallingRegistry.Mode.TRICKLE, 250)) {
+            CliRun r = run("inspect", slow.host() + "/team/app:1", "--deadline", "2s");
+
+            assertThat(r.code()).isEqualTo(5);
+            assertThat(r.err()).startsWith("trustplane: error: ").contains("the deadline of 2s passed while reading the"
+                    + " answer of registry " + slow.host() + " (raise --deadline, 0 for none, or try again)");
+        }
+    }
+
+    @Test
+    void shouldDefaultTheDeadlineByWhatTheVerbMoves() {
+        assertThat(deadlineOf("copy", "oci:a:b", "oci:c:d")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(deadlineOf("sbom", "r.example/app:1")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(deadlineOf("inspect", "r.example/app:1")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(deadlineOf("verify", "r.example/app:1")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(deadlineOf("serve", "--policies", "p", "--tls-cert", "c", "--tls-key", "k")).isEqualTo(Duration.ZERO);
+        assertThat(deadlineOf("inspect", "r.example/app:1", "--deadline", "45s")).isEqualTo(Duration.ofSeconds(45));
+        assertThat(deadlineOf("copy", "oci:a:b", "oci:c:d", "--deadline", "0s")).isEqualTo(Duration.ZERO);
+    }
+
+    private static Duration deadlineOf(String... args) {
+        CliContext ctx = new CliContext(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()),
+                new ByteArrayInputStream(new byte[0]), Map.of(), false);
+        CommandLine.ParseResult parsed = Main.commandLine(ctx, args).parseArgs(args);
+        while (parsed.hasSubcommand()) {
+            parsed = parsed.subcommand();
+        }
+        return ((RegistryOptions) parsed.commandSpec().mixins().get("registry").userObject()).deadline();
     }
 }

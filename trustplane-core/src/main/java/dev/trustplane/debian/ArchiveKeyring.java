@@ -107,7 +107,11 @@ public final class ArchiveKeyring {
                         + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")"));
             }
             return signed.text();
-        } catch (IOException | PGPException e) {
+        } catch (TrustplaneException e) {
+            throw e;
+        } catch (IOException | PGPException | RuntimeException e) {
+            // Bouncy Castle reports some malformed packets (an unknown packet version, a bad
+            // length) with unchecked exceptions: a signature it cannot read is refused all the same
             throw refused(what, "its signature cannot be read (" + e.getMessage() + ")");
         }
     }

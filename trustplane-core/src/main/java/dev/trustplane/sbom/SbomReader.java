@@ -71,7 +71,7 @@ public final class SbomReader {
             }
         } catch (MalformedPurl e) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "SBOM " + source + " has a package URL that cannot"
-                    + " be read: " + e.getMessage() + "; fix the SBOM (a percent-escape is % and two hex digits)", e);
+                    + " be read: " + e.getMessage() + "; fix the SBOM", e);
         }
         throw new TrustplaneException(ErrorKind.UNSUPPORTED, "SBOM " + source + " is neither CycloneDX JSON"
                 + " (bomFormat) nor SPDX 2.x JSON (spdxVersion); give one of those, or an image reference");
@@ -212,8 +212,14 @@ public final class SbomReader {
         }
         String release = override != null ? override
                 : qualifiers.containsKey("distro") ? codename(qualifiers.get("distro")) : osRelease;
-        return new ScannedPackage(first(purlName, name), first(purlVersion, version), qualifiers.get("arch"), source,
-                sourceVersion, release);
+        String packageName = first(purlName, name);
+        String packageVersion = first(purlVersion, version);
+        if (packageName == null || packageName.isEmpty() || packageVersion == null || packageVersion.isEmpty()) {
+            // a Debian package nothing can be matched against must not read as a clean one
+            throw new MalformedPurl("'" + Printable.of(purl, 200) + "' names no " + (packageName == null
+                    || packageName.isEmpty() ? "package" : "version") + ", and its component gives none", null);
+        }
+        return new ScannedPackage(packageName, packageVersion, qualifiers.get("arch"), source, sourceVersion, release);
     }
 
     /**
@@ -244,7 +250,8 @@ public final class SbomReader {
         try {
             return URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new MalformedPurl("'" + Printable.of(s, 200) + "' has a malformed percent-escape", e);
+            throw new MalformedPurl("'" + Printable.of(s, 200) + "' has a malformed percent-escape (one is % and two"
+                    + " hex digits)", e);
         }
     }
 

@@ -75,6 +75,16 @@ public final class FuzzCampaign {
     /** Runs one target in its own JVM on {@code classpath} and reads what libFuzzer reported. */
     public static Result run(FuzzTarget t, Path work, long seconds, long runs, String classpath)
             throws IOException, InterruptedException {
+        return run(t, work, seconds, runs, 0, classpath);
+    }
+
+    /**
+     * As {@link #run(FuzzTarget, Path, long, long, String)}, with libFuzzer's random seed fixed
+     * when {@code seed} is not 0: with a run count (not a time) as the limit and a fresh corpus,
+     * the same inputs are tried every time, so a build's short run cannot find something new by luck.
+     */
+    public static Result run(FuzzTarget t, Path work, long seconds, long runs, long seed, String classpath)
+            throws IOException, InterruptedException {
         Path dir = work.resolve(t.name());
         Path seeds = dir.resolve("seeds");
         Path corpus = dir.resolve("corpus");
@@ -114,6 +124,9 @@ public final class FuzzCampaign {
                 "-max_total_time=" + seconds, "-runs=" + (runs > 0 ? Math.min(runs, Integer.MAX_VALUE) : -1),
                 "-artifact_prefix=" + dir + "/",
                 "-print_final_stats=1"));
+        if (seed != 0) {
+            command.add("-seed=" + seed);
+        }
         command.addAll(command.indexOf("-cp") + 3, t.jazzerFlags());
         command.add(corpus.toString());
         command.add(seeds.toString());

@@ -73,6 +73,13 @@ final class Metrics {
         latency.computeIfAbsent(phase, k -> new Histogram()).observe(nanos);
     }
 
+    /** Forgets requests, decisions and latencies counted so far (the warm-up's own requests). */
+    void clearRequests() {
+        requests.clear();
+        decisions.clear();
+        latency.clear();
+    }
+
     void decision(Decision d) {
         String key = label("policy", d.policy()) + "," + label("rule", d.rule()) + "," + label("verdict", d.verdict().name())
                 + "," + label("mode", d.action().label());

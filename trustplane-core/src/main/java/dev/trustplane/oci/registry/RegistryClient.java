@@ -38,7 +38,7 @@ public final class RegistryClient {
         Lazy<HttpClient> insecureClient = b.insecure.isEmpty() ? client
                 : new Lazy<>(() -> InsecureTls.client(connect));
         this.http = new RegistryHttp(client, insecureClient, b.credentials, b.insecure, b.retry, b.listener,
-                b.requestTimeout);
+                b.requestTimeout, Deadline.in(b.deadline));
         this.manifests = new ManifestEndpoints(http, b.limits);
         this.blobs = new BlobEndpoints(http);
         this.tags = new TagEndpoints(http);
@@ -179,6 +179,7 @@ public final class RegistryClient {
         private OciLimits limits = OciLimits.DEFAULT;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(60);
+        private Duration deadline;
 
         public Builder credentials(CredentialProvider value) {
             this.credentials = value;
@@ -214,6 +215,15 @@ public final class RegistryClient {
         /** How long to wait for response headers. */
         public Builder requestTimeout(Duration value) {
             this.requestTimeout = value;
+            return this;
+        }
+
+        /**
+         * The most this client may spend on registries in all, counted from {@link #build()}: the
+         * deadline of one CLI run. Null or zero (the default): none, as a server's client needs.
+         */
+        public Builder deadline(Duration value) {
+            this.deadline = value;
             return this;
         }
 

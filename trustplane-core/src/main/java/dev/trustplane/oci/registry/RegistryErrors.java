@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import javax.net.ssl.SSLException;
 
 /** Turns registry answers and transport failures into one line that names the operation and the way out. */
@@ -87,6 +88,13 @@ final class RegistryErrors {
                 + " — check the host and port, the network, and that the registry is running", e);
     }
 
+    static RegistryException deadline(Call call, Duration total) {
+        return new RegistryException(ErrorKind.UNREACHABLE, call.registry(), 0, null, "Registry " + call.registry()
+                + " did not finish answering within the deadline of " + Deadline.describe(total) + " while trying to "
+                + call.operation() + " — the registry or the network is slow or stalled; try again, or raise"
+                + " --deadline (0 for none)", null);
+    }
+
     static RegistryException tls(Call call, SSLException e) {
         return new RegistryException(ErrorKind.UNREACHABLE, call.registry(), 0, null, "TLS with registry "
                 + call.registry() + " failed while trying to " + call.operation() + ": " + e.getMessage()
@@ -95,6 +103,9 @@ final class RegistryErrors {
     }
 
     static String describe(IOException e) {
+        if (e instanceof Deadline.Exceeded) {
+            return e.getMessage();
+        }
         if (e.getCause() instanceof UnresolvedAddressException || e instanceof UnknownHostException) {
             return "host not found";
         }

@@ -77,11 +77,12 @@ final class RegistryHttp {
     private final RetryPolicy retry;
     private final EventListener listener;
     private final Duration timeout;
+    private final Deadline deadline;
     private final Map<String, String> schemes = new ConcurrentHashMap<>();
 
     RegistryHttp(Lazy<HttpClient> client, Lazy<HttpClient> insecureTlsClient, CredentialProvider credentials,
             Set<String> insecure,
-            RetryPolicy retry, EventListener listener, Duration timeout) {
+            RetryPolicy retry, EventListener listener, Duration timeout, Deadline deadline) {
         this.client = client;
         this.insecureTlsClient = insecureTlsClient;
         this.urlConnection = new UrlConnectionTransport(insecure.isEmpty() ? null : InsecureTls.context());
@@ -90,6 +91,7 @@ final class RegistryHttp {
         this.retry = retry;
         this.listener = listener;
         this.timeout = timeout;
+        this.deadline = deadline;
     }
 
     /**
@@ -133,6 +135,9 @@ final class RegistryHttp {
         for (int attempt = 1; ; attempt++) {
             HttpResponse<InputStream> response;
             URI target = uri.get();
+            if (deadline.passed()) {
+                throw RegistryErrors.deadline(call, deadline.total());
+            }
             try {
                 response = exchange(call, new Request(method, target, headers, body));
             } catch (SSLException e) {
@@ -146,8 +151,14 @@ final class RegistryHttp {
                 }
                 throw RegistryErrors.tls(call, e);
             } catch (IOException e) {
+                if (deadline.passed()) {
+                    throw RegistryErrors.deadline(call, deadline.total());
+                }
                 if (!body.replayable() || attempt >= retry.maxAttempts()) {
                     throw RegistryErrors.unreachable(call, e, attempt);
+                }
+                if (deadline.endsBefore(retry.backoff(attempt))) {
+                    throw RegistryErrors.deadline(call, deadline.total());
                 }
                 listener.debug("registry " + call.registry() + " " + RegistryErrors.describe(e) + " while trying to "
                         + call.operation() + "; retrying (attempt " + (attempt + 1) + " of " + retry.maxAttempts()
@@ -164,6 +175,10 @@ final class RegistryHttp {
             if ((RetryPolicy.retriableStatus(status) || (status == 500 && idempotentRead)) && body.replayable()
                     && attempt < retry.maxAttempts()) {
                 Duration wait = retryAfter(response).orElse(retry.backoff(attempt));
+                if (deadline.endsBefore(wait)) {
+                    RegistryErrors.drain(response);
+                    throw RegistryErrors.deadline(call, deadline.total());
+                }
                 if (wait.compareTo(retry.maxRetryAfter()) > 0) {
                     throw RegistryErrors.fromResponse(call, response, " and asked to retry after "
                             + wait.toSeconds() + "s, longer than the " + retry.maxRetryAfter().toSeconds()
@@ -176,7 +191,7 @@ final class RegistryHttp {
                 sleep(wait);
                 continue;
             }
-            return response;
+            return deadline.guard(response, call.registry());
         }
     }
 
@@ -190,7 +205,8 @@ final class RegistryHttp {
         if (challenge.isEmpty()) {
             return response;
         }
-        Optional<String> answer = authenticator.answer(call, challenge.get(), clientFor(call.registry()), timeout);
+        Optional<String> answer = authenticator.answer(call, challenge.get(), clientFor(call.registry()),
+                deadline.cap(timeout));
         if (answer.isEmpty() || answer.equals(header)) {
             return response;
         }
@@ -214,7 +230,7 @@ final class RegistryHttp {
         for (int hop = 0; ; hop++) {
             HttpResponse<InputStream> response;
             if (!request.method().equals("PATCH") && request.body().simple()) {
-                response = urlConnection.send(request.method(), uri, request.headers(), auth, timeout,
+                response = urlConnection.send(request.method(), uri, request.headers(), auth, deadline.cap(timeout),
                         insecure.contains(call.registry()), request.body().file(), request.body().content());
             } else {
                 response = sendWithClient(call, request, uri, auth);
@@ -236,7 +252,7 @@ final class RegistryHttp {
 
     private HttpResponse<InputStream> sendWithClient(Call call, Request request, URI uri, String auth)
             throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(deadline.cap(timeout))
                 .method(request.method(), request.body().publisher().get());
         request.headers().forEach(b::header);
         if (auth != null) {
