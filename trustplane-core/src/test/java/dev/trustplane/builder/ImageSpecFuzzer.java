@@ -1,6 +1,7 @@
 package dev.trustplane.builder;
 
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.fuzz.Fixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -64,19 +65,13 @@ public final class ImageSpecFuzzer {
         List<byte[]> seeds = new ArrayList<>();
         try (Stream<Path> specs = Files.list(Path.of("..", "images"))) {
             for (Path p : specs.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                seeds.add(prefixed(0, Files.readAllBytes(p)));
+                seeds.add(Fixtures.prefixed(0, Files.readAllBytes(p)));
             }
         }
         String files = "name: app\nrelease: bookworm\npackages: [base-files]\nfiles:\n  - source: app.conf\n"
                 + "    path: /etc/app.conf\n    mode: \"0644\"\n  - source: etc/passwd\n    path: /etc/x\n";
-        seeds.add(prefixed(0, files.getBytes(StandardCharsets.UTF_8)));
+        seeds.add(Fixtures.prefixed(0, files.getBytes(StandardCharsets.UTF_8)));
         return seeds;
     }
 
-    private static byte[] prefixed(int selector, byte[] body) {
-        byte[] out = new byte[body.length + 1];
-        out[0] = (byte) selector;
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
-    }
 }

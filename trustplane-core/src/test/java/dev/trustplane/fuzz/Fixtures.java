@@ -21,6 +21,14 @@ public final class Fixtures {
         return RESOURCES.toString();
     }
 
+    /** {@code body} after one selector byte (the targets that read several formats pick one by the first byte). */
+    public static byte[] prefixed(int selector, byte[] body) {
+        byte[] out = new byte[body.length + 1];
+        out[0] = (byte) selector;
+        System.arraycopy(body, 0, out, 1, body.length);
+        return out;
+    }
+
     /** A test resource's bytes, by its absolute resource name. */
     public static byte[] resource(String name) {
         try (InputStream in = Fixtures.class.getResourceAsStream(name)) {

@@ -1,6 +1,7 @@
 package dev.trustplane.oci;
 
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.fuzz.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -14,6 +15,10 @@ public final class ManifestFuzzer {
         MediaTypes.DOCKER_MANIFEST_LIST, MediaTypes.DOCKER_SCHEMA1, "application/json", null};
 
     private ManifestFuzzer() {
+    }
+
+    private static byte[] utf8(String json) {
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 
     public static void fuzzerTestOneInput(byte[] data) {
@@ -52,15 +57,9 @@ public final class ManifestFuzzer {
         String index = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":["
                 + String.format(d, MediaTypes.OCI_MANIFEST, "5".repeat(64), 400,
                         ",\"platform\":{\"architecture\":\"arm64\",\"os\":\"linux\",\"variant\":\"v8\"}") + "]}";
-        return List.of(typed(0, manifest), typed(1, index), typed(2, manifest.replace(MediaTypes.OCI_MANIFEST,
-                MediaTypes.DOCKER_MANIFEST)), typed(6, index), typed(5, config));
+        return List.of(Fixtures.prefixed(0, utf8(manifest)), Fixtures.prefixed(1, utf8(index)),
+                Fixtures.prefixed(2, utf8(manifest.replace(MediaTypes.OCI_MANIFEST, MediaTypes.DOCKER_MANIFEST))),
+                Fixtures.prefixed(6, utf8(index)), Fixtures.prefixed(5, utf8(config)));
     }
 
-    private static byte[] typed(int type, String json) {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        byte[] out = new byte[body.length + 1];
-        out[0] = (byte) type;
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
-    }
 }

@@ -9,6 +9,7 @@ import dev.trustplane.oci.RawManifest;
 import dev.trustplane.oci.VerifyingInputStream;
 import dev.trustplane.oci.transfer.ImageSource;
 import dev.trustplane.oci.transfer.Location;
+import dev.trustplane.fuzz.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -62,18 +63,12 @@ public final class LayerFuzzer {
                 new String[] {"var/lib/dpkg/status.d/.wh.tzdata", "", null});
         byte[] tar = new GZIPInputStream(new ByteArrayInputStream(status)).readAllBytes();
         List<byte[]> seeds = new ArrayList<>();
-        seeds.add(prefixed(0, status));
-        seeds.add(prefixed(1, PackageDetectorTest.zstd(status)));
-        seeds.add(prefixed(2, tar));
+        seeds.add(Fixtures.prefixed(0, status));
+        seeds.add(Fixtures.prefixed(1, PackageDetectorTest.zstd(status)));
+        seeds.add(Fixtures.prefixed(2, tar));
         return seeds;
     }
 
-    private static byte[] prefixed(int type, byte[] blob) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(type);
-        out.writeBytes(blob);
-        return out.toByteArray();
-    }
 
     /** An image of one layer held in memory, as a registry would serve it (no local file to map). */
     private record MemorySource(Descriptor layer, byte[] blob) implements ImageSource {

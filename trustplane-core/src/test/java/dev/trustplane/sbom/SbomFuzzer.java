@@ -33,28 +33,22 @@ public final class SbomFuzzer {
 
     public static List<byte[]> seeds() {
         List<byte[]> seeds = new ArrayList<>();
-        seeds.add(prefixed(0, Fixtures.resource("/vuln/trivy-bookworm.cdx.json")));
-        seeds.add(prefixed(1, Fixtures.resource("/vuln/trivy-bookworm.cdx.json")));
+        seeds.add(Fixtures.prefixed(0, Fixtures.resource("/vuln/trivy-bookworm.cdx.json")));
+        seeds.add(Fixtures.prefixed(1, Fixtures.resource("/vuln/trivy-bookworm.cdx.json")));
         String spdx = "{\"spdxVersion\":\"SPDX-2.3\",\"dataLicense\":\"CC0-1.0\",\"SPDXID\":\"SPDXRef-DOCUMENT\","
                 + "\"name\":\"img\",\"documentNamespace\":\"https://example.org/spdx/1\",\"creationInfo\":{\"created\":"
                 + "\"2026-01-01T00:00:00Z\",\"creators\":[\"Tool: trivy\"]},\"packages\":[{\"SPDXID\":\"SPDXRef-bash\","
                 + "\"name\":\"bash\",\"versionInfo\":\"5.2.15-2+b2\",\"downloadLocation\":\"NOASSERTION\","
                 + "\"externalRefs\":[{\"referenceCategory\":\"PACKAGE-MANAGER\",\"referenceType\":\"purl\","
                 + "\"referenceLocator\":\"pkg:deb/debian/bash@5.2.15-2%2Bb2?arch=amd64&distro=debian-12\"}]}]}";
-        seeds.add(prefixed(0, spdx.getBytes(StandardCharsets.UTF_8)));
-        seeds.add(prefixed(1, spdx.getBytes(StandardCharsets.UTF_8)));
+        seeds.add(Fixtures.prefixed(0, spdx.getBytes(StandardCharsets.UTF_8)));
+        seeds.add(Fixtures.prefixed(1, spdx.getBytes(StandardCharsets.UTF_8)));
         for (byte[] f : Fixtures.tree("/sbom/cyclonedx-suite/1.6", 40, ".json")) {
             if (f.length < 64 * 1024) {
-                seeds.add(prefixed(seeds.size() & 1, f));
+                seeds.add(Fixtures.prefixed(seeds.size() & 1, f));
             }
         }
         return seeds;
     }
 
-    private static byte[] prefixed(int selector, byte[] body) {
-        byte[] out = new byte[body.length + 1];
-        out[0] = (byte) selector;
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
-    }
 }

@@ -43,27 +43,21 @@ public final class TrustMaterialFuzzer {
     public static List<byte[]> seeds() {
         List<byte[]> seeds = new ArrayList<>();
         for (String pub : List.of("/sign/rsa.pub", "/sign/ed25519.pub", "/sign/sec1.pub", "/sign/cosign-pw.pub")) {
-            seeds.add(prefixed(0, Fixtures.resource(pub)));
-            seeds.add(prefixed(3, Fixtures.resource(pub)));
+            seeds.add(Fixtures.prefixed(0, Fixtures.resource(pub)));
+            seeds.add(Fixtures.prefixed(3, Fixtures.resource(pub)));
         }
         for (String key : List.of("/sign/rsa.pem", "/sign/ed25519.pem", "/sign/sec1.pem", "/sign/pkcs8.pem")) {
-            seeds.add(prefixed(1, Fixtures.resource(key)));
+            seeds.add(Fixtures.prefixed(1, Fixtures.resource(key)));
         }
-        seeds.add(prefixed(2, Fixtures.resource("/sign/keyless/trusted_root.json")));
-        seeds.add(prefixed(2, Fixtures.resource("/dev/trustplane/sigstore/public-good-trusted_root.json")));
+        seeds.add(Fixtures.prefixed(2, Fixtures.resource("/sign/keyless/trusted_root.json")));
+        seeds.add(Fixtures.prefixed(2, Fixtures.resource("/dev/trustplane/sigstore/public-good-trusted_root.json")));
         try {
             // Debian's real bookworm stable key (280 bytes), as the machine's keyring package ships it
-            seeds.add(prefixed(4, Files.readAllBytes(Path.of("/usr/share/keyrings/debian-archive-bookworm-stable.gpg"))));
+            seeds.add(Fixtures.prefixed(4, Files.readAllBytes(Path.of("/usr/share/keyrings/debian-archive-bookworm-stable.gpg"))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return seeds;
     }
 
-    private static byte[] prefixed(int selector, byte[] body) {
-        byte[] out = new byte[body.length + 1];
-        out[0] = (byte) selector;
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
-    }
 }

@@ -51,21 +51,15 @@ public final class FeedFuzzer {
         List<byte[]> seeds = new ArrayList<>();
         for (byte[] f : List.of(Fixtures.resource("/vuln/real/tracker-vunnel-slice.json"),
                 Fixtures.resource("/vuln/real/tracker-osv-slice.json"), Fixtures.resource("/vuln/tracker-semantics.json"))) {
-            seeds.add(prefixed(0, f));
+            seeds.add(Fixtures.prefixed(0, f));
         }
         for (byte[] f : Fixtures.tree("/vuln/real/osv", 10, ".json")) {
-            seeds.add(prefixed(1, f));
+            seeds.add(Fixtures.prefixed(1, f));
         }
         for (byte[] f : Fixtures.tree("/vuln/osv", 10, ".json")) {
-            seeds.add(prefixed(1, f));
+            seeds.add(Fixtures.prefixed(1, f));
         }
         return seeds;
     }
 
-    static byte[] prefixed(int selector, byte[] body) {
-        byte[] out = new byte[body.length + 1];
-        out[0] = (byte) selector;
-        System.arraycopy(body, 0, out, 1, body.length);
-        return out;
-    }
 }

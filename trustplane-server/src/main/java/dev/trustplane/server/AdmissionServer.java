@@ -63,6 +63,7 @@ public final class AdmissionServer implements AutoCloseable {
     private final Metrics metrics = new Metrics();
     private final AtomicBoolean ready = new AtomicBoolean(false);
     private final ReloadingKeyManager keys;
+    private final Path certificateFile;
     private final Consumer<String> decisionLog;
     private AdmissionController controller;
     private ScheduledExecutorService scheduler;
@@ -92,6 +93,7 @@ public final class AdmissionServer implements AutoCloseable {
         this.ledger = ledger;
         this.decisionLog = options.decisionLog();
         this.listener = listener;
+        this.certificateFile = options.tlsCertificate();
         this.keys = new ReloadingKeyManager(options.tlsCertificate(), options.tlsKey(), 2000, listener::warn);
         SSLContext ssl;
         try {
@@ -300,7 +302,7 @@ public final class AdmissionServer implements AutoCloseable {
             return;
         }
         long start = System.nanoTime();
-        int answered = WarmUp.run(server.port());
+        int answered = WarmUp.run(server.port(), certificateFile);
         metrics.clearRequests();
         listener.debug("warm-up: " + answered + " requests in " + (System.nanoTime() - start) / 1_000_000 + " ms");
     }

@@ -5,9 +5,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,8 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Sends the server's own TLS listener AdmissionReviews for a DELETE (answered without a policy,
@@ -41,9 +44,14 @@ final class WarmUp {
     private WarmUp() {
     }
 
-    /** Warms the listener on {@code port}; returns how many requests were answered. */
-    static int run(int port) {
-        SSLSocketFactory tls = trustingItself();
+    /** Warms the listener on {@code port}, which serves {@code certificateFile}; returns how many requests were answered. */
+    static int run(int port, Path certificateFile) {
+        SSLSocketFactory tls;
+        try {
+            tls = trusting(certificateFile);
+        } catch (IOException | GeneralSecurityException e) {
+            return 0;
+        }
         URI validate = URI.create("https://127.0.0.1:" + port + "/validate");
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger answered = new AtomicInteger();
@@ -95,29 +103,22 @@ final class WarmUp {
     }
 
     /**
-     * Trusts any certificate: these requests go to this process's own loopback listener and carry
-     * nothing (a DELETE review with a fixed body), so there is nothing to protect from a peer.
+     * Trusts exactly the certificates the server serves (its certificate file, read as it is now):
+     * these requests go to this process's own loopback listener.
      */
-    private static SSLSocketFactory trustingItself() {
-        try {
-            SSLContext ssl = SSLContext.getInstance("TLS");
-            ssl.init(null, new TrustManager[] {new X509TrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                }
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return ssl.getSocketFactory();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("TLS is not available in this JVM", e);
+    private static SSLSocketFactory trusting(Path certificateFile) throws IOException, GeneralSecurityException {
+        KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+        anchors.load(null, null);
+        int i = 0;
+        try (InputStream in = Files.newInputStream(certificateFile)) {
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                anchors.setCertificateEntry("served-" + i++, c);
+            }
         }
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(anchors);
+        SSLContext ssl = SSLContext.getInstance("TLS");
+        ssl.init(null, trust.getTrustManagers(), new SecureRandom());
+        return ssl.getSocketFactory();
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.admission.AdmissionLedger;
 import dev.trustplane.admission.AdmissionService;
 import dev.trustplane.admission.WebhookCertificates;
+import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.ImageManifest;
@@ -468,8 +469,21 @@ class AdmissionWebhookIT {
      */
     @Test
     void shouldBeReadyOnlyOnceWarmAndLeaveNoTraceOfTheWarmUp() throws Exception {
+        List<String> debug = new CopyOnWriteArrayList<>();
+        EventListener capture = new EventListener() {
+            @Override
+            public void on(Event event) {
+            }
+
+            @Override
+            public void debug(String text) {
+                debug.add(text);
+            }
+        };
         try (AdmissionServer fresh = AdmissionServer.start(new AdmissionServer.Options("127.0.0.1", 0, certFile,
-                keyFile, "test"), service, null, null, EventListener.NONE)) {
+                keyFile, "test"), service, null, null, capture)) {
+            assertThat(debug).anySatisfy(line -> assertThat(line).matches("warm-up: (600|[1-5]?[0-9]{1,2}) requests"
+                    + " in [0-9]+ ms").doesNotStartWith("warm-up: 0 "));
             HttpResponse<String> ready = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
                     + fresh.port() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
             HttpResponse<String> metrics = https.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:"
