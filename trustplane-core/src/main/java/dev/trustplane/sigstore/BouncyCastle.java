@@ -4,7 +4,9 @@ import java.math.BigInteger;
 import java.security.Provider;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
+import java.security.spec.RSAPublicKeySpec;
 import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.pkcs.RSAPublicKey;
 import org.bouncycastle.asn1.sec.ECPrivateKey;
 import org.bouncycastle.jcajce.provider.asymmetric.util.EC5Util;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
@@ -24,6 +26,12 @@ public final class BouncyCastle {
     static ECPoint publicPoint(ECParameterSpec spec, BigInteger s) {
         var q = EC5Util.convertSpec(spec).getG().multiply(s).normalize();
         return new ECPoint(q.getAffineXCoord().toBigInteger(), q.getAffineYCoord().toBigInteger());
+    }
+
+    /** The modulus and exponent of a PKCS#1 {@code RSAPublicKey} (RFC 8017 A.1.1), as trusted roots may hold keys. */
+    static RSAPublicKeySpec pkcs1Rsa(byte[] der) {
+        RSAPublicKey k = RSAPublicKey.getInstance(der);
+        return new RSAPublicKeySpec(k.getModulus(), k.getPublicExponent());
     }
 
     /** An SEC 1 EC private key structure (RFC 5915), as PEM "EC PRIVATE KEY" and PKCS#8 hold it. */

@@ -132,6 +132,14 @@ public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log
         return cas;
     }
 
+    private static PublicKey pkcs1Rsa(byte[] der) {
+        try {
+            return KeyFactory.getInstance("RSA").generatePublic(BouncyCastle.pkcs1Rsa(der));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return null;
+        }
+    }
+
     private static List<Log> logs(JsonNode array, String source, String field) {
         List<Log> logs = new ArrayList<>();
         int i = 0;
@@ -148,7 +156,11 @@ public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log
                 }
             }
             if (key == null) {
-                throw invalid(source, where + ".publicKey is not an ECDSA, RSA or Ed25519 key");
+                // PKCS1_RSA_* key details: a bare PKCS#1 RSAPublicKey, not SubjectPublicKeyInfo
+                key = pkcs1Rsa(der);
+            }
+            if (key == null) {
+                throw invalid(source, where + ".publicKey is not an ECDSA, RSA (PKIX or PKCS#1) or Ed25519 key");
             }
             JsonNode valid = l.path("publicKey").path("validFor");
             logs.add(new Log(l.path("baseUrl").asText(""), bytes(l.path("logId").path("keyId"), source, where
