@@ -20,6 +20,14 @@ public record TlogEntry(byte[] body, long integratedTime, long logIndex, byte[] 
         String kind) {
     private static final ObjectMapper JSON = Json.mapper();
 
+    /**
+     * A Rekor v2 entry: no integrated time and no signed entry timestamp, so an inclusion proof
+     * with a checkpoint and an RFC 3161 timestamp must stand for them.
+     */
+    public boolean rekorV2() {
+        return integratedTime == 0 && set == null;
+    }
+
     /** An inclusion proof: the leaf index in the tree, the tree size, the root and the audit path. */
     public record Proof(long index, long treeSize, byte[] rootHash, List<byte[]> hashes, String checkpoint) {
     }
@@ -42,7 +50,8 @@ public record TlogEntry(byte[] body, long integratedTime, long logIndex, byte[] 
             proof = new Proof(zeroOr(p, "logIndex"), number(p, "treeSize"), Dsse.base64(text(p, "rootHash"),
                     "root hash"), hashes, p.path("checkpoint").path("envelope").asText(null));
         }
-        return new TlogEntry(body, number(e, "integratedTime"), zeroOr(e, "logIndex"),
+        // Rekor v2 entries carry no integrated time (0 here): their time comes from an RFC 3161 timestamp
+        return new TlogEntry(body, zeroOr(e, "integratedTime"), zeroOr(e, "logIndex"),
                 Dsse.base64(e.path("logId").path("keyId").asText(""), "log id"), set, proof,
                 e.path("kindVersion").path("kind").asText(""));
     }

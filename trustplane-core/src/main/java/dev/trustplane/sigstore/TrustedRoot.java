@@ -164,8 +164,8 @@ public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log
             }
             JsonNode valid = l.path("publicKey").path("validFor");
             logs.add(new Log(l.path("baseUrl").asText(""), bytes(l.path("logId").path("keyId"), source, where
-                    + ".logId"), key, time(valid.path("start"), source, where), endTime(valid.path("end"), source,
-                    where)));
+                    + ".logId"), key, time(valid.path("start"), source, where + ".publicKey"),
+                    endTime(valid.path("end"), source, where + ".publicKey")));
         }
         return logs;
     }
@@ -183,7 +183,9 @@ public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log
 
     private static Instant time(JsonNode node, String source, String where) {
         if (!node.isTextual()) {
-            return Instant.EPOCH;
+            // a missing start is a malformed root, not a key trusted since forever
+            throw invalid(source, where + ".validFor has no start; a trusted root must say since when each key and"
+                    + " authority is trusted");
         }
         try {
             return Instant.parse(node.asText());

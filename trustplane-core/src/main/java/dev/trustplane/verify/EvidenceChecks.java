@@ -105,6 +105,8 @@ public final class EvidenceChecks {
 
     /** The tlog stage was skipped: it gives no signing time. */
     private static final Instant NO_TIME = Instant.MIN;
+    /** The tlog stage's answer for a Rekor v2 entry: logged, at no time of its own. */
+    private static final Instant REKOR_V2 = Instant.MIN.plusSeconds(1);
     private static final ObjectMapper JSON =
             Json.mapper();
     private static final int MAX_TIMESTAMPS = 8;
@@ -241,7 +243,7 @@ public final class EvidenceChecks {
         byte[] pae = dsse.pae();
         List<byte[]> sigs = dsse.signatures().stream().map(Dsse.Sig::sig).toList();
         return signed(run, material, key -> sigs.stream().anyMatch(s -> SignatureAlgorithms.verify(key, pae, s)),
-                hint, new TlogCheck.Signed(sha256Hex(dsse.payload()), sigs, null));
+                hint, new TlogCheck.Signed(sha256Hex(dsse.payload()), sigs, null, sha256Hex(pae)));
     }
 
     /** The signature, tlog, certificate, sct and identity stages; true when all passed. */
@@ -266,12 +268,15 @@ public final class EvidenceChecks {
             if (verifies.test(key)) {
                 run.signer = Keys.hint(key);
                 run.add(Check.pass("signature", "verified with key " + run.signer));
-                if (tlog(run, material, new TlogCheck.Signed(what.payloadSha256Hex(), what.signatures(),
-                        key.getEncoded())) == null) {
+                Instant logged = tlog(run, material, what.withVerifier(key.getEncoded()));
+                if (logged == null) {
                     return false;
                 }
-                return material.timestamps().isEmpty() || trust.root() == null
-                        || timestamp(run, material.timestamps(), what.signatures()) != null;
+                if (material.timestamps().isEmpty() || trust.root() == null) {
+                    return rekorV2Timed(run, logged, null);
+                }
+                Instant stamped = timestamp(run, material.timestamps(), what.signatures());
+                return stamped != null && rekorV2Timed(run, logged, stamped);
             }
         }
         run.add(Check.fail("signature", "does not verify with " + (trust.keys().size() == 1 ? "the given key"
@@ -287,21 +292,22 @@ public final class EvidenceChecks {
             return false;
         }
         run.add(Check.pass("signature", "verified with the certificate's key"));
-        Instant logged = tlog(run, material, new TlogCheck.Signed(what.payloadSha256Hex(),
-                what.signatures(), TlogCheck.verifierDer(leaf)));
+        Instant logged = tlog(run, material, what.withVerifier(TlogCheck.verifierDer(leaf)));
         if (logged == null) {
             return false;
         }
         List<Instant> times = new ArrayList<>();
-        if (logged != NO_TIME) {
+        if (logged != NO_TIME && logged != REKOR_V2) {
             times.add(logged);
         }
         if (!material.timestamps().isEmpty()) {
             Instant stamped = timestamp(run, material.timestamps(), what.signatures());
-            if (stamped == null) {
+            if (stamped == null || !rekorV2Timed(run, logged, stamped)) {
                 return false;
             }
             times.add(stamped);
+        } else if (!rekorV2Timed(run, logged, null)) {
+            return false;
         }
         if (times.isEmpty()) {
             times.add(now);
@@ -380,6 +386,13 @@ public final class EvidenceChecks {
         String last = null;
         for (TlogEntry e : entries) {
             String why = TlogCheck.verify(e, trust.root(), signed, material.proofRequired());
+            if (why == null && e.rekorV2()) {
+                run.rekorV2Log = trust.root().tlog(e.logId()).orElseThrow();
+                run.add(Check.pass("tlog", "logged in Rekor v2 log " + run.rekorV2Log.baseUrl() + " at index "
+                        + e.logIndex() + " (inclusion proof and checkpoint verified; the time comes from the"
+                        + " timestamp)"));
+                return REKOR_V2;
+            }
             if (why == null) {
                 Instant time = Instant.ofEpochSecond(e.integratedTime());
                 run.provenAt(time);
@@ -391,6 +404,27 @@ public final class EvidenceChecks {
         }
         run.add(Check.fail("tlog", last));
         return null;
+    }
+
+    /**
+     * A Rekor v2 entry has no time of its own: an RFC 3161 timestamp must give it, and the log's
+     * key must have been valid then. True for every other entry.
+     */
+    private boolean rekorV2Timed(Run run, Instant logged, Instant stamped) {
+        if (logged != REKOR_V2) {
+            return true;
+        }
+        if (stamped == null) {
+            run.add(Check.fail("timestamp", "the Rekor v2 entry carries no time and the bundle has no RFC 3161"
+                    + " timestamp to give one; a signing time cannot be established"));
+            return false;
+        }
+        if (!run.rekorV2Log.validAt(stamped)) {
+            run.add(Check.fail("tlog", "the Rekor v2 log " + run.rekorV2Log.baseUrl() + " was not trusted at the"
+                    + " timestamp's time " + stamped));
+            return false;
+        }
+        return true;
     }
 
     /** The timestamp stage: one RFC 3161 token from a trusted authority over the signature; its time, or null. */
@@ -458,6 +492,7 @@ public final class EvidenceChecks {
         private Evidence.Kind kind;
         private String predicateType;
         private String signer;
+        private TrustedRoot.Log rekorV2Log;
         /** The keyless certificate's OIDC issuer (null for a key). */
         private String issuer;
         /** The earliest signing time a log entry or timestamp proves, or null. */

@@ -32,8 +32,19 @@ import java.util.List;
 public final class TlogCheck {
     private static final ObjectMapper JSON = Json.mapper();
 
-    /** What the entry must be about. */
-    public record Signed(String payloadSha256Hex, List<byte[]> signatures, byte[] verifierDer) {
+    /**
+     * What the entry must be about. {@code paeSha256Hex}: for a DSSE envelope, the hash of its
+     * pre-authentication encoding, which a Rekor v2 hashedrekord entry logs (it is what the
+     * signature signs); null otherwise.
+     */
+    public record Signed(String payloadSha256Hex, List<byte[]> signatures, byte[] verifierDer, String paeSha256Hex) {
+        public Signed(String payloadSha256Hex, List<byte[]> signatures, byte[] verifierDer) {
+            this(payloadSha256Hex, signatures, verifierDer, null);
+        }
+
+        Signed withVerifier(byte[] der) {
+            return new Signed(payloadSha256Hex, signatures, der, paeSha256Hex);
+        }
     }
 
     private TlogCheck() {
@@ -54,9 +65,16 @@ public final class TlogCheck {
             return "the entry is in a transparency log that is not in the trusted root (log id "
                     + HexFormat.of().formatHex(e.logId()) + ")";
         }
-        Instant time = Instant.ofEpochSecond(e.integratedTime());
-        if (!log.get().validAt(time)) {
-            return "the transparency log's key was not valid at the entry's time " + time;
+        if (e.rekorV2()) {
+            // the log's validity is checked at the RFC 3161 timestamp's time by the caller
+            if (e.proof() == null) {
+                return "the Rekor v2 entry has no inclusion proof (it has no signed entry timestamp either)";
+            }
+        } else {
+            Instant time = Instant.ofEpochSecond(e.integratedTime());
+            if (!log.get().validAt(time)) {
+                return "the transparency log's key was not valid at the entry's time " + time;
+            }
         }
         if (proofRequired && e.proof() == null) {
             return "the entry has no inclusion proof: bundles v0.2 and later must prove inclusion with a proof and a"
@@ -145,8 +163,13 @@ public final class TlogCheck {
         } catch (IllegalArgumentException e) {
             return "the checkpoint's size or root hash cannot be read";
         }
+        if (lines[0].isEmpty()) {
+            return "the checkpoint has no origin line";
+        }
         byte[] signedNote = note.getBytes(StandardCharsets.UTF_8);
+        // Rekor v1 hints sha256(PKIX key)[:4]; Rekor v2 (signed notes) the log id the trusted root gives
         byte[] hint = Arrays.copyOf(sha256Raw(log.key().getEncoded()), 4);
+        byte[] idHint = log.logId().length >= 4 ? Arrays.copyOf(log.logId(), 4) : hint;
         boolean hinted = false;
         for (String line : text.substring(split + 2).split("\n")) {
             if (!line.startsWith("\u2014 ")) {
@@ -156,7 +179,8 @@ public final class TlogCheck {
             try {
                 byte[] sig = Base64.getDecoder().decode(line.substring(space + 1));
                 // the key hint (4 bytes) must name the log that provides the entry, as Rekor's signed notes do
-                if (sig.length <= 4 || !Arrays.equals(Arrays.copyOf(sig, 4), hint)) {
+                if (sig.length <= 4 || !Arrays.equals(Arrays.copyOf(sig, 4), hint)
+                        && !Arrays.equals(Arrays.copyOf(sig, 4), idHint)) {
                     continue;
                 }
                 hinted = true;
@@ -182,6 +206,9 @@ public final class TlogCheck {
         }
         String kind = root.path("kind").asText("");
         JsonNode spec = root.path("spec");
+        if (spec.has("hashedRekordV002") || spec.has("dsseV002")) {
+            return bodyV002(kind, spec, signed);
+        }
         String hash;
         List<String> sigs;
         List<String> keys;
@@ -228,6 +255,60 @@ public final class TlogCheck {
             }
         }
         return "the logged entry holds another signature or another signer than this one";
+    }
+
+    /**
+     * Rekor v2 bodies: {@code hashedrekord} 0.0.2 (the digest signed — for a DSSE envelope, its
+     * pre-authentication encoding's) and {@code dsse} 0.0.2 (the payload's hash), each with the
+     * signature and its verifier (certificate or public key, DER).
+     */
+    private static String bodyV002(String kind, JsonNode spec, Signed signed) {
+        String digest;
+        List<JsonNode> sigs = new ArrayList<>();
+        boolean hashOk;
+        switch (kind) {
+            case "hashedrekord" -> {
+                JsonNode h = spec.path("hashedRekordV002");
+                if (!"SHA2_256".equals(h.path("data").path("algorithm").asText(""))) {
+                    return "the logged entry's digest is not SHA2_256";
+                }
+                digest = hex(h.path("data").path("digest").asText(""));
+                hashOk = digest != null && (digest.equalsIgnoreCase(signed.payloadSha256Hex())
+                        || signed.paeSha256Hex() != null && digest.equalsIgnoreCase(signed.paeSha256Hex()));
+                sigs.add(h.path("signature"));
+            }
+            case "dsse" -> {
+                JsonNode d = spec.path("dsseV002");
+                if (!"SHA2_256".equals(d.path("payloadHash").path("algorithm").asText(""))) {
+                    return "the logged entry's payload hash is not SHA2_256";
+                }
+                digest = hex(d.path("payloadHash").path("digest").asText(""));
+                hashOk = digest != null && digest.equalsIgnoreCase(signed.payloadSha256Hex());
+                d.path("signatures").forEach(sigs::add);
+            }
+            default -> {
+                return "the logged entry is of kind \"" + kind + "\" 0.0.2, not hashedrekord or dsse";
+            }
+        }
+        if (!hashOk) {
+            return "the logged entry is for content with hash " + digest + ", not this one";
+        }
+        for (JsonNode s : sigs) {
+            byte[] sig = decode(s.path("content").asText(""));
+            JsonNode verifier = s.path("verifier");
+            byte[] der = decode(verifier.has("x509Certificate") ? verifier.path("x509Certificate").path("rawBytes")
+                    .asText("") : verifier.path("publicKey").path("rawBytes").asText(""));
+            if (sig != null && der != null && signed.signatures().stream().anyMatch(x -> Arrays.equals(x, sig))
+                    && signed.verifierDer() != null && Arrays.equals(der, signed.verifierDer())) {
+                return null;
+            }
+        }
+        return "the logged entry holds another signature or another signer than this one";
+    }
+
+    private static String hex(String base64) {
+        byte[] raw = decode(base64);
+        return raw == null ? null : HexFormat.of().formatHex(raw);
     }
 
     /** A dsse entry as the client proposed it (a log that stores proposals verbatim): the envelope itself. */
