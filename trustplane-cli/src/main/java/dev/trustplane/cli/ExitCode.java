@@ -21,7 +21,8 @@ public enum ExitCode {
     REMOTE_ERROR(9, "the registry answered with an error"),
     IO(10, "a local file operation failed"),
     VULNERABLE(11, "`scan`: a finding at or above `--fail-on`"),
-    UNVERIFIED(12, "`verify`, `verify-attestation`: no signature or attestation verified"),
+    UNVERIFIED(12, "`verify`, `verify-attestation`, `verify-blob`, `verify-blob-attestation`: no signature or attestation"
+            + " verified"),
     POLICY_INVALID(13, "`policy lint`: a policy has errors (with `--strict`: or warnings)"),
     DENIED(14, "`policy test`: an Enforce rule would deny the resource; `policy simulate`: the policies would deny"
             + " a running workload the baseline does not"),

@@ -1,0 +1,110 @@
+package dev.trustplane.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.trustplane.sigstore.Keys;
+import dev.trustplane.testkit.Peers;
+import dev.trustplane.testkit.ProcessRunner;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code verify-blob} and {@code verify-blob-attestation} on bundles others wrote: cosign's
+ * (sign-blob --new-bundle-format, the real peer) and the sigstore-conformance suite's
+ * (Sigstore staging, Rekor v1 and v2), with exact exit codes.
+ */
+class VerifyBlobIT {
+    static final Path SUITE = Path.of("../trustplane-core/src/test/resources/sigstore/conformance/bundle-verify")
+            .toAbsolutePath().normalize();
+    static final String IDENTITY = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/"
+            + ".github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+    static final String ISSUER = "https://token.actions.githubusercontent.com";
+    /** The public-good root Trustplane embeds (the suite's default root). */
+    static final String PUBLIC_GOOD = Path.of("../trustplane-core/src/main/resources/dev/trustplane/sigstore/"
+            + "public-good-trusted_root.json").toAbsolutePath().normalize().toString();
+
+    @TempDir
+    Path work;
+
+    private ProcessRunner.Result cosign(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Peers.require("cosign").toString()));
+        cmd.addAll(List.of(args));
+        return ProcessRunner.run(cmd, Map.of("COSIGN_PASSWORD", "pw", "HOME", work.toString(), "TUF_ROOT",
+                work.resolve("tuf").toString()), 120, work);
+    }
+
+    @Test
+    void shouldVerifyABundleCosignSignBlobWroteAndRefuseAnotherFile() throws Exception {
+        cosign("generate-key-pair").requireSuccess(List.of("cosign generate-key-pair"));
+        Path file = Files.writeString(work.resolve("release.tar"), "the release\n");
+        List<String> sign = List.of("sign-blob", "--key", "cosign.key", "--tlog-upload=false", "--new-bundle-format",
+                "--bundle", "release.sigstore.json", "--yes", file.toString());
+        cosign(sign.toArray(String[]::new)).requireSuccess(sign);
+        Path other = Files.writeString(work.resolve("other.tar"), "not the release\n");
+
+        CliRun ok = CliRun.run(Map.of(), "", "verify-blob", file.toString(), "--bundle",
+                work.resolve("release.sigstore.json").toString(), "--key", work.resolve("cosign.pub").toString(),
+                "--insecure-ignore-tlog");
+        CliRun wrong = CliRun.run(Map.of(), "", "verify-blob", other.toString(), "--bundle",
+                work.resolve("release.sigstore.json").toString(), "--key", work.resolve("cosign.pub").toString(),
+                "--insecure-ignore-tlog");
+
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(ok.out()).contains("VERIFIED");
+        assertThat(wrong.code()).isEqualTo(12);
+        assertThat(wrong.out()).contains("subject").contains("not sha256:");
+    }
+
+    @Test
+    void shouldVerifyTheConformanceSuitesRekorV2BundleAndRefuseOneWithoutATimestamp() {
+        CliRun ok = conformance("rekor2-happy-path");
+        CliRun noTime = conformance("rekor2-no-timestamp_fail");
+
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(noTime.code()).isEqualTo(12);
+        assertThat(noTime.out()).contains("timestamp");
+    }
+
+    @Test
+    void shouldVerifyAnAttestationOfTheTypeAskedForOnly() {
+        Path dir = SUITE.resolve("happy-path-intoto-in-dsse-v3");
+        String[] common = {SUITE.resolve("a.txt").toString(), "--bundle", dir.resolve("bundle.sigstore.json").toString(),
+            "--certificate-identity", IDENTITY, "--certificate-oidc-issuer", ISSUER, "--trusted-root", PUBLIC_GOOD};
+        CliRun any = CliRun.run(Map.of(), "", concat("verify-blob", common));
+        CliRun otherType = CliRun.run(Map.of(), "", concat("verify-blob-attestation", common, "--type",
+                "https://example.org/not-this"));
+
+        assertThat(any.code()).as(any.out() + any.err()).isZero();
+        assertThat(otherType.code()).isEqualTo(12);
+    }
+
+    @Test
+    void shouldNameAMissingBundle() throws Exception {
+        Path key = Files.writeString(work.resolve("k.pub"), Keys.publicPem(Keys.generate().publicKey()));
+        CliRun r = CliRun.run(Map.of(), "", "verify-blob", SUITE.resolve("a.txt").toString(), "--bundle",
+                work.resolve("nope.json").toString(), "--key", key.toString());
+
+        assertThat(r.code()).isEqualTo(3);
+        assertThat(r.err()).isEqualTo("trustplane: error: Bundle " + work.resolve("nope.json") + " does not exist or is"
+                + " not a regular file; give the file cosign sign-blob --bundle or trustplane sign-blob wrote\n");
+    }
+
+    private CliRun conformance(String name) {
+        Path dir = SUITE.resolve(name);
+        return CliRun.run(Map.of(), "", "verify-blob", SUITE.resolve("a.txt").toString(), "--bundle",
+                dir.resolve("bundle.sigstore.json").toString(), "--trusted-root", dir.resolve("trusted_root.json")
+                        .toString(), "--certificate-identity", IDENTITY, "--certificate-oidc-issuer", ISSUER);
+    }
+
+    private static String[] concat(String first, String[] middle, String... last) {
+        List<String> all = new ArrayList<>(List.of(first));
+        all.addAll(List.of(middle));
+        all.addAll(List.of(last));
+        return all.toArray(String[]::new);
+    }
+}
