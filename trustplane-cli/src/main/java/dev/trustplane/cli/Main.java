@@ -55,6 +55,8 @@ public final class Main implements Runnable {
         verbs.put("attest", AttestCommand.class);
         verbs.put("verify", VerifyCommand.class);
         verbs.put("verify-attestation", VerifyAttestationCommand.class);
+        verbs.put("sign-blob", SignBlobCommand.class);
+        verbs.put("attest-blob", AttestBlobCommand.class);
         verbs.put("verify-blob", VerifyBlobCommand.class);
         verbs.put("verify-blob-attestation", VerifyBlobAttestationCommand.class);
         verbs.put("policy", PolicyCommand.class);

@@ -61,6 +61,34 @@ class VerifyBlobIT {
     }
 
     @Test
+    void shouldWriteBundlesCosignVerifies() throws Exception {
+        cosign("generate-key-pair").requireSuccess(List.of("cosign generate-key-pair"));
+        Path file = Files.writeString(work.resolve("release.tar"), "the release\n");
+        Path predicate = Files.writeString(work.resolve("prov.json"), "{\"buildType\":\"https://example.org/b\"}");
+        Map<String, String> env = Map.of("COSIGN_PASSWORD", "pw");
+
+        CliRun signed = CliRun.run(env, "", "sign-blob", file.toString(), "--key", work.resolve("cosign.key").toString(),
+                "--bundle", work.resolve("ours.sigstore.json").toString());
+        CliRun attested = CliRun.run(env, "", "attest-blob", file.toString(), "--key",
+                work.resolve("cosign.key").toString(), "--type", "slsaprovenance1", "--predicate", predicate.toString(),
+                "--bundle", work.resolve("ours.att.sigstore.json").toString());
+        assertThat(signed.code()).as(signed.err()).isZero();
+        assertThat(attested.code()).as(attested.err()).isZero();
+
+        List<String> verify = List.of("verify-blob", "--key", "cosign.pub", "--bundle", "ours.sigstore.json",
+                "--new-bundle-format", "--insecure-ignore-tlog", "--trusted-root", PUBLIC_GOOD, file.toString());
+        cosign(verify.toArray(String[]::new)).requireSuccess(verify);
+        List<String> verifyAtt = List.of("verify-blob-attestation", "--key", "cosign.pub", "--bundle",
+                "ours.att.sigstore.json", "--new-bundle-format", "--insecure-ignore-tlog", "--trusted-root", PUBLIC_GOOD,
+                "--type", "slsaprovenance1", file.toString());
+        cosign(verifyAtt.toArray(String[]::new)).requireSuccess(verifyAtt);
+        CliRun ours = CliRun.run(Map.of(), "", "verify-blob-attestation", file.toString(), "--bundle",
+                work.resolve("ours.att.sigstore.json").toString(), "--type", "slsaprovenance1", "--key",
+                work.resolve("cosign.pub").toString(), "--insecure-ignore-tlog");
+        assertThat(ours.code()).as(ours.out() + ours.err()).isZero();
+    }
+
+    @Test
     void shouldVerifyTheConformanceSuitesRekorV2BundleAndRefuseOneWithoutATimestamp() {
         CliRun ok = conformance("rekor2-happy-path");
         CliRun noTime = conformance("rekor2-no-timestamp_fail");

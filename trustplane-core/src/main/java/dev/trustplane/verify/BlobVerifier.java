@@ -50,10 +50,11 @@ public final class BlobVerifier {
         return new VerificationReport(artifact.toString(), digest, kind, List.of(e), List.of());
     }
 
-    static Digest sha256(Path file) {
+    /** The SHA-256 of a regular file, read streaming. */
+    public static Digest sha256(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new TrustplaneException(ErrorKind.NOT_FOUND, "File " + file + " does not exist or is not a regular"
-                    + " file; give the artifact the bundle signs");
+                    + " file; check the path");
         }
         try (InputStream in = Files.newInputStream(file)) {
             MessageDigest md = MessageDigest.getInstance("SHA-256");

@@ -23,6 +23,7 @@ import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.ProcessRunner;
 import dev.trustplane.testkit.RegistryPeer;
 import dev.trustplane.testkit.SigstorePeer;
+import dev.trustplane.verify.BlobVerifier;
 import dev.trustplane.verify.Candidate;
 import dev.trustplane.verify.CertificateIdentity;
 import dev.trustplane.verify.Check;
@@ -129,6 +130,31 @@ class KeylessInteropIT {
 
     static Descriptor head(ImageReference ref) {
         return client.head(ref).orElseThrow();
+    }
+
+    /** Issue 21: sign-blob / attest-blob keylessly; Trustplane, cosign and sigstore-go verify the bundles. */
+    @Test
+    void shouldSignFilesKeylesslyIntoBundlesEveryVerifierAccepts() throws Exception {
+        Path file = Files.writeString(work.resolve("release-keyless.tar"), "a release\n");
+        BlobSigner signer = new BlobSigner(null, keyless(sigstore), null);
+        Path signed = Files.write(work.resolve("release.sigstore.json"), signer.sign(file));
+        Path attested = Files.write(work.resolve("release.att.sigstore.json"), signer.attest(file,
+                PredicateTypes.SLSA_V1, "{\"buildType\":\"https://example.org/b\"}".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(BlobVerifier.verify(file, signed, trust(WHO, SigstorePeer.ISSUER, root), null).anyVerified())
+                .isTrue();
+        assertThat(BlobVerifier.verify(file, attested, trust(WHO, SigstorePeer.ISSUER, root), PredicateTypes.SLSA_V1)
+                .anyVerified()).isTrue();
+        assertThat(BlobVerifier.verify(file, signed, trust("mallory@example.com", SigstorePeer.ISSUER, root), null)
+                .anyVerified()).isFalse();
+        ProcessRunner.Result byCosign = cosign(List.of("verify-blob", "--bundle", signed.toString(),
+                "--new-bundle-format", "--trusted-root", sigstore.trustedRoot().toString(), "--certificate-identity",
+                WHO, "--certificate-oidc-issuer", SigstorePeer.ISSUER, file.toString()));
+        assertThat(byCosign.exitCode()).as(byCosign.stdout() + byCosign.stderr()).isZero();
+        ProcessRunner.Result byGo = ProcessRunner.run(List.of(Peers.require("sigstore-go-verification").toString(),
+                "-trustedrootJSONpath", sigstore.trustedRoot().toString(), "-expectedSAN", WHO, "-expectedIssuer",
+                SigstorePeer.ISSUER, "-artifact", file.toString(), signed.toString()), Map.of(), 60);
+        assertThat(byGo.exitCode()).as(byGo.stdout() + byGo.stderr()).isZero();
     }
 
     @Test
