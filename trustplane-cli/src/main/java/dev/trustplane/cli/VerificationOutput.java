@@ -8,6 +8,10 @@ import dev.trustplane.verify.VerificationReport;
 import dev.trustplane.verify.VerificationReportJson;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** Prints a verification report as text (one line per signature, the failing stage named) or JSON. */
 final class VerificationOutput {
@@ -32,7 +36,10 @@ final class VerificationOutput {
 
     private static void text(VerificationReport report, PrintWriter out, PrintWriter err) {
         String what = report.kind() == Evidence.Kind.SIGNATURE ? "signature" : "attestation";
-        for (Evidence e : report.evidence()) {
+        // as cosign filters by --type: attestations of other types are summed up, not listed as failures
+        List<Evidence> otherTypes = report.evidence().stream().filter(VerificationOutput::otherType).toList();
+        List<Evidence> shown = report.evidence().stream().filter(e -> !otherType(e)).toList();
+        for (Evidence e : shown) {
             String status = e.verified() ? "VERIFIED" : e.failure().map(c -> c.status().name()).orElse("FAIL");
             StringBuilder line = new StringBuilder().append(String.format("%-8s %-23s %s", status, e.format().label(),
                     e.location()));
@@ -52,13 +59,27 @@ final class VerificationOutput {
         for (String p : report.problems()) {
             err.println("warning: " + p);
         }
-        long ok = report.evidence().stream().filter(Evidence::verified).count();
-        if (report.evidence().isEmpty()) {
-            out.println("No " + what + " found for " + report.image() + "@" + report.digest() + " (looked for the"
-                    + " cosign tag, referrers and bundles)");
+        if (!otherTypes.isEmpty()) {
+            Map<String, Long> byType = otherTypes.stream().collect(Collectors.groupingBy(
+                    e -> e.predicateType() == null ? "unknown type" : e.predicateType(), TreeMap::new,
+                    Collectors.counting()));
+            out.println(otherTypes.size() + " " + what + (otherTypes.size() == 1 ? "" : "s") + " of other types not"
+                    + " checked further: " + byType.entrySet().stream().map(t -> t.getKey() + (t.getValue() > 1
+                    ? " ×" + t.getValue() : "")).collect(Collectors.joining(", ")));
+        }
+        long ok = shown.stream().filter(Evidence::verified).count();
+        if (shown.isEmpty()) {
+            out.println("No " + what + (otherTypes.isEmpty() ? "" : " of that type") + " found for " + report.image()
+                    + "@" + report.digest() + " (looked for the cosign tag, referrers and bundles)");
         } else {
-            out.println(ok + " of " + report.evidence().size() + " " + what + (report.evidence().size() == 1 ? "" : "s")
+            out.println(ok + " of " + shown.size() + " " + what + (shown.size() == 1 ? "" : "s")
                     + " verified for " + report.image() + "@" + report.digest());
         }
+    }
+
+    /** An attestation refused only because its predicate type is not the one asked for. */
+    private static boolean otherType(Evidence e) {
+        return e.kind() == Evidence.Kind.ATTESTATION && !e.verified()
+                && e.failure().map(c -> c.stage().equals("type")).orElse(false);
     }
 }
