@@ -199,12 +199,23 @@ public record TrustedRoot(List<Authority> authorities, List<Log> tlogs, List<Log
     }
 
     public static X509Certificate certificate(byte[] der, String source, String where) {
+        X509Certificate c;
+        byte[] canonical;
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER).generateCertificate(
+            c = (X509Certificate) CertificateFactory.getInstance("X.509", BouncyCastle.PROVIDER).generateCertificate(
                     new ByteArrayInputStream(der));
+            canonical = c.getEncoded();
         } catch (GeneralSecurityException | RuntimeException e) {
             throw invalid(source, where + " holds a certificate that cannot be parsed");
         }
+        // BouncyCastle reads BER and ignores bytes after the certificate, and a signature over the
+        // TBS it re-encodes still verifies: bytes nobody signed (found by fuzzing: a critical flag
+        // 0xFB for 0xFF) would pass as the certificate. Only the DER the authority signed counts.
+        if (!Arrays.equals(canonical, der)) {
+            throw invalid(source, where + " holds a certificate that is not strict DER (a BER encoding, or bytes"
+                    + " after it): certificates are accepted only as the authority encoded and signed them");
+        }
+        return c;
     }
 
     private static TrustplaneException invalid(String source, String why) {
