@@ -1,9 +1,7 @@
 package dev.trustplane.verify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trustplane.error.Outcome;
 import dev.trustplane.error.TrustplaneException;
-import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.sigstore.Bundle;
 import dev.trustplane.sigstore.CosignTags;
@@ -11,15 +9,12 @@ import dev.trustplane.sigstore.Dsse;
 import dev.trustplane.sigstore.FulcioCertificate;
 import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sigstore.MalformedEvidenceException;
-import dev.trustplane.sigstore.Pem;
 import dev.trustplane.sigstore.PredicateTypes;
 import dev.trustplane.sigstore.SignatureAlgorithms;
 import dev.trustplane.sigstore.SimpleSigning;
 import dev.trustplane.sigstore.Statement;
 import dev.trustplane.sigstore.TlogEntry;
 import dev.trustplane.sigstore.TrustedRoot;
-import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -95,21 +90,10 @@ public final class EvidenceChecks {
         run.add(check);
     }
 
-    /** How a candidate is signed (a certificate, or one of the trusted keys) and what vouches for its time. */
-    private record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[]> timestamps,
-            boolean proofRequired) {
-        Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[]> timestamps) {
-            this(certificate, entries, timestamps, false);
-        }
-    }
-
     /** The tlog stage was skipped: it gives no signing time. */
     private static final Instant NO_TIME = Instant.MIN;
     /** The tlog stage's answer for a Rekor v2 entry: logged, at no time of its own. */
     private static final Instant REKOR_V2 = Instant.MIN.plusSeconds(1);
-    private static final ObjectMapper JSON =
-            Json.mapper();
-    private static final int MAX_TIMESTAMPS = 8;
 
     private void simpleSigning(Run run, Candidate.SimpleSig s) throws MalformedEvidenceException {
         var payload = SimpleSigning.parse(s.payload());
@@ -125,7 +109,7 @@ public final class EvidenceChecks {
             return;
         }
         byte[] sig = Dsse.base64(b64, "signature");
-        Material material = annotationMaterial(s.annotations());
+        Material material = Material.of(s.annotations());
         if (!signed(run, material, key -> SignatureAlgorithms.verify(key, s.payload(), sig), null,
                 new TlogCheck.Signed(sha256Hex(s.payload()), List.of(sig), null))) {
             return;
@@ -141,7 +125,7 @@ public final class EvidenceChecks {
 
     private void envelope(Run run, Dsse dsse, Map<String, String> annotations) throws MalformedEvidenceException {
         run.add(Check.pass("envelope", "DSSE, payload type " + dsse.payloadType()));
-        if (dsseSigned(run, dsse, annotationMaterial(annotations), null)) {
+        if (dsseSigned(run, dsse, Material.of(annotations), null)) {
             statement(run, dsse);
         }
     }
@@ -149,32 +133,7 @@ public final class EvidenceChecks {
     private void bundle(Run run, Bundle bundle) throws MalformedEvidenceException {
         run.add(Check.pass("envelope", "Sigstore bundle " + bundle.mediaType().replaceFirst(".*bundle[.+]?", "")
                 + (bundle.envelope() != null ? " with a DSSE envelope" : " with a message signature")));
-        List<TlogEntry> entries = new ArrayList<>();
-        for (var e : bundle.tlogEntries()) {
-            entries.add(TlogEntry.fromBundle(e));
-        }
-        List<X509Certificate> chain = new ArrayList<>();
-        for (int i = 0; i < bundle.certificates().size(); i++) {
-            X509Certificate c = TrustedRoot.certificate(bundle.certificates().get(i), "the bundle",
-                    i == 0 ? "certificate" : "certificate chain entry " + i);
-            if (selfSigned(c)) {
-                throw new MalformedEvidenceException("the bundle's certificate chain contains a root certificate ("
-                        + c.getSubjectX500Principal().getName() + ", self-signed); a bundle must not carry its root:"
-                        + " roots come from the trusted root only");
-            }
-            chain.add(c);
-        }
-        X509Certificate cert = chain.isEmpty() ? null : chain.get(0);
-        List<byte[]> timestamps = new ArrayList<>();
-        if (bundle.timestamps() != null) {
-            for (var t : bundle.timestamps().path("rfc3161Timestamps")) {
-                if (timestamps.size() == MAX_TIMESTAMPS) {
-                    throw new MalformedEvidenceException("the bundle has more than " + MAX_TIMESTAMPS + " timestamps");
-                }
-                timestamps.add(Dsse.base64(t.path("signedTimestamp").asText(""), "RFC 3161 timestamp"));
-            }
-        }
-        Material material = new Material(cert, entries, timestamps, bundle.requiresInclusionProof());
+        Material material = Material.of(bundle);
         if (bundle.envelope() != null) {
             if (bundle.envelope().signatures().size() != 1) {
                 run.add(Check.fail("envelope", "the bundle's DSSE envelope has " + bundle.envelope().signatures().size()
@@ -204,39 +163,6 @@ public final class EvidenceChecks {
             return;
         }
         run.add(Check.pass("subject", "signs " + image));
-    }
-
-    private Material annotationMaterial(Map<String, String> annotations) throws MalformedEvidenceException {
-        String pem = annotations.get(CosignTags.CERTIFICATE_ANNOTATION);
-        X509Certificate cert = null;
-        if (pem != null && !pem.isEmpty()) {
-            List<Pem.Block> blocks;
-            try {
-                blocks = Pem.decode(pem, "the certificate annotation");
-            } catch (RuntimeException e) {
-                throw new MalformedEvidenceException("the certificate annotation is not PEM");
-            }
-            if (blocks.isEmpty()) {
-                throw new MalformedEvidenceException("the certificate annotation holds no certificate");
-            }
-            cert = TrustedRoot.certificate(blocks.get(0).der(), "the signature", "certificate annotation");
-        }
-        List<TlogEntry> entries = new ArrayList<>();
-        String set = annotations.get(CosignTags.BUNDLE_ANNOTATION);
-        if (set != null && !set.isEmpty()) {
-            entries.add(TlogEntry.fromCosignAnnotation(set));
-        }
-        List<byte[]> timestamps = new ArrayList<>();
-        String ts = annotations.get(CosignTags.TIMESTAMP_ANNOTATION);
-        if (ts != null && !ts.isEmpty()) {
-            try {
-                timestamps.add(Dsse.base64(JSON.readTree(ts)
-                        .path("SignedRFC3161Timestamp").asText(""), "RFC 3161 timestamp"));
-            } catch (IOException e) {
-                throw new MalformedEvidenceException("the RFC 3161 timestamp annotation is not JSON");
-            }
-        }
-        return new Material(cert, entries, timestamps);
     }
 
     private boolean dsseSigned(Run run, Dsse dsse, Material material, String hint) {
@@ -350,19 +276,6 @@ public final class EvidenceChecks {
         }
         run.add(Check.fail("identity", String.join("; ", reasons)));
         return false;
-    }
-
-    /** A certificate that names itself as issuer and verifies with its own key: a root. */
-    private static boolean selfSigned(X509Certificate c) {
-        if (!c.getSubjectX500Principal().equals(c.getIssuerX500Principal())) {
-            return false;
-        }
-        try {
-            c.verify(c.getPublicKey());
-            return true;
-        } catch (GeneralSecurityException e) {
-            return false;
-        }
     }
 
     /** The tlog stage; returns the signing time (the entry's, or now when skipped), null when it failed. */
