@@ -9,12 +9,14 @@ import dev.trustplane.config.Durations;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
+import dev.trustplane.policy.ContextSource;
 import dev.trustplane.policy.Decision;
 import dev.trustplane.policy.Evaluation;
 import dev.trustplane.policy.EvaluationJson;
 import dev.trustplane.policy.Phase;
 import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.PolicyEngine;
+import dev.trustplane.policy.PolicyLoader;
 import dev.trustplane.policy.RegistryImageVerifier;
 import dev.trustplane.policy.Resource;
 import dev.trustplane.trust.RevocationStore;
@@ -25,6 +27,7 @@ import dev.trustplane.workload.WorkloadException;
 import dev.trustplane.workload.Workloads;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,15 +91,22 @@ final class PolicyTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Policy> policies = policy.loader().load(policyPath).orThrow();
+        PolicyLoader.Loaded loaded = policy.loader().load(policyPath);
+        List<Policy> policies = loaded.orThrow();
         Duration budget = Durations.parse(timeout);
         List<Named> requests = new ArrayList<>();
         if (!inputs.images.isEmpty()) {
             requests.add(new Named("--image", workload(podFor(inputs.images), "--image")));
         }
+        List<JsonNode> configMaps = new ArrayList<>(loaded.configMaps());
         for (Path file : inputs.resources) {
             for (Manifests.Document doc : Manifests.read(file, "--resource", AdmissionRequest.MAX_BYTES)) {
-                requests.add(new Named(doc.name(), workload(doc.object(), doc.name())));
+                if (doc.object().path("kind").asText().equals("ConfigMap")
+                        && doc.object().path("apiVersion").asText().equals("v1")) {
+                    configMaps.add(doc.object()); // what context entries read, as the cluster would hold it
+                } else {
+                    requests.add(new Named(doc.name(), workload(doc.object(), doc.name())));
+                }
             }
         }
         ProgressRenderer renderer = registry.renderer(ctx);
@@ -107,7 +117,8 @@ final class PolicyTestCommand implements Callable<Integer> {
                 revocations::current);
         boolean denied = false;
         ArrayNode json = JSON.createArrayNode();
-        try (PolicyEngine engine = new PolicyEngine(policies, verifier); revocations) {
+        try (PolicyEngine engine = new PolicyEngine(policies, verifier, ContextSource.of(configMaps, ContextSource.NONE),
+                Clock.systemUTC()); revocations) {
             for (Named r : requests) {
                 Resource resource = Resource.of(r.workload, null, "CREATE", USER, null,
                         r.workload.namespace().isEmpty() ? null

@@ -11,6 +11,7 @@ import dev.trustplane.event.EventListener;
 import dev.trustplane.feedback.FeedbackLoop;
 import dev.trustplane.fleet.ClusterDrift;
 import dev.trustplane.fleet.KubernetesInventory;
+import dev.trustplane.policy.ContextSource;
 import dev.trustplane.server.AdmissionServer;
 import dev.trustplane.store.Store;
 import java.net.URI;
@@ -20,6 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -137,10 +139,14 @@ final class ServeCommand implements Callable<Integer> {
         if (storeUrl != null) {
             env.put("TRUSTPLANE_STORE_URL", storeUrl);
         }
+        Function<String, Map<String, String>> labels = KubernetesNamespaces.source(namespaceLabels, kubeApi, kubeToken,
+                kubeCa, ctx.env(), renderer);
+        // rules' context entries read the same API server (ConfigMaps, read-only GETs), answers kept 10 s
+        ContextSource context = labels instanceof KubernetesNamespaces api ? api.contextSource(Duration.ofSeconds(10))
+                : ContextSource.NONE;
         AdmissionController controller = AdmissionController.open(new AdmissionController.Config(policies,
                 policy.loader(), timeout, Durations.parse(cacheTtl), Durations.parse(negativeTtl),
-                Durations.parse(tagTtl), cacheSize, Store.fromEnvironment(env), ticketWebhook,
-                KubernetesNamespaces.source(namespaceLabels, kubeApi, kubeToken, kubeCa, ctx.env(), renderer)),
+                Durations.parse(tagTtl), cacheSize, Store.fromEnvironment(env), ticketWebhook, labels, context),
                 registry.client(ctx, renderer), listener);
         controller.warnings().forEach(w -> ctx.err().println("trustplane: " + w));
         ClusterDrift drift = driftInterval == null ? null : ClusterDrift.start(controller,

@@ -6,6 +6,7 @@ import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.policy.ImageVerifier;
 import dev.trustplane.policy.Policy;
+import dev.trustplane.policy.ContextSource;
 import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.policy.PolicyLoader;
 import dev.trustplane.policy.PolicyProblem;
@@ -42,11 +43,14 @@ public final class AdmissionController implements AutoCloseable {
      *
      * @param namespaceLabels a namespace's labels for namespaceSelector rules, null when unknown; may be null
      * @param ticketWebhook   where newly opened rejection tickets are posted; may be null
+     * @param context         where rules' context entries read ConfigMaps and API paths the policy
+     *                        files do not hold; null for nowhere
      */
     public record Config(Path policies, PolicyLoader loader, Duration webhookTimeout, Duration cacheTtl,
             Duration negativeCacheTtl, Duration tagTtl, int cacheSize, Store store, URI ticketWebhook,
-            Function<String, Map<String, String>> namespaceLabels) {
+            Function<String, Map<String, String>> namespaceLabels, ContextSource context) {
         public Config {
+            context = context == null ? ContextSource.NONE : context;
             checkWebhookTimeout(webhookTimeout, webhookTimeout.toSeconds() + "s");
             if (cacheSize < 1) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--cache-size " + cacheSize
@@ -75,7 +79,15 @@ public final class AdmissionController implements AutoCloseable {
         List<String> notes = new ArrayList<>();
         loaded.problems().stream().filter(p -> p.severity() == PolicyProblem.Severity.WARNING)
                 .forEach(p -> notes.add(p.toString()));
-        this.policies = loaded.orThrow();
+        // One broken policy file never stops the webhook from starting: it is reported (and counted
+        // in warnings()), the rest load — as the API server keeps every other Kyverno policy
+        // when one is refused. A file whose every document failed leaves no policy behind.
+        loaded.problems().stream().filter(p -> p.severity() == PolicyProblem.Severity.ERROR)
+                .forEach(p -> notes.add("refused: " + p));
+        if (loaded.policies().isEmpty() && loaded.hasErrors()) {
+            loaded.orThrow();
+        }
+        this.policies = loaded.policies();
         for (Policy p : policies) {
             if (p.webhookTimeoutSeconds() != null && p.webhookTimeoutSeconds() < config.webhookTimeout().toSeconds()) {
                 notes.add("warning: policy " + p.displayName() + " asks for webhookTimeoutSeconds "
@@ -89,16 +101,18 @@ public final class AdmissionController implements AutoCloseable {
                 config.negativeCacheTtl(), config.tagTtl(), config.cacheSize(), revocations::current);
         this.ledger = new AdmissionLedger(config.store(), LEDGER_CAPACITY, Duration.ofMillis(50),
                 config.ticketWebhook() == null ? null : new TicketNotifier(config.ticketWebhook(), listener), listener);
-        this.service = new AdmissionService(new PolicyEngine(policies, verifier), ledger,
+        this.service = new AdmissionService(new PolicyEngine(policies, verifier,
+                loaded.contextSource(config.context()), Clock.systemUTC()), ledger,
                 budget(config.webhookTimeout()), config.namespaceLabels(), clock);
-        this.watcher = new PolicyWatcher(config.policies(), config.loader(), next -> {
-            PolicyEngine previous = service.replaceEngine(new PolicyEngine(next, verifier));
-            policies = List.copyOf(next);
+        this.watcher = new PolicyWatcher(config.policies(), config.loader(), policies, next -> {
+            PolicyEngine previous = service.replaceEngine(new PolicyEngine(next.policies(), verifier,
+                    next.contextSource(config.context()), Clock.systemUTC()));
+            policies = List.copyOf(next.policies());
             // requests that started with the previous engine finish within the webhook timeout
             synchronized (retired) {
                 retired.add(new Retired(previous, System.nanoTime() + config.webhookTimeout().multipliedBy(2).toNanos()));
             }
-            listener.info("policies reloaded from " + config.policies() + ": " + next.size() + " in force");
+            listener.info("policies reloaded from " + config.policies() + ": " + next.policies().size() + " in force");
         }, listener);
     }
 

@@ -6,6 +6,7 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.io.Json;
+import dev.trustplane.policy.ContextSource;
 import dev.trustplane.policy.ResultCache;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,7 @@ import java.util.function.Function;
 public final class KubernetesNamespaces implements Function<String, Map<String, String>> {
     /** Where a pod finds its service account. */
     public static final Path SERVICE_ACCOUNT = Path.of("/var/run/secrets/kubernetes.io/serviceaccount");
-    private static final int MAX_BYTES = 1 << 20;
+    private static final int MAX_BYTES = 4 << 20;
     private static final ObjectMapper JSON = Json.mapper();
 
     private final URI api;
@@ -127,9 +128,48 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
         }
     }
 
+    /**
+     * The rules' {@code context} reads through the same API and service account: a ConfigMap
+     * ({@code get} on {@code configmaps}, 404 → absent) and read-only {@code GET}s of API paths,
+     * each answer reused for {@code ttl} — as Kyverno reads ConfigMaps without its cache label
+     * directly, an edit is in force at the latest {@code ttl} later.
+     */
+    public ContextSource contextSource(Duration ttl) {
+        ResultCache<Optional<JsonNode>> answers = new ResultCache<>(ttl, ttl, 10_000);
+        return new ContextSource() {
+            @Override
+            public JsonNode configMap(String namespace, String name) {
+                String path = "/api/v1/namespaces/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
+                        + "/configmaps/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+                return answers.get(path, () -> read(path, "configmaps"), x -> true).orElse(null);
+            }
+
+            @Override
+            public JsonNode get(String urlPath) {
+                if (!urlPath.startsWith("/") || urlPath.contains("..") || urlPath.contains("//")) {
+                    throw new TrustplaneException(ErrorKind.INVALID_INPUT, "the API path " + urlPath
+                            + " is not a plain path on the API server");
+                }
+                return answers.get(urlPath, () -> read(urlPath, "what it names"), x -> true)
+                        .orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND, "GET " + urlPath
+                                + " answered 404"));
+            }
+        };
+    }
+
     private Optional<Map<String, String>> lookup(String namespace) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve("/api/v1/namespaces/"
-                + URLEncoder.encode(namespace, StandardCharsets.UTF_8))).timeout(Duration.ofSeconds(3))
+        return read("/api/v1/namespaces/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8), "namespaces")
+                .map(ns -> {
+                    Map<String, String> out = new HashMap<>();
+                    ns.path("metadata").path("labels").fields()
+                            .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+                    return out;
+                });
+    }
+
+    /** GET {@code path}: the object, empty on 404; throws when the API cannot answer. */
+    private Optional<JsonNode> read(String path, String resource) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(3))
                 .header("Accept", "application/json");
         if (tokenFile != null) {
             try {
@@ -153,18 +193,18 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
                 return Optional.empty();
             }
             if (response.statusCode() != 200) {
-                throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "the Kubernetes API answered " + response.statusCode()
-                        + (response.statusCode() == 403 ? " (the webhook's service account needs get on namespaces)" : ""));
+                throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "the Kubernetes API answered "
+                        + response.statusCode() + " to GET " + path + (response.statusCode() == 403
+                        ? " (the webhook's service account needs get on " + resource + ")" : ""));
             }
             if (body.length > MAX_BYTES) {
-                throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "the namespace object is larger than " + MAX_BYTES);
+                throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "the answer to GET " + path
+                        + " is larger than " + MAX_BYTES + " bytes");
             }
-            JsonNode labels = JSON.readTree(body).path("metadata").path("labels");
-            Map<String, String> out = new HashMap<>();
-            labels.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
-            return Optional.of(out);
+            return Optional.of(JSON.readTree(body));
         } catch (IOException e) {
-            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "the Kubernetes API sent an unreadable namespace: " + e);
+            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "the Kubernetes API sent an unreadable answer to GET "
+                    + path + ": " + e);
         }
     }
 

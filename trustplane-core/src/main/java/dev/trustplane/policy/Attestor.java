@@ -1,12 +1,28 @@
 package dev.trustplane.policy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.verify.Trust;
 
 /**
- * One attestor entry, turned into the {@link Trust} the verifier checks against.
+ * One attestor entry, turned into the {@link Trust} the verifier checks against — or, when the
+ * entry holds {@code {{ }}} variables (a key from a ConfigMap context entry), a {@link Template}
+ * read again with each request's context.
  *
+ * @param trust       null for a template
  * @param description what a message shows: the key hint, or the keyless subject and issuer
  * @param trustHash   SHA-256 over the entry's canonical JSON and the trusted root it uses: the cache key part
+ * @param template    null for an entry without variables
  */
-record Attestor(Trust trust, String description, String trustHash) {
+record Attestor(Trust trust, String description, String trustHash, Template template) {
+
+    Attestor(Trust trust, String description, String trustHash) {
+        this(trust, description, trustHash, null);
+    }
+
+    /**
+     * An attestor entry with variables: {@code node} as written at {@code path}, read with
+     * {@code reader} once its variables are substituted.
+     */
+    record Template(JsonNode node, String path, AttestorReader.Resolver reader) {
+    }
 }

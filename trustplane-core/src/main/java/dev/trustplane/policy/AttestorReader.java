@@ -1,6 +1,7 @@
 package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.sigstore.CanonicalJson;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -33,10 +35,60 @@ final class AttestorReader {
     private final TrustedRoot defaultRoot;
     private final String defaultRootHash;
 
+    private final Resolver resolver;
+    private final boolean templates;
+
     AttestorReader(PolicyDocument d, TrustedRoot defaultRoot, String defaultRootHash) {
+        this(d, defaultRoot, defaultRootHash, true);
+    }
+
+    private AttestorReader(PolicyDocument d, TrustedRoot defaultRoot, String defaultRootHash, boolean templates) {
         this.d = d;
         this.defaultRoot = defaultRoot;
         this.defaultRootHash = defaultRootHash;
+        this.templates = templates;
+        this.resolver = templates ? new Resolver(defaultRoot, defaultRootHash) : null;
+    }
+
+    /**
+     * Reads attestor entries whose variables a request's context has substituted, each distinct
+     * content once (a bounded cache): the result is an attestor like any other, its trust hash
+     * over the substituted entry, so the verification cache tells two keys apart.
+     */
+    static final class Resolver {
+        private static final int MAX_CACHED = 256;
+        private final TrustedRoot defaultRoot;
+        private final String defaultRootHash;
+        private final Map<String, Attestor> cache = new ConcurrentHashMap<>();
+
+        private Resolver(TrustedRoot defaultRoot, String defaultRootHash) {
+            this.defaultRoot = defaultRoot;
+            this.defaultRootHash = defaultRootHash;
+        }
+
+        /** The attestor {@code t} names in {@code context}; throws naming the field when it cannot be read. */
+        Attestor resolve(Attestor.Template t, JsonNode context) {
+            JsonNode concrete = Variables.substitute(t.node(), context, t.path());
+            String key = new String(CanonicalJson.of(concrete), StandardCharsets.UTF_8);
+            Attestor hit = cache.get(key);
+            if (hit != null) {
+                return hit;
+            }
+            List<PolicyProblem> problems = new ArrayList<>();
+            PolicyDocument doc = new PolicyDocument("the rule's context", problems);
+            Attestor a = new AttestorReader(doc, defaultRoot, defaultRootHash, false).attestor(concrete, t.path());
+            if (a == null || doc.failed()) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "the attestor read from the context is not"
+                        + " usable: " + String.join("; ", problems.stream()
+                        .filter(p -> p.severity() == PolicyProblem.Severity.ERROR)
+                        .map(p -> p.path() + ": " + p.message()).toList()));
+            }
+            if (cache.size() >= MAX_CACHED) {
+                cache.clear();
+            }
+            cache.put(key, a);
+            return a;
+        }
     }
 
     /** The hash of the embedded public-good root, as {@link PolicyLoader} spells a default root's hash. */
@@ -104,6 +156,23 @@ final class AttestorReader {
         unsupported.put("rekor", "rekor here is silently ignored by Kyverno; it belongs under keys: or keyless:");
         unsupported.put("ctlog", "ctlog here is silently ignored by Kyverno; it belongs under keys: or keyless:");
         d.fields(node, path, Set.of("keys", "keyless"), unsupported);
+        if (Variables.present(node)) {
+            if (!templates) {
+                d.error(path, "still holds {{ }} after its variables were substituted; a context value may not hold"
+                        + " variables of its own");
+                return null;
+            }
+            // a key or identity from the context (a ConfigMap): checked now as far as it can be,
+            // read with each request's context
+            Variables.check(node, path, d);
+            if (node.has("keys") == node.has("keyless")) {
+                d.error(path, "needs keys or keyless (one of them)");
+                return null;
+            }
+            String hash = sha256(CanonicalJson.of(node), defaultRootHash.getBytes(StandardCharsets.US_ASCII));
+            return new Attestor(null, "attestor " + path + " (from the context)", hash,
+                    new Attestor.Template(node, path, resolver));
+        }
         int kinds = (node.has("keys") ? 1 : 0) + (node.has("keyless") ? 1 : 0);
         if (kinds != 1) {
             if (kinds == 0 && !node.has("certificates") && !node.has("attestor")) {

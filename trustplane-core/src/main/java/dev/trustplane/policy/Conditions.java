@@ -179,7 +179,7 @@ final class Conditions {
         }
     }
 
-    private static Expression<JsonNode> compile(String expression) {
+    static Expression<JsonNode> compile(String expression) {
         return COMPILED.computeIfAbsent(expression, JMESPATH::compile);
     }
 

@@ -1,5 +1,8 @@
 package dev.trustplane.policy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
 import dev.trustplane.verify.VerificationReport;
@@ -21,6 +24,17 @@ public interface ImageVerifier {
     /** The attestations of {@code digest} of {@code predicateType}, checked against {@code attestor}. */
     VerificationReport attestations(ImageReference image, Digest digest, String repository, Attestor attestor,
             String predicateType, boolean useCache);
+
+    /**
+     * What Kyverno's {@code imageRegistry} context entry gives for {@code image}: {@code image},
+     * {@code resolvedImage} (pinned), {@code registry}, {@code repository}, {@code identifier}, the
+     * {@code manifestList} when the reference names an index, the (linux/amd64) {@code manifest},
+     * and its {@code configData}. Throws when the registry cannot say.
+     */
+    default JsonNode imageData(ImageReference image) {
+        throw new TrustplaneException(ErrorKind.UNSUPPORTED, "image " + image + " cannot be read from its registry"
+                + " here (imageRegistry context entries need registry access)");
+    }
 
     /**
      * {@code delegate} with the digests of some images fixed ({@code digests}: the image as
@@ -48,6 +62,11 @@ public interface ImageVerifier {
             public VerificationReport attestations(ImageReference image, Digest digest, String repository,
                     Attestor attestor, String predicateType, boolean useCache) {
                 return delegate.attestations(image, digest, repository, attestor, predicateType, useCache);
+            }
+
+            @Override
+            public JsonNode imageData(ImageReference image) {
+                return delegate.imageData(image);
             }
         };
     }

@@ -2,6 +2,7 @@ package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.Outcome;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
@@ -42,6 +43,7 @@ public final class PolicyEngine implements AutoCloseable {
 
     private final List<Policy> policies;
     private final ImageVerifier verifier;
+    private final ContextSource contextSource;
     private final Clock clock;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
@@ -51,8 +53,14 @@ public final class PolicyEngine implements AutoCloseable {
 
     /** @param clock what break-glass expiries are compared with */
     public PolicyEngine(List<Policy> policies, ImageVerifier verifier, Clock clock) {
+        this(policies, verifier, ContextSource.NONE, clock);
+    }
+
+    /** @param contextSource where {@code context} entries read ConfigMaps and API paths */
+    public PolicyEngine(List<Policy> policies, ImageVerifier verifier, ContextSource contextSource, Clock clock) {
         this.policies = List.copyOf(policies);
         this.verifier = verifier;
+        this.contextSource = contextSource;
         this.clock = clock;
     }
 
@@ -84,12 +92,10 @@ public final class PolicyEngine implements AutoCloseable {
                 if (applies == Applies.NO) {
                     continue;
                 }
-                if (rule.validate() != null) {
-                    if (phase != Phase.MUTATE) {
-                        decisions.add(validate(policy, rule, resource, applies));
-                    }
-                    continue;
-                }
+                // Kyverno's order: a verifyImages rule covering none of the images does nothing (its
+                // context is not even loaded); then the context loads, then the preconditions decide.
+                List<Target> targets = new ArrayList<>();
+                List<Decision> unparseable = new ArrayList<>();
                 for (ImageRule entry : rule.verifyImages()) {
                     for (ContainerImage container : resource.images()) {
                         if (container.image() == null || container.image().isBlank()) {
@@ -102,18 +108,43 @@ public final class PolicyEngine implements AutoCloseable {
                             ref = ImageReference.parse(container.image());
                         } catch (TrustplaneException e) {
                             if (entry.imageReferences().stream().anyMatch(p -> Wildcards.match(p, container.image()))) {
-                                decisions.add(new Decision(policy.displayName(), policy.hash(), rule.name(), entry.action(),
-                                        container.label(), container.image(), null, Outcome.FAIL,
+                                unparseable.add(new Decision(policy.displayName(), policy.hash(), rule.name(),
+                                        entry.action(), container.label(), container.image(), null, Outcome.FAIL,
                                         where(policy, rule) + ": " + container.label() + ": " + e.getMessage(), List.of()));
                             }
                             continue;
                         }
-                        if (!entry.covers(container.image(), ref.toString())) {
-                            continue;
+                        if (entry.covers(container.image(), ref.toString())) {
+                            targets.add(new Target(entry, container, ref));
                         }
-                        ImageCheck check = new ImageCheck(policy, rule, entry, container, ref, phase);
-                        pending.add(new Pending(check, executor.submit(check::run)));
                     }
+                }
+                if (rule.validate() == null && targets.isEmpty() && unparseable.isEmpty()) {
+                    continue;
+                }
+                JsonNode context = resource.context();
+                if (!rule.context().isEmpty()) {
+                    try {
+                        context = loadContext(rule, resource, deadline);
+                    } catch (TrustplaneException e) {
+                        decisions.add(new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null,
+                                null, null, Outcome.ERROR, where(policy, rule) + ": " + e.getMessage(), List.of()));
+                        continue;
+                    }
+                }
+                if (!rule.preconditions().isEmpty() && !preconditionsHold(rule, context)) {
+                    continue;
+                }
+                if (rule.validate() != null) {
+                    if (phase != Phase.MUTATE) {
+                        decisions.add(validate(policy, rule, resource, applies, context));
+                    }
+                    continue;
+                }
+                decisions.addAll(unparseable);
+                for (Target t : targets) {
+                    ImageCheck check = new ImageCheck(policy, rule, t.entry(), t.container(), t.ref(), phase, context);
+                    pending.add(new Pending(check, executor.submit(check::run)));
                 }
             }
         }
@@ -151,6 +182,32 @@ public final class PolicyEngine implements AutoCloseable {
     private record Pending(ImageCheck check, Future<Checked> future) {
     }
 
+    private record Target(ImageRule entry, ContainerImage container, ImageReference ref) {
+    }
+
+    /**
+     * The rule's context loaded on top of the request's, within what is left of the budget (a
+     * ConfigMap, an API call or a registry that does not answer in time is an error, not a wait).
+     */
+    private JsonNode loadContext(Rule rule, Resource resource, long deadline) {
+        Future<JsonNode> f = executor.submit(() -> ContextLoader.load(rule.context(), resource.context(), contextSource,
+                verifier));
+        try {
+            return f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            f.cancel(true);
+            throw new TrustplaneException(ErrorKind.UNREACHABLE, "its context did not load within the time budget");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TrustplaneException t) {
+                throw t;
+            }
+            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "its context could not be loaded: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TrustplaneException(ErrorKind.UNREACHABLE, "interrupted while loading its context");
+        }
+    }
+
     private record Checked(Decision decision, Evaluation.Pin pin) {
     }
 
@@ -178,20 +235,17 @@ public final class PolicyEngine implements AutoCloseable {
         if (result != Applies.NO && !rule.exclude().isEmpty() && matches(rule.exclude(), r, result == Applies.POD_TEMPLATE)) {
             return Applies.NO;
         }
-        if (result != Applies.NO && !rule.preconditions().isEmpty() && !preconditionsHold(rule, r)) {
-            return Applies.NO;
-        }
         return result;
     }
 
     /**
-     * Whether the rule's preconditions hold for {@code r} (its {@code request.*} context). One that
+     * Whether the rule's preconditions hold in {@code context} (the request's, with the rule's own context). One that
      * cannot be evaluated (a failing function, a bad regular expression) does not skip the rule:
      * an unreadable precondition must not turn a verification off.
      */
-    private static boolean preconditionsHold(Rule rule, Resource r) {
+    private static boolean preconditionsHold(Rule rule, JsonNode context) {
         try {
-            return Conditions.evaluate(rule.preconditions(), r.context()) == null;
+            return Conditions.evaluate(rule.preconditions(), context) == null;
         } catch (RuntimeException e) {
             return true;
         }
@@ -261,7 +315,7 @@ public final class PolicyEngine implements AutoCloseable {
 
     // ---- validate patterns ----
 
-    private Decision validate(Policy policy, Rule rule, Resource r, Applies applies) {
+    private Decision validate(Policy policy, Rule rule, Resource r, Applies applies, JsonNode context) {
         JsonNode target = applies == Applies.POD_TEMPLATE ? r.pod() : r.object();
         ValidateRule v = rule.validate();
         Patterns.Result last = null;
@@ -278,7 +332,7 @@ public final class PolicyEngine implements AutoCloseable {
             }
             last = res;
         }
-        String message = Conditions.substitute(v.message(), r.context());
+        String message = Conditions.substitute(v.message(), context);
         String path = last == null ? "" : (applies == Applies.POD_TEMPLATE ? "pod template " : "") + last.path();
         ContainerImage at = containerAt(r, last);
         return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), at == null ? null : at.label(),
@@ -311,9 +365,12 @@ public final class PolicyEngine implements AutoCloseable {
         final ContainerImage container;
         final ImageReference ref;
         final Phase phase;
+        final JsonNode context;
         volatile String digest;
 
-        ImageCheck(Policy policy, Rule rule, ImageRule entry, ContainerImage container, ImageReference ref, Phase phase) {
+        ImageCheck(Policy policy, Rule rule, ImageRule entry, ContainerImage container, ImageReference ref, Phase phase,
+                JsonNode context) {
+            this.context = context;
             this.policy = policy;
             this.rule = rule;
             this.entry = entry;
@@ -392,7 +449,17 @@ public final class PolicyEngine implements AutoCloseable {
             int passed = 0;
             boolean undecided = false;
             List<String> why = new ArrayList<>();
-            for (Attestor a : set.entries()) {
+            for (Attestor written : set.entries()) {
+                Attestor a = written;
+                if (written.template() != null) {
+                    try {
+                        a = written.template().reader().resolve(written.template(), context);
+                    } catch (TrustplaneException e) {
+                        undecided = true;
+                        why.add(written.description() + ": " + e.getMessage());
+                        continue;
+                    }
+                }
                 VerificationReport report = predicateType == null
                         ? verifier.signatures(ref, d, entry.repository(), a, entry.useCache())
                         : verifier.attestations(ref, d, entry.repository(), a, predicateType, entry.useCache());

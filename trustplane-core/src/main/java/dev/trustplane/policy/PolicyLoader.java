@@ -42,11 +42,24 @@ public final class PolicyLoader {
         this.defaultRootHash = defaultRootBytes == null ? "" : Digest.sha256(defaultRootBytes).toString();
     }
 
-    /** What was loaded: the policies without errors, and every problem found. */
-    public record Loaded(List<Policy> policies, List<PolicyProblem> problems) {
+    /**
+     * What was loaded: the policies without errors, every problem found, and the ConfigMaps kept
+     * beside the policies (context sources for their {@code configMap} entries).
+     */
+    public record Loaded(List<Policy> policies, List<PolicyProblem> problems, List<JsonNode> configMaps) {
         public Loaded {
             policies = List.copyOf(policies);
             problems = List.copyOf(problems);
+            configMaps = List.copyOf(configMaps);
+        }
+
+        public Loaded(List<Policy> policies, List<PolicyProblem> problems) {
+            this(policies, problems, List.of());
+        }
+
+        /** Where the loaded policies' context entries read: these ConfigMaps first, then {@code cluster}. */
+        public ContextSource contextSource(ContextSource cluster) {
+            return ContextSource.of(configMaps, cluster);
         }
 
         public boolean hasErrors() {
@@ -85,6 +98,7 @@ public final class PolicyLoader {
         }
         List<Policy> policies = new ArrayList<>();
         List<PolicyProblem> problems = new ArrayList<>();
+        List<JsonNode> configMaps = new ArrayList<>();
         for (Path f : files) {
             byte[] bytes;
             try {
@@ -100,6 +114,7 @@ public final class PolicyLoader {
             Loaded one = parse(bytes, f.toString());
             policies.addAll(one.policies());
             problems.addAll(one.problems());
+            configMaps.addAll(one.configMaps());
         }
         if (files.isEmpty()) {
             problems.add(new PolicyProblem(PolicyProblem.Severity.ERROR, path.toString(), null, null,
@@ -114,7 +129,7 @@ public final class PolicyLoader {
                         "a " + p.kind() + " with this name is also defined in " + earlier + "; names must be unique"));
             }
         }
-        return new Loaded(policies, problems);
+        return new Loaded(policies, problems, configMaps);
     }
 
     /**
@@ -153,6 +168,7 @@ public final class PolicyLoader {
                     "is not valid YAML: " + message));
             return new Loaded(policies, problems);
         }
+        List<JsonNode> configMaps = new ArrayList<>();
         int n = 0;
         for (JsonNode doc : documents) {
             n++;
@@ -160,7 +176,13 @@ public final class PolicyLoader {
                 continue;
             }
             if (!policyDocument(doc)) {
-                continue; // a Namespace, ConfigMap, Secret… kept beside the policies: not a policy, not broken
+                // a Namespace, ConfigMap, Secret… kept beside the policies: not a policy, not broken;
+                // a ConfigMap answers the policies' configMap context entries
+                if (doc.path("kind").asText().equals("ConfigMap") && doc.path("apiVersion").asText().equals("v1")
+                        && doc.path("metadata").hasNonNull("name")) {
+                    configMaps.add(doc);
+                }
+                continue;
             }
             String where = documents.size() > 1 ? source + " (document " + n + ")" : source;
             PolicyDocument d = new PolicyDocument(where, problems);
@@ -169,7 +191,7 @@ public final class PolicyLoader {
                 policies.add(p);
             }
         }
-        return new Loaded(policies, problems);
+        return new Loaded(policies, problems, configMaps);
     }
 
     /** The parse of one document; problems are collected, {@code failed} once one is an error. */

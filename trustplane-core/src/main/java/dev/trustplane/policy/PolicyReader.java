@@ -207,10 +207,9 @@ final class PolicyReader {
             return null;
         }
         d.fields(node, path, Set.of("name", "match", "exclude", "verifyImages", "validate", "skipBackgroundRequirements",
-                "preconditions"),
+                "preconditions", "context"),
                 Map.of("mutate", "Trustplane evaluates validate and verifyImages rules; mutate rules belong in Kyverno",
                         "generate", "Trustplane evaluates validate and verifyImages rules; generate rules belong in Kyverno",
-                        "context", "context variables (API calls, ConfigMaps) are not available to Trustplane's engine",
                         "celPreconditions", "CEL is not supported; use match/exclude",
                         "imageExtractors", "images are read from the container lists of every workload kind"));
         String name = d.text(node, "name", path, true);
@@ -286,7 +285,8 @@ final class PolicyReader {
             d.error(path, "has both verifyImages and validate; Kyverno requires one kind per rule");
         }
         return new Rule(name, match, exclude, ruleAction, images, validate,
-                imageRules.preconditions(node.get("preconditions"), path + ".preconditions"));
+                imageRules.preconditions(node.get("preconditions"), path + ".preconditions"),
+                new ContextReader(d).read(node, path));
     }
 
 

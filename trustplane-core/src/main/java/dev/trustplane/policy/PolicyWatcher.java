@@ -4,31 +4,44 @@ import dev.trustplane.event.EventListener;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Notices when the policy files change (a ConfigMap update, a GitOps sync) and loads them again:
- * when the new set has no errors it is handed to {@code apply}; when it has errors they are
- * reported and the policies in force stay as they are — a broken edit never disables admission.
- * {@link #check()} compares names, sizes and modification times; the caller schedules it.
+ * Notices when the policy files change (a ConfigMap update, a GitOps sync) and loads them again.
+ * The files without errors take effect; a file with errors is reported and the policies it held
+ * before stay in force — a broken edit never disables the policy it meant to change, and never
+ * holds back a good change in another file. {@link #check()} compares names, sizes and
+ * modification times; the caller schedules it.
  */
 public final class PolicyWatcher {
     private final Path path;
     private final PolicyLoader loader;
-    private final Consumer<List<Policy>> apply;
+    private final Consumer<PolicyLoader.Loaded> apply;
     private final EventListener listener;
     private Map<String, String> seen;
+    private List<Policy> inForce;
 
-    public PolicyWatcher(Path path, PolicyLoader loader, Consumer<List<Policy>> apply, EventListener listener) {
+    /** @param inForce the policies loaded at start, which a broken file's edit leaves in force */
+    public PolicyWatcher(Path path, PolicyLoader loader, List<Policy> inForce, Consumer<PolicyLoader.Loaded> apply,
+            EventListener listener) {
         this.path = path;
         this.loader = loader;
         this.apply = apply;
         this.listener = listener;
+        this.inForce = List.copyOf(inForce);
         this.seen = snapshot();
+    }
+
+    /** The file a policy or problem came from, without its document number. */
+    static String file(String source) {
+        return source == null ? "" : source.replaceFirst(" \\(document \\d+\\)$", "");
     }
 
     /** Loads and applies the policies again when a file changed; returns whether new policies were applied. */
@@ -47,12 +60,19 @@ public final class PolicyWatcher {
             return false;
         }
         if (loaded.hasErrors()) {
+            Set<String> broken = new TreeSet<>();
+            loaded.problems().stream().filter(p -> p.severity() == PolicyProblem.Severity.ERROR)
+                    .forEach(p -> broken.add(file(p.source())));
             loaded.problems().forEach(p -> listener.warn(p.toString()));
-            listener.warn("policies in " + path + " changed but have errors; the policies in force stay until"
-                    + " they are fixed (`trustplane policy lint " + path + "`)");
-            return false;
+            List<Policy> merged = new ArrayList<>();
+            loaded.policies().stream().filter(p -> !broken.contains(file(p.source()))).forEach(merged::add);
+            inForce.stream().filter(p -> broken.contains(file(p.source()))).forEach(merged::add);
+            listener.warn("policies in " + String.join(", ", broken) + " changed but have errors; what they held"
+                    + " before stays in force until they are fixed (`trustplane policy lint " + path + "`)");
+            loaded = new PolicyLoader.Loaded(merged, loaded.problems(), loaded.configMaps());
         }
-        apply.accept(loaded.policies());
+        inForce = loaded.policies();
+        apply.accept(loaded);
         listener.info("policies reloaded from " + path + ": " + loaded.policies().size() + " in force");
         return true;
     }

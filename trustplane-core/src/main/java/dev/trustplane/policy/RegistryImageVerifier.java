@@ -1,10 +1,21 @@
 package dev.trustplane.policy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Descriptor;
 import dev.trustplane.oci.Digest;
+import dev.trustplane.oci.ImageIndex;
+import dev.trustplane.oci.ImageManifest;
 import dev.trustplane.oci.ImageReference;
+import dev.trustplane.oci.OciLimits;
+import dev.trustplane.oci.Platform;
+import dev.trustplane.oci.RawManifest;
+import dev.trustplane.io.Json;
+import java.io.IOException;
+import java.io.InputStream;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.sigstore.EvidenceStore;
@@ -131,6 +142,50 @@ public final class RegistryImageVerifier implements ImageVerifier {
         return reports.get(base + "|revocations:" + revoked.version(), load,
                 r -> r.anyVerified() && r.problems().isEmpty());
     }
+
+    @Override
+    public JsonNode imageData(ImageReference image) {
+        ObjectMapper json = Json.mapper();
+        RawManifest top = client.manifest(image).orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND,
+                "Image " + image + " does not exist in its registry"));
+        ObjectNode out = json.createObjectNode();
+        out.put("image", image.toString());
+        out.put("resolvedImage", image.name() + "@" + top.digest());
+        out.put("registry", image.registry());
+        out.put("repository", image.repository());
+        out.put("identifier", image.digest() != null ? image.digest().toString() : image.tag());
+        RawManifest manifest = top;
+        try {
+            if (top.isIndex()) {
+                out.set("manifestList", json.readTree(top.bytes()));
+                ImageIndex index = (ImageIndex) top.parse(OciLimits.DEFAULT, image.toString());
+                Platform wanted = Platform.of("linux", "amd64");
+                Descriptor chosen = index.manifests().stream()
+                        .filter(d -> d.platform() != null && d.platform().matches(wanted)).findFirst()
+                        .orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND, "Image index " + image
+                                + " has no linux/amd64 manifest"));
+                manifest = client.manifest(image.pinned(chosen.digest())).orElseThrow(() -> new TrustplaneException(
+                        ErrorKind.NOT_FOUND, "Image " + image + ": manifest " + chosen.digest() + " is missing"));
+            }
+            out.set("manifest", json.readTree(manifest.bytes()));
+            if (manifest.parse(OciLimits.DEFAULT, image.toString()) instanceof ImageManifest m && m.config() != null) {
+                if (m.config().size() > MAX_CONFIG_BYTES) {
+                    throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "the config of " + image + " has "
+                            + m.config().size() + " bytes, more than the " + MAX_CONFIG_BYTES + " read for context");
+                }
+                try (InputStream in = client.openBlob(image, m.config())) {
+                    out.set("configData", json.readTree(in.readNBytes(MAX_CONFIG_BYTES)));
+                }
+            }
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "Image " + image + " could not be read for context: "
+                    + e.getMessage());
+        }
+        return out;
+    }
+
+    /** The largest image config an imageRegistry context entry reads. */
+    private static final int MAX_CONFIG_BYTES = 4 << 20;
 
     /** A report as read from the registry, and when. */
     private record Computed(VerificationReport report, long atNanos) {

@@ -3,7 +3,10 @@ package dev.trustplane.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustplane.event.EventListener;
+import dev.trustplane.policy.ContextSource;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -28,6 +31,25 @@ class KubernetesNamespacesTest {
 
         assertThat(namespaces.apply("payments")).isEqualTo(Map.of("team", "payments", "tier", "prod"));
         assertThat(namespaces.apply("nowhere")).isNull();
+    }
+
+    @Test
+    void shouldReadConfigMapsAndApiPathsForContextEntries() {
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder().withNewMetadata().withName("keys")
+                .withNamespace("default").endMetadata().addToData("org", "PEM").build()).create();
+        client.pods().inNamespace("apps").resource(new PodBuilder().withNewMetadata().withName("web")
+                .withNamespace("apps").endMetadata().build()).create();
+        ContextSource source = new KubernetesNamespaces(URI.create(client.getMasterUrl().toString()), null, null,
+                Duration.ofSeconds(30), EventListener.NONE).contextSource(Duration.ofSeconds(10));
+
+        assertThat(source.configMap("default", "keys").path("data").path("org").asText()).isEqualTo("PEM");
+        assertThat(source.configMap("default", "absent")).isNull();
+        assertThat(source.get("/api/v1/namespaces/apps/pods").path("items").get(0).path("metadata").path("name")
+                .asText()).isEqualTo("web");
+        Assertions.assertThatThrownBy(() -> source.get("/api/v1/../../etc")).hasMessageContaining("not a plain path");
+        ContextSource down = new KubernetesNamespaces(URI.create("http://127.0.0.1:1"), null, null,
+                Duration.ofSeconds(30), EventListener.NONE).contextSource(Duration.ofSeconds(10));
+        Assertions.assertThatThrownBy(() -> down.configMap("default", "keys")).hasMessageContaining("did not answer");
     }
 
     @Test

@@ -175,7 +175,7 @@ class ControlPlaneScenariosIT {
         store = Store.embedded(work.resolve("state/trustplane.db"));
         controller = AdmissionController.open(new AdmissionController.Config(policies, new PolicyLoader(null, null),
                 Duration.ofSeconds(10), Duration.ofMinutes(10), Duration.ofSeconds(5), Duration.ofMillis(1), 1000, store,
-                null, null), client, EventListener.NONE);
+                null, null, null), client, EventListener.NONE);
         WebhookCertificates.Material certs = WebhookCertificates.generate(List.of("127.0.0.1"), Duration.ofDays(1));
         Path cert = Files.writeString(work.resolve("tls.crt"), certs.certificate());
         Path key = Files.writeString(work.resolve("tls.key"), certs.key());
