@@ -165,6 +165,9 @@ final class AttestorReader {
             // a key or identity from the context (a ConfigMap): checked now as far as it can be,
             // read with each request's context
             Variables.check(node, path, d);
+            if (node.has("certificates") || node.has("attestor")) {
+                return null; // reported above as unsupported
+            }
             if (node.has("keys") == node.has("keyless")) {
                 d.error(path, "needs keys or keyless (one of them)");
                 return null;

@@ -25,7 +25,8 @@ import java.util.regex.PatternSyntaxException;
 /**
  * The JMESPath functions Kyverno adds that published policies use, with Kyverno's argument order
  * and results: {@code regex_match}, {@code regex_replace_all}, {@code regex_replace_all_literal},
- * {@code to_upper}, {@code to_lower}, {@code trim}, {@code split}, {@code truncate},
+ * {@code to_upper}, {@code to_lower}, {@code trim}, {@code trim_prefix}, {@code trim_suffix},
+ * {@code split}, {@code truncate}, {@code time_after}, {@code time_before},
  * {@code base64_encode}, {@code base64_decode}, {@code parse_json}, {@code equal_fold},
  * {@code compare}, {@code lookup}, {@code time_now_utc}, {@code time_since} and
  * {@code semver_compare}. An expression naming any other function fails to compile, and the
@@ -54,6 +55,23 @@ final class KyvernoFunctions {
             fn("to_upper", 1, (rt, s) -> s.get(0).toUpperCase(Locale.ROOT)),
             fn("to_lower", 1, (rt, s) -> s.get(0).toLowerCase(Locale.ROOT)),
             fn("trim", 2, (rt, s) -> trim(s.get(0), s.get(1))),
+            fn("trim_prefix", 2, (rt, s) -> s.get(0).startsWith(s.get(1)) ? s.get(0).substring(s.get(1).length()) : s.get(0)),
+            fn("trim_suffix", 2, (rt, s) -> s.get(0).endsWith(s.get(1))
+                    ? s.get(0).substring(0, s.get(0).length() - s.get(1).length()) : s.get(0)),
+            new BaseFunction("time_after", ArgumentConstraints.typeOf(JmesPathType.STRING),
+                    ArgumentConstraints.typeOf(JmesPathType.STRING)) {
+                @Override
+                protected <T> T callFunction(Adapter<T> rt, List<FunctionArgument<T>> args) {
+                    return rt.createBoolean(time("", text(rt, args, 0)).isAfter(time("", text(rt, args, 1))));
+                }
+            },
+            new BaseFunction("time_before", ArgumentConstraints.typeOf(JmesPathType.STRING),
+                    ArgumentConstraints.typeOf(JmesPathType.STRING)) {
+                @Override
+                protected <T> T callFunction(Adapter<T> rt, List<FunctionArgument<T>> args) {
+                    return rt.createBoolean(time("", text(rt, args, 0)).isBefore(time("", text(rt, args, 1))));
+                }
+            },
             fn("base64_encode", 1, (rt, s) -> Base64.getEncoder().encodeToString(s.get(0).getBytes(StandardCharsets.UTF_8))),
             fn("base64_decode", 1, (rt, s) -> new String(Base64.getDecoder().decode(s.get(0)), StandardCharsets.UTF_8)),
             fn("time_now_utc", 0, (rt, s) -> Instant.now().toString()),

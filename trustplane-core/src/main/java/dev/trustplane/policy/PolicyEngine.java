@@ -96,8 +96,16 @@ public final class PolicyEngine implements AutoCloseable {
                 // context is not even loaded); then the context loads, then the preconditions decide.
                 List<Target> targets = new ArrayList<>();
                 List<Decision> unparseable = new ArrayList<>();
+                List<ContainerImage> images;
+                try {
+                    images = images(rule, resource);
+                } catch (TrustplaneException e) {
+                    decisions.add(new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null,
+                            null, null, Outcome.ERROR, where(policy, rule) + ": " + e.getMessage(), List.of()));
+                    continue;
+                }
                 for (ImageRule entry : rule.verifyImages()) {
-                    for (ContainerImage container : resource.images()) {
+                    for (ContainerImage container : images) {
                         if (container.image() == null || container.image().isBlank()) {
                             // Nothing to verify yet (OpenShift image triggers fill "image: ' '" in later):
                             // Kyverno admits it, and no container can run from a blank reference.
@@ -183,6 +191,22 @@ public final class PolicyEngine implements AutoCloseable {
     }
 
     private record Target(ImageRule entry, ContainerImage container, ImageReference ref) {
+    }
+
+    /**
+     * The images a rule verifies in {@code r}: what its {@code imageExtractors} for the kind find
+     * (they replace the container lists for that kind, as in Kyverno), else every container's.
+     */
+    private static List<ContainerImage> images(Rule rule, Resource r) {
+        List<ImageExtractor> custom = rule.imageExtractors().get(r.kind());
+        if (custom == null || rule.verifyImages().isEmpty()) {
+            return r.images();
+        }
+        List<ContainerImage> out = new ArrayList<>();
+        for (ImageExtractor x : custom) {
+            out.addAll(x.extract(r.object()));
+        }
+        return out;
     }
 
     /**

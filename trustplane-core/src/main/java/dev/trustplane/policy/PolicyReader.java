@@ -1,6 +1,7 @@
 package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.sigstore.CanonicalJson;
 import dev.trustplane.sigstore.TrustedRoot;
@@ -142,7 +143,12 @@ final class PolicyReader {
             d.error("spec.rules", "a policy needs at least one rule");
         }
         Set<String> ruleNames = new HashSet<>();
+        int skipped = 0;
         for (int i = 0; i < ruleNodes.size(); i++) {
+            JsonNode rn = ruleNodes.get(i);
+            if (rn != null && (rn.has("mutate") || rn.has("generate")) && !rn.has("verifyImages") && !rn.has("validate")) {
+                skipped++;
+            }
             Rule r = rule(ruleNodes.get(i), "spec.rules[" + i + "]", policyAction);
             if (r != null) {
                 if (!ruleNames.add(r.name())) {
@@ -157,6 +163,11 @@ final class PolicyReader {
                     + " verification only happens at admission — remove admission: false");
         } else if (Boolean.FALSE.equals(admission)) {
             d.warn("spec.admission", "is false: the policy never runs in the webhook, only in `policy test`");
+        }
+        if (!ruleNodes.isEmpty() && skipped == ruleNodes.size()) {
+            d.warn("spec.rules", "every rule is a mutate or generate rule: nothing here for Trustplane, the policy is"
+                    + " left to Kyverno");
+            return null;
         }
         byte[] canonical = CanonicalJson.of(doc);
         return new Policy(kind, name, kind.equals("Policy") ? namespace : null, d.source(),
@@ -207,14 +218,23 @@ final class PolicyReader {
             return null;
         }
         d.fields(node, path, Set.of("name", "match", "exclude", "verifyImages", "validate", "skipBackgroundRequirements",
-                "preconditions", "context"),
-                Map.of("mutate", "Trustplane evaluates validate and verifyImages rules; mutate rules belong in Kyverno",
-                        "generate", "Trustplane evaluates validate and verifyImages rules; generate rules belong in Kyverno",
-                        "celPreconditions", "CEL is not supported; use match/exclude",
-                        "imageExtractors", "images are read from the container lists of every workload kind"));
+                "preconditions", "context", "imageExtractors", "mutate", "generate"),
+                Map.of("celPreconditions", "CEL is not supported; use match/exclude"));
         String name = d.text(node, "name", path, true);
         if (name == null) {
             return null;
+        }
+        for (String left : List.of("mutate", "generate")) {
+            if (node.has(left)) {
+                // Trustplane runs beside Kyverno: Kyverno's mutating webhook applies the patch, and
+                // Trustplane's webhooks see the patched object; skipping the rule here loses nothing
+                d.warn(path + "." + left, "rule \"" + name + "\" is a " + left + " rule, which Kyverno runs;"
+                        + " Trustplane skips it (it evaluates validate and verifyImages rules)");
+                if (node.has("verifyImages") || node.has("validate")) {
+                    d.error(path, "has " + left + " beside verifyImages or validate; Kyverno requires one kind per rule");
+                }
+                return null;
+            }
         }
         JsonNode matchNode = node.get("match");
         ResourceMatch match = ResourceMatch.NONE;
@@ -286,7 +306,56 @@ final class PolicyReader {
         }
         return new Rule(name, match, exclude, ruleAction, images, validate,
                 imageRules.preconditions(node.get("preconditions"), path + ".preconditions"),
-                new ContextReader(d).read(node, path));
+                new ContextReader(d).read(node, path), imageExtractors(node.get("imageExtractors"),
+                path + ".imageExtractors"));
+    }
+
+    /** {@code imageExtractors}: kind → list of {@code {path, value, key, name, jmesPath}}. */
+    private Map<String, List<ImageExtractor>> imageExtractors(JsonNode node, String path) {
+        Map<String, List<ImageExtractor>> out = new LinkedHashMap<>();
+        if (node == null || !d.object(node, path)) {
+            return out;
+        }
+        node.fields().forEachRemaining(kind -> {
+            String kp = path + "." + kind.getKey();
+            List<ImageExtractor> list = new ArrayList<>();
+            if (!kind.getValue().isArray()) {
+                d.error(kp, "must be a list of extractors ({path, value, key, name, jmesPath})");
+                return;
+            }
+            for (int i = 0; i < kind.getValue().size(); i++) {
+                JsonNode e = kind.getValue().get(i);
+                String ep = kp + "[" + i + "]";
+                if (!d.object(e, ep)) {
+                    continue;
+                }
+                d.fields(e, ep, Set.of("path", "value", "key", "name", "jmesPath"), Map.of());
+                String p = d.text(e, "path", ep, true);
+                String jmesPath = d.text(e, "jmesPath", ep, false);
+                if (jmesPath != null) {
+                    String problem = Conditions.check(TextNode.valueOf("{{" + jmesPath + "}}"));
+                    if (problem != null) {
+                        d.error(ep + ".jmesPath", problem);
+                    }
+                }
+                if (p == null) {
+                    continue;
+                }
+                if (!p.startsWith("/")) {
+                    d.error(ep + ".path", "is \"" + p + "\"; it must start with / (e.g. /spec/steps/*/image)");
+                    continue;
+                }
+                ImageExtractor x = ImageExtractor.of(d.text(e, "name", ep, false), p, d.text(e, "key", ep, false),
+                        d.text(e, "value", ep, false), jmesPath);
+                if (x.value().isEmpty() || x.value().equals("*")) {
+                    d.error(ep + ".path", "names no field holding the image; end it with the field (…/image) or set value");
+                    continue;
+                }
+                list.add(x);
+            }
+            out.put(kind.getKey(), list);
+        });
+        return out;
     }
 
 

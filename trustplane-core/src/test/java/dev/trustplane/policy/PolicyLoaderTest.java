@@ -227,4 +227,19 @@ class PolicyLoaderTest {
                 .extracting(AttestationCheck::predicateType)
                 .containsExactly("cosign.sigstore.dev/attestation/vuln/v1", "vulnerability-scan");
     }
+
+    @Test
+    void shouldLeaveMutateOnlyPoliciesToKyvernoWithAWarning() throws Exception {
+        // Kyverno's conformance test with-mutation: a verifyImages policy and a mutate policy in one file
+        PolicyLoader.Loaded loaded = new PolicyLoader(null, null).load(KyvernoCorpusTest.corpus().resolve(
+                "kyverno/test/conformance/chainsaw/verify-images/clusterpolicy/standard/with-mutation/policy.yaml"));
+
+        assertThat(loaded.hasErrors()).isFalse();
+        assertThat(loaded.policies()).extracting(Policy::name).containsExactly("with-mutation-img");
+        assertThat(loaded.problems()).anySatisfy(p -> {
+            assertThat(p.severity()).isEqualTo(PolicyProblem.Severity.WARNING);
+            assertThat(p.path()).isEqualTo("spec.rules[0].mutate");
+            assertThat(p.message()).contains("Kyverno runs").contains("skips it");
+        });
+    }
 }
