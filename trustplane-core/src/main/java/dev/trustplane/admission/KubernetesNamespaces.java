@@ -130,7 +130,8 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
 
     /**
      * The rules' {@code context} reads through the same API and service account: a ConfigMap
-     * ({@code get} on {@code configmaps}, 404 → absent) and read-only {@code GET}s of API paths,
+     * ({@code get} on {@code configmaps}, 404 → absent), an attestor's key Secret ({@code get} on
+     * {@code secrets}; never logged) and read-only {@code GET}s of API paths,
      * each answer reused for {@code ttl} — as Kyverno reads ConfigMaps without its cache label
      * directly, an edit is in force at the latest {@code ttl} later.
      */
@@ -142,6 +143,13 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
                 String path = "/api/v1/namespaces/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
                         + "/configmaps/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
                 return answers.get(path, () -> read(path, "configmaps"), x -> true).orElse(null);
+            }
+
+            @Override
+            public JsonNode secret(String namespace, String name) {
+                String path = "/api/v1/namespaces/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
+                        + "/secrets/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+                return answers.get(path, () -> read(path, "secrets"), x -> true).orElse(null);
             }
 
             @Override
@@ -203,8 +211,9 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
             }
             return Optional.of(JSON.readTree(body));
         } catch (IOException e) {
+            // not the parser's message: it may quote the body, and a Secret's body must never reach a log
             throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "the Kubernetes API sent an unreadable answer to GET "
-                    + path + ": " + e);
+                    + path + " (not JSON)");
         }
     }
 

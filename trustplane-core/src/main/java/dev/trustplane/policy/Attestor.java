@@ -5,8 +5,8 @@ import dev.trustplane.verify.Trust;
 
 /**
  * One attestor entry, turned into the {@link Trust} the verifier checks against — or, when the
- * entry holds {@code {{ }}} variables (a key from a ConfigMap context entry), a {@link Template}
- * read again with each request's context.
+ * entry holds {@code {{ }}} variables (a key from a ConfigMap context entry) or names a key in a
+ * Secret, a {@link Template} read again with each request's context.
  *
  * @param trust       null for a template
  * @param description what a message shows: the key hint, or the keyless subject and issuer
@@ -23,6 +23,18 @@ record Attestor(Trust trust, String description, String trustHash, Template temp
      * An attestor entry with variables: {@code node} as written at {@code path}, read with
      * {@code reader} once its variables are substituted.
      */
-    record Template(JsonNode node, String path, AttestorReader.Resolver reader) {
+    record Template(JsonNode node, String path, AttestorReader.Resolver reader, SecretRef secret) {
+
+        Template(JsonNode node, String path, AttestorReader.Resolver reader) {
+            this(node, path, reader, null);
+        }
+    }
+
+    /** A public key kept in a Kubernetes Secret, under {@code cosign.pub} (cosign's {@code k8s://NS/NAME}). */
+    record SecretRef(String namespace, String name) {
+        @Override
+        public String toString() {
+            return namespace + "/" + name;
+        }
     }
 }

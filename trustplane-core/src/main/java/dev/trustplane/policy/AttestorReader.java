@@ -1,6 +1,7 @@
 package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Digest;
@@ -16,6 +17,7 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,9 +68,17 @@ final class AttestorReader {
             this.defaultRootHash = defaultRootHash;
         }
 
-        /** The attestor {@code t} names in {@code context}; throws naming the field when it cannot be read. */
-        Attestor resolve(Attestor.Template t, JsonNode context) {
+        /**
+         * The attestor {@code t} names in {@code context} (its Secret read from {@code source});
+         * throws naming the field when it cannot be read.
+         */
+        Attestor resolve(Attestor.Template t, JsonNode context, ContextSource source) {
             JsonNode concrete = Variables.substitute(t.node(), context, t.path());
+            if (t.secret() != null) {
+                ObjectNode keys = (ObjectNode) concrete.get("keys");
+                keys.remove("secret");
+                keys.put("publicKeys", secretKey(t.secret(), source));
+            }
             String key = new String(CanonicalJson.of(concrete), StandardCharsets.UTF_8);
             Attestor hit = cache.get(key);
             if (hit != null) {
@@ -89,6 +99,57 @@ final class AttestorReader {
             cache.put(key, a);
             return a;
         }
+    }
+
+    /** The public key a Secret holds under {@code cosign.pub}, as cosign's {@code k8s://} reads it. */
+    static String secretKey(Attestor.SecretRef ref, ContextSource source) {
+        JsonNode secret = source.secret(ref.namespace(), ref.name());
+        if (secret == null) {
+            throw new TrustplaneException(ErrorKind.NOT_FOUND, "Secret " + ref + " does not exist");
+        }
+        JsonNode data = secret.path("data").get("cosign.pub");
+        if (data == null || !data.isTextual()) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Secret " + ref + " has no cosign.pub key (cosign"
+                    + " generate-key-pair k8s://" + ref + " writes it there)");
+        }
+        try {
+            return new String(Base64.getDecoder().decode(data.asText()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Secret " + ref + ": cosign.pub is not base64");
+        }
+    }
+
+    /**
+     * The Secret a {@code keys} entry names: {@code secret: {name, namespace}} or {@code publicKeys:
+     * k8s://NAMESPACE/NAME}; null when it names none. Problems are reported.
+     */
+    private Attestor.SecretRef secretRef(JsonNode keys, String path) {
+        if (keys == null || !keys.isObject()) {
+            return null;
+        }
+        JsonNode secret = keys.get("secret");
+        String pem = keys.path("publicKeys").asText("");
+        if (secret != null) {
+            if (!d.object(secret, path + ".secret")) {
+                return null;
+            }
+            d.fields(secret, path + ".secret", Set.of("name", "namespace"), Map.of());
+            String name = d.text(secret, "name", path + ".secret", true);
+            String namespace = d.text(secret, "namespace", path + ".secret", true);
+            if (!pem.isEmpty()) {
+                d.error(path, "has both publicKeys and secret; keep one");
+            }
+            return name == null || namespace == null ? null : new Attestor.SecretRef(namespace, name);
+        }
+        if (pem.startsWith("k8s://")) {
+            String[] parts = pem.substring("k8s://".length()).strip().split("/");
+            if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
+                d.error(path + ".publicKeys", "is \"" + pem + "\"; a Secret is named k8s://NAMESPACE/NAME");
+                return null;
+            }
+            return new Attestor.SecretRef(parts[0], parts[1]);
+        }
+        return null;
     }
 
     /** The hash of the embedded public-good root, as {@link PolicyLoader} spells a default root's hash. */
@@ -156,6 +217,15 @@ final class AttestorReader {
         unsupported.put("rekor", "rekor here is silently ignored by Kyverno; it belongs under keys: or keyless:");
         unsupported.put("ctlog", "ctlog here is silently ignored by Kyverno; it belongs under keys: or keyless:");
         d.fields(node, path, Set.of("keys", "keyless"), unsupported);
+        Attestor.SecretRef secret = secretRef(node.get("keys"), path + ".keys");
+        if (secret != null) {
+            // read when a request needs it, so a rotated key is in force without a policy change
+            d.fields(node.get("keys"), path + ".keys", Set.of("publicKeys", "secret", "signatureAlgorithm", "rekor",
+                    "ctlog"), Map.of("kms", "KMS keys; export the public key into publicKeys"));
+            Variables.check(node, path, d);
+            String hash = sha256(CanonicalJson.of(node), defaultRootHash.getBytes(StandardCharsets.US_ASCII));
+            return new Attestor(null, "key in Secret " + secret, hash, new Attestor.Template(node, path, resolver, secret));
+        }
         if (Variables.present(node)) {
             if (!templates) {
                 d.error(path, "still holds {{ }} after its variables were substituted; a context value may not hold"
@@ -196,9 +266,9 @@ final class AttestorReader {
             return null;
         }
         d.fields(node, path, Set.of("publicKeys", "signatureAlgorithm", "rekor", "ctlog"), Map.of(
-                "kms", "KMS keys; export the public key into publicKeys",
-                "secret", "keys from Kubernetes Secrets; put the PEM into publicKeys"));
-        String pem = d.text(node, "publicKeys", path, true);
+                "kms", "KMS keys (no KMS is reachable from Trustplane); export the public key into publicKeys"
+                        + " (cosign public-key --key gcpkms://…) or keep it in a Secret (keys.secret)"));
+        String pem = d.text(node, "publicKeys", path, !node.has("kms"));
         String algorithm = d.text(node, "signatureAlgorithm", path, false);
         if (algorithm != null && !algorithm.equals("sha256")) {
             d.error(path + ".signatureAlgorithm", "is \"" + algorithm + "\"; Trustplane verifies sha256 signatures");
@@ -206,9 +276,10 @@ final class AttestorReader {
         if (pem == null) {
             return null;
         }
-        if (pem.startsWith("k8s://") || pem.contains("://")) {
-            d.error(path + ".publicKeys", "is a reference (" + pem.substring(0, Math.min(40, pem.length()))
-                    + "); Trustplane needs the PEM itself: paste the public key");
+        if (pem.contains("://")) {
+            d.error(path + ".publicKeys", "is a KMS reference (" + pem.substring(0, Math.min(40, pem.length()))
+                    + "); no KMS is reachable from Trustplane: paste the public key (cosign public-key --key …), or"
+                    + " keep it in a Secret (k8s://NAMESPACE/NAME)");
             return null;
         }
         List<PublicKey> keys;
@@ -313,6 +384,7 @@ final class AttestorReader {
         boolean ignoreSct = false;
         List<TrustedRoot.Log> tlogs = defaultRoot == null ? List.of() : defaultRoot.tlogs();
         List<TrustedRoot.Log> ctlogs = defaultRoot == null ? List.of() : defaultRoot.ctlogs();
+        List<TrustedRoot.Authority> tsas = defaultRoot == null ? List.of() : defaultRoot.tsas();
         JsonNode rekor = node.get("rekor");
         if (rekor != null && d.object(rekor, path + ".rekor")) {
             d.fields(rekor, path + ".rekor", Set.of("url", "pubkey", "ignoreTlog"), Map.of());
@@ -338,17 +410,24 @@ final class AttestorReader {
                 }
                 ctlogs = List.of(log);
             }
-            if (ctlog.has("tsaCertChain")) {
-                d.error(path + ".ctlog.tsaCertChain", "is not supported by Trustplane: put timestamp authorities"
-                        + " into the trusted root given with --trusted-root");
+            String chain = d.text(ctlog, "tsaCertChain", path + ".ctlog", false);
+            if (chain != null) {
+                // cosign's --timestamp-certificate-chain: the TSA whose RFC 3161 timestamps are trusted
+                try {
+                    tsas = List.of(new TrustedRoot.Authority(path + ".ctlog.tsaCertChain",
+                            Keys.readCertificates(chain, path + ".ctlog.tsaCertChain"), Instant.EPOCH, null));
+                } catch (TrustplaneException e) {
+                    d.error(path + ".ctlog.tsaCertChain", e.getMessage());
+                    return null;
+                }
             }
         }
         if (ignoreTlog && ignoreSct && defaultRoot == null && !node.has("roots")) {
             return new Logs(null, true, true);
         }
-        boolean any = !tlogs.isEmpty() || !ctlogs.isEmpty() || defaultRoot != null;
+        boolean any = !tlogs.isEmpty() || !ctlogs.isEmpty() || !tsas.isEmpty() || defaultRoot != null;
         TrustedRoot root = any ? new TrustedRoot(defaultRoot == null ? List.of() : defaultRoot.authorities(), tlogs,
-                ctlogs, defaultRoot == null ? List.of() : defaultRoot.tsas()) : null;
+                ctlogs, tsas) : null;
         if (!ignoreTlog && root != null && root.tlogs().isEmpty()) {
             root = null;
         }

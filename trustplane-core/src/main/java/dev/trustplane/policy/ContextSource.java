@@ -21,6 +21,16 @@ public interface ContextSource {
     /** The JSON a {@code GET} of {@code urlPath} on the Kubernetes API answers; throws when it cannot. */
     JsonNode get(String urlPath);
 
+    /**
+     * The Secret object (its {@code data} base64, as the API gives it), or null when it does not
+     * exist; throws when the source cannot say. Only an attestor's {@code keys.secret} (cosign's
+     * {@code k8s://NAMESPACE/NAME}) reads Secrets.
+     */
+    default JsonNode secret(String namespace, String name) {
+        throw new TrustplaneException(ErrorKind.UNSUPPORTED, "Secret " + namespace + "/" + name + " cannot be read:"
+                + " no Kubernetes API is configured (run the server in the cluster or with --kube-api)");
+    }
+
     /** No cluster to ask: every lookup is an error naming what would answer it. */
     ContextSource NONE = new ContextSource() {
         @Override
@@ -55,6 +65,11 @@ public interface ContextSource {
             public JsonNode configMap(String namespace, String name) {
                 JsonNode c = byName.get(namespace + "/" + name);
                 return c != null ? c : fallback.configMap(namespace, name);
+            }
+
+            @Override
+            public JsonNode secret(String namespace, String name) {
+                return fallback.secret(namespace, name);
             }
 
             @Override

@@ -25,6 +25,14 @@ record ImageRule(List<String> imageReferences, List<String> skipImageReferences,
         attestations = List.copyOf(attestations);
     }
 
+    /**
+     * An entry without attestors or attestations but {@code required}: the image must have been
+     * verified by another {@code verifyImages} entry (Kyverno's {@code kyverno.io/verify-images}).
+     */
+    public boolean requiredOnly() {
+        return attestors.isEmpty() && attestations.isEmpty() && required;
+    }
+
     /** Whether this entry covers {@code image} (as written, or in its normalised form). */
     public boolean covers(String written, String normalised) {
         boolean in = imageReferences.stream().anyMatch(p -> Wildcards.match(p, written) || Wildcards.match(p, normalised));

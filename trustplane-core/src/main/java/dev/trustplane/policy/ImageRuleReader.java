@@ -61,7 +61,7 @@ final class ImageRuleReader {
         }
         Boolean verifyDigest = d.bool(node, "verifyDigest", path);
         Boolean required = d.bool(node, "required", path);
-        if (Boolean.FALSE.equals(required)) {
+        if (Boolean.FALSE.equals(required) && (node.has("attestors") || node.has("attestations"))) {
             d.warn(path + ".required", "is false; Trustplane verifies the image in both webhooks and does not"
                     + " rely on the kyverno.io/verify-images annotation, so this changes nothing");
         }
@@ -75,11 +75,14 @@ final class ImageRuleReader {
                 attestations.add(c);
             }
         }
-        if (attestors.isEmpty() && attestations.isEmpty() && !Boolean.TRUE.equals(verifyDigest)
-                && !Boolean.TRUE.equals(mutate)) {
-            d.error(path, "has neither attestors nor attestations, and neither verifyDigest nor mutateDigest is"
-                    + " true: it would verify nothing (the kyverno.io/verify-images annotation Kyverno's required"
-                    + " relies on is not read by Trustplane)");
+        boolean requiredOnly = attestors.isEmpty() && attestations.isEmpty() && !Boolean.TRUE.equals(verifyDigest)
+                && !Boolean.TRUE.equals(mutate);
+        if (requiredOnly && Boolean.TRUE.equals(required)) {
+            d.warn(path, "has no attestors: with required: true it asks that another verifyImages rule verified the"
+                    + " image (Kyverno's kyverno.io/verify-images annotation); an image no rule verified is refused");
+        } else if (requiredOnly) {
+            d.error(path, "has neither attestors nor attestations, and neither verifyDigest, mutateDigest nor required"
+                    + " is true: it would verify nothing");
         }
         return new ImageRule(refs, d.strings(node, "skipImageReferences", path), attestors, attestations,
                 mutateDigest, verifyDigest == null || verifyDigest, required == null || required,

@@ -74,6 +74,7 @@ public final class PolicyEngine implements AutoCloseable {
         List<Decision> decisions = new ArrayList<>();
         List<Evaluation.Pin> pins = new ArrayList<>();
         List<Pending> pending = new ArrayList<>();
+        List<ImageCheck> required = new ArrayList<>();
         for (Policy policy : policies) {
             boolean admitting = phase == Phase.MUTATE || phase == Phase.VALIDATE;
             if (policy.namespace() != null && !policy.namespace().equals(resource.namespace())
@@ -152,6 +153,12 @@ public final class PolicyEngine implements AutoCloseable {
                 decisions.addAll(unparseable);
                 for (Target t : targets) {
                     ImageCheck check = new ImageCheck(policy, rule, t.entry(), t.container(), t.ref(), phase, context);
+                    if (t.entry().requiredOnly()) {
+                        required.add(check);
+                        if (!t.entry().verifyDigest() && !t.entry().mutateDigest()) {
+                            continue;
+                        }
+                    }
                     pending.add(new Pending(check, executor.submit(check::run)));
                 }
             }
@@ -178,6 +185,17 @@ public final class PolicyEngine implements AutoCloseable {
                 ImageCheck c = p.check;
                 decisions.add(c.decision(Outcome.ERROR, null, "interrupted while verifying " + c.ref, List.of()));
             }
+        }
+        for (ImageCheck c : required) {
+            // Kyverno's required without attestors: another entry must have verified this container's image
+            List<String> by = decisions.stream().filter(d -> d.verdict() == Outcome.PASS && !d.signers().isEmpty()
+                    && c.container.label().equals(d.container()) && c.container.image().equals(d.image()))
+                    .map(d -> d.policy() + "/" + d.rule()).toList();
+            decisions.add(by.isEmpty()
+                    ? c.decision(Outcome.FAIL, null, "required: no verifyImages rule verified this image's signature (a"
+                    + " required entry without attestors relies on the others). Fix: add a rule that verifies "
+                    + c.ref.name() + ", or sign it for one that covers it", List.of())
+                    : c.decision(Outcome.PASS, null, "required: verified by " + String.join(", ", by), List.of()));
         }
         return BreakGlass.apply(resource, new Evaluation(decisions, pins), clock.instant());
     }
@@ -477,7 +495,7 @@ public final class PolicyEngine implements AutoCloseable {
                 Attestor a = written;
                 if (written.template() != null) {
                     try {
-                        a = written.template().reader().resolve(written.template(), context);
+                        a = written.template().reader().resolve(written.template(), context, contextSource);
                     } catch (TrustplaneException e) {
                         undecided = true;
                         why.add(written.description() + ": " + e.getMessage());

@@ -135,7 +135,7 @@ public final class PolicyLoader {
     /**
      * Whether {@code doc} is meant as a policy: a {@code ClusterPolicy} or {@code Policy} of any
      * API group (a wrong group is then reported), or any kind of the {@code kyverno.io} and
-     * {@code policies.kyverno.io} groups (reported when not read). Documents of other groups (core
+     * {@code policies.kyverno.io} groups and policy-controller's {@code policy.sigstore.dev} (reported when not read). Documents of other groups (core
      * {@code v1} ConfigMaps and Namespaces, {@code apps/v1}, test harness kinds) are skipped.
      */
     static boolean policyDocument(JsonNode doc) {
@@ -146,7 +146,8 @@ public final class PolicyLoader {
         String apiVersion = doc.path("apiVersion").asText("");
         String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
         return kind.equals("ClusterPolicy") || kind.equals("Policy") || group.equals("kyverno.io")
-                || group.equals("policies.kyverno.io") || !doc.has("apiVersion") && !doc.has("kind");
+                || group.equals("policies.kyverno.io") || group.equals("policy.sigstore.dev")
+                || !doc.has("apiVersion") && !doc.has("kind");
     }
 
     /** Parses every document of one YAML or JSON text. */

@@ -42,9 +42,14 @@ final class PolicyReader {
         if (!apiVersion.equals("kyverno.io/v1") && !apiVersion.equals("kyverno.io/v2beta1")) {
             d.error("apiVersion", "is " + (apiVersion.isEmpty() ? "missing" : "\"" + apiVersion + "\"")
                     + "; Trustplane reads kyverno.io/v1 and kyverno.io/v2beta1 ClusterPolicy and Policy"
-                    + (apiVersion.startsWith("policies.kyverno.io") ? " (the CEL policies of policies.kyverno.io"
-                            + " are not supported; write the rule as a kyverno.io/v1 verifyImages rule)" : ""));
-            return null;
+                    + (apiVersion.startsWith("policies.kyverno.io") || apiVersion.startsWith("policy.sigstore.dev")
+                    ? " (the CEL policies of policies.kyverno.io,"
+                            + " such as ImageValidatingPolicy, and policy-controller's ClusterImagePolicy come in a"
+                            + " later release; write the rule as a kyverno.io/v1 verifyImages rule)" : ""));
+            if (!kind.equals("ClusterPolicy") && !kind.equals("Policy")) {
+                return null;
+            }
+            // a ClusterPolicy under a wrong apiVersion: read on, so lint lists every other problem too
         }
         if (!kind.equals("ClusterPolicy") && !kind.equals("Policy")) {
             d.error("kind", "is \"" + kind + "\"; expected ClusterPolicy or Policy");

@@ -5,10 +5,13 @@ import dev.trustplane.sigstore.TrustedRoot;
 import java.security.MessageDigest;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformationVerifier;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
@@ -18,8 +21,10 @@ import org.bouncycastle.tsp.TimeStampToken;
 /**
  * Verifies an RFC 3161 timestamp over a signature against the timestamp authorities of a trusted
  * root: the token imprints the SHA-256 of the signature bytes, is signed by the first certificate
- * of an authority's chain (timestamping usage checked by BouncyCastle), the chain validates at
- * the token's time, and the authority was trusted then. Returns the token's time.
+ * of an authority's chain — or by a certificate the token carries that chains to the authority's
+ * certificates, as cosign allows when the chain given holds only the CA — (timestamping usage
+ * checked by BouncyCastle), the chain validates at the token's time, and the authority was trusted
+ * then. Returns the token's time.
  */
 public final class TimestampCheck {
     public static final int MAX_BYTES = 64 * 1024;
@@ -62,27 +67,53 @@ public final class TimestampCheck {
                 return null;
             }
             why[0] = "the timestamp is not signed by a timestamp authority of the trusted root";
+            List<X509Certificate> embedded = embeddedSigners(token);
             for (TrustedRoot.Authority tsa : root.tsas()) {
-                X509Certificate signer = tsa.chain().get(0);
-                SignerInformationVerifier verifier;
-                try {
-                    verifier = new JcaSimpleSignerInfoVerifierBuilder().setProvider(BouncyCastle.PROVIDER)
-                            .build(signer);
-                    token.validate(verifier);
-                } catch (Exception e) {
-                    continue;
+                // the signer is the chain's first certificate, or (cosign's --timestamp-certificate-chain
+                // holding only the CA) a certificate the token carries, which must chain to the CA
+                List<List<X509Certificate>> candidates = new ArrayList<>();
+                candidates.add(tsa.chain());
+                for (X509Certificate leaf : embedded) {
+                    List<X509Certificate> full = new ArrayList<>();
+                    full.add(leaf);
+                    full.addAll(tsa.chain());
+                    candidates.add(full);
                 }
-                if (!tsa.validAt(time) || !chainValidAt(tsa.chain(), time)) {
-                    why[0] = "the timestamp authority " + tsa.uri() + " was not trusted at " + time;
-                    return null;
+                for (List<X509Certificate> chain : candidates) {
+                    try {
+                        SignerInformationVerifier verifier = new JcaSimpleSignerInfoVerifierBuilder()
+                                .setProvider(BouncyCastle.PROVIDER).build(chain.get(0));
+                        token.validate(verifier);
+                    } catch (Exception e) {
+                        continue;
+                    }
+                    if (!tsa.validAt(time) || !chainValidAt(chain, time)) {
+                        why[0] = "the timestamp authority " + tsa.uri() + " was not trusted at " + time;
+                        return null;
+                    }
+                    return time;
                 }
-                return time;
             }
             return null;
         } catch (Exception e) {
             why[0] = "the RFC 3161 timestamp cannot be checked: " + e.getClass().getSimpleName();
             return null;
         }
+    }
+
+    /** The certificates a token carries that match its signer: checked against a trusted chain before use. */
+    private static List<X509Certificate> embeddedSigners(TimeStampToken token) {
+        List<X509Certificate> out = new ArrayList<>();
+        try {
+            for (Object o : token.getCertificates().getMatches(token.getSID())) {
+                if (o instanceof X509CertificateHolder h && out.size() < 4) {
+                    out.add(new JcaX509CertificateConverter().setProvider(BouncyCastle.PROVIDER).getCertificate(h));
+                }
+            }
+        } catch (Exception e) {
+            return List.of();
+        }
+        return out;
     }
 
     private static boolean chainValidAt(List<X509Certificate> chain, Instant time) {

@@ -7,6 +7,7 @@ import dev.trustplane.policy.ContextSource;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
@@ -44,6 +45,10 @@ class KubernetesNamespacesTest {
 
         assertThat(source.configMap("default", "keys").path("data").path("org").asText()).isEqualTo("PEM");
         assertThat(source.configMap("default", "absent")).isNull();
+        client.secrets().inNamespace("signing").resource(new SecretBuilder().withNewMetadata().withName("cosign")
+                .withNamespace("signing").endMetadata().addToData("cosign.pub", "UEVN").build()).create();
+        assertThat(source.secret("signing", "cosign").path("data").path("cosign.pub").asText()).isEqualTo("UEVN");
+        assertThat(source.secret("signing", "absent")).isNull();
         assertThat(source.get("/api/v1/namespaces/apps/pods").path("items").get(0).path("metadata").path("name")
                 .asText()).isEqualTo("web");
         Assertions.assertThatThrownBy(() -> source.get("/api/v1/../../etc")).hasMessageContaining("not a plain path");

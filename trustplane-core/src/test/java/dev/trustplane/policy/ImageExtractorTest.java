@@ -60,36 +60,6 @@ class ImageExtractorTest {
     }
 
     @Test
-    void shouldGiveTheResultsKyvernosVerifySignatureCliTestExpects() throws Exception {
-        List<Policy> policies = PolicyContextTest.LOADER.load(KyvernoCorpusTest.corpus()
-                .resolve("kyverno/test/cli/test/images/verify-signature/policies.yaml")).orThrow();
-        Map<String, Resource> byName = new HashMap<>();
-        for (Manifests.Document d : Manifests.read(resources("verify-signature/resources.yaml"), "resources", 1 << 20)) {
-            byName.put(d.object().path("metadata").path("name").asText(), resource(d.object()));
-        }
-        JsonNode expected = Json.yaml().readTree(resources("verify-signature/kyverno-test.yaml").toFile());
-        List<String> compared = new ArrayList<>();
-        // as `kyverno test` and `trustplane policy test` run it: mutateDigest pins, then the rule is judged
-        try (PolicyEngine engine = new PolicyEngine(policies, TAGS)) {
-            for (JsonNode result : expected.path("results")) {
-                for (JsonNode name : result.path("resources")) {
-                    Evaluation ev = engine.evaluate(byName.get(name.asText()), Phase.OFFLINE, Duration.ofSeconds(5));
-                    List<Decision> ds = ev.decisions().stream()
-                            .filter(d -> d.policy().equals(result.path("policy").asText())
-                                    && d.rule().equals(result.path("rule").asText())).toList();
-                    String want = result.path("result").asText();
-                    assertThat(ds).as(name.asText()).isNotEmpty();
-                    assertThat(ds).as(name.asText()).allSatisfy(d -> assertThat(d.verdict().name().toLowerCase())
-                            .isEqualTo(want));
-                    compared.add(name.asText() + "=" + want);
-                }
-            }
-        }
-        assertThat(compared).hasSize(4).contains("unsigned-registry-image-datavolume=fail",
-                "signed-registry-image-datavolume=pass");
-    }
-
-    @Test
     void shouldFindTektonStepsByKeyAndPinThemWhereTheyAre() throws Exception {
         // badtask.yaml of Kyverno's conformance tests imageExtractors-simple and -complex (Apache-2.0)
         JsonNode task = Json.yaml().readTree("""

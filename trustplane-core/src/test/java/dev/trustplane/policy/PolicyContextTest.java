@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -278,5 +279,61 @@ class PolicyContextTest {
                     Duration.ofSeconds(5)).decisions()).singleElement()
                     .satisfies(d -> assertThat(d.verdict()).isEqualTo(Outcome.PASS));
         }
+    }
+
+    @Test
+    void shouldVerifyWithAKeyKeptInASecretAsKyvernosKeyedSecretTest() throws Exception {
+        // Kyverno's conformance test keyed-secret: keys.secret {name: testsecret, namespace: test-verify-images}
+        List<Policy> policies = LOADER.load(corpus("keyed-secret")).orThrow();
+        verifier.good.add(keyHash(", rekor: {ignoreTlog: true, url: \"https://rekor.sigstore.dev\"}"));
+        JsonNode secret = yaml("data: {cosign.pub: " + Base64.getEncoder().encodeToString(
+                KEY.getBytes(StandardCharsets.UTF_8)) + "}");
+        List<String> asked = new ArrayList<>();
+        ContextSource cluster = new ContextSource() {
+            @Override
+            public JsonNode configMap(String namespace, String name) {
+                return null;
+            }
+
+            @Override
+            public JsonNode get(String urlPath) {
+                return null;
+            }
+
+            @Override
+            public JsonNode secret(String namespace, String name) {
+                asked.add(namespace + "/" + name);
+                return name.equals("testsecret") ? secret : null;
+            }
+        };
+        try (PolicyEngine engine = new PolicyEngine(policies, verifier, cluster, Clock.systemUTC());
+                PolicyEngine none = new PolicyEngine(policies, verifier, ContextSource.NONE, Clock.systemUTC())) {
+            Evaluation signed = engine.evaluate(pod("apps", null, "ghcr.io/kyverno/test-verify-image:signed@" + DIGEST),
+                    Phase.VALIDATE, Duration.ofSeconds(5));
+            Evaluation unreadable = none.evaluate(pod("apps", null, "ghcr.io/kyverno/test-verify-image:signed@" + DIGEST),
+                    Phase.VALIDATE, Duration.ofSeconds(5));
+
+            assertThat(asked).containsExactly("test-verify-images/testsecret");
+            assertThat(signed.decisions()).singleElement().satisfies(d -> assertThat(d.verdict()).isEqualTo(Outcome.PASS));
+            assertThat(unreadable.denied()).isTrue();
+            assertThat(unreadable.decisions().get(0).verdict()).isEqualTo(Outcome.ERROR);
+            assertThat(unreadable.decisions().get(0).message()).contains("Secret test-verify-images/testsecret cannot be read");
+        }
+        List<String> errors = LOADER.parse("""
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: s}
+                spec:
+                  rules:
+                    - name: r
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      verifyImages:
+                        - imageReferences: ["*"]
+                          attestors: [{entries: [{keys: {publicKeys: "k8s://only-a-name"}}, {keys: {kms: "gcpkms://x"}}]}]
+                """.getBytes(StandardCharsets.UTF_8), "s.yaml").problems().stream()
+                .filter(p -> p.severity() == PolicyProblem.Severity.ERROR).map(p -> p.path() + ": " + p.message()).toList();
+        assertThat(errors).anySatisfy(e -> assertThat(e).contains("k8s://NAMESPACE/NAME"))
+                .anySatisfy(e -> assertThat(e).contains("keys.kms").contains("no KMS is reachable"))
+                .noneSatisfy(e -> assertThat(e).contains("publicKeys: is required"));
     }
 }

@@ -380,4 +380,42 @@ class PolicyEngineTest {
             assertThat(blank.denied()).isFalse();
         }
     }
+
+    @Test
+    void shouldPassARequiredOnlyEntryOnlyWhenAnotherRuleVerifiedTheImage() {
+        String requiredOnly = """
+                ---
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: required}
+                spec:
+                  rules:
+                    - name: enforce-signatures
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      verifyImages:
+                        - imageReferences: ["*"]
+                          required: true
+                          mutateDigest: false
+                          verifyDigest: false
+                          failureAction: Enforce
+                """;
+        List<Policy> both = load(twoKeys("").replace("imageReferences: [\"*\"]", "imageReferences: [\"r.example/signed/*\"]")
+                + requiredOnly);
+        attestors(both).forEach(a -> verifier.good.add(a.trustHash()));
+        try (PolicyEngine engine = new PolicyEngine(both, verifier)) {
+            Evaluation verified = engine.evaluate(pod("apps", null, "r.example/signed/app@" + DIGEST), Phase.VALIDATE,
+                    Duration.ofSeconds(5));
+            Evaluation other = engine.evaluate(pod("apps", null, "r.example/other/app@" + DIGEST), Phase.VALIDATE,
+                    Duration.ofSeconds(5));
+
+            assertThat(verified.denied()).isFalse();
+            assertThat(verified.decisions()).filteredOn(d -> d.policy().equals("required")).singleElement()
+                    .satisfies(d -> assertThat(d.message()).contains("required: verified by sig/two-of-three"));
+            assertThat(other.denied()).isTrue();
+            assertThat(other.decisions()).singleElement().satisfies(d -> {
+                assertThat(d.verdict()).isEqualTo(Outcome.FAIL);
+                assertThat(d.message()).contains("no verifyImages rule verified this image's signature");
+            });
+        }
+    }
 }

@@ -242,4 +242,20 @@ class PolicyLoaderTest {
             assertThat(p.message()).contains("Kyverno runs").contains("skips it");
         });
     }
+
+    @Test
+    void shouldTrustTheTimestampAuthorityOfTsaCertChain() throws Exception {
+        // Kyverno's conformance test keyed-tsa: FreeTSA's chain as the only timestamp authority of the entry
+        byte[] root = TrustedRoot.publicGoodBytes();
+        List<Policy> policies = new PolicyLoader(TrustedRoot.parse(root, "public-good"), root).load(KyvernoCorpusTest.corpus()
+                .resolve("kyverno/test/conformance/chainsaw/verify-images/clusterpolicy/standard/keyed-tsa/policy.yaml"))
+                .orThrow();
+
+        TrustedRoot trusted = PolicyEngineTest.attestors(policies).get(0).trust().root();
+        assertThat(trusted.tsas()).singleElement().satisfies(tsa -> {
+            assertThat(tsa.uri()).endsWith("keys.ctlog.tsaCertChain");
+            assertThat(tsa.chain().get(0).getSubjectX500Principal().getName()).contains("O=Free TSA");
+        });
+        assertThat(trusted.tlogs()).isNotEmpty(); // no ignoreTlog: the public-good Rekor still applies
+    }
 }

@@ -322,6 +322,23 @@ class KeylessInteropIT {
         assertThat(stampedOnly.evidence()).hasSize(2).allMatch(Evidence::verified);
         assertThat(byForeignTsa.evidence()).allSatisfy(e -> assertThat(e.failure().orElseThrow().stage())
                 .isEqualTo("timestamp"));
+        // cosign's --timestamp-certificate-chain (Kyverno's tsaCertChain) may hold only the CA: the token's own
+        // certificate is then the signer, accepted only when it chains to that CA
+        TrustedRoot.Authority tsa = root.tsas().get(0);
+        TrustedRoot.Authority caOnly = new TrustedRoot.Authority("ca-only", tsa.chain().subList(1, tsa.chain().size()),
+                tsa.start(), tsa.end());
+        TrustedRoot.Authority otherCa = TrustedRoot.parse(read(other.trustedRoot()), "other").tsas().get(0);
+        TrustedRoot.Authority foreignCaOnly = new TrustedRoot.Authority("foreign-ca-only",
+                otherCa.chain().subList(1, otherCa.chain().size()), otherCa.start(), otherCa.end());
+        Trust byCaOnly = Trust.keyless(List.of(new CertificateIdentity(WHO, null, SigstorePeer.ISSUER, null, Map.of())),
+                new TrustedRoot(root.authorities(), root.tlogs(), root.ctlogs(), List.of(caOnly)), true, false);
+        Trust byForeignCaOnly = Trust.keyless(List.of(new CertificateIdentity(WHO, null, SigstorePeer.ISSUER, null,
+                Map.of())), new TrustedRoot(root.authorities(), root.tlogs(), root.ctlogs(), List.of(foreignCaOnly)),
+                true, false);
+        assertThat(tsa.chain()).hasSizeGreaterThan(1);
+        assertThat(verify(ref, byCaOnly).evidence()).hasSize(2).allMatch(Evidence::verified);
+        assertThat(verify(ref, byForeignCaOnly).evidence()).allSatisfy(e -> assertThat(e.failure().orElseThrow().stage())
+                .isEqualTo("timestamp"));
 
         ObjectNode bundle = (ObjectNode) JSON.readTree(bundleBytes(ref, null));
         ObjectNode stamp = (ObjectNode) bundle.path("verificationMaterial").path("timestampVerificationData")
