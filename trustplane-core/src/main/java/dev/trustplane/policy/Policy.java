@@ -13,12 +13,23 @@ import java.util.List;
  *                     (it still runs in {@code policy test} and drift passes)
  * @param background   Kyverno's {@code spec.background}: false keeps the policy out of drift passes
  *                     (the re-evaluation of what runs)
+ * @param exceptions   the PolicyExceptions loaded beside it that name it
  */
 public record Policy(String kind, String name, String namespace, String source, String hash, List<Rule> rules,
-        Integer webhookTimeoutSeconds, boolean autogen, boolean admission, boolean background) {
+        Integer webhookTimeoutSeconds, boolean autogen, boolean admission, boolean background,
+        List<PolicyException> exceptions) {
 
     public Policy {
         rules = List.copyOf(rules);
+        exceptions = exceptions == null ? List.of() : List.copyOf(exceptions);
+    }
+
+    /** This policy with the exceptions (of all loaded) that name it. */
+    public Policy withExceptions(List<PolicyException> all) {
+        List<PolicyException> mine = all.stream()
+                .filter(e -> e.exceptions().stream().anyMatch(t -> t.policyName().equals(displayName()))).toList();
+        return new Policy(kind, name, namespace, source, hash, rules, webhookTimeoutSeconds, autogen, admission,
+                background, mine);
     }
 
     /** The name a decision shows: {@code name} or {@code namespace/name} for a namespaced policy. */

@@ -38,8 +38,6 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PolicyEngine implements AutoCloseable {
     private static final ObjectMapper JSON = Json.mapper();
-    private static final Set<String> CONTROLLERS = Set.of("Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Job",
-            "CronJob", "ReplicationController");
 
     private final List<Policy> policies;
     private final ImageVerifier verifier;
@@ -82,15 +80,15 @@ public final class PolicyEngine implements AutoCloseable {
                 continue;
             }
             for (Rule rule : policy.rules()) {
-                Applies applies;
+                RuleMatching.Applies applies;
                 try {
-                    applies = applies(policy, rule, resource);
-                } catch (UnknownLabels e) {
+                    applies = RuleMatching.applies(policy, rule, resource);
+                } catch (RuleMatching.UnknownLabels e) {
                     decisions.add(new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null, null,
                             null, Outcome.ERROR, where(policy, rule) + ": " + e.getMessage(), List.of()));
                     continue;
                 }
-                if (applies == Applies.NO) {
+                if (applies == RuleMatching.Applies.NO) {
                     continue;
                 }
                 // Kyverno's order: a verifyImages rule covering none of the images does nothing (its
@@ -141,12 +139,21 @@ public final class PolicyEngine implements AutoCloseable {
                         continue;
                     }
                 }
-                if (!rule.preconditions().isEmpty() && !preconditionsHold(rule, context)) {
+                if (!rule.preconditions().isEmpty() && !RuleMatching.preconditionsHold(rule, context)) {
+                    continue;
+                }
+                PolicyException excepted = RuleMatching.exception(policy, rule, resource, applies, context,
+                        clock.instant());
+                if (excepted != null) {
+                    decisions.add(new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null,
+                            null, null, Outcome.SKIP, where(policy, rule) + ": " + resource.label() + " is excepted by"
+                            + " PolicyException " + excepted.displayName() + (excepted.expires() == null ? ""
+                            : " until " + excepted.expires()) + " (" + excepted.source() + ")", List.of()));
                     continue;
                 }
                 if (rule.validate() != null) {
                     if (phase != Phase.MUTATE) {
-                        decisions.add(validate(policy, rule, resource, applies, context));
+                        decisions.add(ValidateChecks.validate(policy, rule, resource, applies, context));
                     }
                     continue;
                 }
@@ -253,149 +260,8 @@ public final class PolicyEngine implements AutoCloseable {
     private record Checked(Decision decision, Evaluation.Pin pin) {
     }
 
-    private enum Applies { NO, DIRECTLY, POD_TEMPLATE }
-
-    private static final class UnknownLabels extends RuntimeException {
-        UnknownLabels(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    private static String where(Policy policy, Rule rule) {
+    static String where(Policy policy, Rule rule) {
         return "policy " + policy.displayName() + " rule " + rule.name();
-    }
-
-    // ---- matching ----
-
-    private Applies applies(Policy policy, Rule rule, Resource r) {
-        Applies direct = matches(rule.match(), r, false) ? Applies.DIRECTLY : Applies.NO;
-        Applies result = direct;
-        if (direct == Applies.NO && policy.autogen() && CONTROLLERS.contains(r.kind()) && r.pod() != null
-                && matches(rule.match(), r, true)) {
-            result = Applies.POD_TEMPLATE;
-        }
-        if (result != Applies.NO && !rule.exclude().isEmpty() && matches(rule.exclude(), r, result == Applies.POD_TEMPLATE)) {
-            return Applies.NO;
-        }
-        return result;
-    }
-
-    /**
-     * Whether the rule's preconditions hold in {@code context} (the request's, with the rule's own context). One that
-     * cannot be evaluated (a failing function, a bad regular expression) does not skip the rule:
-     * an unreadable precondition must not turn a verification off.
-     */
-    private static boolean preconditionsHold(Rule rule, JsonNode context) {
-        try {
-            return Conditions.evaluate(rule.preconditions(), context) == null;
-        } catch (RuntimeException e) {
-            return true;
-        }
-    }
-
-    private static boolean matches(ResourceMatch m, Resource r, boolean asPod) {
-        if (m.isEmpty()) {
-            return false;
-        }
-        boolean any = m.any().isEmpty() || m.any().stream().anyMatch(f -> matches(f, r, asPod));
-        boolean all = m.all().stream().allMatch(f -> matches(f, r, asPod));
-        return any && all;
-    }
-
-    private static boolean matches(ResourceFilter f, Resource r, boolean asPod) {
-        if (!f.kinds().isEmpty() && f.kinds().stream().noneMatch(k -> kindMatches(k, r, asPod))) {
-            return false;
-        }
-        if (!f.names().isEmpty() && f.names().stream().noneMatch(n -> Wildcards.match(n, r.name() == null ? "" : r.name()))) {
-            return false;
-        }
-        if (!f.namespaces().isEmpty() && f.namespaces().stream()
-                .noneMatch(n -> Wildcards.match(n, r.namespace() == null ? "" : r.namespace()))) {
-            return false;
-        }
-        if (!f.operations().isEmpty() && !f.operations().contains(r.operation())) {
-            return false;
-        }
-        if (f.selector() != null && !f.selector().matches(r.labels())) {
-            return false;
-        }
-        if (f.namespaceSelector() != null) {
-            Map<String, String> namespaceLabels = r.namespaceLabels();
-            if (namespaceLabels == null) {
-                throw new UnknownLabels("the rule selects namespaces by label, and the labels of namespace "
-                        + r.namespace() + " are not known to Trustplane (give them to `policy test` with"
-                        + " --namespace-labels, or run the server with cluster access)");
-            }
-            return f.namespaceSelector().matches(namespaceLabels);
-        }
-        return true;
-    }
-
-    private static boolean kindMatches(String spec, Resource r, boolean asPod) {
-        String kind = asPod ? "Pod" : r.kind();
-        String group = asPod ? "" : r.group();
-        String version = asPod ? "v1" : r.version();
-        if (spec.equals("*")) {
-            return true;
-        }
-        String[] parts = spec.split("/");
-        String k = parts[parts.length - 1];
-        if (k.contains(".") ) {
-            k = k.substring(0, k.indexOf('.'));
-        }
-        if (!Wildcards.match(k, kind)) {
-            return false;
-        }
-        if (parts.length == 2) {
-            return Wildcards.match(parts[0], version);
-        }
-        if (parts.length == 3) {
-            return Wildcards.match(parts[0], group == null ? "" : group) && Wildcards.match(parts[1], version);
-        }
-        return true;
-    }
-
-    // ---- validate patterns ----
-
-    private Decision validate(Policy policy, Rule rule, Resource r, Applies applies, JsonNode context) {
-        JsonNode target = applies == Applies.POD_TEMPLATE ? r.pod() : r.object();
-        ValidateRule v = rule.validate();
-        Patterns.Result last = null;
-        for (JsonNode pattern : v.patterns()) {
-            Patterns.Result res = Patterns.match(pattern, target);
-            if (res.status() == Outcome.PASS) {
-                return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null, null, null,
-                        Outcome.PASS, where(policy, rule) + ": " + r.label() + " matches the pattern", List.of());
-            }
-            if (res.status() == Outcome.SKIP && !v.any()) {
-                return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), null, null, null,
-                        Outcome.SKIP, where(policy, rule) + ": does not apply (" + res.path() + ": "
-                        + res.reason() + ")", List.of());
-            }
-            last = res;
-        }
-        String message = Conditions.substitute(v.message(), context);
-        String path = last == null ? "" : (applies == Applies.POD_TEMPLATE ? "pod template " : "") + last.path();
-        ContainerImage at = containerAt(r, last);
-        return new Decision(policy.displayName(), policy.hash(), rule.name(), rule.action(), at == null ? null : at.label(),
-                at == null ? null : at.image(), null, Outcome.FAIL, where(policy, rule) + ": "
-                + (message == null || message.isBlank() ? "" : message + " — ") + r.label() + ": " + path + ": "
-                + (last == null ? "no pattern" : last.reason()) + (v.any() ? " (no pattern of anyPattern matches)" : "")
-                + ". Fix the resource or the policy's pattern", List.of());
-    }
-
-    /** The container a failed pattern points into ({@code spec.containers[1].image}), if any. */
-    private static ContainerImage containerAt(Resource r, Patterns.Result result) {
-        if (result == null || result.path() == null) {
-            return null;
-        }
-        String path = result.path();
-        for (ContainerImage c : r.images()) {
-            if (path.contains(c.list() + "[" + c.index() + "]")) {
-                return c;
-            }
-        }
-        return null;
     }
 
     // ---- image verification ----

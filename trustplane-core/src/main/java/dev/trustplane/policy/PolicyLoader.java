@@ -12,6 +12,7 @@ import dev.trustplane.sigstore.TrustedRoot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,15 +47,22 @@ public final class PolicyLoader {
      * What was loaded: the policies without errors, every problem found, and the ConfigMaps kept
      * beside the policies (context sources for their {@code configMap} entries).
      */
-    public record Loaded(List<Policy> policies, List<PolicyProblem> problems, List<JsonNode> configMaps) {
+    public record Loaded(List<Policy> policies, List<PolicyProblem> problems, List<JsonNode> configMaps,
+            List<PolicyException> exceptions) {
         public Loaded {
-            policies = List.copyOf(policies);
+            exceptions = List.copyOf(exceptions);
+            List<PolicyException> all = exceptions;
+            policies = policies.stream().map(p -> p.withExceptions(all)).toList();
             problems = List.copyOf(problems);
             configMaps = List.copyOf(configMaps);
         }
 
         public Loaded(List<Policy> policies, List<PolicyProblem> problems) {
-            this(policies, problems, List.of());
+            this(policies, problems, List.of(), List.of());
+        }
+
+        public Loaded(List<Policy> policies, List<PolicyProblem> problems, List<JsonNode> configMaps) {
+            this(policies, problems, configMaps, List.of());
         }
 
         /** Where the loaded policies' context entries read: these ConfigMaps first, then {@code cluster}. */
@@ -99,6 +107,7 @@ public final class PolicyLoader {
         List<Policy> policies = new ArrayList<>();
         List<PolicyProblem> problems = new ArrayList<>();
         List<JsonNode> configMaps = new ArrayList<>();
+        List<PolicyException> exceptions = new ArrayList<>();
         for (Path f : files) {
             byte[] bytes;
             try {
@@ -115,6 +124,7 @@ public final class PolicyLoader {
             policies.addAll(one.policies());
             problems.addAll(one.problems());
             configMaps.addAll(one.configMaps());
+            exceptions.addAll(one.exceptions());
         }
         if (files.isEmpty()) {
             problems.add(new PolicyProblem(PolicyProblem.Severity.ERROR, path.toString(), null, null,
@@ -129,7 +139,7 @@ public final class PolicyLoader {
                         "a " + p.kind() + " with this name is also defined in " + earlier + "; names must be unique"));
             }
         }
-        return new Loaded(policies, problems, configMaps);
+        return new Loaded(policies, problems, configMaps, exceptions);
     }
 
     /**
@@ -170,6 +180,7 @@ public final class PolicyLoader {
             return new Loaded(policies, problems);
         }
         List<JsonNode> configMaps = new ArrayList<>();
+        List<PolicyException> exceptions = new ArrayList<>();
         int n = 0;
         for (JsonNode doc : documents) {
             n++;
@@ -187,12 +198,19 @@ public final class PolicyLoader {
             }
             String where = documents.size() > 1 ? source + " (document " + n + ")" : source;
             PolicyDocument d = new PolicyDocument(where, problems);
+            if (doc.path("kind").asText().equals("PolicyException")) {
+                PolicyException e = new ExceptionReader(d, Instant.now()).read(doc);
+                if (e != null && !d.failed()) {
+                    exceptions.add(e);
+                }
+                continue;
+            }
             Policy p = new PolicyReader(d, defaultRoot, defaultRootHash).read(doc);
             if (p != null && !d.failed()) {
                 policies.add(p);
             }
         }
-        return new Loaded(policies, problems, configMaps);
+        return new Loaded(policies, problems, configMaps, exceptions);
     }
 
     /** The parse of one document; problems are collected, {@code failed} once one is an error. */

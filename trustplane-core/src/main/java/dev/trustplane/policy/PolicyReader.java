@@ -177,7 +177,7 @@ final class PolicyReader {
         byte[] canonical = CanonicalJson.of(doc);
         return new Policy(kind, name, kind.equals("Policy") ? namespace : null, d.source(),
                 Digest.sha256(canonical).toString(), rules, timeout, autogen, !Boolean.FALSE.equals(admission),
-                !Boolean.FALSE.equals(background));
+                !Boolean.FALSE.equals(background), List.of());
     }
 
     private void checkFailurePolicy(JsonNode node, String path) {
@@ -274,9 +274,9 @@ final class PolicyReader {
             JsonNode v = node.get("validate");
             String vp = path + ".validate";
             if (d.object(v, vp)) {
-                d.fields(v, vp, Set.of("message", "pattern", "anyPattern", "failureAction", "allowExistingViolations"),
-                        Map.of("deny", "deny conditions; write the condition as a pattern",
-                                "foreach", "foreach loops; the pattern applies to every element of a list already",
+                d.fields(v, vp, Set.of("message", "pattern", "anyPattern", "failureAction", "allowExistingViolations",
+                                "deny"),
+                        Map.of("foreach", "foreach loops; the pattern applies to every element of a list already",
                                 "podSecurity", "Pod Security Standards; use Kubernetes' built-in Pod Security admission",
                                 "cel", "CEL expressions; write a pattern",
                                 "manifests", "signed YAML manifests",
@@ -284,15 +284,27 @@ final class PolicyReader {
                 ruleAction = d.action(v, vp, policyAction);
                 List<JsonNode> patterns = new ArrayList<>();
                 boolean any = false;
-                if (v.has("pattern") && v.has("anyPattern")) {
+                List<Conditions.Block> deny = null;
+                if ((v.has("pattern") || v.has("anyPattern")) && v.has("deny")) {
+                    d.error(vp, "has deny beside a pattern; keep one");
+                } else if (v.has("pattern") && v.has("anyPattern")) {
                     d.error(vp, "has both pattern and anyPattern; keep one");
+                } else if (v.has("deny")) {
+                    JsonNode dn = v.get("deny");
+                    if (d.object(dn, vp + ".deny")) {
+                        d.fields(dn, vp + ".deny", Set.of("conditions"), Map.of());
+                        deny = imageRules.preconditions(dn.get("conditions"), vp + ".deny.conditions");
+                        if (deny.isEmpty() || deny.stream().allMatch(b -> b.all().isEmpty() && b.any().isEmpty())) {
+                            d.error(vp + ".deny.conditions", "is required: the conditions under which the request is denied");
+                        }
+                    }
                 } else if (v.has("pattern")) {
                     patterns.add(v.get("pattern"));
                 } else if (v.has("anyPattern")) {
                     any = true;
                     patterns.addAll(d.list(v, "anyPattern", vp));
                 } else {
-                    d.error(vp, "needs a pattern or anyPattern");
+                    d.error(vp, "needs a pattern, anyPattern or deny");
                 }
                 for (int i = 0; i < patterns.size(); i++) {
                     String problem = Patterns.check(patterns.get(i), vp + (any ? ".anyPattern[" + i + "]" : ".pattern"));
@@ -300,7 +312,7 @@ final class PolicyReader {
                         d.error(problem.substring(0, problem.indexOf(':')), problem.substring(problem.indexOf(':') + 2));
                     }
                 }
-                validate = new ValidateRule(d.text(v, "message", vp, false), patterns, any);
+                validate = new ValidateRule(d.text(v, "message", vp, false), patterns, any, deny);
             }
         }
         if (images.isEmpty() && validate == null && !d.failed()) {

@@ -69,7 +69,7 @@ public final class PolicyWatcher {
             inForce.stream().filter(p -> broken.contains(file(p.source()))).forEach(merged::add);
             listener.warn("policies in " + String.join(", ", broken) + " changed but have errors; what they held"
                     + " before stays in force until they are fixed (`trustplane policy lint " + path + "`)");
-            loaded = new PolicyLoader.Loaded(merged, loaded.problems(), loaded.configMaps());
+            loaded = new PolicyLoader.Loaded(merged, loaded.problems(), loaded.configMaps(), loaded.exceptions());
         }
         inForce = loaded.policies();
         apply.accept(loaded);
