@@ -13,10 +13,12 @@ import java.util.List;
  * @param repository   where signatures live when not next to the image (cosign's COSIGN_REPOSITORY)
  * @param useCache     whether verification results may come from the cache
  * @param action       the rule's failure action, this entry's own when it sets one
+ * @param validate     {@code validate.deny}: refuse the image when these conditions hold (over the
+ *                     request, the rule's context and the named attestations' predicates); may be null
  */
 record ImageRule(List<String> imageReferences, List<String> skipImageReferences, List<AttestorSet> attestors,
         List<AttestationCheck> attestations, boolean mutateDigest, boolean verifyDigest, boolean required,
-        String repository, boolean useCache, FailureAction action) {
+        String repository, boolean useCache, FailureAction action, ValidateRule validate) {
 
     public ImageRule {
         imageReferences = List.copyOf(imageReferences);

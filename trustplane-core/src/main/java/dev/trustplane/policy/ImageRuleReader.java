@@ -27,10 +27,9 @@ final class ImageRuleReader {
         JsonNode node = converted(given, path);
         d.fields(node, path, Set.of("imageReferences", "skipImageReferences", "attestors", "attestations",
                 "mutateDigest", "verifyDigest", "required", "repository", "useCache", "failureAction", "type",
-                "cosignOCI11"), Map.of(
+                "cosignOCI11", "validate"), Map.of(
                 "imageRegistryCredentials", "per-policy registry credentials; Trustplane uses the server's"
                         + " credentials (docker config.json, `trustplane login`)",
-                "validate", "validate blocks inside verifyImages; use a separate validate rule",
                 "imageExtractors", "custom image extractors"));
         String type = d.text(node, "type", path, false);
         if (type != null && !type.equals("Cosign") && !type.equals("SigstoreBundle")) {
@@ -84,9 +83,22 @@ final class ImageRuleReader {
             d.error(path, "has neither attestors nor attestations, and neither verifyDigest, mutateDigest nor required"
                     + " is true: it would verify nothing");
         }
+        ValidateRule validate = null;
+        JsonNode v = node.get("validate");
+        if (v != null && d.object(v, path + ".validate")) {
+            d.fields(v, path + ".validate", Set.of("deny", "message"), Map.of());
+            JsonNode deny = v.get("deny");
+            if (deny == null || !d.object(deny, path + ".validate.deny")) {
+                d.error(path + ".validate.deny", "is required: the conditions under which the image is refused");
+            } else {
+                d.fields(deny, path + ".validate.deny", Set.of("conditions"), Map.of());
+                validate = new ValidateRule(d.text(v, "message", path + ".validate", false), List.of(), false,
+                        preconditions(deny.get("conditions"), path + ".validate.deny.conditions"));
+            }
+        }
         return new ImageRule(refs, d.strings(node, "skipImageReferences", path), attestors, attestations,
                 mutateDigest, verifyDigest == null || verifyDigest, required == null || required,
-                d.text(node, "repository", path, false), useCache == null || useCache, action);
+                d.text(node, "repository", path, false), useCache == null || useCache, action, validate);
     }
 
     /**
@@ -189,7 +201,7 @@ final class ImageRuleReader {
             blocks.add(new Conditions.Block(conditions(d.list(b, "all", p), p + ".all"),
                     conditions(d.list(b, "any", p), p + ".any")));
         }
-        return new AttestationCheck(resolved, attestors, blocks);
+        return new AttestationCheck(resolved, attestors, blocks, d.text(node, "name", path, false));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.Outcome;
 import dev.trustplane.error.TrustplaneException;
@@ -12,10 +13,10 @@ import dev.trustplane.verify.Check;
 import dev.trustplane.verify.Evidence;
 import dev.trustplane.verify.VerificationReport;
 import dev.trustplane.workload.ContainerImage;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -326,14 +327,25 @@ public final class PolicyEngine implements AutoCloseable {
                             null, failure.replaceFirst("^(ERROR|FAIL):", ""), List.copyOf(signers)), null);
                 }
             }
+            Map<String, JsonNode> named = new LinkedHashMap<>();
             for (AttestationCheck a : entry.attestations()) {
                 for (AttestorSet set : a.attestors()) {
                     String failure = satisfy(set, resolved, a.predicateType(), a.conditions(), signers);
+                    if (failure == null && a.name() != null) {
+                        named.putIfAbsent(a.name(), lastPredicate);
+                    }
                     if (failure != null) {
                         return new Checked(decision(failure.startsWith("ERROR:") ? Outcome.ERROR
                                 : Outcome.FAIL, null, failure.replaceFirst("^(ERROR|FAIL):", ""),
                                 List.copyOf(signers)), null);
                     }
+                }
+            }
+            if (entry.validate() != null) {
+                String refused = denied(named);
+                if (refused != null) {
+                    return new Checked(decision(refused.startsWith("ERROR:") ? Outcome.ERROR : Outcome.FAIL, null,
+                            refused.replaceFirst("^(ERROR|FAIL):", ""), List.copyOf(signers)), null);
                 }
             }
             Evaluation.Pin pin = null;
@@ -349,6 +361,30 @@ public final class PolicyEngine implements AutoCloseable {
                     + String.join(", ", entry.attestations().stream().map(AttestationCheck::predicateType).toList()) + ")";
             return new Checked(decision(Outcome.PASS, null, what + " by " + String.join("; ", signers)
                     + (pin != null ? "; pinned to its digest" : ""), List.copyOf(signers)), pin);
+        }
+
+        /** The predicate of the statement that last satisfied an attestation check (for named attestations). */
+        private JsonNode lastPredicate;
+
+        /**
+         * The entry's {@code validate.deny}: "FAIL:…" when its conditions hold over the request, the
+         * rule's context and the named attestations' predicates; "ERROR:…" when they cannot be evaluated.
+         */
+        private String denied(Map<String, JsonNode> named) {
+            ObjectNode ctx = context.isObject() ? ((ObjectNode) context).deepCopy() : JSON.createObjectNode();
+            named.forEach((k, v) -> ctx.set(k, v == null ? JSON.nullNode() : v));
+            String holds;
+            try {
+                holds = Conditions.evaluate(entry.validate().deny(), ctx);
+            } catch (RuntimeException e) {
+                return "ERROR:the validate.deny conditions could not be evaluated: " + e.getMessage();
+            }
+            if (holds != null) {
+                return null;
+            }
+            String message = Conditions.substitute(entry.validate().message(), ctx);
+            return "FAIL:refused by validate.deny" + (message == null || message.isBlank() ? "" : ": " + message)
+                    + ". Fix the image's evidence or the policy's conditions";
         }
 
         /** Null when at least {@code set.required()} entries verify; else "FAIL:…" or "ERROR:…". */
@@ -371,7 +407,10 @@ public final class PolicyEngine implements AutoCloseable {
                 VerificationReport report = predicateType == null
                         ? verifier.signatures(ref, d, entry.repository(), a, entry.useCache())
                         : verifier.attestations(ref, d, entry.repository(), a, predicateType, entry.useCache());
-                String failure = predicateType == null ? signatureFailure(report) : attestationFailure(report, conditions);
+                String failure = predicateType == null ? EvidenceVerdicts.signatureFailure(report) : EvidenceVerdicts.attestationFailure(report, conditions);
+                if (failure == null && predicateType != null) {
+                    lastPredicate = EvidenceVerdicts.firstPredicate(report);
+                }
                 if (failure != null) {
                     report.evidence().stream().filter(Evidence::revoked)
                             .forEach(e -> revoked.merge(e.signer(), e.failure().map(Check::detail).orElse(""),
@@ -401,59 +440,5 @@ public final class PolicyEngine implements AutoCloseable {
                     + set.entries().size() + " attestor" + (set.entries().size() == 1 ? "" : "s") + ", " + passed
                     + " verified. Found: " + String.join("; ", why) + ". Fix: " + fix;
         }
-    }
-
-    static String signatureFailure(VerificationReport report) {
-        if (report.anyVerified()) {
-            return null;
-        }
-        if (!report.problems().isEmpty()) {
-            return "ERROR:could not read all evidence (" + String.join("; ", report.problems()) + ")";
-        }
-        if (report.evidence().isEmpty()) {
-            return "FAIL:no signature found";
-        }
-        return "FAIL:" + summary(report.evidence());
-    }
-
-    static String attestationFailure(VerificationReport report, List<Conditions.Block> conditions) {
-        List<Evidence> verified = report.verified();
-        if (verified.isEmpty()) {
-            if (!report.problems().isEmpty()) {
-                return "ERROR:could not read all evidence (" + String.join("; ", report.problems()) + ")";
-            }
-            if (report.evidence().isEmpty()) {
-                return "FAIL:no attestation found";
-            }
-            return "FAIL:" + summary(report.evidence());
-        }
-        for (Evidence e : verified) {
-            JsonNode predicate;
-            try {
-                predicate = JSON.readTree(e.statement()).path("predicate");
-            } catch (IOException | RuntimeException ex) {
-                return "FAIL:the statement of " + e.location() + " is not JSON";
-            }
-            String why;
-            try {
-                why = Conditions.evaluate(conditions, predicate);
-            } catch (RuntimeException ex) {
-                return "FAIL:a condition could not be evaluated on " + e.location() + ": " + ex.getMessage();
-            }
-            if (why != null) {
-                return "FAIL:the verified attestation " + e.location() + " does not satisfy the conditions: " + why;
-            }
-        }
-        return null;
-    }
-
-    private static String summary(List<Evidence> evidence) {
-        List<String> parts = new ArrayList<>();
-        for (Evidence e : evidence.subList(0, Math.min(3, evidence.size()))) {
-            Check c = e.failure().orElse(null);
-            parts.add(e.format().label() + " " + e.location() + (c == null ? "" : " failed at " + c.stage() + ": " + c.detail()));
-        }
-        return evidence.size() + " found, none verified (" + String.join("; ", parts)
-                + (evidence.size() > 3 ? "; …" : "") + ")";
     }
 }

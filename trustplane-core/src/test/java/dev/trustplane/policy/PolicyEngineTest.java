@@ -418,4 +418,48 @@ class PolicyEngineTest {
             });
         }
     }
+
+    @Test
+    void shouldRefuseAnImageWhoseNamedAttestationsMeetTheEntrysDenyConditions() {
+        // the shape of Kyverno's multiple-image-verification-attestations policies: a named attestation,
+        // then validate.deny over it and the request
+        String yaml = """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: sbom}
+                spec:
+                  rules:
+                    - name: cyclonedx
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      verifyImages:
+                        - imageReferences: ["*"]
+                          mutateDigest: false
+                          failureAction: Enforce
+                          attestations:
+                            - name: sbom
+                              predicateType: cyclonedx
+                              attestors: [{entries: [{keys: {publicKeys: "K1", rekor: {ignoreTlog: true}}}]}]
+                          validate:
+                            message: "the SBOM of {{ request.namespace }} must be CycloneDX 1.5 or later"
+                            deny:
+                              conditions:
+                                any:
+                                  - {key: "{{ sbom.specVersion }}", operator: LessThan, value: "1.5"}
+                """.replace("K1", quoted());
+        List<Policy> policies = load(yaml);
+        verifier.good.add(policies.get(0).rules().get(0).verifyImages().get(0).attestations().get(0).attestors().get(0)
+                .entries().get(0).trustHash());
+        try (PolicyEngine engine = new PolicyEngine(policies, verifier)) {
+            Evaluation ok = engine.evaluate(pod("apps", null, "r/app@" + DIGEST), Phase.VALIDATE, Duration.ofSeconds(5));
+            verifier.statement = "{\"predicate\":{\"specVersion\":\"1.4\"}}";
+            Evaluation old = engine.evaluate(pod("apps", null, "r/app@" + DIGEST), Phase.VALIDATE, Duration.ofSeconds(5));
+
+            assertThat(ok.denied()).isFalse();
+            assertThat(old.denied()).isTrue();
+            assertThat(old.decisions()).singleElement().satisfies(d -> {
+                assertThat(d.verdict()).isEqualTo(Outcome.FAIL);
+                assertThat(d.message()).contains("refused by validate.deny: the SBOM of apps must be CycloneDX 1.5");
+            });
+        }
+    }
 }
