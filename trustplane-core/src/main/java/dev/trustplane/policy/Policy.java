@@ -13,10 +13,14 @@ import java.util.List;
  *                     (it still runs in {@code policy test} and drift passes)
  * @param background   Kyverno's {@code spec.background}: false keeps the policy out of drift passes
  *                     (the re-evaluation of what runs)
+ * @param failClosed   Kyverno's {@code failurePolicy} (of {@code webhookConfiguration}, or the
+ *                     deprecated {@code spec.failurePolicy}) is Fail, the default: a rule that
+ *                     ends in an error denies the request even under Audit, as Kyverno's
+ *                     {@code BlockRequest} does; Ignore lets such a request through with a warning
  * @param exceptions   the PolicyExceptions loaded beside it that name it
  */
 public record Policy(String kind, String name, String namespace, String source, String hash, List<Rule> rules,
-        Integer webhookTimeoutSeconds, boolean autogen, boolean admission, boolean background,
+        Integer webhookTimeoutSeconds, boolean autogen, boolean admission, boolean background, boolean failClosed,
         List<PolicyException> exceptions) {
 
     public Policy {
@@ -29,7 +33,7 @@ public record Policy(String kind, String name, String namespace, String source, 
         List<PolicyException> mine = all.stream()
                 .filter(e -> e.exceptions().stream().anyMatch(t -> t.policyName().equals(displayName()))).toList();
         return new Policy(kind, name, namespace, source, hash, rules, webhookTimeoutSeconds, autogen, admission,
-                background, mine);
+                background, failClosed, mine);
     }
 
     /** The name a decision shows: {@code name} or {@code namespace/name} for a namespaced policy. */

@@ -16,6 +16,7 @@ import dev.trustplane.workload.ContainerImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -205,7 +206,27 @@ public final class PolicyEngine implements AutoCloseable {
                     + c.ref.name() + ", or sign it for one that covers it", List.of())
                     : c.decision(Outcome.PASS, null, "required: verified by " + String.join(", ", by), List.of()));
         }
-        return BreakGlass.apply(resource, new Evaluation(decisions, pins), clock.instant());
+        return BreakGlass.apply(resource, new Evaluation(failClosed(decisions), pins), clock.instant());
+    }
+
+    /**
+     * Kyverno's {@code BlockRequest}: an error blocks the request when the policy's failurePolicy
+     * is Fail (the default), under Audit too — the decision is then enforced, and says why.
+     */
+    private List<Decision> failClosed(List<Decision> decisions) {
+        Set<String> failClosed = new HashSet<>();
+        policies.stream().filter(Policy::failClosed).forEach(p -> failClosed.add(p.displayName()));
+        List<Decision> out = new ArrayList<>(decisions.size());
+        for (Decision d : decisions) {
+            if (d.verdict() == Outcome.ERROR && d.action() == FailureAction.AUDIT && failClosed.contains(d.policy())) {
+                d = new Decision(d.policy(), d.policyHash(), d.rule(), FailureAction.ENFORCE, d.container(), d.image(),
+                        d.digest(), d.verdict(), d.message() + " [denied although the rule audits: the policy's"
+                        + " failurePolicy is Fail, so a rule that cannot decide blocks the request, as in Kyverno;"
+                        + " failurePolicy: Ignore admits it with a warning]", d.signers(), d.revoked());
+            }
+            out.add(d);
+        }
+        return out;
     }
 
     @Override

@@ -132,6 +132,8 @@ final class PolicyReader {
             }
         }
         checkFailurePolicy(spec.get("failurePolicy"), "spec.failurePolicy");
+        String failurePolicy = wc != null && wc.hasNonNull("failurePolicy") ? wc.get("failurePolicy").asText()
+                : spec.path("failurePolicy").asText("Fail");
         String applyRules = d.text(spec, "applyRules", "spec", false);
         if (applyRules != null && !applyRules.equals("All")) {
             d.error("spec.applyRules", "is \"" + applyRules + "\"; Trustplane applies every matching rule (All)");
@@ -177,7 +179,7 @@ final class PolicyReader {
         byte[] canonical = CanonicalJson.of(doc);
         return new Policy(kind, name, kind.equals("Policy") ? namespace : null, d.source(),
                 Digest.sha256(canonical).toString(), rules, timeout, autogen, !Boolean.FALSE.equals(admission),
-                !Boolean.FALSE.equals(background), List.of());
+                !Boolean.FALSE.equals(background), !"Ignore".equals(failurePolicy), List.of());
     }
 
     private void checkFailurePolicy(JsonNode node, String path) {
@@ -186,8 +188,10 @@ final class PolicyReader {
         }
         String v = node.asText();
         if (v.equals("Ignore")) {
-            d.warn(path, "is Ignore: when the webhook cannot answer, Kubernetes admits the resource unchecked"
-                    + " (fail open). Trustplane's generated webhook configuration uses Fail");
+            d.warn(path, "is Ignore: under Audit, a rule that ends in an error (a registry, ConfigMap or Secret that"
+                    + " cannot be read) admits the request with a warning, as in Kyverno (Fail, the default, denies"
+                    + " it); under Enforce an error still denies. When the webhook itself cannot answer, the webhook"
+                    + " configuration Trustplane generates fails closed");
         } else if (!v.equals("Fail")) {
             d.error(path, "is \"" + v + "\"; expected Fail or Ignore");
         }
