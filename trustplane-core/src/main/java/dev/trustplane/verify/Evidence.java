@@ -34,7 +34,8 @@ public record Evidence(Kind kind, Format format, String location, String predica
     public enum Format {
         COSIGN_TAG("cosign tag"),
         BUNDLE_REFERRER("bundle referrer"),
-        COSIGN_REFERRER("cosign OCI 1.1 referrer");
+        COSIGN_REFERRER("cosign OCI 1.1 referrer"),
+        NOTARY_REFERRER("Notary Project signature");
 
         private final String label;
 
