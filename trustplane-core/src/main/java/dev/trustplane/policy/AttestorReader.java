@@ -86,7 +86,8 @@ final class AttestorReader {
             }
             List<PolicyProblem> problems = new ArrayList<>();
             PolicyDocument doc = new PolicyDocument("the rule's context", problems);
-            Attestor a = new AttestorReader(doc, defaultRoot, defaultRootHash, false).attestor(concrete, t.path());
+            Attestor a = new AttestorReader(doc, defaultRoot, defaultRootHash, false).attestor(concrete, t.path(),
+                    t.notary());
             if (a == null || doc.failed()) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "the attestor read from the context is not"
                         + " usable: " + String.join("; ", problems.stream()
@@ -169,6 +170,11 @@ final class AttestorReader {
     }
 
     List<AttestorSet> attestorSets(List<JsonNode> nodes, String path) {
+        return attestorSets(nodes, path, false);
+    }
+
+    /** @param notary the entries verify Notary Project signatures ({@code type: Notary}): certificates only */
+    List<AttestorSet> attestorSets(List<JsonNode> nodes, String path, boolean notary) {
         List<AttestorSet> out = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             String p = path + "[" + i + "]";
@@ -183,7 +189,7 @@ final class AttestorReader {
                 d.error(p + ".entries", "is required: at least one keys or keyless entry");
             }
             for (int j = 0; j < es.size(); j++) {
-                Attestor a = attestor(es.get(j), p + ".entries[" + j + "]");
+                Attestor a = attestor(es.get(j), p + ".entries[" + j + "]", notary);
                 if (a != null) {
                     entries.add(a);
                 }
@@ -205,12 +211,16 @@ final class AttestorReader {
         return out;
     }
 
-    private Attestor attestor(JsonNode node, String path) {
+    private Attestor attestor(JsonNode node, String path, boolean notary) {
         if (!d.object(node, path)) {
             return null;
         }
+        if (notary) {
+            return NotaryAttestors.read(d, node, path, templates ? resolver : null);
+        }
         Map<String, String> unsupported = new LinkedHashMap<>();
-        unsupported.put("certificates", "certificate attestors; use keys (its public key) or keyless (its identity)");
+        unsupported.put("certificates", "certificate attestors for Cosign signatures (they verify Notary signatures,"
+                + " type: Notary); use keys (its public key) or keyless (its identity)");
         unsupported.put("attestor", "nested attestor sets");
         unsupported.put("annotations", "signature annotation claims");
         unsupported.put("repository", "per-entry repositories; set repository on the verifyImages entry");

@@ -32,10 +32,10 @@ final class ImageRuleReader {
                         + " credentials (docker config.json, `trustplane login`)",
                 "imageExtractors", "custom image extractors"));
         String type = d.text(node, "type", path, false);
-        if (type != null && !type.equals("Cosign") && !type.equals("SigstoreBundle")) {
-            d.error(path + ".type", "is \"" + type + "\"; Trustplane verifies Cosign signatures and Sigstore"
-                    + " bundles (Notary is not supported)");
+        if (type != null && !type.equals("Cosign") && !type.equals("SigstoreBundle") && !type.equals("Notary")) {
+            d.error(path + ".type", "is \"" + type + "\"; expected Cosign, SigstoreBundle or Notary");
         }
+        boolean notary = "Notary".equals(type);
         List<String> refs = d.strings(node, "imageReferences", path);
         if (refs.isEmpty()) {
             d.error(path + ".imageReferences", "is required: list the images (wildcards allowed, e.g."
@@ -65,11 +65,12 @@ final class ImageRuleReader {
                     + " rely on the kyverno.io/verify-images annotation, so this changes nothing");
         }
         Boolean useCache = d.bool(node, "useCache", path);
-        List<AttestorSet> attestors = attestorReader.attestorSets(d.list(node, "attestors", path), path + ".attestors");
+        List<AttestorSet> attestors = attestorReader.attestorSets(d.list(node, "attestors", path), path + ".attestors",
+                notary);
         List<AttestationCheck> attestations = new ArrayList<>();
         List<JsonNode> at = d.list(node, "attestations", path);
         for (int i = 0; i < at.size(); i++) {
-            AttestationCheck c = attestation(at.get(i), path + ".attestations[" + i + "]", attestors);
+            AttestationCheck c = attestation(at.get(i), path + ".attestations[" + i + "]", attestors, notary);
             if (c != null) {
                 attestations.add(c);
             }
@@ -157,7 +158,7 @@ final class ImageRuleReader {
         return copy;
     }
 
-    private AttestationCheck attestation(JsonNode node, String path, List<AttestorSet> ruleAttestors) {
+    private AttestationCheck attestation(JsonNode node, String path, List<AttestorSet> ruleAttestors, boolean notary) {
         if (!d.object(node, path)) {
             return null;
         }
@@ -172,17 +173,19 @@ final class ImageRuleReader {
             d.error(path + ".predicateType", "is required: the attestation's predicate type, e.g. https://slsa.dev/provenance/v1");
             return null;
         }
-        String resolved = PredicateTypes.resolve(wanted);
+        // a Notary "attestation" is a signed referrer of that artifact type, matched as written
+        String resolved = notary ? wanted : PredicateTypes.resolve(wanted);
         // Kyverno matches the predicate type as the exact string the policy gives (e.g.
         // cosign.sigstore.dev/attestation/vuln/v1, or a custom "vulnerability-scan"): so does Trustplane.
-        if (!PredicateTypes.SHORT_NAMES.containsValue(resolved)) {
+        if (!notary && !PredicateTypes.SHORT_NAMES.containsValue(resolved)) {
             String close = PredicateTypes.closest(resolved);
             if (close != null) {
                 d.warn(path + ".predicateType", "is \"" + resolved + "\"; did you mean " + close + "? An attestation"
                         + " with another type does not satisfy this entry");
             }
         }
-        List<AttestorSet> attestors = attestorReader.attestorSets(d.list(node, "attestors", path), path + ".attestors");
+        List<AttestorSet> attestors = attestorReader.attestorSets(d.list(node, "attestors", path), path + ".attestors",
+                notary);
         if (attestors.isEmpty()) {
             if (ruleAttestors.isEmpty()) {
                 d.error(path + ".attestors", "is required when the verifyImages entry has no attestors: say who must sign it");

@@ -454,6 +454,11 @@ public final class PolicyEngine implements AutoCloseable {
                     ? "the evidence could not be read from registry " + ref.registry() + "; make it reachable from"
                     + " Trustplane and retry (a check that cannot finish denies under Enforce, which fails closed,"
                     + " and warns under Audit)"
+                    : set.entries().stream().anyMatch(a -> a.notary() != null || a.template() != null
+                    && a.template().notary())
+                    ? "sign " + ref.name() + "@" + d + " with notation, with a certificate that chains to the policy's"
+                    + " certificates" + (predicateType == null ? "" : " (and attach the " + predicateType
+                    + " artifact, signed so)")
                     : predicateType == null
                     ? "sign " + ref.name() + "@" + d + " with one of them (`trustplane sign` or cosign sign), or add its signer to the policy"
                     : "attest " + ref.name() + "@" + d + " (`trustplane attest --type " + predicateType + "`) with one of them, or change the policy";

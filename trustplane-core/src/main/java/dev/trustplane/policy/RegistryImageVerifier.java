@@ -19,10 +19,12 @@ import java.io.InputStream;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.sigstore.EvidenceStore;
+import dev.trustplane.verify.NotaryVerifier;
 import dev.trustplane.verify.Revocations;
 import dev.trustplane.verify.VerificationReport;
 import dev.trustplane.verify.Verifier;
 import dev.trustplane.verify.VerifierLimits;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -115,9 +117,18 @@ public final class RegistryImageVerifier implements ImageVerifier {
         String base = (repository == null ? image.name() : repository) + "@" + digest + "|"
                 + (predicateType == null ? "sig" : "att:" + predicateType) + "|" + attestor.trustHash();
         Supplier<VerificationReport> fresh = () -> {
+            VerificationReport r;
+            if (attestor.notary() != null) {
+                NotaryVerifier notary = new NotaryVerifier(EvidenceStore.open(where, client), attestor.notary(), limits,
+                        Clock.systemUTC());
+                r = predicateType == null ? notary.signatures(image.name(), digest)
+                        : notary.attestations(image.name(), digest, predicateType);
+                remember(base, r, System.nanoTime());
+                return r;
+            }
             Verifier verifier = new Verifier(EvidenceStore.open(where, client),
                     attestor.trust().withRevocations(revoked), limits);
-            VerificationReport r = predicateType == null ? verifier.firstVerifiedSignature(image.name(), digest)
+            r = predicateType == null ? verifier.firstVerifiedSignature(image.name(), digest)
                     : verifier.attestations(image.name(), digest, predicateType);
             remember(base, r, System.nanoTime());
             return r;

@@ -23,6 +23,7 @@ import dev.trustplane.sigstore.TrustedRoot;
 import dev.trustplane.testkit.RegistryPeer;
 import dev.trustplane.verify.VerifierLimits;
 import dev.trustplane.workload.Workloads;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,10 @@ class KyvernoConformanceIT {
     private static final Pattern REGISTRY = Pattern.compile("(?<![\\w./:-])(ghcr\\.io|public\\.ecr\\.aws)/");
     private static final Pattern PEM = Pattern.compile("-----BEGIN PUBLIC KEY-----.*?-----END\\s+PUBLIC KEY-----",
             Pattern.DOTALL);
+    private static final Pattern CERTIFICATE = Pattern.compile("-----BEGIN CERTIFICATE-----.*?-----END\\s+CERTIFICATE-----",
+            Pattern.DOTALL);
+    /** The Notary Project signatures notation wrote for its e2e tests (resources/verify/notation). */
+    static Path notation;
 
     @TempDir
     static Path work;
@@ -68,6 +73,11 @@ class KyvernoConformanceIT {
         client = RegistryClient.builder().build();
         key = Keys.generate();
         pem = Keys.publicPem(key.publicKey());
+        try {
+            notation = Path.of(KyvernoConformanceIT.class.getResource("/verify/notation").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @AfterAll
@@ -98,14 +108,14 @@ class KyvernoConformanceIT {
         outcomes.forEach(o -> System.out.printf("  %-5s %s/%s: expected %s, %s%n", o.denied() == null ? "n/a"
                 : o.denied() == o.expectDenied() ? "same" : "DIFF", o.test(), o.file(), o.expectDenied() ? "denied"
                 : "admitted", o.denied() == null ? o.note() : (o.denied() ? "denied" : "admitted") + " — " + o.note()));
-        assertThat(tests).hasSize(11);
+        assertThat(tests).hasSize(12);
         assertThat(decided).as("decidable outcomes").hasSizeGreaterThanOrEqualTo(12);
         assertThat(equal).as("outcomes equal to Kyverno's").hasSameSizeAs(decided);
     }
 
     private List<Case> run(Path test) throws Exception {
         JsonNode chainsaw = Json.yaml().readTree(test.resolve("chainsaw-test.yaml").toFile());
-        Cluster cluster = new Cluster();
+        Cluster cluster = new Cluster(Files.readString(test.resolve("policy.yaml")).contains("type: Notary"));
         List<Case> out = new ArrayList<>();
         for (JsonNode step : chainsaw.path("spec").path("steps")) {
             String template = step.path("use").path("template").asText("");
@@ -136,20 +146,30 @@ class KyvernoConformanceIT {
 
     /** What the API server would hold: policies, namespaces' labels, ConfigMaps, Secrets and objects. */
     private static final class Cluster {
+        /** Notary tests: images (in a registry path of their own) carry notation's signatures, certificates are e2e.crt. */
+        final boolean notary;
         final Map<String, JsonNode> policyDocs = new HashMap<>();
         final Map<String, Map<String, String>> namespaces = new HashMap<>();
         final List<JsonNode> configMaps = new ArrayList<>();
         final Map<String, JsonNode> secrets = new HashMap<>();
         final Map<String, JsonNode> objects = new HashMap<>();
 
+        Cluster(boolean notary) {
+            this.notary = notary;
+        }
+
+        String prefix() {
+            return registry.host() + (notary ? "/notary" : "");
+        }
+
         List<Result> apply(Path test, String file) throws Exception {
-            String text = rewriteImages(Files.readString(test.resolve(file)));
+            String text = rewriteImages(Files.readString(test.resolve(file)), prefix());
             List<Result> results = new ArrayList<>();
             for (JsonNode doc : Json.yaml().readerFor(JsonNode.class).<JsonNode>readValues(text).readAll()) {
                 if (doc == null || !doc.isObject()) {
                     continue;
                 }
-                rewriteKeys(doc);
+                rewriteKeys(doc, notary ? Files.readString(notation.resolve("e2e.crt")).strip() : null);
                 String kind = doc.path("kind").asText();
                 String ns = doc.path("metadata").path("namespace").asText("default");
                 String name = doc.path("metadata").path("name").asText();
@@ -174,7 +194,7 @@ class KyvernoConformanceIT {
 
         Result admit(JsonNode object, String what) throws Exception {
             for (String image : images(object)) {
-                publish(image);
+                publish(image, notary);
             }
             byte[] root = TrustedRoot.publicGoodBytes();
             StringBuilder all = new StringBuilder();
@@ -237,35 +257,38 @@ class KyvernoConformanceIT {
     }
 
     /** ghcr.io/… and public.ecr.aws/… (images and patterns such as ghcr.io/*) become paths in the local registry. */
-    static String rewriteImages(String text) {
+    static String rewriteImages(String text, String prefix) {
         Matcher m = REGISTRY.matcher(text);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
-            m.appendReplacement(out, Matcher.quoteReplacement(registry.host() + "/" + m.group()));
+            m.appendReplacement(out, Matcher.quoteReplacement(prefix + "/" + m.group()));
         }
         m.appendTail(out);
         return out.toString();
     }
 
-    /** Every public key (in any string, or base64 in a Secret) becomes the run's key. */
-    static void rewriteKeys(JsonNode node) {
+    /** Every public key (in any string, or base64 in a Secret) becomes the run's key; certificates become {@code certificate}. */
+    static void rewriteKeys(JsonNode node, String certificate) {
         if (node.isObject()) {
             Iterator<Map.Entry<String, JsonNode>> it = node.fields();
             List<Map.Entry<String, JsonNode>> entries = new ArrayList<>();
             it.forEachRemaining(entries::add);
             for (Map.Entry<String, JsonNode> e : entries) {
                 JsonNode v = e.getValue();
-                if (v.isTextual() && PEM.matcher(v.asText()).find()) {
+                if (v.isTextual() && certificate != null && CERTIFICATE.matcher(v.asText()).find()) {
+                    ((ObjectNode) node).set(e.getKey(), TextNode.valueOf(CERTIFICATE.matcher(v.asText()).replaceAll(
+                            Matcher.quoteReplacement(certificate))));
+                } else if (v.isTextual() && PEM.matcher(v.asText()).find()) {
                     ((ObjectNode) node).set(e.getKey(), TextNode.valueOf(PEM.matcher(v.asText()).replaceAll(
                             Matcher.quoteReplacement(pem.strip()))));
                 } else if (v.isTextual() && e.getKey().equals("cosign.pub")) {
                     ((ObjectNode) node).put(e.getKey(), Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8)));
                 } else {
-                    rewriteKeys(v);
+                    rewriteKeys(v, certificate);
                 }
             }
         } else if (node.isArray()) {
-            node.forEach(KyvernoConformanceIT::rewriteKeys);
+            node.forEach(n -> rewriteKeys(n, certificate));
         }
     }
 
@@ -279,12 +302,23 @@ class KyvernoConformanceIT {
         return out;
     }
 
-    /** Pushes {@code image} once; signs it with the run's key unless the published image carries no signature. */
-    static void publish(String image) {
+    /**
+     * Pushes {@code image} once; signs it with the run's key unless the published image carries no
+     * signature — or, for a Notary test, pushes notation's signed e2e image and its signature there.
+     */
+    static void publish(String image, boolean notary) {
         if (!pushed.add(image)) {
             return;
         }
         ImageReference ref = ImageReference.parse(image.indexOf(':', image.indexOf('/')) >= 0 ? image : image + ":latest");
+        if (notary && !"unsigned".equals(ref.tag())) {
+            Path layout = notation.resolve("e2e-valid-signature");
+            ImageCopier copier = new ImageCopier(client, EventListener.NONE, 2);
+            copier.copy(Location.parse("oci:" + layout + ":v1"), Location.parse(ref.toString()));
+            String fallback = "sha256-b8479de3f88fb259a0a9ea82a5b2a052a1ef3c4ebbcfc61482d5ae4c831f8af9";
+            copier.copy(Location.parse("oci:" + layout + ":" + fallback), Location.parse(ref.withTag(fallback).toString()));
+            return;
+        }
         Path dir = work.resolve("img" + pushed.size());
         RawManifest manifest = TestImages.write(OciLayout.openOrCreate(dir), "v1", 1, 200, 4242 + pushed.size());
         new ImageCopier(client, EventListener.NONE, 2).copy(Location.parse("oci:" + dir + ":v1"),
