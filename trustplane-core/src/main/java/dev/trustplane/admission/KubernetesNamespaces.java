@@ -146,6 +146,16 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
             }
 
             @Override
+            public String home() {
+                try {
+                    Path ns = SERVICE_ACCOUNT.resolve("namespace");
+                    return Files.isReadable(ns) ? Files.readString(ns).strip() : "trustplane";
+                } catch (IOException e) {
+                    return "trustplane";
+                }
+            }
+
+            @Override
             public JsonNode secret(String namespace, String name) {
                 String path = "/api/v1/namespaces/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
                         + "/secrets/" + URLEncoder.encode(name, StandardCharsets.UTF_8);

@@ -31,6 +31,11 @@ public interface ContextSource {
                 + " no Kubernetes API is configured (run the server in the cluster or with --kube-api)");
     }
 
+    /** The namespace Trustplane runs in: where a policy's {@code imageRegistryCredentials.secrets} live. */
+    default String home() {
+        return "trustplane";
+    }
+
     /** No cluster to ask: every lookup is an error naming what would answer it. */
     ContextSource NONE = new ContextSource() {
         @Override
@@ -70,6 +75,11 @@ public interface ContextSource {
             @Override
             public JsonNode secret(String namespace, String name) {
                 return fallback.secret(namespace, name);
+            }
+
+            @Override
+            public String home() {
+                return fallback.home();
             }
 
             @Override

@@ -15,16 +15,19 @@ import java.util.List;
  * @param action       the rule's failure action, this entry's own when it sets one
  * @param validate     {@code validate.deny}: refuse the image when these conditions hold (over the
  *                     request, the rule's context and the named attestations' predicates); may be null
+ * @param registrySecrets {@code imageRegistryCredentials.secrets}: pull secrets in Trustplane's own
+ *                     namespace whose credentials reach the image's registry
  */
 record ImageRule(List<String> imageReferences, List<String> skipImageReferences, List<AttestorSet> attestors,
         List<AttestationCheck> attestations, boolean mutateDigest, boolean verifyDigest, boolean required,
-        String repository, boolean useCache, FailureAction action, ValidateRule validate) {
+        String repository, boolean useCache, FailureAction action, ValidateRule validate, List<String> registrySecrets) {
 
     public ImageRule {
         imageReferences = List.copyOf(imageReferences);
         skipImageReferences = List.copyOf(skipImageReferences);
         attestors = List.copyOf(attestors);
         attestations = List.copyOf(attestations);
+        registrySecrets = registrySecrets == null ? List.of() : List.copyOf(registrySecrets);
     }
 
     /**

@@ -27,10 +27,25 @@ final class ImageRuleReader {
         JsonNode node = converted(given, path);
         d.fields(node, path, Set.of("imageReferences", "skipImageReferences", "attestors", "attestations",
                 "mutateDigest", "verifyDigest", "required", "repository", "useCache", "failureAction", "type",
-                "cosignOCI11", "validate"), Map.of(
-                "imageRegistryCredentials", "per-policy registry credentials; Trustplane uses the server's"
-                        + " credentials (docker config.json, `trustplane login`)",
-                "imageExtractors", "custom image extractors"));
+                "cosignOCI11", "validate", "imageRegistryCredentials"), Map.of(
+                "imageExtractors", "custom image extractors; they belong on the rule (rule.imageExtractors)"));
+        List<String> registrySecrets = new ArrayList<>();
+        JsonNode creds = node.get("imageRegistryCredentials");
+        if (creds != null && d.object(creds, path + ".imageRegistryCredentials")) {
+            String cp = path + ".imageRegistryCredentials";
+            d.fields(creds, cp, Set.of("secrets", "providers", "allowInsecureRegistry"), Map.of());
+            registrySecrets.addAll(d.strings(creds, "secrets", cp));
+            for (String provider : d.strings(creds, "providers", cp)) {
+                if (!provider.equals("default")) {
+                    d.error(cp + ".providers", "names " + provider + "; Trustplane reads the server's credentials"
+                            + " (default) and pull Secrets (secrets), not cloud credential providers");
+                }
+            }
+            if (Boolean.TRUE.equals(d.bool(creds, "allowInsecureRegistry", cp))) {
+                d.error(cp + ".allowInsecureRegistry", "is true; plain-HTTP registries are allowed by the server's"
+                        + " --insecure-registry flag, not by a policy");
+            }
+        }
         String type = d.text(node, "type", path, false);
         if (type != null && !type.equals("Cosign") && !type.equals("SigstoreBundle") && !type.equals("Notary")) {
             d.error(path + ".type", "is \"" + type + "\"; expected Cosign, SigstoreBundle or Notary");
@@ -99,7 +114,8 @@ final class ImageRuleReader {
         }
         return new ImageRule(refs, d.strings(node, "skipImageReferences", path), attestors, attestations,
                 mutateDigest, verifyDigest == null || verifyDigest, required == null || required,
-                d.text(node, "repository", path, false), useCache == null || useCache, action, validate);
+                d.text(node, "repository", path, false), useCache == null || useCache, action, validate,
+                registrySecrets);
     }
 
     /**

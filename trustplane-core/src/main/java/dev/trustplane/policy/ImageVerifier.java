@@ -5,6 +5,7 @@ import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
+import dev.trustplane.oci.registry.CredentialProvider;
 import dev.trustplane.verify.VerificationReport;
 import java.util.Map;
 
@@ -34,6 +35,16 @@ public interface ImageVerifier {
     default JsonNode imageData(ImageReference image) {
         throw new TrustplaneException(ErrorKind.UNSUPPORTED, "image " + image + " cannot be read from its registry"
                 + " here (imageRegistry context entries need registry access)");
+    }
+
+    /**
+     * This verifier reading registries with {@code credentials} before its own (a pod's
+     * {@code imagePullSecrets}, a policy's {@code imageRegistryCredentials.secrets});
+     * {@code fingerprint} names them (Secrets and versions) for the caches. Verifiers without
+     * registries ignore it.
+     */
+    default ImageVerifier withCredentials(CredentialProvider credentials, String fingerprint) {
+        return this;
     }
 
     /**
@@ -67,6 +78,11 @@ public interface ImageVerifier {
             @Override
             public JsonNode imageData(ImageReference image) {
                 return delegate.imageData(image);
+            }
+
+            @Override
+            public ImageVerifier withCredentials(CredentialProvider credentials, String fingerprint) {
+                return withDigests(delegate.withCredentials(credentials, fingerprint), fixed);
             }
         };
     }

@@ -161,7 +161,8 @@ public final class PolicyEngine implements AutoCloseable {
                 }
                 decisions.addAll(unparseable);
                 for (Target t : targets) {
-                    ImageCheck check = new ImageCheck(policy, rule, t.entry(), t.container(), t.ref(), phase, context);
+                    ImageCheck check = new ImageCheck(policy, rule, t.entry(), t.container(), t.ref(), phase, context,
+                            resource);
                     if (t.entry().requiredOnly()) {
                         required.add(check);
                         if (!t.entry().verifyDigest() && !t.entry().mutateDigest()) {
@@ -296,11 +297,13 @@ public final class PolicyEngine implements AutoCloseable {
         final ImageReference ref;
         final Phase phase;
         final JsonNode context;
+        final Resource resource;
         volatile String digest;
 
         ImageCheck(Policy policy, Rule rule, ImageRule entry, ContainerImage container, ImageReference ref, Phase phase,
-                JsonNode context) {
+                JsonNode context, Resource resource) {
             this.context = context;
+            this.resource = resource;
             this.policy = policy;
             this.rule = rule;
             this.entry = entry;
@@ -324,7 +327,15 @@ public final class PolicyEngine implements AutoCloseable {
                     .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + ": " + e.getValue()).toList());
         }
 
+        /** The verifier of this check: the server's, or with the request's pull secrets first. */
+        private ImageVerifier verifier;
+
         Checked run() {
+            try {
+                verifier = RegistryCredentials.forCheck(PolicyEngine.this.verifier, resource, entry, contextSource);
+            } catch (TrustplaneException e) {
+                return new Checked(decision(Outcome.ERROR, null, e.getMessage(), List.of()), null);
+            }
             Digest resolved;
             try {
                 resolved = verifier.resolve(ref, entry.useCache());

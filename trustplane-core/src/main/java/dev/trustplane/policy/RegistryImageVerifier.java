@@ -16,6 +16,7 @@ import dev.trustplane.oci.RawManifest;
 import dev.trustplane.io.Json;
 import java.io.IOException;
 import java.io.InputStream;
+import dev.trustplane.oci.registry.CredentialProvider;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.oci.transfer.Location;
 import dev.trustplane.sigstore.EvidenceStore;
@@ -49,8 +50,11 @@ public final class RegistryImageVerifier implements ImageVerifier {
     private final ResultCache<Digest> tags;
     private final Supplier<Revocations> revocations;
     /** The last report read from the registry per (evidence repository, digest, kind, type, trust hash). */
-    private final Map<String, Computed> latest = new ConcurrentHashMap<>();
-    private final AtomicLong rejudged = new AtomicLong();
+    private final Map<String, Computed> latest;
+    private final AtomicLong rejudged;
+    /** Prefixes every cache key of a view with other registry credentials (empty for the server's own). */
+    private final String keyPrefix;
+    private final Map<String, RegistryImageVerifier> views;
     private final Duration ttl;
     private final Duration negativeTtl;
     private final int maxEntries;
@@ -80,6 +84,39 @@ public final class RegistryImageVerifier implements ImageVerifier {
         this.limits = limits;
         this.reports = new ResultCache<>(ttl, negativeTtl, maxEntries);
         this.tags = new ResultCache<>(tagTtl, tagTtl, maxEntries);
+        this.latest = new ConcurrentHashMap<>();
+        this.rejudged = new AtomicLong();
+        this.keyPrefix = "";
+        this.views = new ConcurrentHashMap<>();
+    }
+
+    private RegistryImageVerifier(RegistryImageVerifier parent, RegistryClient client, String keyPrefix) {
+        this.client = client;
+        this.revocations = parent.revocations;
+        this.ttl = parent.ttl;
+        this.negativeTtl = parent.negativeTtl;
+        this.maxEntries = parent.maxEntries;
+        this.limits = parent.limits;
+        this.reports = parent.reports;
+        this.tags = parent.tags;
+        this.latest = parent.latest;
+        this.rejudged = parent.rejudged;
+        this.keyPrefix = keyPrefix;
+        this.views = parent.views;
+    }
+
+    /**
+     * This verifier reading registries with {@code credentials} first (a pod's pull secrets): the
+     * caches are shared, every key carrying {@code fingerprint} (which Secrets, at which version),
+     * so a result read with one set of credentials never answers a request with another.
+     */
+    @Override
+    public ImageVerifier withCredentials(CredentialProvider credentials, String fingerprint) {
+        if (views.size() > 256) {
+            views.clear();
+        }
+        return views.computeIfAbsent(fingerprint, f -> new RegistryImageVerifier(this, client.withCredentials(credentials),
+                "creds:" + f + "|"));
     }
 
     public ResultCache<VerificationReport> reportCache() {
@@ -94,7 +131,7 @@ public final class RegistryImageVerifier implements ImageVerifier {
         Supplier<Digest> load = () -> client.head(image).map(Descriptor::digest)
                 .orElseThrow(() -> new TrustplaneException(ErrorKind.NOT_FOUND, "Image " + image
                         + " does not exist in its registry (no manifest for the tag)"));
-        return useCache ? tags.get(image.toString(), load, d -> true) : load.get();
+        return useCache ? tags.get(keyPrefix + image, load, d -> true) : load.get();
     }
 
     @Override
@@ -114,7 +151,7 @@ public final class RegistryImageVerifier implements ImageVerifier {
         Location where = repository == null ? new Location.Registry(image.pinned(digest))
                 : Location.parse(repository);
         Revocations revoked = revocations.get();
-        String base = (repository == null ? image.name() : repository) + "@" + digest + "|"
+        String base = keyPrefix + (repository == null ? image.name() : repository) + "@" + digest + "|"
                 + (predicateType == null ? "sig" : "att:" + predicateType) + "|" + attestor.trustHash();
         Supplier<VerificationReport> fresh = () -> {
             VerificationReport r;

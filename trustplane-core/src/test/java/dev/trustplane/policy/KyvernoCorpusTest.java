@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  */
 class KyvernoCorpusTest {
     /** Files accepted when this floor was last raised (73 files in the corpus). */
-    private static final int FLOOR = 65;
+    private static final int FLOOR = 66;
 
     /**
      * Files Kyverno's own policy validation refuses (pkg/validation/policy/validate.go, the

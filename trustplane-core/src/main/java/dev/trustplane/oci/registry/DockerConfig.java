@@ -62,7 +62,7 @@ public final class DockerConfig implements CredentialProvider {
         }
         Optional<JsonNode> entry = entry(root, registry);
         if (entry.isPresent()) {
-            Optional<Credentials> inline = decode(registry, entry.get());
+            Optional<Credentials> inline = decode(registry, entry.get(), file.toString());
             if (inline.isPresent()) {
                 return inline;
             }
@@ -103,7 +103,22 @@ public final class DockerConfig implements CredentialProvider {
         return removed;
     }
 
-    private Optional<JsonNode> entry(ObjectNode root, String registry) {
+    /**
+     * Credentials from a Docker config held in memory — a Kubernetes {@code dockerconfigjson}
+     * Secret (its {@code auths}, or the older {@code .dockercfg} map): only inline entries are
+     * read; credential helpers named there are never run.
+     *
+     * @param source the Secret, for messages (credentials themselves never appear in them)
+     */
+    public static CredentialProvider inline(JsonNode config, String source) {
+        JsonNode root = config.has("auths") ? config : Json.mapper().createObjectNode().set("auths", config);
+        return registry -> {
+            Optional<JsonNode> entry = entry(root, registry);
+            return entry.isEmpty() ? Optional.empty() : decode(registry, entry.get(), source);
+        };
+    }
+
+    private static Optional<JsonNode> entry(JsonNode root, String registry) {
         JsonNode auths = root.path("auths");
         for (String key : keys(registry)) {
             if (auths.has(key)) {
@@ -124,7 +139,7 @@ public final class DockerConfig implements CredentialProvider {
         return keys;
     }
 
-    private Optional<Credentials> decode(String registry, JsonNode entry) {
+    private static Optional<Credentials> decode(String registry, JsonNode entry, String source) {
         String identityToken = entry.path("identitytoken").asText(null);
         String username = entry.path("username").asText(null);
         String password = entry.path("password").asText(null);
@@ -135,12 +150,13 @@ public final class DockerConfig implements CredentialProvider {
                 decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The \"auth\" entry for " + registry + " in "
-                        + file + " is not base64; run `trustplane login " + registry + "` to replace it");
+                        + source + " is not base64; replace it (`trustplane login " + registry + "` for a local file)");
             }
             int colon = decoded.indexOf(':');
             if (colon < 0) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The \"auth\" entry for " + registry + " in "
-                        + file + " is not USER:PASSWORD; run `trustplane login " + registry + "` to replace it");
+                        + source + " is not USER:PASSWORD; replace it (`trustplane login " + registry + "` for a local"
+                        + " file)");
             }
             username = decoded.substring(0, colon);
             password = decoded.substring(colon + 1);

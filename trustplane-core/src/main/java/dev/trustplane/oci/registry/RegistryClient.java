@@ -28,8 +28,10 @@ public final class RegistryClient {
     private final BlobEndpoints blobs;
     private final TagEndpoints tags;
     private final ReferrerEndpoints referrers;
+    private final Builder settings;
 
     private RegistryClient(Builder b) {
+        this.settings = b.copy();
         // Built on first use: creating an HttpClient (and its TLS context) costs ~0.2 s that a copy
         // between layouts, or one served entirely by HttpURLConnection, never needs.
         Duration connect = b.connectTimeout;
@@ -47,6 +49,16 @@ public final class RegistryClient {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * A client with this one's settings whose credentials come from {@code first} (a pod's pull
+     * secrets, a policy's registry credentials) before this one's own.
+     */
+    public RegistryClient withCredentials(CredentialProvider first) {
+        Builder b = settings.copy();
+        b.credentials = CredentialProvider.chain(List.of(first, settings.credentials));
+        return new RegistryClient(b);
     }
 
     /** Checks that {@code registry} answers the distribution API and accepts the credentials. */
@@ -229,6 +241,19 @@ public final class RegistryClient {
 
         public RegistryClient build() {
             return new RegistryClient(this);
+        }
+
+        Builder copy() {
+            Builder c = new Builder();
+            c.credentials = credentials;
+            c.insecure = insecure;
+            c.retry = retry;
+            c.listener = listener;
+            c.limits = limits;
+            c.connectTimeout = connectTimeout;
+            c.requestTimeout = requestTimeout;
+            c.deadline = deadline;
+            return c;
         }
     }
 }
