@@ -130,19 +130,20 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
 
     /**
      * The rules' {@code context} reads through the same API and service account: a ConfigMap
-     * ({@code get} on {@code configmaps}, 404 → absent), an attestor's key Secret ({@code get} on
-     * {@code secrets}; never logged) and read-only {@code GET}s of API paths,
-     * each answer reused for {@code ttl} — as Kyverno reads ConfigMaps without its cache label
-     * directly, an edit is in force at the latest {@code ttl} later.
+     * ({@code get} and {@code watch} on {@code configmaps}, 404 → absent; watched once read, so an
+     * edit is in force when the API server reports it — {@link ConfigMapWatches}), an attestor's
+     * key Secret ({@code get} on {@code secrets}; never logged) and read-only {@code GET}s of API
+     * paths, those answers reused for {@code ttl}.
      */
     public ContextSource contextSource(Duration ttl) {
         ResultCache<Optional<JsonNode>> answers = new ResultCache<>(ttl, ttl, 10_000);
+        ConfigMapWatches configMaps = new ConfigMapWatches(api, http, this::bearer);
         return new ContextSource() {
             @Override
             public JsonNode configMap(String namespace, String name) {
                 String path = "/api/v1/namespaces/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
                         + "/configmaps/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
-                return answers.get(path, () -> read(path, "configmaps"), x -> true).orElse(null);
+                return configMaps.get(namespace, name, () -> read(path, "configmaps"));
             }
 
             @Override
@@ -185,16 +186,25 @@ public final class KubernetesNamespaces implements Function<String, Map<String, 
                 });
     }
 
+    /** The bearer token, re-read every time (projected tokens rotate); null without a token file. */
+    private String bearer() {
+        if (tokenFile == null) {
+            return null;
+        }
+        try {
+            return Files.readString(tokenFile).strip();
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "cannot read the service account token " + tokenFile);
+        }
+    }
+
     /** GET {@code path}: the object, empty on 404; throws when the API cannot answer. */
     private Optional<JsonNode> read(String path, String resource) {
         HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).timeout(Duration.ofSeconds(3))
                 .header("Accept", "application/json");
-        if (tokenFile != null) {
-            try {
-                request.header("Authorization", "Bearer " + Files.readString(tokenFile).strip());
-            } catch (IOException e) {
-                throw new TrustplaneException(ErrorKind.IO, "cannot read the service account token " + tokenFile);
-            }
+        String token = bearer();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
         }
         HttpResponse<InputStream> response;
         try {

@@ -3,6 +3,7 @@ package dev.trustplane.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.trustplane.event.EventListener;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.policy.ContextSource;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -11,9 +12,11 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
@@ -55,6 +58,42 @@ class KubernetesNamespacesTest {
         ContextSource down = new KubernetesNamespaces(URI.create("http://127.0.0.1:1"), null, null,
                 Duration.ofSeconds(30), EventListener.NONE).contextSource(Duration.ofSeconds(10));
         Assertions.assertThatThrownBy(() -> down.configMap("default", "keys")).hasMessageContaining("did not answer");
+    }
+
+    @Test
+    void shouldSeeAnEditedConfigMapThroughItsWatchWithoutReadingItAgain() throws Exception {
+        client.configMaps().inNamespace("policy").resource(new ConfigMapBuilder().withNewMetadata().withName("keys")
+                .withNamespace("policy").endMetadata().addToData("org", "v1").build()).create();
+        // answers kept an hour: only the watch can bring the edit in
+        ContextSource source = new KubernetesNamespaces(URI.create(client.getMasterUrl().toString()), null, null,
+                Duration.ofSeconds(30), EventListener.NONE).contextSource(Duration.ofHours(1));
+
+        assertThat(source.configMap("policy", "keys").path("data").path("org").asText()).isEqualTo("v1");
+        client.configMaps().inNamespace("policy").withName("keys").edit(c -> new ConfigMapBuilder(c)
+                .addToData("org", "v2").build());
+        String seen = "v1";
+        for (int i = 0; i < 100 && !seen.equals("v2"); i++) {
+            Thread.sleep(100);
+            seen = source.configMap("policy", "keys").path("data").path("org").asText();
+        }
+        assertThat(seen).isEqualTo("v2");
+        int ours = 0;
+        for (int n = server.getRequestCount(); n > 0; n--) {
+            RecordedRequest r = server.takeRequest(1, TimeUnit.SECONDS);
+            if (r != null && r.getMethod().equals("GET") && r.getPath().equals("/api/v1/namespaces/policy/configmaps/keys")
+                    && String.valueOf(r.getHeader("User-Agent")).startsWith("Java-http-client")) {
+                ours++;
+            }
+        }
+        assertThat(ours).as("GETs of the ConfigMap by Trustplane: the first read only, the edit came by the watch")
+                .isEqualTo(1);
+        client.configMaps().inNamespace("policy").withName("keys").delete();
+        JsonNode after = source.configMap("policy", "keys");
+        for (int i = 0; i < 100 && after != null; i++) {
+            Thread.sleep(100);
+            after = source.configMap("policy", "keys");
+        }
+        assertThat(after).isNull();
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.trustplane.sbom.LayerFuzzer;
 import dev.trustplane.sbom.SbomFuzzer;
 import dev.trustplane.sigstore.TrustMaterialFuzzer;
 import dev.trustplane.verify.BundleFuzzer;
+import dev.trustplane.verify.NotaryFuzzer;
 import dev.trustplane.vuln.FeedFuzzer;
 import dev.trustplane.vuln.VexFuzzer;
 import java.util.List;
@@ -40,6 +41,8 @@ public final class FuzzTargets {
                     "\"products\""), VexFuzzer::seeds),
             new FuzzTarget("bundle", BundleFuzzer.class, 16 * 1024, List.of("\"dsseEnvelope\"", "\"tlogEntries\"",
                     "\"inclusionProof\"", "\"rawBytes\""), BundleFuzzer::seeds),
+            new FuzzTarget("notary", NotaryFuzzer.class, 16 * 1024, List.of("\"protected\"", "\"x5c\"",
+                    "io.cncf.notary.signingScheme", "\"crit\""), NotaryFuzzer::seeds),
             new FuzzTarget("trust-material", TrustMaterialFuzzer.class, 16 * 1024, List.of("-----BEGIN PUBLIC KEY-----",
                     "\"certificateAuthorities\"", "\"tlogs\""), TrustMaterialFuzzer::seeds),
             new FuzzTarget("policy", PolicyFuzzer.class, 32 * 1024, List.of("verifyImages", "attestors", "{{",
