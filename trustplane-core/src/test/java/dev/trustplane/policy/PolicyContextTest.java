@@ -6,9 +6,7 @@ import static dev.trustplane.policy.PolicyEngineTest.pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.Outcome;
-import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
 import dev.trustplane.sigstore.TrustedRoot;
 import java.io.IOException;
@@ -20,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -199,21 +198,8 @@ class PolicyContextTest {
                 """.replace("\"K\"", "\"" + PolicyEngineTest.quoted() + "\"");
         List<Policy> policies = PolicyEngineTest.load(policy);
         List<String> asked = new ArrayList<>();
-        ContextSource api = new ContextSource() {
-            @Override
-            public JsonNode configMap(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public JsonNode get(String urlPath) {
-                asked.add(urlPath);
-                if (urlPath.endsWith("/prod")) {
-                    return yaml("metadata: {labels: {tier: prod}}");
-                }
-                throw new TrustplaneException(ErrorKind.NOT_FOUND, "GET " + urlPath + " answered 404");
-            }
-        };
+        ContextSource api = new ClusterStub(Map.of(), Map.of("/api/v1/namespaces/prod",
+                yaml("metadata: {labels: {tier: prod}}")), asked);
         try (PolicyEngine engine = new PolicyEngine(policies, verifier, api, Clock.systemUTC())) {
             Evaluation prod = engine.evaluate(pod("prod", null, "r.example/unsigned/app@" + DIGEST), Phase.VALIDATE,
                     Duration.ofSeconds(5));
@@ -289,23 +275,7 @@ class PolicyContextTest {
         JsonNode secret = yaml("data: {cosign.pub: " + Base64.getEncoder().encodeToString(
                 KEY.getBytes(StandardCharsets.UTF_8)) + "}");
         List<String> asked = new ArrayList<>();
-        ContextSource cluster = new ContextSource() {
-            @Override
-            public JsonNode configMap(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public JsonNode get(String urlPath) {
-                return null;
-            }
-
-            @Override
-            public JsonNode secret(String namespace, String name) {
-                asked.add(namespace + "/" + name);
-                return name.equals("testsecret") ? secret : null;
-            }
-        };
+        ContextSource cluster = new ClusterStub(Map.of("test-verify-images/testsecret", secret), Map.of(), asked);
         try (PolicyEngine engine = new PolicyEngine(policies, verifier, cluster, Clock.systemUTC());
                 PolicyEngine none = new PolicyEngine(policies, verifier, ContextSource.NONE, Clock.systemUTC())) {
             Evaluation signed = engine.evaluate(pod("apps", null, "ghcr.io/kyverno/test-verify-image:signed@" + DIGEST),

@@ -104,23 +104,7 @@ class RegistryCredentialsIT {
                   PULL
                   containers: [{name: app, image: "IMAGE"}]
                 """.replace("IMAGE", image.toString()).replace("PULL", pullSecrets));
-        ContextSource cluster = new ContextSource() {
-            @Override
-            public JsonNode configMap(String namespace, String name) {
-                return null;
-            }
-
-            @Override
-            public JsonNode get(String urlPath) {
-                return null;
-            }
-
-            @Override
-            public JsonNode secret(String namespace, String name) {
-                asked.add(namespace + "/" + name);
-                return secrets.get(namespace + "/" + name);
-            }
-        };
+        ContextSource cluster = new ClusterStub(secrets, Map.of(), asked);
         // the server's own client has no credentials for this registry
         RegistryImageVerifier verifier = new RegistryImageVerifier(RegistryClient.builder().build(), VerifierLimits.DEFAULT,
                 Duration.ofMinutes(5), Duration.ofSeconds(5), Duration.ofSeconds(5), 100);
