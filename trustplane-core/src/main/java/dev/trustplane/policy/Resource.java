@@ -56,9 +56,59 @@ public record Resource(String group, String version, String kind, String namespa
         req.set("userInfo", userInfo == null ? MissingNode.getInstance() : userInfo);
         req.set("object", workload.object());
         req.set("oldObject", oldObject);
+        context.set("images", images(workload.containers()));
         return new Resource(workload.group(), workload.version(), workload.kind(), workload.namespace(), n, operation,
                 workload.object(), workload.labels(), namespaceLabelLookup, workload.containers(), workload.pod(),
                 context);
+    }
+
+    /**
+     * Kyverno's {@code images} variable: per container list, per container name, the image's
+     * {@code registry} ({@code docker.io} for a short name), {@code path}, {@code name}, {@code tag}
+     * ({@code latest} when neither tag nor digest is written), {@code digest}, {@code reference} and
+     * {@code referenceWithTag}, as Kyverno's {@code GetImageInfo} spells them.
+     */
+    static ObjectNode images(List<ContainerImage> containers) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        for (ContainerImage c : containers) {
+            String image = c.image() == null ? "" : c.image().strip();
+            if (image.isEmpty()) {
+                continue;
+            }
+            String rest = image;
+            String digest = "";
+            int at = rest.indexOf('@');
+            if (at >= 0) {
+                digest = rest.substring(at + 1);
+                rest = rest.substring(0, at);
+            }
+            String tag = "";
+            int colon = rest.lastIndexOf(':');
+            if (colon > rest.lastIndexOf('/')) {
+                tag = rest.substring(colon + 1);
+                rest = rest.substring(0, colon);
+            }
+            int slash = rest.indexOf('/');
+            String first = slash < 0 ? "" : rest.substring(0, slash);
+            boolean host = first.contains(".") || first.contains(":") || first.equals("localhost");
+            String registry = host ? first : "docker.io";
+            String path = host ? rest.substring(slash + 1) : rest;
+            if (digest.isEmpty() && tag.isEmpty()) {
+                tag = "latest";
+            }
+            ObjectNode list = out.get(c.list()) instanceof ObjectNode o ? o : out.putObject(c.list());
+            ObjectNode info = list.putObject(c.name() == null ? "" : c.name());
+            info.put("registry", registry).put("path", path).put("name", path.substring(path.lastIndexOf('/') + 1));
+            if (!tag.isEmpty()) {
+                info.put("tag", tag);
+            }
+            if (!digest.isEmpty()) {
+                info.put("digest", digest);
+            }
+            info.put("reference", registry + "/" + path + (digest.isEmpty() ? ":" + tag : "@" + digest));
+            info.put("referenceWithTag", registry + "/" + path + ":" + tag);
+        }
+        return out;
     }
 
     /** The labels of the resource's namespace, or null when they are not known. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.error.Outcome;
 import dev.trustplane.io.Json;
 import dev.trustplane.sigstore.TrustedRoot;
+import dev.trustplane.workload.ContainerImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -305,5 +306,42 @@ class PolicyContextTest {
         assertThat(errors).anySatisfy(e -> assertThat(e).contains("k8s://NAMESPACE/NAME"))
                 .anySatisfy(e -> assertThat(e).contains("keys.kms").contains("no KMS is reachable"))
                 .noneSatisfy(e -> assertThat(e).contains("publicKeys: is required"));
+    }
+
+    @Test
+    void shouldOfferKyvernosImagesVariable() {
+        // the shape of the kyverno/policies samples that check images.containers.*.registry
+        String policy = """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: registries}
+                spec:
+                  validationFailureAction: Enforce
+                  rules:
+                    - name: allowed-registries
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      validate:
+                        message: "{{ images.containers.*.registry }}"
+                        deny:
+                          conditions:
+                            any:
+                              - {key: "{{ images.containers.*.registry }}", operator: AnyNotIn, value: [ghcr.io, docker.io]}
+                """;
+        List<Policy> policies = PolicyEngineTest.load(policy);
+        try (PolicyEngine engine = new PolicyEngine(policies, verifier)) {
+            Evaluation ok = engine.evaluate(pod("apps", null, "nginx:1.25", "ghcr.io/org/app@" + DIGEST), Phase.VALIDATE,
+                    Duration.ofSeconds(5));
+            Evaluation other = engine.evaluate(pod("apps", null, "quay.io/org/app:2"), Phase.VALIDATE,
+                    Duration.ofSeconds(5));
+
+            assertThat(ok.denied()).isFalse();
+            assertThat(other.denied()).isTrue();
+            assertThat(other.decisions().get(0).message()).contains("quay.io");
+        }
+        JsonNode images = Resource.images(List.of(new ContainerImage("containers", 0, "web",
+                "nginx", "/spec/containers/0/image")));
+        assertThat(images.path("containers").path("web").toString()).isEqualTo("{\"registry\":\"docker.io\","
+                + "\"path\":\"nginx\",\"name\":\"nginx\",\"tag\":\"latest\",\"reference\":\"docker.io/nginx:latest\","
+                + "\"referenceWithTag\":\"docker.io/nginx:latest\"}");
     }
 }
