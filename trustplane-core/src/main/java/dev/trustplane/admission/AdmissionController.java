@@ -71,6 +71,7 @@ public final class AdmissionController implements AutoCloseable {
     private final List<String> warnings;
     private final List<Retired> retired = new ArrayList<>();
     private volatile List<Policy> policies;
+    private volatile ContextSource context;
 
     private AdmissionController(Config config, RegistryClient registry, EventListener listener,
             Clock clock) {
@@ -101,12 +102,13 @@ public final class AdmissionController implements AutoCloseable {
                 config.negativeCacheTtl(), config.tagTtl(), config.cacheSize(), revocations::current);
         this.ledger = new AdmissionLedger(config.store(), LEDGER_CAPACITY, Duration.ofMillis(50),
                 config.ticketWebhook() == null ? null : new TicketNotifier(config.ticketWebhook(), listener), listener);
-        this.service = new AdmissionService(new PolicyEngine(policies, verifier,
-                loaded.contextSource(config.context()), Clock.systemUTC()), ledger,
+        this.context = loaded.contextSource(config.context());
+        this.service = new AdmissionService(new PolicyEngine(policies, verifier, context, Clock.systemUTC()), ledger,
                 budget(config.webhookTimeout()), config.namespaceLabels(), clock);
         this.watcher = new PolicyWatcher(config.policies(), config.loader(), policies, next -> {
-            PolicyEngine previous = service.replaceEngine(new PolicyEngine(next.policies(), verifier,
-                    next.contextSource(config.context()), Clock.systemUTC()));
+            context = next.contextSource(config.context());
+            PolicyEngine previous = service.replaceEngine(new PolicyEngine(next.policies(), verifier, context,
+                    Clock.systemUTC()));
             policies = List.copyOf(next.policies());
             // requests that started with the previous engine finish within the webhook timeout
             synchronized (retired) {
@@ -174,6 +176,11 @@ public final class AdmissionController implements AutoCloseable {
 
     public ResultCache<VerificationReport> reportCache() {
         return verifier.reportCache();
+    }
+
+    /** Where the policies in force read their context: the ConfigMaps beside them, then the cluster. */
+    public ContextSource contextSource() {
+        return context;
     }
 
     /** The policies in force now. */

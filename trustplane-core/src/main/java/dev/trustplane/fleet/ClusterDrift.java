@@ -36,7 +36,8 @@ public record ClusterDrift(DriftLoop loop, LeaderLease lease, FleetWatch watch) 
                 Clock.systemUTC(), listener);
         DriftLoop loop = new DriftLoop(cluster::read, controller::policies, controller.verifier(),
                 controller.revocations()::current, controller.config().store(), interval, Clock.systemUTC(), listener)
-                .publishingTo(new ReportPublisher(cluster)).watching(watch).onlyWhen(lease);
+                .publishingTo(new ReportPublisher(cluster)).watching(watch).onlyWhen(lease)
+                .withContext(controller::contextSource);
         watch.start(loop::onPodEvent);
         return new ClusterDrift(loop, lease, watch);
     }

@@ -1,6 +1,7 @@
 package dev.trustplane.fleet;
 
 import dev.trustplane.event.EventListener;
+import dev.trustplane.policy.ContextSource;
 import dev.trustplane.policy.ImageVerifier;
 import dev.trustplane.policy.Policy;
 import dev.trustplane.store.Store;
@@ -42,6 +43,7 @@ public final class DriftLoop {
     private final EventListener listener;
     private volatile Consumer<DriftPass.Result> publisher = r -> { };
     private volatile BooleanSupplier leading = () -> true;
+    private volatile Supplier<ContextSource> context = () -> ContextSource.NONE;
     private final AtomicLong passes = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
     private volatile Instant lastRun;
@@ -85,6 +87,12 @@ public final class DriftLoop {
      * replicas share the webhook, one runs the loop. A replica that becomes leader runs a pass at
      * once.
      */
+    /** Where the passes' rules read their context (the admission controller's sources, after each reload). */
+    public DriftLoop withContext(Supplier<ContextSource> source) {
+        this.context = source;
+        return this;
+    }
+
     public DriftLoop onlyWhen(BooleanSupplier leader) {
         this.leading = leader;
         return this;
@@ -115,7 +123,7 @@ public final class DriftLoop {
         }
         long t0 = System.nanoTime();
         try {
-            new DriftPass(lastPolicies, verifier, store, clock, Duration.ofSeconds(30))
+            new DriftPass(lastPolicies, verifier, store, clock, Duration.ofSeconds(30)).withContext(context.get())
                     .runFor(workload, w.workload(workload));
         } catch (RuntimeException e) {
             listener.warn("drift: could not re-judge " + workload.kind() + " " + workload.namespace() + "/"
@@ -182,7 +190,7 @@ public final class DriftLoop {
         }
         try {
             DriftPass.Result result = new DriftPass(now, verifier, store, clock, Duration.ofSeconds(30))
-                    .run(tags ? inventory.get() : held.get(), Set.of(), tags);
+                    .withContext(context.get()).run(tags ? inventory.get() : held.get(), Set.of(), tags);
             last = result;
             passes.incrementAndGet();
             try {

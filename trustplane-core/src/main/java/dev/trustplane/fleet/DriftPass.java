@@ -2,6 +2,7 @@ package dev.trustplane.fleet;
 
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.policy.ContextSource;
 import dev.trustplane.policy.ImageVerifier;
 import dev.trustplane.policy.Policy;
 import dev.trustplane.store.Store;
@@ -31,6 +32,7 @@ public final class DriftPass {
     /** Workloads judged at once (each verification also runs its attestors in parallel). */
     private static final int PARALLEL = 16;
 
+    private ContextSource context = ContextSource.NONE;
     private final List<Policy> policies;
     private final ImageVerifier verifier;
     private final Store store;
@@ -62,6 +64,15 @@ public final class DriftPass {
      *                 trust state
      * @param budget   the time one workload's re-judgement may take
      */
+    /**
+     * This pass with the cluster's context sources (the admission controller's): rules with
+     * {@code context} entries are judged as at admission instead of deciding "error".
+     */
+    public DriftPass withContext(ContextSource source) {
+        this.context = source;
+        return this;
+    }
+
     public DriftPass(List<Policy> policies, ImageVerifier verifier, Store store, Clock clock, Duration budget) {
         List<Detector> all = new ArrayList<>(List.of(new NeverAdmitted(), new DigestDrift(), new BreakGlassInForce()));
         if (policies != null) {
@@ -107,7 +118,7 @@ public final class DriftPass {
             throw new TrustplaneException(ErrorKind.IO, "The admission ledger in " + store.location()
                     + " could not be read (" + e.getMessage() + "); no drift pass without it");
         }
-        Pass pass = new Pass(inventory, history, policies, verifier, clock, budget);
+        Pass pass = new Pass(inventory, history, policies, verifier, clock, budget, context);
         List<RunningWorkload> workloads = inventory.workloads().stream()
                 .filter(w -> !excludedNamespaces.contains(w.namespace())).toList();
         List<Finding> seen = new ArrayList<>();
@@ -158,7 +169,7 @@ public final class DriftPass {
             throw new TrustplaneException(ErrorKind.IO, "The admission ledger in " + store.location()
                     + " could not be read (" + e.getMessage() + ")");
         }
-        Pass pass = new Pass(inventory, history, policies, verifier, clock, budget);
+        Pass pass = new Pass(inventory, history, policies, verifier, clock, budget, context);
         List<Detector> detectors = this.detectors.stream().filter(d -> !(d instanceof TagMoved)).toList();
         List<Finding> seen = new ArrayList<>();
         for (RunningWorkload w : inventory.workloads()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.oci.ImageReference;
+import dev.trustplane.policy.ContextSource;
 import dev.trustplane.policy.Evaluation;
 import dev.trustplane.policy.ImageVerifier;
 import dev.trustplane.policy.Phase;
@@ -34,6 +35,7 @@ final class Pass {
     private final Clock clock;
     private final Instant now;
     private final Duration budget;
+    private final ContextSource context;
     private final Map<String, Object> tags = new ConcurrentHashMap<>();
     private final Map<JudgeKey, Evaluation> judged = new ConcurrentHashMap<>();
     private final Set<String> incompleteScopes = ConcurrentHashMap.newKeySet();
@@ -41,6 +43,13 @@ final class Pass {
 
     Pass(Inventory inventory, AdmissionHistory history, List<Policy> policies, ImageVerifier verifier, Clock clock,
             Duration budget) {
+        this(inventory, history, policies, verifier, clock, budget, ContextSource.NONE);
+    }
+
+    /** @param context where the policies' context entries read ConfigMaps, Secrets and API paths */
+    Pass(Inventory inventory, AdmissionHistory history, List<Policy> policies, ImageVerifier verifier, Clock clock,
+            Duration budget, ContextSource context) {
+        this.context = context;
         this.inventory = inventory;
         this.history = history;
         this.policies = policies;
@@ -111,7 +120,8 @@ final class Pass {
         Workload workload = Workloads.of(pod);
         Map<String, String> labels = inventory.namespaceLabels().get(w.namespace());
         Resource resource = Resource.of(workload, null, "CREATE", null, null, () -> labels);
-        try (PolicyEngine engine = new PolicyEngine(policies, ImageVerifier.withDigests(verifier, digests), clock)) {
+        try (PolicyEngine engine = new PolicyEngine(policies, ImageVerifier.withDigests(verifier, digests), context,
+                clock)) {
             return engine.evaluate(resource, Phase.BACKGROUND, budget);
         }
     }

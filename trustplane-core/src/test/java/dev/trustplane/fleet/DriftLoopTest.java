@@ -2,16 +2,21 @@ package dev.trustplane.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.registry.RegistryClient;
+import dev.trustplane.policy.ContextSource;
 import dev.trustplane.policy.ImageVerifier;
 import dev.trustplane.policy.Policy;
+import dev.trustplane.policy.PolicyLoader;
 import dev.trustplane.policy.RegistryImageVerifier;
 import dev.trustplane.store.Store;
 import dev.trustplane.verify.Revocations;
 import dev.trustplane.verify.VerifierLimits;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,6 +24,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -108,5 +114,51 @@ class DriftLoopTest {
         leader.set(true);
         assertThat(loop.tick()).as("leads again: runs at once").isTrue();
         assertThat(loop.passes()).isEqualTo(2);
+    }
+
+    @Test
+    void shouldJudgeRulesWithContextAsAdmissionDoesWhenGivenTheClustersSources() throws Exception {
+        // a namespace block-list kept in a ConfigMap, as Kyverno samples keep allow-lists
+        String policy = """
+                apiVersion: kyverno.io/v1
+                kind: ClusterPolicy
+                metadata: {name: blocked-namespaces}
+                spec:
+                  validationFailureAction: Enforce
+                  rules:
+                    - name: not-in-blocked
+                      context:
+                        - name: settings
+                          configMap: {name: settings, namespace: trustplane}
+                      match: {any: [{resources: {kinds: [Pod]}}]}
+                      validate:
+                        message: "namespace {{ request.namespace }} is blocked"
+                        deny:
+                          conditions:
+                            any:
+                              - {key: "{{ request.namespace }}", operator: AnyIn, value: "{{ split(settings.data.blocked, ',') }}"}
+                """;
+        List<Policy> policies = new PolicyLoader(null, null).parse(policy.getBytes(StandardCharsets.UTF_8), "p.yaml")
+                .orThrow();
+        JsonNode settings = Json.yaml().readTree("""
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: settings, namespace: trustplane}
+                data: {blocked: "shop,legacy"}
+                """);
+        Inventory fleet = Inventory.fromFiles(List.of(InventoryTest.fixture()));
+        ImageVerifier none = new RegistryImageVerifier(RegistryClient.builder().build(), VerifierLimits.DEFAULT,
+                Duration.ofMinutes(1), Duration.ofSeconds(1), Duration.ofSeconds(1), 10);
+        Store store = Store.embedded(dir.resolve("context.db"));
+
+        DriftPass.Result without = new DriftPass(policies, none, store, Clock.systemUTC(), Duration.ofSeconds(5))
+                .run(fleet, Set.of(), false);
+        DriftPass.Result with = new DriftPass(policies, none, store, Clock.systemUTC(), Duration.ofSeconds(5))
+                .withContext(ContextSource.of(List.of(settings), ContextSource.NONE)).run(fleet, Set.of(), false);
+
+        assertThat(without.seen()).noneMatch(f -> f.kind() == FindingKind.POLICY_REGRESSION);
+        assertThat(without.incomplete()).anySatisfy(i -> assertThat(i).contains("ConfigMap trustplane/settings"));
+        assertThat(with.seen()).filteredOn(f -> f.kind() == FindingKind.POLICY_REGRESSION).isNotEmpty()
+                .allSatisfy(f -> assertThat(f.message()).contains("namespace shop is blocked"));
     }
 }
