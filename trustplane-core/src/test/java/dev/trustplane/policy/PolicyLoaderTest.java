@@ -81,7 +81,8 @@ class PolicyLoaderTest {
         assertThat(loaded.hasErrors()).isTrue();
         assertThat(all).anySatisfy(s -> assertThat(s).contains("spec.webhookTimeoutSeconds").contains("1 to 30"));
         assertThat(all).anySatisfy(s -> assertThat(s).contains("verifyImages[0].mutateDigest").contains("Audit"));
-        assertThat(all).anySatisfy(s -> assertThat(s).contains("imageRegistryCredentials").contains("not supported"));
+        assertThat(all).anySatisfy(s -> assertThat(s).contains("imageRegistryCredentials.providers")
+                .contains("not cloud credential providers"));
         assertThat(all).anySatisfy(s -> assertThat(s).contains("entries[0].rekor").contains("keys: or keyless:"));
         assertThat(all).anySatisfy(s -> assertThat(s).contains("predicateType")
                 .contains("did you mean https://slsa.dev/provenance/v1"));

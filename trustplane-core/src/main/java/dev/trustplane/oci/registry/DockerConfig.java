@@ -62,7 +62,8 @@ public final class DockerConfig implements CredentialProvider {
         }
         Optional<JsonNode> entry = entry(root, registry);
         if (entry.isPresent()) {
-            Optional<Credentials> inline = decode(registry, entry.get(), file.toString());
+            Optional<Credentials> inline = decode(registry, entry.get(), file.toString(),
+                    "run `trustplane login " + registry + "` to replace it");
             if (inline.isPresent()) {
                 return inline;
             }
@@ -114,7 +115,8 @@ public final class DockerConfig implements CredentialProvider {
         JsonNode root = config.has("auths") ? config : Json.mapper().createObjectNode().set("auths", config);
         return registry -> {
             Optional<JsonNode> entry = entry(root, registry);
-            return entry.isEmpty() ? Optional.empty() : decode(registry, entry.get(), source);
+            return entry.isEmpty() ? Optional.empty() : decode(registry, entry.get(), source,
+                    "replace the entry in the Secret");
         };
     }
 
@@ -139,7 +141,7 @@ public final class DockerConfig implements CredentialProvider {
         return keys;
     }
 
-    private static Optional<Credentials> decode(String registry, JsonNode entry, String source) {
+    private static Optional<Credentials> decode(String registry, JsonNode entry, String source, String wayOut) {
         String identityToken = entry.path("identitytoken").asText(null);
         String username = entry.path("username").asText(null);
         String password = entry.path("password").asText(null);
@@ -150,13 +152,12 @@ public final class DockerConfig implements CredentialProvider {
                 decoded = new String(Base64.getDecoder().decode(auth.trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The \"auth\" entry for " + registry + " in "
-                        + source + " is not base64; replace it (`trustplane login " + registry + "` for a local file)");
+                        + source + " is not base64; " + wayOut);
             }
             int colon = decoded.indexOf(':');
             if (colon < 0) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The \"auth\" entry for " + registry + " in "
-                        + source + " is not USER:PASSWORD; replace it (`trustplane login " + registry + "` for a local"
-                        + " file)");
+                        + source + " is not USER:PASSWORD; " + wayOut);
             }
             username = decoded.substring(0, colon);
             password = decoded.substring(colon + 1);
