@@ -19,6 +19,7 @@ import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
@@ -57,6 +58,32 @@ public final class SignatureAlgorithms {
             s.update(data);
             return s.verify(signature);
         } catch (GeneralSecurityException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * A DSSE signature: as {@link #verify}, and for an EC key also in the raw r‖s form (two
+     * fixed-size big-endian integers) that DSSE libraries other than Sigstore's write (go-securesystemslib
+     * with some signers, in-toto's, Notary's JWS): the same (r, s), only spelt differently.
+     */
+    public static boolean verifyDsse(PublicKey key, byte[] pae, byte[] signature) {
+        if (verify(key, pae, signature)) {
+            return true;
+        }
+        if (!(key instanceof ECPublicKey ec)) {
+            return false;
+        }
+        int size = (ec.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+        if (signature.length != 2 * size) {
+            return false;
+        }
+        try {
+            byte[] der = new DERSequence(new ASN1Integer[] {
+                    new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(signature, 0, size))),
+                    new ASN1Integer(new BigInteger(1, Arrays.copyOfRange(signature, size, 2 * size)))}).getEncoded();
+            return verify(key, pae, der);
+        } catch (IOException e) {
             return false;
         }
     }

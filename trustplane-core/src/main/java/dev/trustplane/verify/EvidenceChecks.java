@@ -168,7 +168,7 @@ public final class EvidenceChecks {
     private boolean dsseSigned(Run run, Dsse dsse, Material material, String hint) {
         byte[] pae = dsse.pae();
         List<byte[]> sigs = dsse.signatures().stream().map(Dsse.Sig::sig).toList();
-        return signed(run, material, key -> sigs.stream().anyMatch(s -> SignatureAlgorithms.verify(key, pae, s)),
+        return signed(run, material, key -> sigs.stream().anyMatch(s -> SignatureAlgorithms.verifyDsse(key, pae, s)),
                 hint, new TlogCheck.Signed(sha256Hex(dsse.payload()), sigs, null, sha256Hex(pae)));
     }
 
