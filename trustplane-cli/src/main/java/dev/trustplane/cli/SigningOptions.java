@@ -1,8 +1,10 @@
 package dev.trustplane.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.config.Env;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import dev.trustplane.sigstore.EvidenceStore;
 import dev.trustplane.sign.KeylessSigning;
 import dev.trustplane.sign.Signer;
@@ -43,17 +45,77 @@ final class SigningOptions {
             + " for every signature from this timestamp authority (sigstore timestamp-authority API)")
     URI timestampServer;
 
+    @Option(names = "--signing-config", paramLabel = "FILE", description = "keyless: a Sigstore signing config"
+            + " (signing_config.json, v0.1 or v0.2) naming the Fulcio, Rekor and timestamp services; flags win")
+    Path signingConfig;
+
     /** Whether the user asked to sign at all (for build, where signing is optional). */
     boolean requested() {
         return key != null || keyless();
     }
 
     private boolean keyless() {
-        return identityToken != null || identityTokenFile != null || fulcio != null || rekor != null;
+        return identityToken != null || identityTokenFile != null || fulcio != null || rekor != null
+                || signingConfig != null;
+    }
+
+    /**
+     * The services a signing config names, where no flag named them: v0.2's {@code caUrls},
+     * {@code rekorTlogUrls}, {@code tsaUrls} (each {@code [{url}]}, the first taken), or v0.1's
+     * {@code caUrl}, {@code tlogUrls}, {@code tsaUrls} (strings).
+     */
+    void applySigningConfig() {
+        if (signingConfig == null) {
+            return;
+        }
+        JsonNode c;
+        try {
+            if (Files.size(signingConfig) > 1 << 20) {
+                throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "Signing config " + signingConfig
+                        + " is larger than 1 MiB; it is not a Sigstore signing config");
+            }
+            c = Json.mapper().readTree(signingConfig.toFile());
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Signing config " + signingConfig
+                    + " is not JSON: " + e.getMessage().lines().findFirst().orElse("") + "; pass signing_config.json");
+        }
+        if (fulcio == null) {
+            fulcio = url(c, "caUrls", "caUrl");
+        }
+        if (rekor == null) {
+            rekor = url(c, "rekorTlogUrls", "tlogUrls");
+        }
+        if (timestampServer == null) {
+            timestampServer = url(c, "tsaUrls", "tsaUrls");
+        }
+        if (fulcio == null || rekor == null) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Signing config " + signingConfig + " names no "
+                    + (fulcio == null ? "certificate authority (caUrls)" : "transparency log (rekorTlogUrls)")
+                    + "; pass --fulcio-url/--rekor-url or a complete signing config");
+        }
+    }
+
+    private static URI url(JsonNode config, String list, String legacy) {
+        JsonNode l = config.path(list);
+        JsonNode first = l.isArray() && !l.isEmpty() ? l.get(0) : config.path(legacy);
+        if (first.isArray()) {
+            first = first.isEmpty() ? first : first.get(0);
+        }
+        String text = first.isTextual() ? first.asText() : first.path("url").asText("");
+        if (text.isEmpty()) {
+            return null;
+        }
+        try {
+            return URI.create(text);
+        } catch (IllegalArgumentException e) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "The signing config's " + list + " URL " + text
+                    + " is not a URL");
+        }
     }
 
     /** Prepared before any work: the key is decrypted, or the certificate obtained. */
     Prepared prepare(CliContext ctx) {
+        applySigningConfig();
         if (key != null && keyless()) {
             throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Pass either --key or the keyless flags"
                     + " (--identity-token…, --fulcio-url, --rekor-url), not both");

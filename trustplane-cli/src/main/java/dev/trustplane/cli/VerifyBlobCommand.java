@@ -1,7 +1,10 @@
 package dev.trustplane.cli;
 
+import dev.trustplane.oci.Digest;
 import dev.trustplane.verify.BlobVerifier;
+import dev.trustplane.verify.Trust;
 import dev.trustplane.verify.VerificationReport;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,8 +19,9 @@ import picocli.CommandLine.Parameters;
 final class VerifyBlobCommand implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Parameters(index = "0", paramLabel = "FILE", description = "the signed file")
-    Path file;
+    @Parameters(index = "0", paramLabel = "FILE", description = "the signed file, or its digest sha256:HEX (when no"
+            + " file has that name), as the sigstore-conformance protocol passes it")
+    String file;
 
     @Option(names = "--bundle", paramLabel = "FILE", required = true,
             description = "the Sigstore bundle (v0.1-v0.3, as cosign sign-blob --new-bundle-format and"
@@ -33,8 +37,10 @@ final class VerifyBlobCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VerificationReport report = BlobVerifier.verify(file, bundle, verify.trust().withRevocations(
-                VerifyOptions.revoked(ctx)), null);
+        Trust trust = verify.trust().withRevocations(VerifyOptions.revoked(ctx));
+        VerificationReport report = file.matches("sha256:[0-9a-f]{64}") && !Files.exists(Path.of(file))
+                ? BlobVerifier.verify(Digest.parse(file), file, bundle, trust, null)
+                : BlobVerifier.verify(Path.of(file), bundle, trust, null);
         return VerificationOutput.print(report, verify.output, ctx);
     }
 }

@@ -7,7 +7,9 @@ import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -120,6 +122,31 @@ class VerifyBlobIT {
         assertThat(r.code()).isEqualTo(3);
         assertThat(r.err()).isEqualTo("trustplane: error: Bundle " + work.resolve("nope.json") + " does not exist or is"
                 + " not a regular file; give the file cosign sign-blob --bundle or trustplane sign-blob wrote\n");
+    }
+
+    @Test
+    void shouldSpeakTheConformanceSuitesClientProtocolWithAFileOrADigest() throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Map<String, String> env = Map.of("TRUSTPLANE", java + " -cp " + System.getProperty("java.class.path")
+                + " dev.trustplane.cli.Main");
+        Path client = Path.of("../scripts/sigstore-conformance-client").toAbsolutePath().normalize();
+        String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(SUITE.resolve("a.txt"))));
+        for (String artifact : List.of(SUITE.resolve("a.txt").toString(), digest)) {
+            for (String name : List.of("rekor2-happy-path", "rekor2-no-timestamp_fail")) {
+                Path dir = SUITE.resolve(name);
+                ProcessRunner.Result r = ProcessRunner.run(List.of("bash", client.toString(), "verify-bundle",
+                        "--bundle", dir.resolve("bundle.sigstore.json").toString(), "--certificate-identity", IDENTITY,
+                        "--certificate-oidc-issuer", ISSUER, "--trusted-root", dir.resolve("trusted_root.json").toString(),
+                        artifact), env, 120, work);
+                assertThat(r.exitCode()).as(name + " " + artifact + ": " + r.stdout() + r.stderr())
+                        .isEqualTo(name.endsWith("_fail") ? 12 : 0);
+            }
+        }
+        ProcessRunner.Result staging = ProcessRunner.run(List.of("bash", client.toString(), "verify-bundle", "--staging",
+                "--bundle", "b.json", "a.txt"), env, 60, work);
+        assertThat(staging.exitCode()).isEqualTo(2);
+        assertThat(staging.stderr()).contains("staging").contains("--trusted-root");
     }
 
     private CliRun conformance(String name) {

@@ -33,7 +33,15 @@ public final class BlobVerifier {
      * for an attestation of that type (verify-blob-attestation), null for any signature.
      */
     public static VerificationReport verify(Path artifact, Path bundle, Trust trust, String predicateType) {
-        Digest digest = sha256(artifact);
+        return verify(sha256(artifact), artifact.toString(), bundle, trust, predicateType);
+    }
+
+    /**
+     * The same for an artifact given by its SHA-256 alone (the sigstore-conformance protocol's
+     * {@code sha256:HEX}): what the bundle signs must be that digest.
+     */
+    public static VerificationReport verify(Digest digest, String artifact, Path bundle, Trust trust,
+            String predicateType) {
         byte[] json = readBundle(bundle);
         boolean dsse = new String(json, StandardCharsets.UTF_8).contains("\"dsseEnvelope\"");
         Evidence.Kind kind = predicateType != null || dsse ? Evidence.Kind.ATTESTATION : Evidence.Kind.SIGNATURE;
@@ -47,7 +55,7 @@ public final class BlobVerifier {
                     Evidence.Format.BUNDLE_REFERRER, bundle.toString(), predicateType,
                     new Candidate.BundleBytes(json)));
         }
-        return new VerificationReport(artifact.toString(), digest, kind, List.of(e), List.of());
+        return new VerificationReport(artifact, digest, kind, List.of(e), List.of());
     }
 
     /** The SHA-256 of a regular file, read streaming. */
