@@ -35,8 +35,9 @@ import java.util.concurrent.TimeoutException;
  * returns a {@link Decision} per (rule, container) — or per rule for validate patterns — and the
  * digest pins to apply. Image checks run in parallel on virtual threads; whatever has not
  * finished when the time budget ends is an ERROR decision naming the image (a denial under
- * Enforce, a warning under Audit), while the unfinished verification goes on and fills the cache
- * for the retry. The engine never throws for a bad image or registry: every outcome is a decision.
+ * Enforce, and under Audit unless the policy's failurePolicy is Ignore), while the unfinished
+ * verification goes on and fills the cache for the retry. The engine never throws for a bad image
+ * or registry: every outcome is a decision.
  */
 public final class PolicyEngine implements AutoCloseable {
     private static final ObjectMapper JSON = Json.mapper();
@@ -464,7 +465,7 @@ public final class PolicyEngine implements AutoCloseable {
             String fix = undecided
                     ? "the evidence could not be read from registry " + ref.registry() + "; make it reachable from"
                     + " Trustplane and retry (a check that cannot finish denies under Enforce, which fails closed,"
-                    + " and warns under Audit)"
+                    + " and under Audit unless the policy's failurePolicy is Ignore)"
                     : set.entries().stream().anyMatch(a -> a.notary() != null || a.template() != null
                     && a.template().notary())
                     ? "sign " + ref.name() + "@" + d + " with notation, with a certificate that chains to the policy's"

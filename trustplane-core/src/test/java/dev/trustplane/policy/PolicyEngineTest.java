@@ -315,7 +315,7 @@ class PolicyEngineTest {
                 assertThat(d.message()).contains("could not read all evidence (registry unreachable)")
                         .endsWith("Fix: the evidence could not be read from registry r.example; make it reachable"
                                 + " from Trustplane and retry (a check that cannot finish denies under Enforce, which"
-                                + " fails closed, and warns under Audit)")
+                                + " fails closed, and under Audit unless the policy's failurePolicy is Ignore)")
                         .doesNotContain("Fix: sign");
             });
         }
