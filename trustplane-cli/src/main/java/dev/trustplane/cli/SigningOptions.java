@@ -68,6 +68,10 @@ final class SigningOptions {
         if (signingConfig == null) {
             return;
         }
+        if (!Files.isRegularFile(signingConfig)) {
+            throw new TrustplaneException(ErrorKind.NOT_FOUND, "Signing config " + signingConfig + " does not exist;"
+                    + " pass the signing_config.json of the Sigstore instance, or --fulcio-url and --rekor-url");
+        }
         JsonNode c;
         try {
             if (Files.size(signingConfig) > 1 << 20) {

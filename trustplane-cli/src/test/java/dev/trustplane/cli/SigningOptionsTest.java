@@ -42,5 +42,9 @@ class SigningOptionsTest {
         assertThat(v1.timestampServer).isNull();
         assertThatThrownBy(incomplete::applySigningConfig).hasMessageContaining("no-ca.json")
                 .hasMessageContaining("names no certificate authority (caUrls)");
+        SigningOptions missing = new SigningOptions();
+        missing.signingConfig = dir.resolve("absent.json");
+        assertThatThrownBy(missing::applySigningConfig).hasMessageContaining("absent.json does not exist")
+                .hasMessageContaining("--fulcio-url");
     }
 }

@@ -19,17 +19,41 @@ import java.util.function.Supplier;
  * The ConfigMaps rules' context entries read, each kept current by a watch of the API server once
  * it has been read (a WebSocket {@code watch=true} on that one ConfigMap, from the version read):
  * an edit is in force as soon as the API server reports it, without polling, and a request never
- * waits for the API server again. When a watch ends (the server closes it, an error, a deleted
- * namespace), the ConfigMap is read again by the next request and watched again.
+ * waits for the API server again. When a watch ends or cannot open (the server closes it, an error,
+ * no {@code watch} permission), the value read stays in use for {@link #RETRY} and is then read —
+ * and watched — again, so a cluster that refuses watches costs one GET per ConfigMap per interval,
+ * not a GET and a failed watch per request.
  */
 final class ConfigMapWatches {
     private static final int MAX_WATCHES = 256;
     private static final int MAX_EVENT_BYTES = 2 << 20;
+    static final Duration RETRY = Duration.ofSeconds(10);
+
+    /** A value read, kept current by a watch while {@code until} is unset; else good until then. */
+    private static final class Entry {
+        final AtomicReference<Optional<JsonNode>> value;
+        volatile long until = Long.MAX_VALUE;
+
+        Entry(Optional<JsonNode> first) {
+            this.value = new AtomicReference<>(first);
+        }
+
+        boolean fresh() {
+            return until == Long.MAX_VALUE || System.nanoTime() - until < 0;
+        }
+
+        /** The watch ended: the value read stays good for {@link #RETRY}. */
+        void unwatched() {
+            if (until == Long.MAX_VALUE) {
+                until = System.nanoTime() + RETRY.toNanos();
+            }
+        }
+    }
 
     private final URI api;
     private final HttpClient http;
     private final Supplier<String> bearer;
-    private final Map<String, AtomicReference<Optional<JsonNode>>> current = new ConcurrentHashMap<>();
+    private final Map<String, Entry> current = new ConcurrentHashMap<>();
 
     ConfigMapWatches(URI api, HttpClient http, Supplier<String> bearer) {
         this.api = api;
@@ -40,28 +64,27 @@ final class ConfigMapWatches {
     /** The ConfigMap, or null when it does not exist; {@code read} GETs it when it is not watched yet. */
     JsonNode get(String namespace, String name, Supplier<Optional<JsonNode>> read) {
         String key = namespace + "/" + name;
-        AtomicReference<Optional<JsonNode>> watched = current.get(key);
-        if (watched != null) {
-            return watched.get().orElse(null);
+        Entry known = current.get(key);
+        if (known != null && known.fresh()) {
+            return known.value.get().orElse(null);
         }
         Optional<JsonNode> first = read.get();
-        if (current.size() < MAX_WATCHES) {
-            AtomicReference<Optional<JsonNode>> ref = new AtomicReference<>(first);
-            if (current.putIfAbsent(key, ref) == null) {
-                watch(namespace, name, first.map(c -> c.path("metadata").path("resourceVersion").asText("")).orElse(""),
-                        key, ref);
-            }
+        Entry entry = new Entry(first);
+        if (current.size() < MAX_WATCHES || known != null) {
+            current.put(key, entry);
+            watch(namespace, name, first.map(c -> c.path("metadata").path("resourceVersion").asText("")).orElse(""),
+                    entry);
         }
         return first.orElse(null);
     }
 
     /** How many ConfigMaps are watched now. */
     int watching() {
-        return current.size();
+        return (int) current.values().stream().filter(e -> e.until == Long.MAX_VALUE).count();
     }
 
-    private void watch(String namespace, String name, String version, String key,
-            AtomicReference<Optional<JsonNode>> ref) {
+    private void watch(String namespace, String name, String version, Entry entry) {
+        AtomicReference<Optional<JsonNode>> ref = entry.value;
         String path = "/api/v1/namespaces/" + URLEncoder.encode(namespace, StandardCharsets.UTF_8)
                 + "/configmaps?watch=true&fieldSelector=" + URLEncoder.encode("metadata.name=" + name,
                 StandardCharsets.UTF_8) + (version.isEmpty() ? "" : "&resourceVersion="
@@ -116,17 +139,17 @@ final class ConfigMapWatches {
 
             @Override
             public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
-                current.remove(key, ref);
+                entry.unwatched();
                 return null;
             }
 
             @Override
             public void onError(WebSocket socket, Throwable error) {
-                current.remove(key, ref);
+                entry.unwatched();
             }
 
             private void end(WebSocket socket) {
-                current.remove(key, ref);
+                entry.unwatched();
                 socket.abort();
             }
         };
@@ -137,7 +160,7 @@ final class ConfigMapWatches {
         }
         builder.buildAsync(uri, listener).whenComplete((socket, error) -> {
             if (error != null) {
-                current.remove(key, ref); // no watch: the next request reads it again
+                entry.unwatched(); // no watch: the value read serves for RETRY, then it is read again
             }
         });
     }

@@ -148,22 +148,10 @@ final class Conditions {
             return node;
         }
         String text = node.asText();
-        // Kyverno substitutes nested variables innermost first: "{{ f('{{ a.b }}') }}" evaluates a.b,
-        // writes its text into the outer expression, then evaluates that.
-        for (int guard = 0; guard < 64; guard++) {
-            int close = text.indexOf("}}");
-            int open = close < 0 ? -1 : text.lastIndexOf("{{", close);
-            if (open < 0) {
-                break;
-            }
-            JsonNode r = compile(text.substring(open + 2, close).strip()).search(context);
-            if (text.substring(0, open).isBlank() && text.substring(close + 2).isBlank()) {
-                return r == null ? JsonNodeFactory.instance.nullNode() : r; // the whole string: keeps its JSON type
-            }
-            String s = r == null || r.isNull() ? "" : r.isTextual() ? r.asText() : r.toString();
-            text = text.substring(0, open) + s + text.substring(close + 2);
+        if (!text.contains("{{")) {
+            return node;
         }
-        return text.equals(node.asText()) ? node : TextNode.valueOf(text);
+        return Variables.resolve(text, context, null);
     }
 
     /** Substitutes variables in a message (Kyverno's {@code {{request.object.metadata.name}}}). */

@@ -16,7 +16,6 @@ import dev.trustplane.workload.ContainerImage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
  * The pure evaluation engine shared by the webhook and {@code policy test}: for one resource it
@@ -46,6 +46,8 @@ public final class PolicyEngine implements AutoCloseable {
     private final ImageVerifier verifier;
     private final ContextSource contextSource;
     private final Clock clock;
+    /** The policies whose failurePolicy is Fail: known once, asked for every decision. */
+    private final Set<String> failClosed;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
     public PolicyEngine(List<Policy> policies, ImageVerifier verifier) {
@@ -63,6 +65,8 @@ public final class PolicyEngine implements AutoCloseable {
         this.verifier = verifier;
         this.contextSource = contextSource;
         this.clock = clock;
+        this.failClosed = policies.stream().filter(Policy::failClosed).map(Policy::displayName)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     public List<Policy> policies() {
@@ -216,8 +220,6 @@ public final class PolicyEngine implements AutoCloseable {
      * is Fail (the default), under Audit too — the decision is then enforced, and says why.
      */
     private List<Decision> failClosed(List<Decision> decisions) {
-        Set<String> failClosed = new HashSet<>();
-        policies.stream().filter(Policy::failClosed).forEach(p -> failClosed.add(p.displayName()));
         List<Decision> out = new ArrayList<>(decisions.size());
         for (Decision d : decisions) {
             if (d.verdict() == Outcome.ERROR && d.action() == FailureAction.AUDIT && failClosed.contains(d.policy())) {

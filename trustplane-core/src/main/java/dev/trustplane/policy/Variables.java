@@ -94,6 +94,18 @@ final class Variables {
     }
 
     private static JsonNode text(String original, JsonNode context, String path) {
+        return resolve(original, context, path);
+    }
+
+    /**
+     * Kyverno's substitution of one string, innermost {@code {{ }}} first: the inner value (text
+     * as is, anything else as JSON) is written into the outer expression, which is then evaluated;
+     * a string that is one whole expression keeps its value's JSON type. With {@code path} (strict),
+     * an expression that fails or resolves to nothing is an error naming the field; without it
+     * (conditions), nothing resolves to null — or to "" inside a longer string — and a failing
+     * expression throws its own JMESPath error.
+     */
+    static JsonNode resolve(String original, JsonNode context, String path) {
         String text = original;
         for (int guard = 0; guard < 64; guard++) {
             int close = text.indexOf("}}");
@@ -106,17 +118,22 @@ final class Variables {
             try {
                 r = Conditions.compile(expression).search(context);
             } catch (JmesPathException | IllegalArgumentException e) {
+                if (path == null) {
+                    throw e;
+                }
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, path + ": the expression \"" + expression
                         + "\" failed: " + e.getMessage());
             }
-            if (r == null || r.isNull() || r.isMissingNode()) {
+            boolean nothing = r == null || r.isNull() || r.isMissingNode();
+            if (nothing && path != null) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, path + ": the variable \"" + expression
                         + "\" resolves to nothing (is the ConfigMap key or context entry there?)");
             }
             if (text.substring(0, open).isBlank() && text.substring(close + 2).isBlank()) {
-                return r;
+                return nothing ? JsonNodeFactory.instance.nullNode() : r;
             }
-            text = text.substring(0, open) + (r.isTextual() ? r.asText() : r.toString()) + text.substring(close + 2);
+            text = text.substring(0, open) + (nothing ? "" : r.isTextual() ? r.asText() : r.toString())
+                    + text.substring(close + 2);
         }
         return TextNode.valueOf(text);
     }

@@ -2,8 +2,10 @@ package dev.trustplane.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.trustplane.event.EventListener;
+
 import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.trustplane.event.EventListener;
 import dev.trustplane.policy.ContextSource;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -13,10 +15,13 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +99,37 @@ class KubernetesNamespacesTest {
             after = source.configMap("policy", "keys");
         }
         assertThat(after).isNull();
+    }
+
+    @Test
+    void shouldNotReadAConfigMapPerRequestWhenTheApiRefusesWatches() throws Exception {
+        // an API server that answers GETs and refuses every watch (no watch permission)
+        AtomicInteger gets = new AtomicInteger();
+        HttpServer api = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        api.createContext("/", exchange -> {
+            boolean watch = String.valueOf(exchange.getRequestURI().getQuery()).contains("watch=true");
+            byte[] body = watch ? "{\"kind\":\"Status\",\"code\":403}".getBytes(StandardCharsets.UTF_8)
+                    : "{\"metadata\":{\"name\":\"keys\",\"resourceVersion\":\"7\"},\"data\":{\"org\":\"v1\"}}"
+                    .getBytes(StandardCharsets.UTF_8);
+            if (!watch) {
+                gets.incrementAndGet();
+            }
+            exchange.sendResponseHeaders(watch ? 403 : 200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        api.start();
+        try {
+            ContextSource source = new KubernetesNamespaces(URI.create("http://127.0.0.1:" + api.getAddress().getPort()),
+                    null, null, Duration.ofSeconds(30), EventListener.NONE).contextSource(Duration.ofSeconds(10));
+            for (int i = 0; i < 20; i++) {
+                assertThat(source.configMap("policy", "keys").path("data").path("org").asText()).isEqualTo("v1");
+                Thread.sleep(10);
+            }
+            assertThat(gets.get()).as("one GET within " + ConfigMapWatches.RETRY + ", not one per request").isEqualTo(1);
+        } finally {
+            api.stop(0);
+        }
     }
 
     @Test
