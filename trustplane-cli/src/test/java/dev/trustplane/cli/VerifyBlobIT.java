@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -111,6 +112,97 @@ class VerifyBlobIT {
 
         assertThat(any.code()).as(any.out() + any.err()).isZero();
         assertThat(otherType.code()).isEqualTo(12);
+    }
+
+    @Test
+    void shouldVerifyAnEd25519BundleCosignWroteWhichSignsTheFileItself() throws Exception {
+        openssl("genpkey", "-algorithm", "ed25519", "-out", "ed.pem");
+        cosign("import-key-pair", "--key", "ed.pem", "-o", "ed", "-y").requireSuccess(List.of("cosign import-key-pair"));
+        Path file = Files.writeString(work.resolve("release.tar"), "the release\n");
+        List<String> sign = List.of("sign-blob", "--key", "ed.key", "--tlog-upload=false", "--new-bundle-format",
+                "--bundle", "ed.sigstore.json", "--yes", file.toString());
+        cosign(sign.toArray(String[]::new)).requireSuccess(sign);
+        Path other = Files.writeString(work.resolve("other.tar"), "the release, changed\n");
+        String digest = "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(file)));
+
+        CliRun ok = verifyKeyed(file.toString(), "ed.sigstore.json", "ed.pub");
+        CliRun wrong = verifyKeyed(other.toString(), "ed.sigstore.json", "ed.pub");
+        CliRun byDigest = verifyKeyed(digest, "ed.sigstore.json", "ed.pub");
+
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(wrong.code()).isEqualTo(12);
+        assertThat(byDigest.code()).isEqualTo(12);
+        assertThat(byDigest.out()).contains("signs the file itself, not its digest");
+    }
+
+    /**
+     * Message signatures OpenSSL makes over a file's SHA-256/384/512 with P-384, P-521, RSA PKCS#1
+     * v1.5 and RSA-PSS keys (cosign 2.5 imports none of those), in a key-based bundle: each
+     * verifies against its file and fails against another; a digest the bundle does not sign fails.
+     */
+    @Test
+    void shouldVerifyMessageSignaturesOfEveryKeyTypeAndDigestOpensslMakes() throws Exception {
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-out", "p384.pem");
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521", "-out", "p521.pem");
+        openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072", "-out", "rsa.pem");
+        Path file = Files.writeString(work.resolve("release.tar"), "the release\n");
+        Path other = Files.writeString(work.resolve("other.tar"), "not the release\n");
+        record Case(String key, String hash, List<String> options) {
+        }
+        List<Case> cases = List.of(new Case("p384", "SHA2_384", List.of()), new Case("p521", "SHA2_512", List.of()),
+                new Case("p384", "SHA2_256", List.of()), new Case("rsa", "SHA2_256", List.of()),
+                new Case("rsa", "SHA2_512", List.of()), new Case("rsa", "SHA2_256", List.of("-sigopt",
+                        "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:digest")),
+                new Case("rsa", "SHA2_384", List.of("-sigopt", "rsa_padding_mode:pss", "-sigopt",
+                        "rsa_pss_saltlen:digest")));
+        int n = 0;
+        for (Case c : cases) {
+            String name = c.key() + "-" + c.hash() + (c.options().isEmpty() ? "" : "-pss");
+            openssl("pkey", "-in", c.key() + ".pem", "-pubout", "-out", c.key() + ".pub");
+            String dgst = "-" + c.hash().replace("SHA2_", "sha");
+            List<String> sign = new ArrayList<>(List.of("dgst", dgst, "-sign", c.key() + ".pem"));
+            sign.addAll(c.options());
+            sign.addAll(List.of("-out", name + ".sig", file.toString()));
+            openssl(sign.toArray(String[]::new));
+            byte[] digest = MessageDigest.getInstance(c.hash().replace("SHA2_", "SHA-"))
+                    .digest(Files.readAllBytes(file));
+            Files.writeString(work.resolve(name + ".json"), """
+                    {"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+                     "verificationMaterial": {"publicKey": {"hint": "%s"}},
+                     "messageSignature": {"messageDigest": {"algorithm": "%s", "digest": "%s"}, "signature": "%s"}}
+                    """.formatted(name, c.hash(), Base64.getEncoder().encodeToString(digest),
+                    Base64.getEncoder().encodeToString(Files.readAllBytes(work.resolve(name + ".sig")))));
+
+            CliRun ok = verifyKeyed(file.toString(), name + ".json", c.key() + ".pub");
+            CliRun wrong = verifyKeyed(other.toString(), name + ".json", c.key() + ".pub");
+            CliRun wrongKey = verifyKeyed(file.toString(), name + ".json", (c.key().equals("rsa") ? "p384" : "rsa")
+                    + ".pub");
+
+            assertThat(ok.code()).as(name + ": " + ok.out() + ok.err()).isZero();
+            assertThat(wrong.code()).as(name + ": " + wrong.out()).isEqualTo(12);
+            assertThat(wrong.out()).as(name).contains("subject");
+            if (Files.exists(work.resolve(c.key().equals("rsa") ? "p384.pub" : "rsa.pub"))) {
+                assertThat(wrongKey.code()).as(name + ": " + wrongKey.out()).isEqualTo(12);
+            }
+            n++;
+        }
+        assertThat(n).isEqualTo(cases.size());
+        CliRun sha256Given = verifyKeyed("sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                .digest(Files.readAllBytes(file))), "p384-SHA2_384.json", "p384.pub");
+        assertThat(sha256Given.code()).isEqualTo(12);
+        assertThat(sha256Given.out()).contains("covers a SHA2_384 digest").contains("rather than its sha256 digest");
+    }
+
+    private CliRun verifyKeyed(String artifact, String bundle, String key) {
+        return CliRun.run(Map.of(), "", "verify-blob", artifact, "--bundle", work.resolve(bundle).toString(), "--key",
+                work.resolve(key).toString(), "--insecure-ignore-tlog");
+    }
+
+    private void openssl(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        ProcessRunner.run(cmd, Map.of(), 60, work).requireSuccess(cmd);
     }
 
     @Test

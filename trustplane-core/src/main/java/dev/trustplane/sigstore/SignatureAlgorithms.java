@@ -16,15 +16,33 @@ import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.ASN1Encoding;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.crypto.Digest;
+import org.bouncycastle.crypto.digests.NullDigest;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.digests.SHA384Digest;
+import org.bouncycastle.crypto.digests.SHA512Digest;
+import org.bouncycastle.crypto.engines.RSABlindedEngine;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.Ed25519PublicKeyParameters;
+import org.bouncycastle.crypto.params.RSAKeyParameters;
+import org.bouncycastle.crypto.signers.PSSSigner;
+import org.bouncycastle.crypto.signers.RSADigestSigner;
+import org.bouncycastle.crypto.util.PublicKeyFactory;
+import org.bouncycastle.math.ec.rfc8032.Ed25519;
 import org.bouncycastle.crypto.signers.ECDSASigner;
 import org.bouncycastle.jcajce.provider.asymmetric.util.ECUtil;
 
-/** Signs and verifies with the JCA algorithm that fits the key: ECDSA (SHA-256/384/512 by curve), RSA or Ed25519. */
+/**
+ * Signs and verifies with the JCA algorithm that fits the key: ECDSA (SHA-256/384/512 by curve), RSA or
+ * Ed25519; and verifies signatures over a precomputed digest (message-signature bundles) with BouncyCastle's
+ * lightweight API, which takes the digest as it is.
+ */
 public final class SignatureAlgorithms {
 
     private SignatureAlgorithms() {
@@ -90,7 +108,72 @@ public final class SignatureAlgorithms {
 
     /** Verifies an ECDSA signature over a precomputed SHA-256 digest (message-signature bundles). */
     public static boolean verifyPrehashed(PublicKey key, byte[] sha256, byte[] signature) {
-        return key instanceof ECPublicKey ec && ecdsa(ec, sha256, signature);
+        return verifyDigest(key, "SHA-256", sha256, signature);
+    }
+
+    /**
+     * Verifies a signature over a precomputed digest made with {@code hash} ("SHA-256", "SHA-384"
+     * or "SHA-512"), as a message-signature bundle carries it: ECDSA on any curve, RSA with
+     * PKCS#1 v1.5 (the digest in a DigestInfo) or RSA-PSS (MGF1 with the same hash, salt as long as
+     * the hash — what Go's crypto/rsa and OpenSSL's {@code rsa_pss_saltlen:digest} write), and
+     * Ed25519ph (RFC 8032 with SHA-512, no context). Pure Ed25519 signs the message itself, not a
+     * digest: see {@link #verifyEd25519}.
+     */
+    public static boolean verifyDigest(PublicKey key, String hash, byte[] digest, byte[] signature) {
+        try {
+            if (key instanceof ECPublicKey ec) {
+                return ecdsa(ec, digest, signature);
+            }
+            AsymmetricKeyParameter params = PublicKeyFactory.createKey(key.getEncoded());
+            if (params instanceof RSAKeyParameters rsa) {
+                return rsaPkcs1(rsa, hash, digest, signature) || rsaPss(rsa, hash, digest, signature);
+            }
+            if (params instanceof Ed25519PublicKeyParameters ed && hash.equals("SHA-512") && digest.length == 64
+                    && signature.length == Ed25519PublicKeyParameters.KEY_SIZE * 2) {
+                return ed.verify(Ed25519.Algorithm.Ed25519ph, new byte[0], digest, 0, digest.length, signature, 0);
+            }
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** True when {@code key} is an Ed25519 key, whose message signatures sign the message itself. */
+    public static boolean isEd25519(PublicKey key) {
+        return key.getAlgorithm().equals("Ed25519") || key.getAlgorithm().equals("EdDSA");
+    }
+
+    /** A pure Ed25519 signature (RFC 8032) over {@code message}. */
+    public static boolean verifyEd25519(PublicKey key, byte[] message, byte[] signature) {
+        return isEd25519(key) && verify(key, message, signature);
+    }
+
+    private static boolean rsaPkcs1(RSAKeyParameters key, String hash, byte[] digest, byte[] signature) {
+        ASN1ObjectIdentifier oid = switch (hash) {
+            case "SHA-256" -> NISTObjectIdentifiers.id_sha256;
+            case "SHA-384" -> NISTObjectIdentifiers.id_sha384;
+            case "SHA-512" -> NISTObjectIdentifiers.id_sha512;
+            default -> null;
+        };
+        if (oid == null) {
+            return false;
+        }
+        RSADigestSigner signer = new RSADigestSigner(new NullDigest(), oid);
+        signer.init(false, key);
+        signer.update(digest, 0, digest.length);
+        return signer.verifySignature(signature);
+    }
+
+    private static boolean rsaPss(RSAKeyParameters key, String hash, byte[] digest, byte[] signature) {
+        Digest content = bcDigest(hash);
+        if (content == null || digest.length != content.getDigestSize()) {
+            return false;
+        }
+        PSSSigner signer = PSSSigner.createRawSigner(new RSABlindedEngine(), content, bcDigest(hash),
+                content.getDigestSize(), PSSSigner.TRAILER_IMPLICIT);
+        signer.init(false, key);
+        signer.update(digest, 0, digest.length);
+        return signer.verifySignature(signature);
     }
 
     /**
@@ -135,6 +218,15 @@ public final class SignatureAlgorithms {
 
     private static final Map<PublicKey, AsymmetricKeyParameter> PARAMETERS =
             new ConcurrentHashMap<>();
+
+    private static Digest bcDigest(String hash) {
+        return switch (hash) {
+            case "SHA-256" -> new SHA256Digest();
+            case "SHA-384" -> new SHA384Digest();
+            case "SHA-512" -> new SHA512Digest();
+            default -> null;
+        };
+    }
 
     private static String algorithm(Key key) {
         if (key instanceof ECKey ec) {

@@ -9,14 +9,13 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.time.Instant;
 import java.util.List;
 
 /**
  * Verifies a Sigstore bundle against a file, as {@code cosign verify-blob --bundle} and
- * {@code verify-blob-attestation} do: a message signature must sign the file's SHA-256, a DSSE
+ * {@code verify-blob-attestation} do: a message signature must sign the file's SHA-256, SHA-384 or
+ * SHA-512 (or, pure Ed25519, the file itself), a DSSE
  * envelope's in-toto statement must name it as a subject; everything else (log entry, timestamps,
  * certificate chain, SCT, identity or key) as for images. The file is read streaming, so its size
  * does not matter; the bundle is bounded.
@@ -33,7 +32,8 @@ public final class BlobVerifier {
      * for an attestation of that type (verify-blob-attestation), null for any signature.
      */
     public static VerificationReport verify(Path artifact, Path bundle, Trust trust, String predicateType) {
-        return verify(sha256(artifact), artifact.toString(), bundle, trust, predicateType);
+        BlobSubject subject = BlobSubject.of(artifact);
+        return verify(subject.sha256(), artifact.toString(), subject, bundle, trust, predicateType);
     }
 
     /**
@@ -42,6 +42,11 @@ public final class BlobVerifier {
      */
     public static VerificationReport verify(Digest digest, String artifact, Path bundle, Trust trust,
             String predicateType) {
+        return verify(digest, artifact, null, bundle, trust, predicateType);
+    }
+
+    private static VerificationReport verify(Digest digest, String artifact, BlobSubject file, Path bundle,
+            Trust trust, String predicateType) {
         byte[] json = readBundle(bundle);
         boolean dsse = new String(json, StandardCharsets.UTF_8).contains("\"dsseEnvelope\"");
         Evidence.Kind kind = predicateType != null || dsse ? Evidence.Kind.ATTESTATION : Evidence.Kind.SIGNATURE;
@@ -51,7 +56,7 @@ public final class BlobVerifier {
                     List.of(Check.fail("statement", "the bundle holds a message signature, not an attestation;"
                             + " verify it with verify-blob")), null);
         } else {
-            e = new EvidenceChecks(trust, digest, predicateType).check(new Candidate(kind,
+            e = new EvidenceChecks(trust, digest, predicateType, Instant.now(), file).check(new Candidate(kind,
                     Evidence.Format.BUNDLE_REFERRER, bundle.toString(), predicateType,
                     new Candidate.BundleBytes(json)));
         }
@@ -60,22 +65,7 @@ public final class BlobVerifier {
 
     /** The SHA-256 of a regular file, read streaming. */
     public static Digest sha256(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new TrustplaneException(ErrorKind.NOT_FOUND, "File " + file + " does not exist or is not a regular"
-                    + " file; check the path");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) {
-                md.update(buffer, 0, n);
-            }
-            return Digest.parse("sha256:" + HexFormat.of().formatHex(md.digest()));
-        } catch (IOException e) {
-            throw new TrustplaneException(ErrorKind.IO, "Cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return BlobSubject.of(file).sha256();
     }
 
     private static byte[] readBundle(Path bundle) {

@@ -15,6 +15,7 @@ import dev.trustplane.sigstore.SimpleSigning;
 import dev.trustplane.sigstore.Statement;
 import dev.trustplane.sigstore.TlogEntry;
 import dev.trustplane.sigstore.TrustedRoot;
+import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
@@ -37,16 +38,26 @@ public final class EvidenceChecks {
     private final Digest image;
     private final String wantedType;
     private final Instant now;
+    private final BlobSubject blob;
 
     public EvidenceChecks(Trust trust, Digest image, String wantedType) {
         this(trust, image, wantedType, Instant.now());
     }
 
     public EvidenceChecks(Trust trust, Digest image, String wantedType, Instant now) {
+        this(trust, image, wantedType, now, null);
+    }
+
+    /**
+     * With {@code blob} non-null the subject is that file (verify-blob): a message signature may
+     * then cover its SHA-384 or SHA-512 digest, or the file itself (pure Ed25519).
+     */
+    public EvidenceChecks(Trust trust, Digest image, String wantedType, Instant now, BlobSubject blob) {
         this.trust = trust;
         this.image = image;
         this.wantedType = wantedType;
         this.now = now;
+        this.blob = blob;
     }
 
     public Evidence check(Candidate c) {
@@ -146,23 +157,52 @@ public final class EvidenceChecks {
             }
             return;
         }
-        Bundle.MessageSignature m = bundle.message();
-        if (!m.algorithm().equals("SHA2_256")) {
-            run.add(Check.fail("signature", "message digest algorithm " + m.algorithm() + " is not SHA2_256"));
+        message(run, bundle.message(), material, bundle.publicKeyHint());
+    }
+
+    /**
+     * A message signature: over the digest the bundle names (SHA-256/384/512; ECDSA, RSA PKCS#1
+     * v1.5 or PSS, Ed25519ph), or for pure Ed25519 over the file itself; the digest must be the
+     * artifact's in that algorithm.
+     */
+    private void message(Run run, Bundle.MessageSignature m, Material material, String hint) {
+        String hash = BlobSubject.jcaHash(m.algorithm());
+        if (hash == null) {
+            run.add(Check.fail("signature", "message digest algorithm " + m.algorithm()
+                    + " is not one of SHA2_256, SHA2_384, SHA2_512"));
             return;
         }
-        if (!signed(run, material, key -> SignatureAlgorithms.verifyPrehashed(key, m.digest(), m.signature()),
-                bundle.publicKeyHint(), new TlogCheck.Signed(HexFormat.of().formatHex(m.digest()),
-                        List.of(m.signature()), null))) {
+        if (blob == null && !hash.equals("SHA-512") && (material.certificate() != null
+                ? SignatureAlgorithms.isEd25519(material.certificate().getPublicKey())
+                : !trust.keys().isEmpty() && trust.keys().stream().allMatch(SignatureAlgorithms::isEd25519))) {
+            run.add(Check.fail("signature", "an Ed25519 message signature signs the file itself, not its digest:"
+                    + " verify it against the file"));
+            return;
+        }
+        Predicate<PublicKey> verifies = key -> SignatureAlgorithms.verifyDigest(key, hash, m.digest(), m.signature())
+                || blob != null && blob.verifyEd25519(key, m.signature());
+        if (!signed(run, material, verifies, hint, new TlogCheck.Signed(HexFormat.of().formatHex(m.digest()),
+                List.of(m.signature()), null))) {
             return;
         }
         run.stage = "subject";
         String signedHex = HexFormat.of().formatHex(m.digest());
-        if (!image.algorithm().prefix().equals("sha256") || !signedHex.equals(image.hex())) {
-            run.add(Check.fail("subject", "the message signature covers sha256:" + signedHex + ", not " + image));
+        String prefix = m.algorithm().replace("SHA2_", "sha");
+        byte[] expected = blob != null ? blob.digest(hash)
+                : image.algorithm().prefix().equals(prefix) ? HexFormat.of().parseHex(image.hex()) : null;
+        if (expected == null) {
+            run.add(Check.fail("subject", "the message signature covers a " + m.algorithm() + " digest, " + prefix + ":"
+                    + signedHex + "; verify it against the file rather than its " + image.algorithm().prefix()
+                    + " digest"));
             return;
         }
-        run.add(Check.pass("subject", "signs " + image));
+        if (!MessageDigest.isEqual(expected, m.digest())) {
+            run.add(Check.fail("subject", "the message signature covers " + prefix + ":" + signedHex + ", not "
+                    + (blob != null ? prefix + ":" + HexFormat.of().formatHex(expected) + " of " + blob.file()
+                    : image.toString())));
+            return;
+        }
+        run.add(Check.pass("subject", "signs " + (prefix.equals("sha256") ? image : prefix + ":" + signedHex)));
     }
 
     private boolean dsseSigned(Run run, Dsse dsse, Material material, String hint) {

@@ -9,11 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.Signature;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
+import org.bouncycastle.crypto.signers.Ed25519phSigner;
+import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.junit.jupiter.api.Test;
 
 class SignatureAlgorithmsTest {
@@ -81,5 +85,45 @@ class SignatureAlgorithmsTest {
             return i;
         }
         return -1;
+    }
+
+    /**
+     * Ed25519ph (RFC 8032, SHA-512 prehash, empty context) over a message digest verifies; pure
+     * Ed25519 over the same digest, another digest, or the digest named as SHA-256 does not.
+     */
+    @Test
+    void shouldVerifyEd25519phOverASha512DigestOnly() throws Exception {
+        KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        byte[] digest = MessageDigest.getInstance("SHA-512").digest("release".getBytes(StandardCharsets.UTF_8));
+        Ed25519phSigner signer = new Ed25519phSigner(new byte[0]);
+        signer.init(true, PrivateKeyFactory.createKey(pair.getPrivate().getEncoded()));
+        signer.update("release".getBytes(StandardCharsets.UTF_8), 0, 7);
+        byte[] ph = signer.generateSignature();
+        byte[] pure = SignatureAlgorithms.sign(pair.getPrivate(), digest);
+        byte[] other = MessageDigest.getInstance("SHA-512").digest("other".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(SignatureAlgorithms.verifyDigest(pair.getPublic(), "SHA-512", digest, ph)).isTrue();
+        assertThat(SignatureAlgorithms.verifyDigest(pair.getPublic(), "SHA-512", other, ph)).isFalse();
+        assertThat(SignatureAlgorithms.verifyDigest(pair.getPublic(), "SHA-512", digest, pure)).isFalse();
+        assertThat(SignatureAlgorithms.verifyDigest(pair.getPublic(), "SHA-256", digest, ph)).isFalse();
+        assertThat(SignatureAlgorithms.verifyEd25519(pair.getPublic(), digest, pure)).isTrue();
+    }
+
+    /** An RSA signature over a digest made with one hash does not verify when the bundle names another. */
+    @Test
+    void shouldNotVerifyAnRsaDigestSignatureUnderAnotherHashName() throws Exception {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048);
+        KeyPair pair = g.generateKeyPair();
+        byte[] data = "release".getBytes(StandardCharsets.UTF_8);
+        Signature s = Signature.getInstance("SHA384withRSA");
+        s.initSign(pair.getPrivate());
+        s.update(data);
+        byte[] sig = s.sign();
+        byte[] digest = MessageDigest.getInstance("SHA-384").digest(data);
+
+        assertThat(SignatureAlgorithms.verifyDigest(pair.getPublic(), "SHA-384", digest, sig)).isTrue();
+        assertThat(SignatureAlgorithms.verifyDigest(pair.getPublic(), "SHA-512", digest, sig)).isFalse();
+        assertThat(SignatureAlgorithms.verifyDigest(pair.getPublic(), "MD5", digest, sig)).isFalse();
     }
 }
