@@ -1,8 +1,10 @@
 package dev.trustplane.cli;
 
+import dev.trustplane.verify.SignedIdentity;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "verify", description = {
@@ -18,6 +20,11 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     VerifyOptions verify = new VerifyOptions();
 
+    @Option(names = "--signed-identity", paramLabel = "RULE", description = "also check the docker-reference each"
+            + " signature signs against IMAGE, as containers/image's signedIdentity: matchRepository, matchExact,"
+            + " matchRepoDigestOrExact, exactReference:REF, exactRepository:REPO or remapIdentity:PREFIX=SIGNED")
+    String signedIdentity;
+
     @Mixin
     RegistryOptions registry = new RegistryOptions();
 
@@ -27,7 +34,8 @@ final class VerifyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return verify.run(ctx, registry, image, (verifier, target) -> verifier.signatures(target.store().name(),
-                target.top().digest()));
+        SignedIdentity rule = signedIdentity == null ? null : SignedIdentity.parse(signedIdentity, "--signed-identity");
+        return verify.run(ctx, registry, image, rule, (verifier, target) -> verifier.signatures(rule == null
+                ? target.store().name() : image, target.top().digest()));
     }
 }

@@ -2,6 +2,7 @@ package dev.trustplane.cli;
 
 import dev.trustplane.trust.RevocationStore;
 import dev.trustplane.verify.Revocations;
+import dev.trustplane.verify.SignedIdentity;
 import dev.trustplane.verify.Trust;
 import dev.trustplane.verify.TrustSpec;
 import dev.trustplane.verify.VerificationReport;
@@ -57,6 +58,18 @@ final class VerifyOptions {
             + " Rekor and CT log keys (needed for keyless, and to check a key-based signature's tlog entry)")
     Path trustedRoot;
 
+    @Option(names = "--ca-roots", paramLabel = "FILE", description = "keyless with your own PKI: PEM root"
+            + " certificates to check signing certificates against, instead of the trusted root's Fulcio CAs")
+    Path caRoots;
+
+    @Option(names = "--ca-intermediates", paramLabel = "FILE",
+            description = "keyless with your own PKI: PEM intermediate certificates leading to --ca-roots")
+    Path caIntermediates;
+
+    @Option(names = "--certificate-chain", paramLabel = "FILE", description = "keyless with your own PKI: the"
+            + " signing certificate's chain (PEM, parent first, root last); its root is trusted")
+    Path certificateChain;
+
     @Option(names = "--insecure-ignore-tlog", description = "accept signatures without checking a transparency-log"
             + " entry (needed for key-based signatures kept off the log, as cosign's --tlog-upload=false makes)")
     boolean ignoreTlog;
@@ -80,7 +93,7 @@ final class VerifyOptions {
             ext.put("github-workflow-trigger", workflowTrigger);
         }
         return new TrustSpec(keys, identity, identityRegexp, issuer, issuerRegexp, ext, trustedRoot, ignoreTlog,
-                ignoreSct).toTrust();
+                ignoreSct, new TrustSpec.Pki(caRoots, caIntermediates, certificateChain)).toTrust();
     }
 
     /**
@@ -97,7 +110,14 @@ final class VerifyOptions {
     int run(CliContext ctx, RegistryOptions registry, String image,
             BiFunction<Verifier, SigningTarget,
                     VerificationReport> what) {
-        Trust trust = trust().withRevocations(revoked(ctx));
+        return run(ctx, registry, image, null, what);
+    }
+
+    /** The same, where each signature's docker-reference must also fit IMAGE as {@code signedIdentity} says. */
+    int run(CliContext ctx, RegistryOptions registry, String image, SignedIdentity signedIdentity,
+            BiFunction<Verifier, SigningTarget,
+                    VerificationReport> what) {
+        Trust trust = trust().withRevocations(revoked(ctx)).withSignedIdentity(signedIdentity);
         ProgressRenderer renderer = registry.renderer(ctx);
         VerificationReport report;
         try {

@@ -2,12 +2,14 @@ package dev.trustplane.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustplane.sigstore.FulcioCertificate;
 import dev.trustplane.sigstore.Keys;
 import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.ProcessRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -192,6 +194,102 @@ class VerifyBlobIT {
                 .digest(Files.readAllBytes(file))), "p384-SHA2_384.json", "p384.pub");
         assertThat(sha256Given.code()).isEqualTo(12);
         assertThat(sha256Given.out()).contains("covers a SHA2_384 digest").contains("rather than its sha256 digest");
+    }
+
+    /**
+     * Bring-your-own PKI as OpenSSL makes it (root → intermediate → code-signing leaf with Fulcio's
+     * username otherName SAN and an email SAN, no OIDC issuer), a detached signature as cosign
+     * sign-blob writes it: verified with --certificate-chain, with --ca-roots/--ca-intermediates, and
+     * with --ca-roots alone when the bundle ships the intermediate; cosign verify-blob agrees on the
+     * same files; an unrelated root, a wrong identity or an issuer the certificate lacks fail.
+     */
+    @Test
+    void shouldVerifyCertificatesOfTheUsersOwnPkiWithChainsAndOtherNameSans() throws Exception {
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "root.key",
+                "-out", "root.pem", "-days", "3650", "-subj", "/CN=Example Root CA", "-addext",
+                "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                "other.key", "-out", "other-root.pem", "-days", "3650", "-subj", "/CN=Example Root CA", "-addext",
+                "basicConstraints=critical,CA:true", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+        Files.writeString(work.resolve("inter.ext"), "basicConstraints=critical,CA:true,pathlen:0\n"
+                + "keyUsage=critical,keyCertSign,cRLSign\n");
+        Files.writeString(work.resolve("leaf.ext"), "basicConstraints=critical,CA:false\n"
+                + "keyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n"
+                + "subjectAltName=otherName:" + FulcioCertificate.USERNAME_SAN + ";UTF8:alice,email:alice@example.com\n");
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "inter.key",
+                "-out", "inter.csr", "-subj", "/CN=Example Intermediate CA");
+        openssl("x509", "-req", "-in", "inter.csr", "-CA", "root.pem", "-CAkey", "root.key", "-CAcreateserial", "-out",
+                "inter.pem", "-days", "3650", "-extfile", "inter.ext");
+        openssl("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "leaf.key",
+                "-out", "leaf.csr", "-subj", "/CN=release signer");
+        openssl("x509", "-req", "-in", "leaf.csr", "-CA", "inter.pem", "-CAkey", "inter.key", "-CAcreateserial",
+                "-out", "leaf.pem", "-days", "365", "-extfile", "leaf.ext");
+        Files.writeString(work.resolve("chain.pem"), Files.readString(work.resolve("inter.pem"))
+                + Files.readString(work.resolve("root.pem")));
+        Path file = Files.writeString(work.resolve("release.tar"), "the release\n");
+        openssl("dgst", "-sha256", "-sign", "leaf.key", "-out", "release.sig.raw", file.toString());
+        Files.writeString(work.resolve("release.sig"), Base64.getEncoder().encodeToString(
+                Files.readAllBytes(work.resolve("release.sig.raw"))));
+        String[] detached = {file.toString(), "--signature", work.resolve("release.sig").toString(), "--certificate",
+            work.resolve("leaf.pem").toString(), "--insecure-ignore-tlog", "--insecure-ignore-sct"};
+
+        CliRun chain = CliRun.run(Map.of(), "", concat("verify-blob", detached, "--certificate-chain",
+                work.resolve("chain.pem").toString(), "--certificate-identity", "alice"));
+        CliRun cas = CliRun.run(Map.of(), "", concat("verify-blob", detached, "--ca-roots",
+                work.resolve("root.pem").toString(), "--ca-intermediates", work.resolve("inter.pem").toString(),
+                "--certificate-identity", "alice@example.com", "--certificate-oidc-issuer-regexp", ".*"));
+        CliRun noIntermediate = CliRun.run(Map.of(), "", concat("verify-blob", detached, "--ca-roots",
+                work.resolve("root.pem").toString(), "--certificate-identity", "alice"));
+        CliRun otherRoot = CliRun.run(Map.of(), "", concat("verify-blob", detached, "--ca-roots",
+                work.resolve("other-root.pem").toString(), "--ca-intermediates", work.resolve("inter.pem").toString(),
+                "--certificate-identity", "alice"));
+        CliRun wrongIdentity = CliRun.run(Map.of(), "", concat("verify-blob", detached, "--certificate-chain",
+                work.resolve("chain.pem").toString(), "--certificate-identity", "bob"));
+        CliRun issuerMissing = CliRun.run(Map.of(), "", concat("verify-blob", detached, "--certificate-chain",
+                work.resolve("chain.pem").toString(), "--certificate-identity", "alice", "--certificate-oidc-issuer",
+                ISSUER));
+        CliRun noPki = CliRun.run(Map.of(), "", concat("verify-blob", detached, "--certificate-identity", "alice",
+                "--trusted-root", PUBLIC_GOOD));
+        List<String> cosignVerify = List.of("verify-blob", "--signature", "release.sig", "--certificate", "leaf.pem",
+                "--certificate-chain", "chain.pem", "--certificate-identity", "alice", "--certificate-oidc-issuer-regexp",
+                ".*", "--insecure-ignore-tlog", "--insecure-ignore-sct", file.toString());
+        cosign(cosignVerify.toArray(String[]::new)).requireSuccess(cosignVerify);
+
+        assertThat(chain.code()).as(chain.out() + chain.err()).isZero();
+        assertThat(chain.out()).contains("detached signature").contains("signer alice");
+        assertThat(cas.code()).as(cas.out() + cas.err()).isZero();
+        assertThat(cas.out()).contains("signer alice@example.com");
+        assertThat(noIntermediate.code()).isEqualTo(12);
+        assertThat(noIntermediate.out()).contains("does not chain to the CAs given with --ca-roots");
+        assertThat(otherRoot.code()).isEqualTo(12);
+        assertThat(wrongIdentity.code()).isEqualTo(12);
+        assertThat(wrongIdentity.out()).contains("certificate subject [alice, alice@example.com] is not bob");
+        assertThat(issuerMissing.code()).isEqualTo(12);
+        assertThat(issuerMissing.out()).contains("no OIDC issuer extension");
+        assertThat(noPki.code()).isEqualTo(2);
+        assertThat(noPki.err()).contains("--certificate-oidc-issuer");
+
+        // A v0.1 bundle shipping the intermediate beside the certificate: --ca-roots alone now suffices.
+        Files.writeString(work.resolve("shipped.json"), """
+                {"mediaType": "application/vnd.dev.sigstore.bundle+json;version=0.1",
+                 "verificationMaterial": {"x509CertificateChain": {"certificates": [{"rawBytes": "%s"}, {"rawBytes": "%s"}]},
+                   "tlogEntries": []},
+                 "messageSignature": {"messageDigest": {"algorithm": "SHA2_256", "digest": "%s"}, "signature": "%s"}}
+                """.formatted(der("leaf.pem"), der("inter.pem"), Base64.getEncoder().encodeToString(MessageDigest
+                .getInstance("SHA-256").digest(Files.readAllBytes(file))), Files.readString(work.resolve("release.sig"))));
+        CliRun shipped = CliRun.run(Map.of(), "", "verify-blob", file.toString(), "--bundle",
+                work.resolve("shipped.json").toString(), "--ca-roots", work.resolve("root.pem").toString(),
+                "--certificate-identity", "alice", "--insecure-ignore-tlog", "--insecure-ignore-sct");
+        CliRun shippedOtherRoot = CliRun.run(Map.of(), "", "verify-blob", file.toString(), "--bundle",
+                work.resolve("shipped.json").toString(), "--ca-roots", work.resolve("other-root.pem").toString(),
+                "--certificate-identity", "alice", "--insecure-ignore-tlog", "--insecure-ignore-sct");
+        assertThat(shipped.code()).as(shipped.out() + shipped.err()).isZero();
+        assertThat(shippedOtherRoot.code()).isEqualTo(12);
+    }
+
+    private String der(String pem) throws Exception {
+        return Base64.getEncoder().encodeToString(CertificateFactory.getInstance("X.509")
+                .generateCertificate(Files.newInputStream(work.resolve(pem))).getEncoded());
     }
 
     private CliRun verifyKeyed(String artifact, String bundle, String key) {

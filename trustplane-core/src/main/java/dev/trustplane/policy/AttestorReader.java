@@ -9,6 +9,7 @@ import dev.trustplane.sigstore.CanonicalJson;
 import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sigstore.TrustedRoot;
 import dev.trustplane.verify.CertificateIdentity;
+import dev.trustplane.verify.SignedIdentity;
 import dev.trustplane.verify.Trust;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -39,17 +40,28 @@ final class AttestorReader {
 
     private final Resolver resolver;
     private final boolean templates;
+    private final SignedIdentity signedIdentity;
 
     AttestorReader(PolicyDocument d, TrustedRoot defaultRoot, String defaultRootHash) {
-        this(d, defaultRoot, defaultRootHash, true);
+        this(d, defaultRoot, defaultRootHash, true, null);
     }
 
-    private AttestorReader(PolicyDocument d, TrustedRoot defaultRoot, String defaultRootHash, boolean templates) {
+    /**
+     * With {@code signedIdentity} non-null (the policy's {@code trustplane.dev/signed-identity}),
+     * every key and keyless attestor also checks the docker-reference its signatures sign.
+     */
+    AttestorReader(PolicyDocument d, TrustedRoot defaultRoot, String defaultRootHash, SignedIdentity signedIdentity) {
+        this(d, defaultRoot, defaultRootHash, true, signedIdentity);
+    }
+
+    private AttestorReader(PolicyDocument d, TrustedRoot defaultRoot, String defaultRootHash, boolean templates,
+            SignedIdentity signedIdentity) {
         this.d = d;
         this.defaultRoot = defaultRoot;
         this.defaultRootHash = defaultRootHash;
         this.templates = templates;
-        this.resolver = templates ? new Resolver(defaultRoot, defaultRootHash) : null;
+        this.signedIdentity = signedIdentity;
+        this.resolver = templates ? new Resolver(defaultRoot, defaultRootHash, signedIdentity) : null;
     }
 
     /**
@@ -62,10 +74,12 @@ final class AttestorReader {
         private final TrustedRoot defaultRoot;
         private final String defaultRootHash;
         private final Map<String, Attestor> cache = new ConcurrentHashMap<>();
+        private final SignedIdentity signedIdentity;
 
-        private Resolver(TrustedRoot defaultRoot, String defaultRootHash) {
+        private Resolver(TrustedRoot defaultRoot, String defaultRootHash, SignedIdentity signedIdentity) {
             this.defaultRoot = defaultRoot;
             this.defaultRootHash = defaultRootHash;
+            this.signedIdentity = signedIdentity;
         }
 
         /**
@@ -86,7 +100,8 @@ final class AttestorReader {
             }
             List<PolicyProblem> problems = new ArrayList<>();
             PolicyDocument doc = new PolicyDocument("the rule's context", problems);
-            Attestor a = new AttestorReader(doc, defaultRoot, defaultRootHash, false).attestor(concrete, t.path(),
+            Attestor a = new AttestorReader(doc, defaultRoot, defaultRootHash, false, signedIdentity).attestor(concrete,
+                    t.path(),
                     t.notary());
             if (a == null || doc.failed()) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "the attestor read from the context is not"
@@ -212,6 +227,15 @@ final class AttestorReader {
     }
 
     private Attestor attestor(JsonNode node, String path, boolean notary) {
+        Attestor a = read(node, path, notary);
+        if (a == null || a.trust() == null || signedIdentity == null) {
+            return a;
+        }
+        return new Attestor(a.trust().withSignedIdentity(signedIdentity), a.description() + ", signed identity "
+                + signedIdentity.spec(), a.trustHash() + "|signedIdentity:" + signedIdentity.spec(), a.template(), a.notary());
+    }
+
+    private Attestor read(JsonNode node, String path, boolean notary) {
         if (!d.object(node, path)) {
             return null;
         }
@@ -330,8 +354,9 @@ final class AttestorReader {
             d.error(path + ".subject", "is required (or subjectRegExp): without it any identity the CA"
                     + " certifies would pass");
         }
-        if (issuer == null && issuerRe == null) {
-            d.error(path + ".issuer", "is required (or issuerRegExp): without it any OIDC provider would pass");
+        if (issuer == null && issuerRe == null && !node.has("roots")) {
+            d.error(path + ".issuer", "is required (or issuerRegExp): without it any OIDC provider would pass"
+                    + " (only with your own CA in roots may certificates carry no OIDC issuer)");
         }
         if (subject != null && subjectRe != null) {
             d.error(path, "has both subject and subjectRegExp; keep one");

@@ -1,10 +1,14 @@
 package dev.trustplane.policy;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.trustplane.error.TrustplaneException;
+import dev.trustplane.io.Json;
 import dev.trustplane.oci.Digest;
 import dev.trustplane.sigstore.CanonicalJson;
 import dev.trustplane.sigstore.TrustedRoot;
+import dev.trustplane.verify.SignedIdentity;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,12 +27,18 @@ final class PolicyReader {
 
     private final PolicyDocument d;
     private final MatchReader matches;
-    private final ImageRuleReader imageRules;
+    private final TrustedRoot defaultRoot;
+    private final String defaultRootHash;
+    private ImageRuleReader imageRules;
+
+    /** The policy annotation that adds a signed-identity check to every key and keyless attestor of the policy. */
+    static final String SIGNED_IDENTITY = "trustplane.dev/signed-identity";
 
     PolicyReader(PolicyDocument d, TrustedRoot defaultRoot, String defaultRootHash) {
         this.d = d;
         this.matches = new MatchReader(d);
-        this.imageRules = new ImageRuleReader(d, new AttestorReader(d, defaultRoot, defaultRootHash));
+        this.defaultRoot = defaultRoot;
+        this.defaultRootHash = defaultRootHash;
     }
 
     Policy read(JsonNode doc) {
@@ -89,6 +99,21 @@ final class PolicyReader {
                 }
             }
         }
+        SignedIdentity signedIdentity = null;
+        JsonNode identityAnnotation = metadata.path("annotations").get(SIGNED_IDENTITY);
+        if (identityAnnotation != null) {
+            String at = "metadata.annotations." + SIGNED_IDENTITY;
+            try {
+                String text = identityAnnotation.asText("").strip();
+                signedIdentity = text.startsWith("{") ? SignedIdentity.parse(Json.mapper().readTree(text), at)
+                        : SignedIdentity.parse(text, at);
+            } catch (TrustplaneException e) {
+                d.error(at, e.getMessage());
+            } catch (JsonProcessingException e) {
+                d.error(at, "is not JSON: " + e.getOriginalMessage());
+            }
+        }
+        this.imageRules = new ImageRuleReader(d, new AttestorReader(d, defaultRoot, defaultRootHash, signedIdentity));
         JsonNode spec = doc.get("spec");
         if (!d.object(spec, "spec")) {
             return null;

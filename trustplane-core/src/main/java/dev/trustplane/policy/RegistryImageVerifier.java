@@ -151,7 +151,10 @@ public final class RegistryImageVerifier implements ImageVerifier {
         Location where = repository == null ? new Location.Registry(image.pinned(digest))
                 : Location.parse(repository);
         Revocations revoked = revocations.get();
+        // a signed-identity check reads the image's tag: then the name as written is part of the key
+        boolean named = attestor.trust() != null && attestor.trust().signedIdentity() != null;
         String base = keyPrefix + (repository == null ? image.name() : repository) + "@" + digest + "|"
+                + (named ? "as:" + image + "|" : "")
                 + (predicateType == null ? "sig" : "att:" + predicateType) + "|" + attestor.trustHash();
         Supplier<VerificationReport> fresh = () -> {
             VerificationReport r;
@@ -165,7 +168,8 @@ public final class RegistryImageVerifier implements ImageVerifier {
             }
             Verifier verifier = new Verifier(EvidenceStore.open(where, client),
                     attestor.trust().withRevocations(revoked), limits);
-            r = predicateType == null ? verifier.firstVerifiedSignature(image.name(), digest)
+            r = predicateType == null ? verifier.firstVerifiedSignature(named ? image.toString() : image.name(),
+                    digest)
                     : verifier.attestations(image.name(), digest, predicateType);
             remember(base, r, System.nanoTime());
             return r;

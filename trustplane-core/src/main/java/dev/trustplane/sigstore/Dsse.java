@@ -104,6 +104,11 @@ public record Dsse(String payloadType, byte[] payload, List<Sig> signatures) {
     }
 
     public static byte[] base64(String text, String what) throws MalformedEvidenceException {
+        if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
+            // Go's decoder skips line breaks, so cosign reads signatures wrapped at 76 columns (as
+            // containers/image stores them); other characters stay errors
+            text = text.replace("\r", "").replace("\n", "");
+        }
         try {
             return Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {

@@ -8,14 +8,21 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1String;
+import org.bouncycastle.asn1.ASN1TaggedObject;
+import org.bouncycastle.asn1.ASN1UTF8String;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.OtherName;
 
 /** What a Fulcio certificate says: its SANs, the OIDC issuer and the other Sigstore extensions. */
 public final class FulcioCertificate {
     static final String ISSUER_V1 = "1.3.6.1.4.1.57264.1.1";
     static final String ISSUER_V2 = "1.3.6.1.4.1.57264.1.8";
+    /** Fulcio's otherName SAN type for a username identity. */
+    public static final String USERNAME_SAN = "1.3.6.1.4.1.57264.1.7";
     /** Names accepted for expected extensions (cosign's flag names without the prefix). */
     public static final Map<String, String> EXTENSION_NAMES = Map.of(
             "github-workflow-trigger", "1.3.6.1.4.1.57264.1.2",
@@ -41,7 +48,10 @@ public final class FulcioCertificate {
         return nameOrOid.matches("[0-9]+(\\.[0-9]+)+") ? nameOrOid : null;
     }
 
-    /** Email, URI and other string SANs. */
+    /**
+     * Email, URI and other string SANs, and the otherName SAN Fulcio writes for a username identity
+     * ({@value #USERNAME_SAN}, a UTF8String: what sigstore-go and cosign match as the subject).
+     */
     public List<String> subjects() {
         List<String> out = new ArrayList<>();
         try {
@@ -50,6 +60,12 @@ public final class FulcioCertificate {
                 for (List<?> san : sans) {
                     if (san.size() > 1 && san.get(1) instanceof String s) {
                         out.add(s);
+                    } else if (san.size() > 1 && san.get(1) instanceof byte[] der
+                            && Integer.valueOf(GeneralName.otherName).equals(san.get(0))) {
+                        String name = otherName(der);
+                        if (name != null) {
+                            out.add(name);
+                        }
                     }
                 }
             }
@@ -57,6 +73,23 @@ public final class FulcioCertificate {
             return List.of();
         }
         return out;
+    }
+
+    /** The UTF8String value of a Sigstore username otherName SAN given as DER (as the JDK gives it), or null. */
+    static String otherName(byte[] der) {
+        try {
+            ASN1Primitive p = ASN1Primitive.fromByteArray(der);
+            OtherName name = p instanceof ASN1TaggedObject t && t.getTagNo() == GeneralName.otherName
+                    ? OtherName.getInstance(t.getBaseObject().toASN1Primitive())
+                    : OtherName.getInstance(p);
+            if (!USERNAME_SAN.equals(name.getTypeID().getId())) {
+                return null;
+            }
+            ASN1Encodable value = name.getValue();
+            return value instanceof ASN1UTF8String s ? s.getString() : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** The OIDC issuer: the v2 extension (DER UTF8String), else the v1 one (raw bytes). */

@@ -6,7 +6,16 @@ import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.io.Json;
+import dev.trustplane.sigstore.Keys;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,6 +32,8 @@ import java.util.List;
 public final class BlobVerifier {
     /** The largest bundle read: Sigstore bundles are a few KiB; a certificate chain and proofs stay far below. */
     public static final long MAX_BUNDLE_BYTES = 4L << 20;
+    private static final ObjectMapper JSON = Json.mapper();
+    private static final Base64.Encoder B64 = Base64.getEncoder();
 
     private BlobVerifier() {
     }
@@ -52,15 +63,92 @@ public final class BlobVerifier {
         Evidence.Kind kind = predicateType != null || dsse ? Evidence.Kind.ATTESTATION : Evidence.Kind.SIGNATURE;
         Evidence e;
         if (predicateType != null && !dsse) {
-            e = new Evidence(kind, Evidence.Format.BUNDLE_REFERRER, bundle.toString(), predicateType, null,
+            e = new Evidence(kind, Evidence.Format.BUNDLE_FILE, bundle.toString(), predicateType, null,
                     List.of(Check.fail("statement", "the bundle holds a message signature, not an attestation;"
                             + " verify it with verify-blob")), null);
         } else {
             e = new EvidenceChecks(trust, digest, predicateType, Instant.now(), file).check(new Candidate(kind,
-                    Evidence.Format.BUNDLE_REFERRER, bundle.toString(), predicateType,
+                    Evidence.Format.BUNDLE_FILE, bundle.toString(), predicateType,
                     new Candidate.BundleBytes(json)));
         }
         return new VerificationReport(artifact, digest, kind, List.of(e), List.of());
+    }
+
+    /**
+     * cosign's detached form: {@code signature} (base64, as {@code cosign sign-blob
+     * --output-signature} writes it, or raw) over the file, with a {@code certificate} (PEM, or
+     * base64 of PEM as {@code --output-certificate} writes it) or null for a key. There is no log
+     * entry beside them: cosign would look one up in Rekor, which an offline verifier cannot, so
+     * this verifies with {@code --insecure-ignore-tlog} only (or fails its tlog stage saying so).
+     */
+    public static VerificationReport verifyDetached(Path artifact, Path signature, Path certificate, Trust trust) {
+        BlobSubject subject = BlobSubject.of(artifact);
+        byte[] sig = decodeMaybeBase64(readSmall(signature, "signature", 64 * 1024));
+        ObjectNode root = JSON.createObjectNode();
+        root.put("mediaType", "application/vnd.dev.sigstore.bundle+json;version=0.1");
+        ObjectNode material = root.putObject("verificationMaterial");
+        if (certificate != null) {
+            byte[] pem = decodeMaybeBase64(readSmall(certificate, "certificate", Keys.MAX_KEY_FILE_BYTES));
+            List<X509Certificate> certs = Keys.readCertificates(new String(pem, StandardCharsets.UTF_8),
+                    "certificate " + certificate);
+            if (certs.isEmpty()) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Certificate " + certificate + " holds no PEM"
+                        + " certificate");
+            }
+            try {
+                material.putObject("certificate").put("rawBytes", B64.encodeToString(certs.get(0).getEncoded()));
+            } catch (CertificateEncodingException e) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Certificate " + certificate
+                        + " cannot be encoded: " + e.getMessage(), e);
+            }
+        } else {
+            material.putObject("publicKey").put("hint", "");
+        }
+        material.putArray("tlogEntries");
+        ObjectNode message = root.putObject("messageSignature");
+        message.putObject("messageDigest").put("algorithm", "SHA2_256")
+                .put("digest", B64.encodeToString(HexFormat.of().parseHex(subject.sha256().hex())));
+        message.put("signature", B64.encodeToString(sig));
+        byte[] json;
+        try {
+            json = JSON.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Evidence e = new EvidenceChecks(trust, subject.sha256(), null, Instant.now(), subject).check(new Candidate(
+                Evidence.Kind.SIGNATURE, Evidence.Format.DETACHED_SIGNATURE, signature.toString(), null,
+                new Candidate.BundleBytes(json)));
+        return new VerificationReport(artifact.toString(), subject.sha256(), Evidence.Kind.SIGNATURE, List.of(e),
+                List.of());
+    }
+
+    /** Base64 text decoded (line breaks allowed), anything else as it is: cosign accepts both. */
+    private static byte[] decodeMaybeBase64(byte[] bytes) {
+        String text = new String(bytes, StandardCharsets.ISO_8859_1).strip();
+        if (text.isEmpty() || !text.matches("[A-Za-z0-9+/=\\s]+")) {
+            return bytes;
+        }
+        try {
+            return Base64.getMimeDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            return bytes;
+        }
+    }
+
+    private static byte[] readSmall(Path file, String what, long max) {
+        if (!Files.isRegularFile(file)) {
+            throw new TrustplaneException(ErrorKind.NOT_FOUND, "The " + what + " file " + file + " does not exist or"
+                    + " is not a regular file; give the file cosign sign-blob --output-" + what + " wrote");
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) max + 1);
+            if (bytes.length > max) {
+                throw new LimitExceededException(what + " file size", max, "File " + file);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Cannot read " + what + " " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The SHA-256 of a regular file, read streaming. */

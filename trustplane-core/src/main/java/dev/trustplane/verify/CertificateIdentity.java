@@ -13,7 +13,12 @@ import java.util.regex.PatternSyntaxException;
  * Who a keyless signature must come from: the certificate's subject (a SAN: email or URI) and the
  * OIDC issuer, each exact or as a regular expression, plus expected Fulcio extensions (GitHub
  * workflow repository, ref, SHA, trigger, name) by name or OID. Regular expressions match
- * anywhere in the value, as cosign's and Kyverno's do; anchor them with {@code ^…$}.
+ * anywhere in the value, as cosign's and Kyverno's do; anchor them with {@code ^…$}. Without an
+ * issuer and an issuer regex no OIDC issuer is required: only for certificates of the user's own
+ * CAs (bring-your-own PKI), which front ends allow only with {@code --ca-roots},
+ * {@code --certificate-chain} or a policy's {@code roots}. A certificate without an issuer
+ * extension has the issuer "" for matching, as in cosign ({@code --certificate-oidc-issuer-regexp '.*'}
+ * accepts it).
  */
 public record CertificateIdentity(String subject, Pattern subjectRegex, String issuer, Pattern issuerRegex,
         Map<String, String> extensions) {
@@ -21,9 +26,6 @@ public record CertificateIdentity(String subject, Pattern subjectRegex, String i
     public CertificateIdentity {
         if (subject == null && subjectRegex == null) {
             throw new IllegalArgumentException("a certificate identity needs a subject or a subject regex");
-        }
-        if (issuer == null && issuerRegex == null) {
-            throw new IllegalArgumentException("a certificate identity needs an issuer or an issuer regex");
         }
         extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
         for (String name : extensions.keySet()) {
@@ -56,7 +58,7 @@ public record CertificateIdentity(String subject, Pattern subjectRegex, String i
     @Override
     public String toString() {
         return "subject " + (subject != null ? subject : "~" + subjectRegex.pattern()) + ", issuer "
-                + (issuer != null ? issuer : "~" + issuerRegex.pattern()) + (extensions.isEmpty() ? "" : ", " + extensions);
+                + (issuer != null ? issuer : issuerRegex != null ? "~" + issuerRegex.pattern() : "(any or none)") + (extensions.isEmpty() ? "" : ", " + extensions);
     }
 
     /** Checks a Fulcio certificate against this identity; null when it matches, else why not. */
@@ -67,8 +69,9 @@ public record CertificateIdentity(String subject, Pattern subjectRegex, String i
                     : "matched by " + subjectRegex().pattern());
         }
         String issuer = certificate.issuer();
-        if (issuer == null || !issuerMatches(issuer)) {
-            return "certificate issuer " + issuer + " is not " + (issuer() != null ? issuer()
+        boolean issuerRequired = issuer() != null || issuerRegex() != null;
+        if (issuerRequired && !issuerMatches(issuer == null ? "" : issuer)) {
+            return "certificate issuer " + (issuer == null ? "(none: no OIDC issuer extension)" : issuer) + " is not " + (issuer() != null ? issuer()
                     : "matched by " + issuerRegex().pattern());
         }
         for (Map.Entry<String, String> e : extensions().entrySet()) {

@@ -35,7 +35,11 @@ public record Evidence(Kind kind, Format format, String location, String predica
         COSIGN_TAG("cosign tag"),
         BUNDLE_REFERRER("bundle referrer"),
         COSIGN_REFERRER("cosign OCI 1.1 referrer"),
-        NOTARY_REFERRER("Notary Project signature");
+        NOTARY_REFERRER("Notary Project signature"),
+        /** A Sigstore bundle file beside a blob (verify-blob). */
+        BUNDLE_FILE("bundle file"),
+        /** cosign's detached signature file, with its certificate file (verify-blob --signature). */
+        DETACHED_SIGNATURE("detached signature");
 
         private final String label;
 

@@ -39,6 +39,7 @@ public final class EvidenceChecks {
     private final String wantedType;
     private final Instant now;
     private final BlobSubject blob;
+    private final String reference;
 
     public EvidenceChecks(Trust trust, Digest image, String wantedType) {
         this(trust, image, wantedType, Instant.now());
@@ -53,15 +54,29 @@ public final class EvidenceChecks {
      * then cover its SHA-384 or SHA-512 digest, or the file itself (pure Ed25519).
      */
     public EvidenceChecks(Trust trust, Digest image, String wantedType, Instant now, BlobSubject blob) {
+        this(trust, image, wantedType, now, blob, null);
+    }
+
+    private EvidenceChecks(Trust trust, Digest image, String wantedType, Instant now, BlobSubject blob,
+            String reference) {
         this.trust = trust;
         this.image = image;
         this.wantedType = wantedType;
         this.now = now;
         this.blob = blob;
+        this.reference = reference;
+    }
+
+    /**
+     * The same checks for an image called {@code imageReference} (as the user or the workload
+     * names it): what a {@link Trust#signedIdentity()} check compares a signature's docker-reference with.
+     */
+    public EvidenceChecks named(String imageReference) {
+        return new EvidenceChecks(trust, image, wantedType, now, blob, imageReference);
     }
 
     public Evidence check(Candidate c) {
-        Run run = new Run(c);
+        CheckRun run = new CheckRun(c);
         run.stage = switch (c.content()) {
             case Candidate.Unreadable u -> "read";
             case Candidate.SimpleSig s -> "payload";
@@ -91,7 +106,7 @@ public final class EvidenceChecks {
      * when its signer was revoked for a signature made at its proven signing time (or at all,
      * when no log or timestamp proves one).
      */
-    private void revocation(Run run) {
+    private void revocation(CheckRun run) {
         Revocations revoked = trust.revocations();
         if (revoked.isEmpty() || run.signer == null || !run.ok() || run.checks.isEmpty()) {
             return;
@@ -106,7 +121,7 @@ public final class EvidenceChecks {
     /** The tlog stage's answer for a Rekor v2 entry: logged, at no time of its own. */
     private static final Instant REKOR_V2 = Instant.MIN.plusSeconds(1);
 
-    private void simpleSigning(Run run, Candidate.SimpleSig s) throws MalformedEvidenceException {
+    private void simpleSigning(CheckRun run, Candidate.SimpleSig s) throws MalformedEvidenceException {
         var payload = SimpleSigning.parse(s.payload());
         if (payload.isEmpty()) {
             run.add(Check.fail("payload", "the layer is not a cosign simple-signing payload"));
@@ -132,16 +147,40 @@ public final class EvidenceChecks {
             return;
         }
         run.add(Check.pass("subject", "signs " + image + " (identity " + payload.get().dockerReference() + ")"));
+        signedIdentity(run, payload.get().dockerReference());
     }
 
-    private void envelope(Run run, Dsse dsse, Map<String, String> annotations) throws MalformedEvidenceException {
+    /**
+     * The identity stage of a signature when the trust asks for one: the docker-reference it signs
+     * ({@code null}: it names none, as a bundle's message signature) must fit the image's name.
+     */
+    private void signedIdentity(CheckRun run, String dockerReference) {
+        SignedIdentity rule = trust.signedIdentity();
+        if (rule == null) {
+            return;
+        }
+        run.stage = "signed-identity";
+        if (reference == null) {
+            run.add(Check.fail("signed-identity", "the image's name is not known here, so its signed identity"
+                    + " cannot be checked"));
+        } else if (dockerReference == null) {
+            run.add(Check.fail("signed-identity", "the signature names no docker-reference (a message signature"
+                    + " over the digest); a signed-identity check needs a simple-signing signature"));
+        } else {
+            String why = rule.mismatch(reference, dockerReference);
+            run.add(why == null ? Check.pass("signed-identity", dockerReference + " may vouch for " + reference)
+                    : Check.fail("signed-identity", why));
+        }
+    }
+
+    private void envelope(CheckRun run, Dsse dsse, Map<String, String> annotations) throws MalformedEvidenceException {
         run.add(Check.pass("envelope", "DSSE, payload type " + dsse.payloadType()));
         if (dsseSigned(run, dsse, Material.of(annotations), null)) {
             statement(run, dsse);
         }
     }
 
-    private void bundle(Run run, Bundle bundle) throws MalformedEvidenceException {
+    private void bundle(CheckRun run, Bundle bundle) throws MalformedEvidenceException {
         run.add(Check.pass("envelope", "Sigstore bundle " + bundle.mediaType().replaceFirst(".*bundle[.+]?", "")
                 + (bundle.envelope() != null ? " with a DSSE envelope" : " with a message signature")));
         Material material = Material.of(bundle);
@@ -165,7 +204,7 @@ public final class EvidenceChecks {
      * v1.5 or PSS, Ed25519ph), or for pure Ed25519 over the file itself; the digest must be the
      * artifact's in that algorithm.
      */
-    private void message(Run run, Bundle.MessageSignature m, Material material, String hint) {
+    private void message(CheckRun run, Bundle.MessageSignature m, Material material, String hint) {
         String hash = BlobSubject.jcaHash(m.algorithm());
         if (hash == null) {
             run.add(Check.fail("signature", "message digest algorithm " + m.algorithm()
@@ -203,9 +242,12 @@ public final class EvidenceChecks {
             return;
         }
         run.add(Check.pass("subject", "signs " + (prefix.equals("sha256") ? image : prefix + ":" + signedHex)));
+        if (blob == null) {
+            signedIdentity(run, null);
+        }
     }
 
-    private boolean dsseSigned(Run run, Dsse dsse, Material material, String hint) {
+    private boolean dsseSigned(CheckRun run, Dsse dsse, Material material, String hint) {
         byte[] pae = dsse.pae();
         List<byte[]> sigs = dsse.signatures().stream().map(Dsse.Sig::sig).toList();
         return signed(run, material, key -> sigs.stream().anyMatch(s -> SignatureAlgorithms.verifyDsse(key, pae, s)),
@@ -213,7 +255,7 @@ public final class EvidenceChecks {
     }
 
     /** The signature, tlog, certificate, sct and identity stages; true when all passed. */
-    private boolean signed(Run run, Material material, Predicate<PublicKey> verifies, String hint,
+    private boolean signed(CheckRun run, Material material, Predicate<PublicKey> verifies, String hint,
             TlogCheck.Signed what) {
         run.stage = "signature";
         if (material.certificate() != null && trust.keyless()) {
@@ -246,12 +288,12 @@ public final class EvidenceChecks {
             }
         }
         run.add(Check.fail("signature", "does not verify with " + (trust.keys().size() == 1 ? "the given key"
-                : "any of the " + trust.keys().size() + " given keys") + (hint == null ? ""
+                : "any of the " + trust.keys().size() + " given keys") + (hint == null || hint.isEmpty() ? ""
                 : " (the bundle names key " + hint + ")")));
         return false;
     }
 
-    private boolean keyless(Run run, Material material, Predicate<PublicKey> verifies, TlogCheck.Signed what) {
+    private boolean keyless(CheckRun run, Material material, Predicate<PublicKey> verifies, TlogCheck.Signed what) {
         X509Certificate leaf = material.certificate();
         if (!verifies.test(leaf.getPublicKey())) {
             run.add(Check.fail("signature", "does not verify with the certificate's key"));
@@ -282,7 +324,7 @@ public final class EvidenceChecks {
         TrustedRoot.Authority ca = null;
         for (Instant time : times) {
             String[] why = new String[1];
-            ca = CertificateCheck.verify(leaf, trust.root(), time, why);
+            ca = CertificateCheck.verify(leaf, material.chain(), trust.root(), time, why);
             if (ca == null) {
                 run.add(Check.fail("certificate", why[0]));
                 return false;
@@ -307,9 +349,10 @@ public final class EvidenceChecks {
         for (CertificateIdentity id : trust.identities()) {
             String mismatch = id.mismatch(fulcio);
             if (mismatch == null) {
-                run.signer = fulcio.subjects().isEmpty() ? "?" : fulcio.subjects().get(0);
+                run.signer = fulcio.subjects().stream().filter(id::subjectMatches).findFirst().orElse("?");
                 run.issuer = fulcio.issuer();
-                run.add(Check.pass("identity", run.signer + " from " + fulcio.issuer()));
+                run.add(Check.pass("identity", run.signer + (fulcio.issuer() == null ? " (no OIDC issuer; none required)"
+                        : " from " + fulcio.issuer())));
                 return true;
             }
             reasons.add(mismatch);
@@ -319,7 +362,7 @@ public final class EvidenceChecks {
     }
 
     /** The tlog stage; returns the signing time (the entry's, or now when skipped), null when it failed. */
-    private Instant tlog(Run run, Material material, TlogCheck.Signed signed) {
+    private Instant tlog(CheckRun run, Material material, TlogCheck.Signed signed) {
         List<TlogEntry> entries = material.entries();
         run.stage = "tlog";
         if (trust.ignoreTlog()) {
@@ -363,7 +406,7 @@ public final class EvidenceChecks {
      * A Rekor v2 entry has no time of its own: an RFC 3161 timestamp must give it, and the log's
      * key must have been valid then. True for every other entry.
      */
-    private boolean rekorV2Timed(Run run, Instant logged, Instant stamped) {
+    private boolean rekorV2Timed(CheckRun run, Instant logged, Instant stamped) {
         if (logged != REKOR_V2) {
             return true;
         }
@@ -381,7 +424,7 @@ public final class EvidenceChecks {
     }
 
     /** The timestamp stage: one RFC 3161 token from a trusted authority over the signature; its time, or null. */
-    private Instant timestamp(Run run, List<byte[]> timestamps, List<byte[]> signatures) {
+    private Instant timestamp(CheckRun run, List<byte[]> timestamps, List<byte[]> signatures) {
         run.stage = "timestamp";
         if (trust.root() == null) {
             run.add(Check.error("timestamp", "an RFC 3161 timestamp is attached; checking it needs --trusted-root"));
@@ -404,7 +447,7 @@ public final class EvidenceChecks {
         return null;
     }
 
-    private void statement(Run run, Dsse dsse) throws MalformedEvidenceException {
+    private void statement(CheckRun run, Dsse dsse) throws MalformedEvidenceException {
         run.stage = "statement";
         if (!dsse.payloadType().equals(Dsse.IN_TOTO)) {
             run.add(Check.fail("statement", "payload type is " + dsse.payloadType() + ", not " + Dsse.IN_TOTO));
@@ -435,49 +478,5 @@ public final class EvidenceChecks {
 
     public static String sha256Hex(byte[] data) {
         return Digest.sha256(data).hex();
-    }
-
-    /** The checks of one candidate, accumulated stage by stage. */
-    private static final class Run {
-        private final Candidate candidate;
-        private final List<Check> checks = new ArrayList<>();
-        private String stage = "read";
-        private Evidence.Kind kind;
-        private String predicateType;
-        private String signer;
-        private TrustedRoot.Log rekorV2Log;
-        /** The keyless certificate's OIDC issuer (null for a key). */
-        private String issuer;
-        /** The earliest signing time a log entry or timestamp proves, or null. */
-        private Instant signedAt;
-        private boolean revoked;
-        private byte[] statement;
-
-        Run(Candidate candidate) {
-            this.candidate = candidate;
-            this.kind = candidate.kindHint();
-            this.predicateType = candidate.predicateTypeHint();
-        }
-
-        void add(Check check) {
-            checks.add(check);
-        }
-
-        void provenAt(Instant time) {
-            if (signedAt == null || time.isBefore(signedAt)) {
-                signedAt = time;
-            }
-        }
-
-        boolean ok() {
-            return checks.stream().noneMatch(c -> c.status() == Outcome.FAIL || c.status() == Outcome.ERROR);
-        }
-
-        Evidence result() {
-            boolean verified = ok() && !checks.isEmpty();
-            return new Evidence(kind, candidate.format(), candidate.location(), predicateType,
-                    verified || revoked ? signer : null, checks, verified || revoked ? statement : null,
-                    verified || revoked ? issuer : null, verified || revoked ? signedAt : null);
-        }
     }
 }

@@ -22,12 +22,19 @@ import java.util.Map;
  * signature annotations, before any of it is checked.
  */
 record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[]> timestamps,
-        boolean proofRequired) {
+        boolean proofRequired, List<X509Certificate> chain) {
     private static final ObjectMapper JSON = Json.mapper();
     private static final int MAX_TIMESTAMPS = 8;
 
+    /** The most chain certificates read from beside a signature. */
+    private static final int MAX_CHAIN = 8;
+
     Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[]> timestamps) {
-        this(certificate, entries, timestamps, false);
+        this(certificate, entries, timestamps, false, List.of());
+    }
+
+    Material {
+        chain = chain == null ? List.of() : List.copyOf(chain);
     }
 
     /** A bundle's certificate (its chain must not carry a root), log entries and timestamps. */
@@ -37,6 +44,11 @@ record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[
             entries.add(TlogEntry.fromBundle(e));
         }
         X509Certificate cert = null;
+        List<X509Certificate> chain = new ArrayList<>();
+        if (bundle.certificates().size() > MAX_CHAIN + 1) {
+            throw new MalformedEvidenceException("the bundle's certificate chain has more than " + MAX_CHAIN
+                    + " certificates above the signing certificate");
+        }
         for (int i = 0; i < bundle.certificates().size(); i++) {
             X509Certificate c = TrustedRoot.certificate(bundle.certificates().get(i), "the bundle",
                     i == 0 ? "certificate" : "certificate chain entry " + i);
@@ -45,7 +57,11 @@ record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[
                         + c.getSubjectX500Principal().getName() + ", self-signed); a bundle must not carry its root:"
                         + " roots come from the trusted root only");
             }
-            cert = cert == null ? c : cert;
+            if (cert == null) {
+                cert = c;
+            } else {
+                chain.add(c);
+            }
         }
         List<byte[]> timestamps = new ArrayList<>();
         if (bundle.timestamps() != null) {
@@ -56,7 +72,7 @@ record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[
                 timestamps.add(Dsse.base64(t.path("signedTimestamp").asText(""), "RFC 3161 timestamp"));
             }
         }
-        return new Material(cert, entries, timestamps, bundle.requiresInclusionProof());
+        return new Material(cert, entries, timestamps, bundle.requiresInclusionProof(), chain);
     }
 
     /** cosign's annotations beside a signature: certificate, Rekor bundle (SET) and RFC 3161 timestamp. */
@@ -75,6 +91,19 @@ record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[
             }
             cert = TrustedRoot.certificate(blocks.get(0).der(), "the signature", "certificate annotation");
         }
+        List<X509Certificate> chain = new ArrayList<>();
+        String chainPem = annotations.get(CosignTags.CHAIN_ANNOTATION);
+        if (cert != null && chainPem != null && !chainPem.isEmpty()) {
+            List<Pem.Block> blocks;
+            try {
+                blocks = Pem.decode(chainPem, "the chain annotation");
+            } catch (RuntimeException e) {
+                throw new MalformedEvidenceException("the certificate chain annotation is not PEM");
+            }
+            for (Pem.Block b : blocks.subList(0, Math.min(blocks.size(), MAX_CHAIN))) {
+                chain.add(TrustedRoot.certificate(b.der(), "the signature", "certificate chain annotation"));
+            }
+        }
         List<TlogEntry> entries = new ArrayList<>();
         String set = annotations.get(CosignTags.BUNDLE_ANNOTATION);
         if (set != null && !set.isEmpty()) {
@@ -90,7 +119,7 @@ record Material(X509Certificate certificate, List<TlogEntry> entries, List<byte[
                 throw new MalformedEvidenceException("the RFC 3161 timestamp annotation is not JSON");
             }
         }
-        return new Material(cert, entries, timestamps);
+        return new Material(cert, entries, timestamps, false, chain);
     }
 
     /** A certificate that names itself as issuer and verifies with its own key: a root. */

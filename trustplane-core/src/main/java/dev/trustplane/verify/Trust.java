@@ -10,10 +10,11 @@ import java.util.List;
  * stage (cosign's {@code --insecure-ignore-tlog}, Kyverno's {@code rekor.ignoreTlog});
  * {@code ignoreSct} skips the certificate-transparency stage ({@code --insecure-ignore-sct}).
  * {@code revocations} are the signers no longer trusted: a signature by one of them fails its
- * "revocation" stage.
+ * "revocation" stage. {@code signedIdentity}, when set, checks the docker-reference a signature
+ * names against the image's name (containers/image's semantics).
  */
 public record Trust(List<PublicKey> keys, List<CertificateIdentity> identities, TrustedRoot root,
-        boolean ignoreTlog, boolean ignoreSct, Revocations revocations) {
+        boolean ignoreTlog, boolean ignoreSct, Revocations revocations, SignedIdentity signedIdentity) {
 
     public Trust {
         revocations = revocations == null ? Revocations.NONE : revocations;
@@ -24,6 +25,11 @@ public record Trust(List<PublicKey> keys, List<CertificateIdentity> identities, 
         }
     }
 
+    public Trust(List<PublicKey> keys, List<CertificateIdentity> identities, TrustedRoot root, boolean ignoreTlog,
+            boolean ignoreSct, Revocations revocations) {
+        this(keys, identities, root, ignoreTlog, ignoreSct, revocations, null);
+    }
+
     /** Trust with nothing revoked. */
     public Trust(List<PublicKey> keys, List<CertificateIdentity> identities, TrustedRoot root, boolean ignoreTlog,
             boolean ignoreSct) {
@@ -32,7 +38,15 @@ public record Trust(List<PublicKey> keys, List<CertificateIdentity> identities, 
 
     /** The same trust, minus the signers {@code list} revokes. */
     public Trust withRevocations(Revocations list) {
-        return new Trust(keys, identities, root, ignoreTlog, ignoreSct, list);
+        return new Trust(keys, identities, root, ignoreTlog, ignoreSct, list, signedIdentity);
+    }
+
+    /**
+     * The same trust, where a signature's signed identity (its docker-reference) must also fit the
+     * image's name as {@code identity} says; null for no such check.
+     */
+    public Trust withSignedIdentity(SignedIdentity identity) {
+        return new Trust(keys, identities, root, ignoreTlog, ignoreSct, revocations, identity);
     }
 
     public static Trust keys(List<PublicKey> keys, boolean ignoreTlog) {

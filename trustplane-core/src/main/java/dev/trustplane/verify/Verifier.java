@@ -35,7 +35,7 @@ public final class Verifier {
      * attestor is the question.
      */
     public VerificationReport firstVerifiedSignature(String imageName, Digest image) {
-        EvidenceChecks checks = new EvidenceChecks(trust, image, null);
+        EvidenceChecks checks = new EvidenceChecks(trust, image, null).named(imageName);
         List<Evidence> evidence = new ArrayList<>();
         Discovery found = new Discovery(store, limits).runUntil(image, part -> {
             boolean verified = false;
@@ -65,7 +65,7 @@ public final class Verifier {
     private VerificationReport run(String imageName, Digest image, Evidence.Kind kind, String wantedType) {
         Discovery found = new Discovery(store, limits).run(image, kind == Evidence.Kind.SIGNATURE,
                 kind == Evidence.Kind.ATTESTATION);
-        EvidenceChecks checks = new EvidenceChecks(trust, image, wantedType);
+        EvidenceChecks checks = new EvidenceChecks(trust, image, wantedType).named(imageName);
         List<Evidence> evidence = found.found.stream().map(checks::check).filter(e -> e.kind() == kind).toList();
         return new VerificationReport(imageName, image, kind, evidence, found.problems);
     }
