@@ -98,7 +98,7 @@ final class AuditCommand implements Callable<Integer> {
             if (policies != null) {
                 Store store = Store.fromEnvironment(ctx.env());
                 try (RevocationStore revocations = new RevocationStore(store)) {
-                    new DriftPass(policy.loader().load(policies).orThrow(), new RegistryImageVerifier(
+                    new DriftPass(policy.loader(ctx).load(policies).orThrow(), new RegistryImageVerifier(
                             registry.client(ctx, renderer), VerifierLimits.DEFAULT, Duration.ofMinutes(5),
                             Duration.ofSeconds(5), Duration.ofMinutes(1), 100_000, revocations::current), store,
                             Clock.systemUTC(), Duration.ofSeconds(30)).run(running, Set.of());

@@ -80,7 +80,7 @@ final class DriftCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Duration budget = Durations.parse(timeout);
-        List<Policy> inForce = policies == null ? null : policy.loader().load(policies).orThrow();
+        List<Policy> inForce = policies == null ? null : policy.loader(ctx).load(policies).orThrow();
         Inventory running = inventory.read(ctx);
         Store store = Store.fromEnvironment(ctx.env());
         ProgressRenderer renderer = registry.renderer(ctx);

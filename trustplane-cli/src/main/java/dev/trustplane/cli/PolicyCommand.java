@@ -54,7 +54,7 @@ final class PolicyCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PolicyLoader loader = policy.loader();
+            PolicyLoader loader = policy.loader(ctx);
             List<PolicyProblem> problems = new ArrayList<>();
             int policies = 0;
             for (Path p : paths) {

@@ -75,7 +75,7 @@ final class PolicySimulateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<Policy> simulated = policy.loader().load(policies).orThrow();
+        List<Policy> simulated = policy.loader(ctx).load(policies).orThrow();
         Simulation.Result result;
         if (fromLedger != null) {
             if (inventory.given()) {
@@ -84,7 +84,7 @@ final class PolicySimulateCommand implements Callable<Integer> {
             }
             result = Simulation.fromLedger(Store.fromEnvironment(ctx.env()), since(fromLedger));
         } else {
-            List<Policy> before = baseline == null ? null : policy.loader().load(baseline).orThrow();
+            List<Policy> before = baseline == null ? null : policy.loader(ctx).load(baseline).orThrow();
             var running = inventory.read(ctx);
             ProgressRenderer renderer = registry.renderer(ctx);
             RevocationStore revocations = RevocationStore.existing(ctx.env());

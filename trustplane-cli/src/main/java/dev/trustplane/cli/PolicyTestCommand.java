@@ -91,7 +91,7 @@ final class PolicyTestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PolicyLoader.Loaded loaded = policy.loader().load(policyPath);
+        PolicyLoader.Loaded loaded = policy.loader(ctx).load(policyPath);
         List<Policy> policies = loaded.orThrow();
         Duration budget = Durations.parse(timeout);
         List<Named> requests = new ArrayList<>();

@@ -145,7 +145,7 @@ final class ServeCommand implements Callable<Integer> {
         ContextSource context = labels instanceof KubernetesNamespaces api ? api.contextSource(Duration.ofSeconds(10))
                 : ContextSource.NONE;
         AdmissionController controller = AdmissionController.open(new AdmissionController.Config(policies,
-                policy.loader(), timeout, Durations.parse(cacheTtl), Durations.parse(negativeTtl),
+                policy.loader(ctx), timeout, Durations.parse(cacheTtl), Durations.parse(negativeTtl),
                 Durations.parse(tagTtl), cacheSize, Store.fromEnvironment(env), ticketWebhook, labels, context),
                 registry.client(ctx, renderer), listener);
         controller.warnings().forEach(w -> ctx.err().println("trustplane: " + w));

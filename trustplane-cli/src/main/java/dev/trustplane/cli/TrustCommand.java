@@ -25,9 +25,11 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "trust", description = {"Revoke signing keys and keyless identities, and list what is revoked.",
+@Command(name = "trust", description = {"Revoke signing keys and keyless identities, and list what is revoked;",
+        "update the Sigstore trusted root through TUF (`trust init`).",
         "A revocation is in force for the next admission request, `policy test` and drift pass."},
-        subcommands = {TrustCommand.Revoke.class, TrustCommand.Unrevoke.class, TrustCommand.ListRevocations.class})
+        subcommands = {TrustCommand.Revoke.class, TrustCommand.Unrevoke.class, TrustCommand.ListRevocations.class,
+                TrustInitCommand.class})
 final class TrustCommand implements Runnable {
     @Spec
     CommandSpec spec;
@@ -38,7 +40,7 @@ final class TrustCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(), "Missing subcommand: `trustplane trust revoke`,"
-                + " `trustplane trust list` or `trustplane trust unrevoke ID`");
+                + " `trustplane trust list`, `trustplane trust unrevoke ID` or `trustplane trust init`");
     }
 
     @Command(name = "revoke", description = {"Revoke a public key or a keyless identity (SAN and OIDC issuer).",

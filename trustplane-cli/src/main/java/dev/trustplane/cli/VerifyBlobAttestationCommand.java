@@ -36,7 +36,7 @@ final class VerifyBlobAttestationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        VerificationReport report = BlobVerifier.verify(file, bundle, verify.trust().withRevocations(
+        VerificationReport report = BlobVerifier.verify(file, bundle, verify.trust(ctx).withRevocations(
                 VerifyOptions.revoked(ctx)), PredicateTypes.resolve(type));
         return VerificationOutput.print(report, verify.output, ctx);
     }

@@ -60,7 +60,7 @@ final class VerifyBlobCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--certificate goes with --signature; a bundle carries"
                     + " its own certificate");
         }
-        Trust trust = verify.trust().withRevocations(VerifyOptions.revoked(ctx));
+        Trust trust = verify.trust(ctx).withRevocations(VerifyOptions.revoked(ctx));
         if (signature != null) {
             return VerificationOutput.print(BlobVerifier.verifyDetached(Path.of(file), signature, certificate, trust),
                     verify.output, ctx);

@@ -1,6 +1,7 @@
 package dev.trustplane.cli;
 
 import dev.trustplane.trust.RevocationStore;
+import dev.trustplane.trust.TufClient;
 import dev.trustplane.verify.Revocations;
 import dev.trustplane.verify.SignedIdentity;
 import dev.trustplane.verify.Trust;
@@ -55,7 +56,9 @@ final class VerifyOptions {
     Map<String, String> extensions = new LinkedHashMap<>();
 
     @Option(names = "--trusted-root", paramLabel = "FILE", description = "trusted_root.json: Fulcio authorities,"
-            + " Rekor and CT log keys (needed for keyless, and to check a key-based signature's tlog entry)")
+            + " Rekor and CT log keys (for keyless, and to check a key-based signature's tlog entry); default: the"
+            + " root `trust init` verified through TUF, else for keyless the Sigstore public-good root embedded in"
+            + " Trustplane")
     Path trustedRoot;
 
     @Option(names = "--ca-roots", paramLabel = "FILE", description = "keyless with your own PKI: PEM root"
@@ -81,7 +84,7 @@ final class VerifyOptions {
             description = "text or json (default: ${DEFAULT-VALUE})")
     Output output;
 
-    Trust trust() {
+    Trust trust(CliContext ctx) {
         Map<String, String> ext = new LinkedHashMap<>(extensions);
         if (workflowRepository != null) {
             ext.put("github-workflow-repository", workflowRepository);
@@ -92,7 +95,9 @@ final class VerifyOptions {
         if (workflowTrigger != null) {
             ext.put("github-workflow-trigger", workflowTrigger);
         }
-        return new TrustSpec(keys, identity, identityRegexp, issuer, issuerRegexp, ext, trustedRoot, ignoreTlog,
+        Path root = trustedRoot != null ? trustedRoot
+                : TufClient.trustedRoot(TrustInitCommand.stateDir(ctx)).orElse(null);
+        return new TrustSpec(keys, identity, identityRegexp, issuer, issuerRegexp, ext, root, ignoreTlog,
                 ignoreSct, new TrustSpec.Pki(caRoots, caIntermediates, certificateChain)).toTrust();
     }
 
@@ -117,7 +122,7 @@ final class VerifyOptions {
     int run(CliContext ctx, RegistryOptions registry, String image, SignedIdentity signedIdentity,
             BiFunction<Verifier, SigningTarget,
                     VerificationReport> what) {
-        Trust trust = trust().withRevocations(revoked(ctx)).withSignedIdentity(signedIdentity);
+        Trust trust = trust(ctx).withRevocations(revoked(ctx)).withSignedIdentity(signedIdentity);
         ProgressRenderer renderer = registry.renderer(ctx);
         VerificationReport report;
         try {

@@ -88,9 +88,8 @@ public record TrustSpec(List<Path> keys, String identity, String identityRegexp,
                         + " --ca-roots or --certificate-chain, may certificates carry no OIDC issuer)");
             }
             if (root == null) {
-                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Keyless verification needs --trusted-root"
-                        + " FILE (the trusted_root.json of your Sigstore deployment); nothing is fetched from the"
-                        + " public-good instance");
+                // as cosign and Kyverno: the public-good instance unless told otherwise (ADR 015)
+                root = TrustedRoot.publicGood();
             }
             identities.add(new CertificateIdentity(identity, identityRegexp == null ? null
                     : CertificateIdentity.regex(identityRegexp, "--certificate-identity-regexp"), issuer,
