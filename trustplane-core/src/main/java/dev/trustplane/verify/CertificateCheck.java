@@ -88,7 +88,8 @@ final class CertificateCheck {
     }
 
     /**
-     * Whether {@code leaf} chains to the authority at {@code time}. First the authority's own path
+     * Whether {@code leaf} chains to the authority at {@code time}. First {@link IssuedBy}'s fast
+     * path (the authority's chain checked once, then the leaf's own signature); then the authority's own path
      * (leaf, its intermediates, its last certificate as the anchor: Fulcio's shape, the fast path);
      * then, when the authority holds several roots (a user's CA bundle) or intermediates were
      * shipped, a PKIX path built from every self-signed certificate of the authority as anchors
@@ -96,6 +97,9 @@ final class CertificateCheck {
      */
     private static boolean chains(X509Certificate leaf, List<X509Certificate> chain, List<X509Certificate> shipped,
             Instant time) {
+        if (IssuedBy.check(leaf, chain, time) == IssuedBy.Answer.YES) {
+            return true;
+        }
         List<X509Certificate> path = new ArrayList<>();
         path.add(leaf);
         path.addAll(chain.subList(0, chain.size() - 1));

@@ -9,12 +9,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformationVerifier;
-import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
 import org.bouncycastle.tsp.TimeStampResponse;
 import org.bouncycastle.tsp.TimeStampToken;
 
@@ -81,8 +82,7 @@ public final class TimestampCheck {
                 }
                 for (List<X509Certificate> chain : candidates) {
                     try {
-                        SignerInformationVerifier verifier = new JcaSimpleSignerInfoVerifierBuilder()
-                                .setProvider(BouncyCastle.PROVIDER).build(chain.get(0));
+                        SignerInformationVerifier verifier = CachedKeyVerifier.of(chain.get(0));
                         token.validate(verifier);
                     } catch (Exception e) {
                         continue;
@@ -116,17 +116,41 @@ public final class TimestampCheck {
         return out;
     }
 
+    /**
+     * Every certificate of {@code chain} valid at {@code time} and signed by the next (the last by
+     * itself). The signatures never change, so they are checked once per chain and remembered
+     * (bounded); the validity dates are checked every time.
+     */
     private static boolean chainValidAt(List<X509Certificate> chain, Instant time) {
         try {
-            for (int i = 0; i < chain.size(); i++) {
-                X509Certificate c = chain.get(i);
+            for (X509Certificate c : chain) {
                 c.checkValidity(Date.from(time));
+            }
+        } catch (Exception e) {
+            return false;
+        }
+        Boolean signed = SIGNED_CHAINS.get(chain);
+        if (signed == null) {
+            signed = chainSigned(chain);
+            if (SIGNED_CHAINS.size() >= 64) {
+                SIGNED_CHAINS.clear();
+            }
+            SIGNED_CHAINS.put(List.copyOf(chain), signed);
+        }
+        return signed;
+    }
+
+    private static boolean chainSigned(List<X509Certificate> chain) {
+        try {
+            for (int i = 0; i < chain.size(); i++) {
                 X509Certificate issuer = chain.get(Math.min(i + 1, chain.size() - 1));
-                c.verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
+                chain.get(i).verify(issuer.getPublicKey(), BouncyCastle.PROVIDER);
             }
             return true;
         } catch (Exception e) {
             return false;
         }
     }
+
+    private static final Map<List<X509Certificate>, Boolean> SIGNED_CHAINS = new ConcurrentHashMap<>();
 }
