@@ -24,7 +24,8 @@ final class VerifyBlobAttestationCommand implements Callable<Integer> {
     Path bundle;
 
     @Option(names = "--type", paramLabel = "TYPE", required = true,
-            description = "predicate type: a URI, or cosign's short names (slsaprovenance1, cyclonedx, spdxjson, …)")
+            description = "predicate type: a URI, or cosign's short names (slsaprovenance1, cyclonedx, spdxjson, …);"
+                    + " for an envelope over the file itself (attest-blob --payload-type), its payload type")
     String type;
 
     @Mixin

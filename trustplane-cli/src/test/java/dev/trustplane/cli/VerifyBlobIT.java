@@ -139,6 +139,38 @@ class VerifyBlobIT {
     }
 
     /**
+     * sign-blob with every key type Sigstore names — Ed25519 (pure, over the file), ECDSA P-384 and
+     * P-521 (SHA-384/512), RSA (PKCS#1 v1.5, SHA-256) — from OpenSSL-made keys: each bundle verifies
+     * with Trustplane, and cosign verify-blob accepts the Ed25519 one (cosign signs Ed25519 the same
+     * way) and the others it can read.
+     */
+    @Test
+    void shouldSignFilesWithEveryKeyTypeIntoBundlesVerifiersAccept() throws Exception {
+        openssl("genpkey", "-algorithm", "ed25519", "-out", "ed.pem");
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384", "-out", "p384.pem");
+        openssl("genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521", "-out", "p521.pem");
+        openssl("genpkey", "-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072", "-out", "rsa.pem");
+        Path file = Files.writeString(work.resolve("release.tar"), "the release\n");
+        Path other = Files.writeString(work.resolve("other.tar"), "not the release\n");
+        Map<String, String> algorithms = Map.of("ed", "SHA2_256", "p384", "SHA2_384", "p521", "SHA2_512", "rsa",
+                "SHA2_256");
+        for (String k : List.of("ed", "p384", "p521", "rsa")) {
+            openssl("pkey", "-in", k + ".pem", "-pubout", "-out", k + ".pub");
+            CliRun signed = CliRun.run(Map.of(), "", "sign-blob", file.toString(), "--key",
+                    work.resolve(k + ".pem").toString(), "--bundle", work.resolve(k + ".sigstore.json").toString());
+            assertThat(signed.code()).as(k + ": " + signed.err()).isZero();
+            assertThat(Files.readString(work.resolve(k + ".sigstore.json"))).contains("\"" + algorithms.get(k) + "\"");
+            CliRun ok = verifyKeyed(file.toString(), k + ".sigstore.json", k + ".pub");
+            CliRun wrong = verifyKeyed(other.toString(), k + ".sigstore.json", k + ".pub");
+            assertThat(ok.code()).as(k + ": " + ok.out() + ok.err()).isZero();
+            assertThat(wrong.code()).as(k).isEqualTo(12);
+        }
+        List<String> cosignVerify = List.of("verify-blob", "--key", "ed.pub", "--bundle", "ed.sigstore.json",
+                "--new-bundle-format", "--insecure-ignore-tlog", "--trusted-root", PUBLIC_GOOD, file.toString());
+        cosign(cosignVerify.toArray(String[]::new)).requireSuccess(cosignVerify);
+    }
+
+    /**
      * Message signatures OpenSSL makes over a file's SHA-256/384/512 with P-384, P-521, RSA PKCS#1
      * v1.5 and RSA-PSS keys (cosign 2.5 imports none of those), in a key-based bundle: each
      * verifies against its file and fails against another; a digest the bundle does not sign fails.
@@ -301,6 +333,42 @@ class VerifyBlobIT {
         List<String> cmd = new ArrayList<>(List.of("openssl"));
         cmd.addAll(List.of(args));
         ProcessRunner.run(cmd, Map.of(), 60, work).requireSuccess(cmd);
+    }
+
+    /**
+     * A DSSE envelope over the file itself, of a payload type that is not in-toto (attest-blob
+     * --payload-type): it verifies against that file and type only.
+     */
+    @Test
+    void shouldVerifyAnEnvelopeWhosePayloadIsTheFileItself() throws Exception {
+        Map<String, String> env = Map.of("TRUSTPLANE_PASSWORD", "pw");
+        String key = work.resolve("k").toString();
+        assertThat(CliRun.run(env, "", "keygen", "--output-key-prefix", key).code()).isZero();
+        Path sbom = Files.writeString(work.resolve("sbom.cdx.json"), "{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\"}");
+        Path other = Files.writeString(work.resolve("other.cdx.json"), "{\"bomFormat\":\"CycloneDX\"}");
+        String type = "application/vnd.cyclonedx+json";
+        CliRun signed = CliRun.run(env, "", "attest-blob", sbom.toString(), "--payload-type", type, "--key", key + ".key",
+                "--bundle", work.resolve("sbom.sigstore.json").toString());
+        CliRun both = CliRun.run(env, "", "attest-blob", sbom.toString(), "--payload-type", type, "--type", "cyclonedx",
+                "--key", key + ".key", "--bundle", work.resolve("x.json").toString());
+        assertThat(signed.code()).as(signed.err()).isZero();
+        assertThat(both.code()).isEqualTo(2);
+
+        String[] trust = {"--bundle", work.resolve("sbom.sigstore.json").toString(), "--key", key + ".pub",
+            "--insecure-ignore-tlog"};
+        CliRun ok = CliRun.run(Map.of(), "", concat("verify-blob-attestation", trust, sbom.toString(), "--type", type));
+        CliRun any = CliRun.run(Map.of(), "", concat("verify-blob", trust, sbom.toString()));
+        CliRun wrongFile = CliRun.run(Map.of(), "", concat("verify-blob-attestation", trust, other.toString(), "--type",
+                type));
+        CliRun wrongType = CliRun.run(Map.of(), "", concat("verify-blob-attestation", trust, sbom.toString(), "--type",
+                "application/spdx+json"));
+
+        assertThat(ok.code()).as(ok.out() + ok.err()).isZero();
+        assertThat(any.code()).as(any.out() + any.err()).isZero();
+        assertThat(wrongFile.code()).isEqualTo(12);
+        assertThat(wrongFile.out()).contains("the envelope's payload is sha256:");
+        assertThat(wrongType.code()).isEqualTo(12);
+        assertThat(wrongType.out()).contains("1 attestation of other types not checked further: " + type);
     }
 
     @Test

@@ -9,10 +9,8 @@ import dev.trustplane.sigstore.Dsse;
 import dev.trustplane.sigstore.FulcioCertificate;
 import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sigstore.MalformedEvidenceException;
-import dev.trustplane.sigstore.PredicateTypes;
 import dev.trustplane.sigstore.SignatureAlgorithms;
 import dev.trustplane.sigstore.SimpleSigning;
-import dev.trustplane.sigstore.Statement;
 import dev.trustplane.sigstore.TlogEntry;
 import dev.trustplane.sigstore.TrustedRoot;
 import java.security.MessageDigest;
@@ -176,7 +174,7 @@ public final class EvidenceChecks {
     private void envelope(CheckRun run, Dsse dsse, Map<String, String> annotations) throws MalformedEvidenceException {
         run.add(Check.pass("envelope", "DSSE, payload type " + dsse.payloadType()));
         if (dsseSigned(run, dsse, Material.of(annotations), null)) {
-            statement(run, dsse);
+            StatementCheck.check(run, dsse, image, wantedType);
         }
     }
 
@@ -192,7 +190,7 @@ public final class EvidenceChecks {
                 return;
             }
             if (dsseSigned(run, bundle.envelope(), material, bundle.publicKeyHint())) {
-                statement(run, bundle.envelope());
+                StatementCheck.check(run, bundle.envelope(), image, wantedType);
             }
             return;
         }
@@ -445,35 +443,6 @@ public final class EvidenceChecks {
         }
         run.add(Check.fail("timestamp", last));
         return null;
-    }
-
-    private void statement(CheckRun run, Dsse dsse) throws MalformedEvidenceException {
-        run.stage = "statement";
-        if (!dsse.payloadType().equals(Dsse.IN_TOTO)) {
-            run.add(Check.fail("statement", "payload type is " + dsse.payloadType() + ", not " + Dsse.IN_TOTO));
-            return;
-        }
-        Statement st = Statement.parse(dsse.payload());
-        run.predicateType = st.predicateType();
-        run.kind = PredicateTypes.COSIGN_SIGN.equals(st.predicateType()) ? Evidence.Kind.SIGNATURE
-                : Evidence.Kind.ATTESTATION;
-        run.statement = dsse.payload();
-        run.add(Check.pass("statement", "in-toto statement, predicate " + st.predicateType()));
-        run.stage = "subject";
-        if (!st.covers(image)) {
-            run.add(Check.fail("subject", "the statement is about " + st.subjects().stream()
-                    .map(s -> s.digest().toString()).toList() + ", not this image " + image));
-            return;
-        }
-        run.add(Check.pass("subject", "covers " + image));
-        if (run.kind == Evidence.Kind.ATTESTATION && wantedType != null) {
-            run.stage = "type";
-            if (!wantedType.equals(st.predicateType())) {
-                run.add(Check.fail("type", "predicate type is " + st.predicateType() + ", wanted " + wantedType));
-                return;
-            }
-            run.add(Check.pass("type", wantedType));
-        }
     }
 
     public static String sha256Hex(byte[] data) {
