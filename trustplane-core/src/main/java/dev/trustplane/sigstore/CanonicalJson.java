@@ -18,11 +18,22 @@ public final class CanonicalJson {
 
     public static byte[] of(JsonNode node) {
         StringBuilder sb = new StringBuilder();
-        write(node, sb);
+        write(node, sb, false);
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void write(JsonNode node, StringBuilder sb) {
+    /**
+     * The canonical JSON TUF signs ("OLPC" canonical JSON, as securesystemslib, go-tuf and tuf-js
+     * write it): the same sorted, whitespace-free form, but strings with only {@code "} and
+     * {@code \} escaped and integers only — a float cannot be canonicalised and is refused.
+     */
+    public static byte[] olpc(JsonNode node) {
+        StringBuilder sb = new StringBuilder();
+        write(node, sb, true);
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void write(JsonNode node, StringBuilder sb, boolean olpc) {
         if (node.isObject()) {
             List<String> keys = new ArrayList<>();
             Iterator<String> it = node.fieldNames();
@@ -33,9 +44,9 @@ public final class CanonicalJson {
                 if (i > 0) {
                     sb.append(',');
                 }
-                string(keys.get(i), sb);
+                string(keys.get(i), sb, olpc);
                 sb.append(':');
-                write(node.get(keys.get(i)), sb);
+                write(node.get(keys.get(i)), sb, olpc);
             }
             sb.append('}');
         } else if (node.isArray()) {
@@ -44,15 +55,17 @@ public final class CanonicalJson {
                 if (i > 0) {
                     sb.append(',');
                 }
-                write(node.get(i), sb);
+                write(node.get(i), sb, olpc);
             }
             sb.append(']');
         } else if (node.isTextual()) {
-            string(node.asText(), sb);
+            string(node.asText(), sb, olpc);
         } else if (node.isIntegralNumber()) {
             sb.append(node.bigIntegerValue());
         } else if (node.isBoolean() || node.isNull()) {
             sb.append(node.toString());
+        } else if (olpc) {
+            throw new IllegalArgumentException("a " + node.getNodeType() + " value cannot be canonicalised");
         } else if (node.isNumber() && Double.isFinite(node.doubleValue())) {
             sb.append(ecmaScript(node.doubleValue()));
         } else {
@@ -91,10 +104,17 @@ public final class CanonicalJson {
         return out.toString();
     }
 
-    private static void string(String s, StringBuilder sb) {
+    private static void string(String s, StringBuilder sb, boolean olpc) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
+            if (olpc) {
+                if (c == '"' || c == '\\') {
+                    sb.append('\\');
+                }
+                sb.append(c);
+                continue;
+            }
             switch (c) {
                 case '"' -> sb.append("\\\"");
                 case '\\' -> sb.append("\\\\");

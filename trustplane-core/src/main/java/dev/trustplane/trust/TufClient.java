@@ -113,38 +113,24 @@ public final class TufClient {
         timestamp.requireUnexpired(now);
         persist("timestamp.json", tsBytes);
 
-        long snapshotVersion = snapshotMeta.path("version").asLong();
-        String snapshotName = root.consistentSnapshot() ? snapshotVersion + ".snapshot.json" : "snapshot.json";
-        byte[] snapBytes = fetchChecked(snapshotName, snapshotMeta, MAX_SNAPSHOT);
-        TufMetadata snapshot = TufMetadata.parse(snapBytes, "snapshot", snapshotName);
-        snapshot.requireSignedBy(root, "snapshot", "snapshot");
-        if (snapshot.version() != snapshotVersion) {
-            throw TufMetadata.invalid(snapshotName, "has version " + snapshot.version() + ", but timestamp.json names "
-                    + snapshotVersion);
-        }
+        Fetched snap = fetchRole(root, "snapshot", snapshotMeta, MAX_SNAPSHOT, "timestamp.json");
+        TufMetadata snapshot = snap.metadata();
         Optional<TufMetadata> oldSnapshot = stored("snapshot.json", "snapshot");
         if (oldSnapshot.isPresent()) {
             rollback(snapshot, oldSnapshot.get());
             for (Map.Entry<String, JsonNode> e : fields(oldSnapshot.get().signed().path("meta"))) {
-                JsonNode now2 = snapshot.signed().path("meta").get(e.getKey());
-                if (now2 == null || now2.path("version").asLong() < e.getValue().path("version").asLong()) {
-                    throw rolledBack(snapshotName + " drops or rolls back " + e.getKey());
+                JsonNode listed = snapshot.signed().path("meta").get(e.getKey());
+                if (listed == null || listed.path("version").asLong() < e.getValue().path("version").asLong()) {
+                    throw rolledBack(snapshot.file() + " drops or rolls back " + e.getKey());
                 }
             }
         }
         snapshot.requireUnexpired(now);
-        persist("snapshot.json", snapBytes);
+        persist("snapshot.json", snap.bytes());
 
-        JsonNode targetsMeta = meta(snapshot, "targets.json");
-        long targetsVersion = targetsMeta.path("version").asLong();
-        String targetsName = root.consistentSnapshot() ? targetsVersion + ".targets.json" : "targets.json";
-        byte[] targetsBytes = fetchChecked(targetsName, targetsMeta, MAX_TARGETS);
-        TufMetadata targets = TufMetadata.parse(targetsBytes, "targets", targetsName);
-        targets.requireSignedBy(root, "targets", "targets");
-        if (targets.version() != targetsVersion) {
-            throw TufMetadata.invalid(targetsName, "has version " + targets.version() + ", but the snapshot names "
-                    + targetsVersion);
-        }
+        Fetched tgt = fetchRole(root, "targets", meta(snapshot, "targets.json"), MAX_TARGETS, "the snapshot");
+        TufMetadata targets = tgt.metadata();
+        byte[] targetsBytes = tgt.bytes();
         targets.requireUnexpired(now);
         persist("targets.json", targetsBytes);
 
@@ -154,6 +140,26 @@ public final class TufClient {
         return new Result(stateDir.resolve(TARGET), root.version(), (int) (root.version() - startVersion),
                 timestamp.version(), snapshot.version(), targets.version(), minExpiry(root, timestamp, snapshot,
                 targets), TufMetadata.sha256Hex(target));
+    }
+
+    private record Fetched(TufMetadata metadata, byte[] bytes) {
+    }
+
+    /**
+     * The {@code role}'s metadata at the version {@code meta} names (hash-prefixed by version under
+     * consistent snapshots), checked against {@code meta}'s length and hashes, signed by the role's
+     * threshold, and of exactly that version.
+     */
+    private Fetched fetchRole(TufMetadata root, String role, JsonNode meta, long max, String namedBy) {
+        long version = meta.path("version").asLong();
+        String name = root.consistentSnapshot() ? version + "." + role + ".json" : role + ".json";
+        byte[] bytes = fetchChecked(name, meta, max);
+        TufMetadata m = TufMetadata.parse(bytes, role, name);
+        m.requireSignedBy(root, role, role);
+        if (m.version() != version) {
+            throw TufMetadata.invalid(name, "has version " + m.version() + ", but " + namedBy + " names " + version);
+        }
+        return new Fetched(m, bytes);
     }
 
     private byte[] target(TufMetadata root, TufMetadata targets) {

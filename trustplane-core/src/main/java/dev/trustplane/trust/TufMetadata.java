@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
+import dev.trustplane.sigstore.CanonicalJson;
 import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sigstore.SignatureAlgorithms;
 import java.io.IOException;
@@ -26,7 +27,7 @@ import java.util.Set;
 /**
  * One TUF metadata file (TUF specification 1.0): its {@code signed} part, checked for type,
  * spec version, version and expiry, and its signatures counted against a role's keys and
- * threshold over the canonical JSON of {@code signed}. Keys: {@code ed25519} (hex), {@code ecdsa}
+ * threshold over the canonical JSON of {@code signed} ({@link CanonicalJson#olpc}). Keys: {@code ed25519} (hex), {@code ecdsa}
  * / {@code ecdsa-sha2-nistp256|384} (PEM; DER signatures) and {@code rsa} ({@code rsassa-pss-sha256},
  * PEM). A key of another type is ignored, so it cannot help reach a threshold.
  */
@@ -105,7 +106,7 @@ record TufMetadata(String file, String type, long version, Instant expires, Json
         Map<String, PublicKey> keys = root.keys();
         byte[] canonical;
         try {
-            canonical = TufCanonicalJson.of(signed);
+            canonical = CanonicalJson.olpc(signed);
         } catch (IllegalArgumentException e) {
             throw invalid(file, "cannot be canonicalised: " + e.getMessage());
         }

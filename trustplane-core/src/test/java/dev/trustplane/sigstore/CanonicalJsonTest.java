@@ -1,6 +1,7 @@
 package dev.trustplane.sigstore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -24,5 +25,16 @@ class CanonicalJsonTest {
 
         assertThat(new String(CanonicalJson.of(JSON.readTree(in)), StandardCharsets.UTF_8))
                 .isEqualTo("{\"a\":{\"y\":true,\"z\":null},\"b\":[1,-0.5,100000000000000000000000]}");
+    }
+
+    /** TUF's canonical form (securesystemslib's): only quote and backslash escaped, no floats. */
+    @Test
+    void shouldWriteTheOlpcFormTufSigns() throws Exception {
+        var node = new ObjectMapper().readTree(
+                "{\"b\": [1, true, null], \"a\": \"x\\\"y\\\\z\\nw\"}");
+        assertThat(new String(CanonicalJson.olpc(node), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":\"x\\\"y\\\\z\nw\",\"b\":[1,true,null]}");
+        assertThatThrownBy(() -> CanonicalJson.olpc(new ObjectMapper().readTree("1.5")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
