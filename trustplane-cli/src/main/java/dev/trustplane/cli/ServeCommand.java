@@ -101,6 +101,19 @@ final class ServeCommand implements Callable<Integer> {
                     + " findings in the store, /metrics and wgpolicyk8s.io PolicyReports (one per namespace)")
     String driftInterval;
 
+    enum LogFormat { TEXT, JSON }
+
+    @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT", description = "text, or json: one"
+            + " object per line (time, level, logger, msg) on standard error for log collectors (default:"
+            + " ${DEFAULT-VALUE})")
+    LogFormat logFormat;
+
+    @Option(names = "--shutdown-delay", defaultValue = "0s", paramLabel = "DURATION",
+            description = "on SIGTERM, answer not-ready on /readyz but keep answering reviews this long before the"
+                    + " listener closes, so a Service stops routing to the replica first (5s in deploy/; default:"
+                    + " ${DEFAULT-VALUE})")
+    String shutdownDelay;
+
     @Option(names = "--kube-token-file", paramLabel = "FILE", description = "bearer token for --kube-api")
     Path kubeToken;
 
@@ -122,14 +135,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ProgressRenderer renderer = registry.renderer(ctx);
+        Duration drain = Durations.parse(shutdownDelay);
+        ProgressRenderer renderer = logFormat == LogFormat.JSON ? ProgressRenderer.json(ctx.err(), registry.verbose)
+                : registry.renderer(ctx);
         // the controller's own news (policy reloads) is printed; the rest follows the renderer's level
         EventListener listener = event -> {
             if (event instanceof Event.Message m && m.level() == Event.Level.INFO) {
-                synchronized (ctx) {
-                    ctx.err().println("trustplane: " + m.text());
-                    ctx.err().flush();
-                }
+                renderer.log(Event.Level.INFO, m.text());
             } else {
                 renderer.on(event);
             }
@@ -148,7 +160,7 @@ final class ServeCommand implements Callable<Integer> {
                 policy.loader(ctx), timeout, Durations.parse(cacheTtl), Durations.parse(negativeTtl),
                 Durations.parse(tagTtl), cacheSize, Store.fromEnvironment(env), ticketWebhook, labels, context),
                 registry.client(ctx, renderer), listener);
-        controller.warnings().forEach(w -> ctx.err().println("trustplane: " + w));
+        controller.warnings().forEach(w -> renderer.log(Event.Level.WARN, w));
         ClusterDrift drift = driftInterval == null ? null : ClusterDrift.start(controller,
                 KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, null, ctx.env())
                         .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
@@ -166,17 +178,16 @@ final class ServeCommand implements Callable<Integer> {
                 .withLoops(catalog, feedback, Duration.ofSeconds(10));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            server.close(drain);
             stopped.countDown();
         }));
         int n = controller.policies().size();
-        ctx.err().println("trustplane: admission webhook on https://" + host + ":" + server.port() + " with "
+        renderer.log(Event.Level.INFO, "admission webhook on https://" + host + ":" + server.port() + " with "
                 + n + " polic" + (n == 1 ? "y" : "ies") + ", ledger in " + controller.config().store().location()
                 + (drift != null ? "; drift passes every " + driftInterval + " and at every trust change" : "")
                 + (catalog != null ? "; catalog " + loops.catalog + " polled every " + loops.interval : "")
                 + (feedback != null ? "; feedback to " + (loops.sinks.isEmpty() ? "rebuild requests only"
                 : String.join(", ", loops.sinks)) : ""));
-        ctx.err().flush();
         stopped.await();
         return ExitCode.OK.code();
     }

@@ -93,6 +93,8 @@ class DeployManifestsTest {
         assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
         assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
+        assertThat(container.getArgs()).contains("--shutdown-delay=5s", "--log-format=json");
+        assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThan(5L + 10L);
         assertThat(container.getEnv()).anyMatch(e -> e.getName().equals("TRUSTPLANE_STORE_URL")
                 && e.getValueFrom().getSecretKeyRef().getName().equals("trustplane-store"));
         assertThat(one(objects, PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(2);

@@ -387,7 +387,26 @@ public final class AdmissionServer implements AutoCloseable {
     /** Stops taking requests, then drains the ledger so no decision is lost. */
     @Override
     public void close() {
+        close(Duration.ZERO);
+    }
+
+    /**
+     * Graceful shutdown for a replica behind a Service: {@code /readyz} answers 503 at once while
+     * reviews are still answered for {@code drainDelay} — time for the endpoints to drop this pod,
+     * so the API server stops sending it requests before the listener closes — then stops as
+     * {@link #close()} does (in-flight requests finish within the server's grace period, the
+     * ledger is drained).
+     */
+    public void close(Duration drainDelay) {
         ready.set(false);
+        if (!drainDelay.isZero() && !drainDelay.isNegative()) {
+            listener.info("shutting down: not ready, still answering for " + drainDelay.toMillis() + " ms");
+            try {
+                Thread.sleep(drainDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         loops.forEach(ScheduledExecutorService::shutdownNow);
         if (scheduler != null) {
             scheduler.shutdownNow();

@@ -1,6 +1,7 @@
 package dev.trustplane.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -500,6 +501,34 @@ class AdmissionWebhookIT {
             warm.next();
             assertThat(warm.getInt(1)).isZero();
         }
+    }
+
+    /**
+     * Graceful shutdown: during the drain delay /readyz says 503 while reviews are still answered
+     * (and recorded); after it the listener is closed.
+     */
+    @Test
+    void shouldTurnNotReadyButKeepAnsweringDuringTheDrainDelay() throws Exception {
+        AdmissionServer fresh = AdmissionServer.start(new AdmissionServer.Options("127.0.0.1", 0, certFile, keyFile,
+                "test"), service, null, null, EventListener.NONE);
+        URI base = URI.create("https://127.0.0.1:" + fresh.port());
+        Thread closing = new Thread(() -> fresh.close(Duration.ofSeconds(3)));
+        closing.start();
+        Thread.sleep(500);
+        HttpResponse<String> ready = https.send(HttpRequest.newBuilder(base.resolve("/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answered = https.send(HttpRequest.newBuilder(base.resolve("/validate"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString(review("Pod", "", pod(cosignSigned), "draining"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        closing.join(15_000);
+
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(answered.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(answered.body()).path("response").path("allowed").asBoolean()).isTrue();
+        assertThat(closing.isAlive()).isFalse();
+        assertThatThrownBy(() -> https.send(HttpRequest.newBuilder(base.resolve("/healthz")).timeout(
+                Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString())).isInstanceOf(IOException.class);
     }
 
     @Test
