@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.trustplane.admission.WebhookCertificates;
 import dev.trustplane.testkit.Peers;
 import dev.trustplane.testkit.ProcessRunner;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
@@ -144,6 +146,45 @@ class DeployManifestsTest {
             }
         }
         assertThat(granted).isEqualTo(called);
+    }
+
+    /**
+     * The monitoring example: the ServiceMonitor selects the Service by its labels and port name,
+     * and every metric the alerts use is one the server serves (named in the server's sources).
+     */
+    @Test
+    void shouldMonitorMetricsTheServerServes() throws IOException {
+        List<HasMetadata> objects = render("overlays/ha");
+        var service = one(objects, Service.class);
+        List<GenericKubernetesResource> examples = new ArrayList<>();
+        for (String doc : Files.readString(DEPLOY.resolve("examples/servicemonitor.yaml")).split("(?m)^---\\s*$")) {
+            if (!doc.isBlank()) {
+                examples.add(Serialization.unmarshal(doc, GenericKubernetesResource.class));
+            }
+        }
+        GenericKubernetesResource monitor = examples.stream().filter(e -> e.getKind().equals("ServiceMonitor"))
+                .findFirst().orElseThrow();
+        Map<String, Object> selector = monitor.get("spec", "selector", "matchLabels");
+        assertThat(service.getMetadata().getLabels()).containsAllEntriesOf(selector.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> String.valueOf(e.getValue()))));
+        List<Map<String, Object>> endpoints = monitor.get("spec", "endpoints");
+        assertThat(service.getSpec().getPorts()).anyMatch(p -> p.getName().equals(endpoints.get(0).get("port")));
+
+        String server;
+        try (Stream<Path> files = Files.walk(Path.of("../trustplane-server/src/main/java"))) {
+            server = files.filter(p -> p.toString().endsWith(".java")).map(p -> {
+                try {
+                    return Files.readString(p);
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                }
+            }).collect(Collectors.joining("\n"));
+        }
+        String rules = Files.readString(DEPLOY.resolve("examples/servicemonitor.yaml"));
+        var used = Pattern.compile("trustplane_[a-z_]+").matcher(rules.substring(rules.indexOf("PrometheusRule")))
+                .results().map(m -> m.group()).collect(Collectors.toCollection(TreeSet::new));
+        assertThat(used).isNotEmpty();
+        assertThat(used).allMatch(metric -> server.contains("\"" + metric + "\""), "served by trustplane-server");
     }
 
     private static <T> T one(List<HasMetadata> objects, Class<T> type) {
