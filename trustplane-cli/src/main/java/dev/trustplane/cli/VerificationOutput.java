@@ -69,8 +69,11 @@ final class VerificationOutput {
         }
         long ok = shown.stream().filter(Evidence::verified).count();
         if (shown.isEmpty()) {
+            boolean file = report.evidence().stream().anyMatch(e -> e.format() == Evidence.Format.BUNDLE_FILE
+                    || e.format() == Evidence.Format.DETACHED_SIGNATURE);
             out.println("No " + what + (otherTypes.isEmpty() ? "" : " of that type") + " found for " + report.image()
-                    + "@" + report.digest() + " (looked for the cosign tag, referrers and bundles)");
+                    + "@" + report.digest() + (file ? " in the bundle given"
+                    : " (looked for the cosign tag, referrers and bundles)"));
         } else {
             out.println(ok + " of " + shown.size() + " " + what + (shown.size() == 1 ? "" : "s")
                     + " verified for " + report.image() + "@" + report.digest());

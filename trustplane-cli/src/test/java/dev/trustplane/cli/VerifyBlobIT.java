@@ -368,7 +368,8 @@ class VerifyBlobIT {
         assertThat(wrongFile.code()).isEqualTo(12);
         assertThat(wrongFile.out()).contains("the envelope's payload is sha256:");
         assertThat(wrongType.code()).isEqualTo(12);
-        assertThat(wrongType.out()).contains("1 attestation of other types not checked further: " + type);
+        assertThat(wrongType.out()).contains("1 attestation of other types not checked further: " + type)
+                .contains("in the bundle given");
     }
 
     @Test
