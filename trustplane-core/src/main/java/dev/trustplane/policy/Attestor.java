@@ -1,8 +1,12 @@
 package dev.trustplane.policy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.verify.Trust;
+import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
 
 /**
@@ -43,6 +47,24 @@ record Attestor(Trust trust, String description, String trustHash, Template temp
 
     /** A public key kept in a Kubernetes Secret, under {@code cosign.pub} (cosign's {@code k8s://NS/NAME}). */
     record SecretRef(String namespace, String name) {
+        /** The public key the Secret holds under {@code cosign.pub}, as cosign's {@code k8s://} reads it. */
+        String publicKey(ContextSource source) {
+            JsonNode secret = source.secret(namespace, name);
+            if (secret == null) {
+                throw new TrustplaneException(ErrorKind.NOT_FOUND, "Secret " + this + " does not exist");
+            }
+            JsonNode data = secret.path("data").get("cosign.pub");
+            if (data == null || !data.isTextual()) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Secret " + this + " has no cosign.pub key"
+                        + " (cosign generate-key-pair k8s://" + this + " writes it there)");
+            }
+            try {
+                return new String(Base64.getDecoder().decode(data.asText()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Secret " + this + ": cosign.pub is not base64");
+            }
+        }
+
         @Override
         public String toString() {
             return namespace + "/" + name;

@@ -18,7 +18,6 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,7 +90,7 @@ final class AttestorReader {
             if (t.secret() != null) {
                 ObjectNode keys = (ObjectNode) concrete.get("keys");
                 keys.remove("secret");
-                keys.put("publicKeys", secretKey(t.secret(), source));
+                keys.put("publicKeys", t.secret().publicKey(source));
             }
             String key = new String(CanonicalJson.of(concrete), StandardCharsets.UTF_8);
             Attestor hit = cache.get(key);
@@ -114,24 +113,6 @@ final class AttestorReader {
             }
             cache.put(key, a);
             return a;
-        }
-    }
-
-    /** The public key a Secret holds under {@code cosign.pub}, as cosign's {@code k8s://} reads it. */
-    static String secretKey(Attestor.SecretRef ref, ContextSource source) {
-        JsonNode secret = source.secret(ref.namespace(), ref.name());
-        if (secret == null) {
-            throw new TrustplaneException(ErrorKind.NOT_FOUND, "Secret " + ref + " does not exist");
-        }
-        JsonNode data = secret.path("data").get("cosign.pub");
-        if (data == null || !data.isTextual()) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Secret " + ref + " has no cosign.pub key (cosign"
-                    + " generate-key-pair k8s://" + ref + " writes it there)");
-        }
-        try {
-            return new String(Base64.getDecoder().decode(data.asText()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "Secret " + ref + ": cosign.pub is not base64");
         }
     }
 
