@@ -11,6 +11,7 @@ import dev.trustplane.event.EventListener;
 import dev.trustplane.feedback.FeedbackLoop;
 import dev.trustplane.fleet.ClusterDrift;
 import dev.trustplane.fleet.KubernetesInventory;
+import dev.trustplane.fleet.LeaderLease;
 import dev.trustplane.policy.ContextSource;
 import dev.trustplane.server.AdmissionServer;
 import dev.trustplane.store.Store;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.function.Function;
@@ -114,6 +116,12 @@ final class ServeCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE})")
     String shutdownDelay;
 
+    @Option(names = "--lease-duration", defaultValue = "10s", paramLabel = "DURATION",
+            description = "replicas elect the one that runs the loops through the coordination.k8s.io Lease "
+                    + LeaderLease.NAME + " (when the Kubernetes API is known): a dead leader's loops move within this"
+                    + " duration and a fifth of it (default: ${DEFAULT-VALUE})")
+    String leaseDuration;
+
     @Option(names = "--kube-token-file", paramLabel = "FILE", description = "bearer token for --kube-api")
     Path kubeToken;
 
@@ -131,6 +139,15 @@ final class ServeCommand implements Callable<Integer> {
 
     ServeCommand(CliContext ctx) {
         this.ctx = ctx;
+    }
+
+    private Duration leaseDuration() {
+        Duration d = Durations.parse(leaseDuration);
+        if (d.compareTo(Duration.ofSeconds(5)) < 0) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--lease-duration " + leaseDuration + " is too short:"
+                    + " a leader renews every fifth of it over the API; use 5s or more (default 10s)");
+        }
+        return d;
     }
 
     @Override
@@ -161,14 +178,21 @@ final class ServeCommand implements Callable<Integer> {
                 Durations.parse(tagTtl), cacheSize, Store.fromEnvironment(env), ticketWebhook, labels, context),
                 registry.client(ctx, renderer), listener);
         controller.warnings().forEach(w -> renderer.log(Event.Level.WARN, w));
+        Optional<KubernetesInventory> cluster = KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, null, ctx.env());
+        // the loops run on one replica: the holder of the installation's Lease when the API is there
+        LeaderLease lease = driftInterval == null && !loops.any() || cluster.isEmpty() ? null
+                : LeaderLease.forReplica(cluster.get(), ctx.env(), leaseDuration(), listener);
         ClusterDrift drift = driftInterval == null ? null : ClusterDrift.start(controller,
-                KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, null, ctx.env())
-                        .orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
-                                + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster")),
-                Durations.parse(driftInterval), ctx.env(), listener);
-        CatalogLoop catalog = loops.catalogLoop(ctx, controller.config().store(), registry, drift, listener);
+                cluster.orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
+                        + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster")),
+                Durations.parse(driftInterval), lease, listener);
+        CatalogLoop catalog = loops.catalogLoop(ctx, controller.config().store(), registry, lease, listener);
         FeedbackLoop feedback = loops.feedbackLoop(ctx, controller.config().store(), listener);
-        AdmissionServer server = AdmissionServer.serve(controller, drift, new AdmissionServer.Options(host, port, tlsCert,
+        if (feedback != null && lease != null) {
+            feedback.onlyWhen(lease);
+        }
+        AdmissionServer server = AdmissionServer.serve(controller, lease, drift, new AdmissionServer.Options(host, port,
+                tlsCert,
                 tlsKey, new Main.Version().getVersion()[0], line -> {
                     synchronized (ctx) {
                         ctx.out().println(line);
@@ -184,6 +208,7 @@ final class ServeCommand implements Callable<Integer> {
         int n = controller.policies().size();
         renderer.log(Event.Level.INFO, "admission webhook on https://" + host + ":" + server.port() + " with "
                 + n + " polic" + (n == 1 ? "y" : "ies") + ", ledger in " + controller.config().store().location()
+                + (lease != null ? "; loops run while " + lease.identity() + " holds Lease " + LeaderLease.NAME : "")
                 + (drift != null ? "; drift passes every " + driftInterval + " and at every trust change" : "")
                 + (catalog != null ? "; catalog " + loops.catalog + " polled every " + loops.interval : "")
                 + (feedback != null ? "; feedback to " + (loops.sinks.isEmpty() ? "rebuild requests only"

@@ -13,6 +13,7 @@ import dev.trustplane.event.EventListener;
 import dev.trustplane.feedback.FeedbackLoop;
 import dev.trustplane.feedback.Sinks;
 import dev.trustplane.fleet.ClusterDrift;
+import dev.trustplane.fleet.LeaderLease;
 import dev.trustplane.sign.Signer;
 import dev.trustplane.sigstore.SigningKey;
 import dev.trustplane.store.Store;
@@ -52,8 +53,13 @@ final class ServeLoopOptions {
             + " (repeatable); a sink that is down is retried, nothing is lost")
     List<String> sinks = new ArrayList<>();
 
-    /** The catalog loop, or null without --catalog; it runs only while {@code drift}'s Lease is held, if any. */
-    CatalogLoop catalogLoop(CliContext ctx, Store store, RegistryOptions registry, ClusterDrift drift,
+    /** Whether a loop beside the drift loop is asked for (catalog, feedback). */
+    boolean any() {
+        return catalog != null || !sinks.isEmpty();
+    }
+
+    /** The catalog loop, or null without --catalog; it runs only while {@code lease} is held, if any. */
+    CatalogLoop catalogLoop(CliContext ctx, Store store, RegistryOptions registry, LeaderLease lease,
             EventListener listener) {
         if (catalog == null) {
             if (output != null || key != null) {
@@ -72,7 +78,7 @@ final class ServeLoopOptions {
                 () -> registry.client(ctx, listener), registry.parallel, new CatalogUpdater.Options(prefix,
                 signingKey == null ? null : s -> new Signer(s, signingKey, Clock.systemUTC()), Signer.Format.ALL,
                 new Main.Version().versionText()), Durations.parse(interval), Directories.vulnDb(ctx.env()),
-                drift == null ? () -> true : drift.lease()), Clock.systemUTC(), listener);
+                lease == null ? () -> true : lease), Clock.systemUTC(), listener);
     }
 
     /** The console's live fleet audit over the informer's inventory, or null without a watched cluster. */

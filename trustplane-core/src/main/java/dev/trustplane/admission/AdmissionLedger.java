@@ -21,19 +21,25 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The admission ledger: every decision is recorded, off the response path. {@link #record}
+ * The admission ledger: every decision is recorded before its request is answered. {@link #record}
  * reserves room for all of a request's entries at once in a bounded queue — waiting for the
- * writer when it is full (backpressure), never queueing part of a request — and says whether it
- * could within the wait; the caller decides what an unrecorded request means (the admission
- * service denies it under Enforce). One writer thread stores entries in batches, one transaction
- * per batch, and for each denial opens or updates the ticket of (image, policy). A batch that
- * fails is retried until it is stored or the ledger is closed; {@link #close} stops taking
- * entries and drains everything queued before it returns. {@link #behind} tells readiness
- * probes when the store cannot keep up.
+ * writer when it is full (backpressure), never queueing part of a request — and then waits until
+ * the writer has committed them (group commit: one transaction stores the entries of every
+ * request waiting, so throughput does not fall to one commit per request). It says whether the
+ * request was recorded within the wait; the caller decides what an unrecorded request means (the
+ * admission service denies it under Enforce). A request whose entries were still queued when the
+ * wait ended is withdrawn — never written — so the ledger never shows a decision that was not the
+ * answer; once the writer has taken them they are stored (a failing batch is retried until it is
+ * stored or the ledger is closed). So a replica killed at any moment has lost no decision it
+ * answered (ADR 007). For each denial the writer opens or updates the ticket of (image, policy);
+ * {@link #close} stops taking entries and drains everything queued before it returns.
+ * {@link #behind} tells readiness probes when the store cannot keep up.
  */
 public final class AdmissionLedger implements AutoCloseable {
     private static final int BATCH = 256;
@@ -48,9 +54,13 @@ public final class AdmissionLedger implements AutoCloseable {
             + " rule_name = excluded.rule_name, digest = excluded.digest, last_namespace = excluded.last_namespace,"
             + " last_kind = excluded.last_kind, last_name = excluded.last_name, last_message = excluded.last_message";
 
+    /** How long a request whose entries the writer has taken waits on for their commit. */
+    private static final long IN_FLIGHT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
+
     private final Store store;
-    /** Entries queued and not yet stored; bounded by {@link #space}, not by the queue itself. */
-    private final BlockingQueue<LedgerEntry> queue = new LinkedBlockingQueue<>();
+    /** Requests queued and not yet stored; bounded by {@link #space} in entries, not by the queue itself. */
+    private final BlockingQueue<Group> queue = new LinkedBlockingQueue<>();
+    private final AtomicInteger queuedEntries = new AtomicInteger();
     private final Semaphore space;
     private final int capacity;
     private final Duration offerWait;
@@ -90,6 +100,7 @@ public final class AdmissionLedger implements AutoCloseable {
         if (entries.isEmpty()) {
             return true;
         }
+        long deadline = System.nanoTime() + Math.max(0, wait.toNanos());
         boolean reserved = false;
         if (!closed.get() && entries.size() <= capacity) {
             try {
@@ -102,17 +113,61 @@ public final class AdmissionLedger implements AutoCloseable {
             if (reserved) {
                 space.release(entries.size());
             }
-            dropped.addAndGet(entries.size());
-            LedgerEntry e = entries.get(0);
-            listener.warn("admission ledger: " + (closed.get() ? "closed" : entries.size() > capacity
+            return unrecorded(entries, closed.get() ? "closed" : entries.size() > capacity
                     ? "a request's " + entries.size() + " decisions exceed the queue of " + capacity
-                    : "the write queue stayed full for " + wait.toMillis() + " ms (" + queue.size() + " queued)")
-                    + "; " + entries.size() + " decisions of request " + e.requestUid() + " (" + e.namespace() + "/"
-                    + e.name() + ") were not recorded");
-            return false;
+                    : "the write queue stayed full for " + wait.toMillis() + " ms (" + queuedEntries.get() + " queued)");
         }
-        queue.addAll(entries);
-        return true;
+        Group group = new Group(List.copyOf(entries));
+        queuedEntries.addAndGet(entries.size());
+        queue.add(group);
+        if (group.await(deadline - System.nanoTime())) {
+            return group.stored;
+        }
+        if (group.state.compareAndSet(Group.QUEUED, Group.WITHDRAWN)) {
+            queuedEntries.addAndGet(-entries.size());
+            space.release(entries.size());
+            return unrecorded(entries, "not committed within " + wait.toMillis() + " ms (" + queuedEntries.get()
+                    + " queued); withdrawn unwritten");
+        }
+        // the writer holds them: they are stored unless the ledger is closed before the store answers
+        return !group.await(IN_FLIGHT_WAIT_NANOS) || group.stored;
+    }
+
+    private boolean unrecorded(List<LedgerEntry> entries, String why) {
+        dropped.addAndGet(entries.size());
+        LedgerEntry e = entries.get(0);
+        listener.warn("admission ledger: " + why + "; " + entries.size() + " decisions of request " + e.requestUid()
+                + " (" + e.namespace() + "/" + e.name() + ") were not recorded");
+        return false;
+    }
+
+    /** One request's entries: queued, then taken by the writer or withdrawn by the waiting request. */
+    private static final class Group {
+        static final int QUEUED = 0;
+        static final int TAKEN = 1;
+        static final int WITHDRAWN = 2;
+        final List<LedgerEntry> entries;
+        final AtomicInteger state = new AtomicInteger(QUEUED);
+        final CountDownLatch done = new CountDownLatch(1);
+        volatile boolean stored;
+
+        Group(List<LedgerEntry> entries) {
+            this.entries = entries;
+        }
+
+        boolean await(long nanos) {
+            try {
+                return done.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        void settle(boolean ok) {
+            stored = ok;
+            done.countDown();
+        }
     }
 
     /**
@@ -120,7 +175,7 @@ public final class AdmissionLedger implements AutoCloseable {
      * 30 s without any being stored. Readiness probes report it so traffic moves elsewhere.
      */
     public boolean behind() {
-        int queued = queue.size();
+        int queued = queuedEntries.get();
         return queued > capacity * 9L / 10
                 || queued > 0 && System.nanoTime() - lastProgressNanos > TimeUnit.SECONDS.toNanos(30);
     }
@@ -139,16 +194,17 @@ public final class AdmissionLedger implements AutoCloseable {
     }
 
     public int queued() {
-        return queue.size();
+        return queuedEntries.get();
     }
 
     private void drain() {
+        List<Group> groups = new ArrayList<>();
         List<LedgerEntry> batch = new ArrayList<>(BATCH);
         Connection c = null;
         while (true) {
             if (batch.isEmpty()) {
                 try {
-                    LedgerEntry first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    Group first = queue.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         lastProgressNanos = System.nanoTime();
                         if (closed.get() && queue.isEmpty()) {
@@ -156,13 +212,22 @@ public final class AdmissionLedger implements AutoCloseable {
                         }
                         continue;
                     }
-                    batch.add(first);
-                    queue.drainTo(batch, BATCH - 1);
+                    take(first, groups, batch);
+                    Group next;
+                    while (batch.size() < BATCH && (next = queue.poll()) != null) {
+                        take(next, groups, batch);
+                    }
                 } catch (InterruptedException e) {
                     if (closed.get()) {
-                        queue.drainTo(batch);
+                        Group next;
+                        while ((next = queue.poll()) != null) {
+                            take(next, groups, batch);
+                        }
                     }
                     continue;
+                }
+                if (batch.isEmpty()) {
+                    continue; // every group taken had been withdrawn
                 }
             }
             try {
@@ -172,9 +237,8 @@ public final class AdmissionLedger implements AutoCloseable {
                 }
                 List<LedgerEntry> opened = store(c, batch);
                 written.addAndGet(batch.size());
-                space.release(batch.size());
+                settle(groups, batch, true);
                 lastProgressNanos = System.nanoTime();
-                batch.clear();
                 if (notifier != null) {
                     opened.forEach(e -> notifier.post(e, this));
                 }
@@ -183,8 +247,7 @@ public final class AdmissionLedger implements AutoCloseable {
                 dropped.addAndGet(batch.size());
                 listener.warn("admission ledger: dropped " + batch.size() + " decisions that could not be stored (" + e
                         + "); report this");
-                space.release(batch.size());
-                batch.clear();
+                settle(groups, batch, false);
             } catch (SQLException e) {
                 failures.incrementAndGet();
                 listener.warn("admission ledger: could not store " + batch.size() + " decisions in " + store.location()
@@ -211,6 +274,23 @@ public final class AdmissionLedger implements AutoCloseable {
                 // closing after the last commit
             }
         }
+    }
+
+    /** Adds {@code group}'s entries to the batch unless its request withdrew them first. */
+    private static void take(Group group, List<Group> groups, List<LedgerEntry> batch) {
+        if (group.state.compareAndSet(Group.QUEUED, Group.TAKEN)) {
+            groups.add(group);
+            batch.addAll(group.entries);
+        }
+    }
+
+    /** The batch is stored ({@code ok}) or given up: its requests learn it and its room is free again. */
+    private void settle(List<Group> groups, List<LedgerEntry> batch, boolean ok) {
+        queuedEntries.addAndGet(-batch.size());
+        space.release(batch.size());
+        groups.forEach(g -> g.settle(ok));
+        groups.clear();
+        batch.clear();
     }
 
     /** Stores one batch in one transaction; returns the denials whose ticket is new (to notify). */
@@ -378,8 +458,8 @@ public final class AdmissionLedger implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (writer.isAlive()) {
-            listener.warn("admission ledger: " + queue.size() + " decisions were still queued after " + wait.toSeconds()
-                    + " s; the store " + store.location() + " is not answering");
+            listener.warn("admission ledger: " + queuedEntries.get() + " decisions were still queued after "
+                    + wait.toSeconds() + " s; the store " + store.location() + " is not answering");
         }
     }
 

@@ -39,7 +39,7 @@ public final class CatalogLoop {
     private final BooleanSupplier leading;
     private final Clock clock;
     private final EventListener listener;
-    private Instant lastPoll;
+    private volatile Instant lastPoll;
     private boolean planned;
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
@@ -167,6 +167,12 @@ public final class CatalogLoop {
 
     public long lastPollMillis() {
         return lastPollMillis;
+    }
+
+    /** When the archive was last polled (epoch seconds; 0 before the first poll). */
+    public long lastPollEpochSeconds() {
+        Instant at = lastPoll;
+        return at == null ? 0 : at.getEpochSecond();
     }
 
     public long lastUpdateEpochSeconds() {

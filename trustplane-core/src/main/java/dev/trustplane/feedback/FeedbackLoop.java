@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BooleanSupplier;
 
 /**
  * The feedback loop: every open drift finding about an image the catalog publishes becomes a
@@ -40,10 +41,15 @@ public final class FeedbackLoop {
     private final CatalogStore catalog;
     private final Clock clock;
     private final EventListener listener;
+    private volatile BooleanSupplier leading = () -> true;
+    private volatile long lastRunEpochSeconds;
+    private volatile long lastDurationMillis;
 
     /** What one tick did. */
     public record Result(int rebuildRequests, int opened, int commented, int resolved, int delivered, int failed,
             int pending) {
+        /** A tick on a replica that does not lead: nothing done. */
+        public static final Result IDLE = new Result(0, 0, 0, 0, 0, 0, 0);
     }
 
     public FeedbackLoop(Store store, List<TicketSink> sinks, Clock clock, EventListener listener) {
@@ -59,7 +65,39 @@ public final class FeedbackLoop {
         return book;
     }
 
+    /**
+     * Ticks only while {@code leader} says this replica leads (the installation's Lease): of N
+     * replicas sharing the store, one requests rebuilds and delivers tickets, so none is sent twice.
+     */
+    public FeedbackLoop onlyWhen(BooleanSupplier leader) {
+        this.leading = leader;
+        return this;
+    }
+
+    /** When the last tick that ran started (epoch seconds; 0 before the first). */
+    public long lastRunEpochSeconds() {
+        return lastRunEpochSeconds;
+    }
+
+    /** How long the last tick that ran took. */
+    public long lastDurationMillis() {
+        return lastDurationMillis;
+    }
+
     public synchronized Result tick() {
+        if (!leading.getAsBoolean()) {
+            return Result.IDLE;
+        }
+        long started = System.nanoTime();
+        lastRunEpochSeconds = clock.instant().getEpochSecond();
+        try {
+            return run();
+        } finally {
+            lastDurationMillis = (System.nanoTime() - started) / 1_000_000;
+        }
+    }
+
+    private Result run() {
         Instant now = clock.instant();
         int requests = 0;
         Map<String, List<Finding>> byCause = new LinkedHashMap<>();

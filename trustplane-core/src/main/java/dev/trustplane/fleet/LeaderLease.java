@@ -3,8 +3,11 @@ package dev.trustplane.fleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.admission.KubernetesNamespaces;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +15,9 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -19,10 +25,15 @@ import java.util.function.BooleanSupplier;
  * election does it: the holder renews {@code renewTime} every {@link #renewEvery()}; another
  * replica takes the lease over only once {@code renewTime + leaseDurationSeconds} has passed;
  * every write carries the {@code resourceVersion} it read, so of two replicas racing for it the API
- * server lets one win (409 for the other). A replica that cannot renew in time stops leading at
- * once (it does not wait for the API to say so). Only the leader runs the drift loop.
+ * server lets one win (409 for the other). Every replica tries every {@link #renewEvery()} (a fifth
+ * of the duration: client-go's retry period), so a dead leader's lease moves within the duration
+ * plus one retry. A replica that could not renew within the renew deadline (two thirds of the
+ * duration) stops leading on its own, before any other replica may take over. Only the leader runs
+ * the loops: drift, the catalog's archive watch and rebuild queue, feedback (ADR 020).
  */
 public final class LeaderLease implements BooleanSupplier {
+    /** The Lease the replicas of one installation share; it lives in the pod's namespace. */
+    public static final String NAME = "trustplane-leader";
     /** Where Leases live; {@code {namespace}} is replaced. */
     public static final String COLLECTION = "/apis/coordination.k8s.io/v1/namespaces/{namespace}/leases";
     private static final DateTimeFormatter MICRO = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'")
@@ -37,6 +48,7 @@ public final class LeaderLease implements BooleanSupplier {
     private final EventListener listener;
     private volatile boolean leading;
     private volatile Instant renewedAt = Instant.MIN;
+    private final AtomicLong acquisitions = new AtomicLong();
 
     /**
      * @param identity this replica (its pod name); must differ between replicas
@@ -53,15 +65,53 @@ public final class LeaderLease implements BooleanSupplier {
         this.listener = listener;
     }
 
-    /** How often {@link #tryAcquireOrRenew()} should run: a third of the lease duration. */
-    public Duration renewEvery() {
-        return duration.dividedBy(3);
+    /**
+     * The lease of this replica of an installation: named by POD_NAME (else HOSTNAME) and a random
+     * suffix, so a restarted pod never mistakes its predecessor's lease for its own; in
+     * POD_NAMESPACE, else the service account's namespace, else "trustplane".
+     */
+    public static LeaderLease forReplica(KubernetesInventory api, Map<String, String> env, Duration duration,
+            EventListener listener) {
+        String me = env.getOrDefault("POD_NAME", env.getOrDefault("HOSTNAME", "trustplane")) + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+        return new LeaderLease(api, namespace(env), NAME, me, duration, Clock.systemUTC(), listener);
     }
 
-    /** Whether this replica leads now: it holds the lease and renewed it within the lease duration. */
+    /** The pod's namespace (POD_NAMESPACE, or the service account's), else "trustplane". */
+    static String namespace(Map<String, String> env) {
+        String ns = env.get("POD_NAMESPACE");
+        if (ns != null && !ns.isBlank()) {
+            return ns;
+        }
+        try {
+            return Files.readString(KubernetesNamespaces.SERVICE_ACCOUNT.resolve("namespace")).strip();
+        } catch (IOException e) {
+            return "trustplane";
+        }
+    }
+
+    /** How often {@link #tryAcquireOrRenew()} should run: a fifth of the lease duration. */
+    public Duration renewEvery() {
+        return duration.dividedBy(5);
+    }
+
+    /** How long the lease stays with its holder without a renewal. */
+    public Duration duration() {
+        return duration;
+    }
+
+    /** How many times this replica became leader. */
+    public long acquisitions() {
+        return acquisitions.get();
+    }
+
+    /**
+     * Whether this replica leads now: it holds the lease and renewed it within the renew deadline
+     * (two thirds of the duration), so it has stopped before another replica may take over.
+     */
     @Override
     public boolean getAsBoolean() {
-        return leading && clock.instant().isBefore(renewedAt.plus(duration));
+        return leading && clock.instant().isBefore(renewedAt.plus(duration.multipliedBy(2).dividedBy(3)));
     }
 
     public String identity() {
@@ -103,6 +153,9 @@ public final class LeaderLease implements BooleanSupplier {
             listener.warn("leader lease " + namespace + "/" + name + ": " + e.getMessage() + "; not leading");
         }
         boolean is = getAsBoolean();
+        if (is && !was) {
+            acquisitions.incrementAndGet();
+        }
         if (is != was) {
             listener.info("leader lease " + namespace + "/" + name + ": " + identity + (is ? " leads" : " no longer leads"));
         }

@@ -33,18 +33,23 @@ class LeaderLeaseTest {
         assertThat(b.tryAcquireOrRenew()).as("b finds it held").isFalse();
         clock.now = clock.now.plusSeconds(5);
         assertThat(a.tryAcquireOrRenew()).as("a renews").isTrue();
-        clock.now = clock.now.plusSeconds(14);
-        assertThat(b.tryAcquireOrRenew()).as("renewed 14 s ago: still a's").isFalse();
+        clock.now = clock.now.plusSeconds(9);
+        assertThat(b.tryAcquireOrRenew()).as("renewed 9 s ago: still a's").isFalse();
         assertThat(a.getAsBoolean()).isTrue();
 
-        clock.now = clock.now.plusSeconds(2); // a died: 16 s without a renewal
-        assertThat(a.getAsBoolean()).as("a stops leading on its own once it could not renew").isFalse();
+        clock.now = clock.now.plusSeconds(2); // a died: 11 s without a renewal
+        assertThat(a.getAsBoolean()).as("past the renew deadline (2/3 of 15 s) a stops leading on its own").isFalse();
+        assertThat(b.tryAcquireOrRenew()).as("…before the lease expires: b must still wait").isFalse();
+        clock.now = clock.now.plusSeconds(5); // 16 s without a renewal
         assertThat(b.tryAcquireOrRenew()).as("b takes the expired lease over").isTrue();
         assertThat(a.tryAcquireOrRenew()).as("a comes back as a follower").isFalse();
 
         JsonNode lease = api().read(LeaderLease.COLLECTION, "trustplane", "drift");
         assertThat(lease.path("spec").path("holderIdentity").asText()).isEqualTo("replica-b");
         assertThat(lease.path("spec").path("leaseTransitions").asInt()).isEqualTo(1);
+        assertThat(a.acquisitions()).isEqualTo(1);
+        assertThat(b.acquisitions()).isEqualTo(1);
+        assertThat(b.renewEvery()).isEqualTo(Duration.ofSeconds(3));
         assertThat(lease.path("spec").path("renewTime").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{6}Z");
     }
 

@@ -13,11 +13,16 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +65,37 @@ class StoreTest {
         assertThat(s.location()).isEqualTo("jdbc:sqlite:" + dir.resolve("data/trustplane.db").toAbsolutePath());
         assertThatThrownBy(() -> Store.open("jdbc:mysql://u:secret@db/x", null, null))
                 .hasMessageContaining("jdbc:postgresql").hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void shouldAnswerOnlyOnceCommittedAndWithdrawWhatTheStoreDidNotTakeInTime() throws Exception {
+        Store store = Store.embedded(dir.resolve("d.db"));
+        AdmissionLedger ledger = new AdmissionLedger(store, 100, Duration.ofMillis(300), null, EventListener.NONE);
+        // recorded means committed: another connection sees the row as soon as record returns
+        assertThat(ledger.record(List.of(LedgerScenario.entry(1, "registry.example.com/a:1", "PASS", "Enforce", true,
+                false)))).isTrue();
+        assertThat(LedgerScenario.count(store, "SELECT COUNT(*) FROM admission_decisions")).isEqualTo(1);
+
+        try (Connection lock = store.connect(); Statement s = lock.createStatement()) {
+            s.execute("BEGIN IMMEDIATE"); // the writer's next transaction waits for this one
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            Future<Boolean> taken = pool.submit(() -> ledger.record(List.of(LedgerScenario.entry(2,
+                    "registry.example.com/b:1", "PASS", "Enforce", true, false))));
+            Thread.sleep(150); // the writer has taken request 2 and waits for the lock
+            boolean queued = ledger.record(List.of(LedgerScenario.entry(3, "registry.example.com/c:1", "PASS",
+                    "Enforce", true, false)));
+            assertThat(queued).as("still queued when its wait ended: withdrawn, answered as unrecorded").isFalse();
+            s.execute("ROLLBACK");
+            assertThat(taken.get(10, TimeUnit.SECONDS)).as("taken by the writer: stored").isTrue();
+            pool.shutdown();
+        }
+        ledger.close();
+        assertThat(LedgerScenario.count(store, "SELECT COUNT(*) FROM admission_decisions WHERE request_uid = 'uid-2'"))
+                .isEqualTo(1);
+        assertThat(LedgerScenario.count(store, "SELECT COUNT(*) FROM admission_decisions WHERE request_uid = 'uid-3'"))
+                .as("a withdrawn request is never written").isZero();
+        assertThat(ledger.dropped()).isEqualTo(1);
+        assertThat(ledger.queued()).isZero();
     }
 
     @Test

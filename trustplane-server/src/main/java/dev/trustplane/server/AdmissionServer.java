@@ -170,15 +170,21 @@ public final class AdmissionServer implements AutoCloseable {
         return serve(controller, null, options, listener);
     }
 
-    /**
-     * {@link #serve(AdmissionController, Options, EventListener)}, and the cluster's drift loop
-     * (may be null) ticked every second on a thread of its own and its Lease renewed on its
-     * schedule, the loop's findings and runs in the metrics; {@link #close} closes it first.
-     */
+    /** {@link #serve(AdmissionController, LeaderLease, ClusterDrift, Options, EventListener)} with the drift's Lease. */
     public static AdmissionServer serve(AdmissionController controller, ClusterDrift cluster, Options options,
             EventListener listener) {
+        return serve(controller, cluster == null ? null : cluster.lease(), cluster, options, listener);
+    }
+
+    /**
+     * {@link #serve(AdmissionController, Options, EventListener)}, the installation's Lease (may be
+     * null: a single replica leads alone) tried and renewed on its schedule, and the cluster's drift
+     * loop (may be null) ticked every second on a thread of its own, the loop's findings and runs in
+     * the metrics; {@link #close} closes it first.
+     */
+    public static AdmissionServer serve(AdmissionController controller, LeaderLease lease, ClusterDrift cluster,
+            Options options, EventListener listener) {
         DriftLoop drift = cluster == null ? null : cluster.loop();
-        LeaderLease lease = cluster == null ? null : cluster.lease();
         AdmissionServer s = new AdmissionServer(options, controller.service(), controller.ledger(),
                 controller.reportCache(), listener);
         s.controller = controller;
@@ -191,8 +197,10 @@ public final class AdmissionServer implements AutoCloseable {
         if (lease != null) {
             long renew = lease.renewEvery().toMillis();
             s.scheduler.scheduleWithFixedDelay(lease::tryAcquireOrRenew, 0, renew, TimeUnit.MILLISECONDS);
-            s.metrics.gauge("trustplane_drift_leader", "1 while this replica holds the Lease and runs the drift loop",
-                    () -> lease.getAsBoolean() ? 1 : 0);
+            s.metrics.gauge("trustplane_leader", "1 while this replica holds the installation's Lease and runs the"
+                    + " loops (drift, catalog, feedback)", () -> lease.getAsBoolean() ? 1 : 0);
+            s.metrics.counter("trustplane_leader_acquisitions_total", "Times this replica became leader",
+                    lease::acquisitions);
         }
         if (drift != null) {
             s.scheduler.scheduleWithFixedDelay(drift::tick, 1, 1, TimeUnit.SECONDS);
@@ -238,6 +246,8 @@ public final class AdmissionServer implements AutoCloseable {
                     catalog::lastPollMillis);
             metrics.gauge("trustplane_catalog_last_update_timestamp_seconds", "When the catalog was last planned and"
                     + " updated", catalog::lastUpdateEpochSeconds);
+            metrics.gauge("trustplane_catalog_last_run_timestamp_seconds", "When the archive was last polled",
+                    catalog::lastPollEpochSeconds);
         }
         if (feedback != null) {
             AtomicLong pending = new AtomicLong();
@@ -251,6 +261,10 @@ public final class AdmissionServer implements AutoCloseable {
                     pending::get);
             metrics.counter("trustplane_feedback_delivery_failures_total", "Ticket deliveries that failed (retried)",
                     failed::get);
+            metrics.gauge("trustplane_feedback_last_run_timestamp_seconds", "When the feedback loop last ran",
+                    feedback::lastRunEpochSeconds);
+            metrics.gauge("trustplane_feedback_last_duration_milliseconds", "How long the feedback loop's last run"
+                    + " took", feedback::lastDurationMillis);
         }
         return this;
     }
