@@ -301,7 +301,9 @@ public final class ImageSpecParser {
             String target = text(f, "path", null, true, at + ".path");
             String mode = text(f, "mode", "0644", false, at + ".mode");
             String owner = text(f, "owner", "0:0", false, at + ".owner");
-            Path src = source == null ? null : contextFile(source, at + ".source");
+            Path dir = source == null ? null : ContextFiles.directory(path(source), context);
+            Path src = source == null || dir != null ? null
+                    : ContextFiles.file(path(source), source, context, at + ".source", this::problem);
             if (target != null && (!target.startsWith("/") || target.contains("/../") || target.endsWith("/.."))) {
                 problem(at + ".path", "'" + target + "' must be an absolute path inside the image");
             }
@@ -321,6 +323,12 @@ public final class ImageSpecParser {
             }
             if (src != null && target != null) {
                 list.add(new ImageSpec.ExtraFile(src, target, m, uid, gid));
+            }
+            if (dir != null && target != null) {
+                for (ContextFiles.Found found : ContextFiles.expand(dir, context, target, at + ".source",
+                        this::problem)) {
+                    list.add(new ImageSpec.ExtraFile(found.source(), found.target(), m, uid, gid));
+                }
             }
         }
         return list;
@@ -351,31 +359,6 @@ public final class ImageSpecParser {
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.IO, "Cannot resolve build context " + context + ": " + e, e);
         }
-    }
-
-    /**
-     * The real path of a {@code files:} source, or null with a problem recorded when it is not a
-     * regular file inside the build context once every symbolic link is resolved.
-     */
-    private Path contextFile(String source, String at) {
-        Path src = path(source);
-        Path real;
-        try {
-            real = src.toRealPath();
-        } catch (IOException e) {
-            problem(at, "'" + source + "' is not a file (paths are relative to the spec)");
-            return null;
-        }
-        if (context != null && !real.startsWith(context)) {
-            problem(at, "'" + source + "' resolves to " + real + ", outside the build context " + context
-                    + " — copy the file into the spec's directory or pass --context DIR");
-            return null;
-        }
-        if (!Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-            problem(at, "'" + source + "' is not a regular file");
-            return null;
-        }
-        return real;
     }
 
     private Path path(String text) {
