@@ -74,6 +74,10 @@ final class ContextFiles {
             problem.accept(at, "directory '" + directory + "' could not be read (" + e.getMessage() + ")");
             return found;
         }
+        if (entries.isEmpty()) {
+            problem.accept(at, "directory '" + directory + "' holds no files to copy");
+            return found;
+        }
         if (entries.size() > MAX_FILES) {
             problem.accept(at, "directory '" + directory + "' holds more than " + MAX_FILES + " files; copy a smaller"
                     + " directory or ship the content as a package");

@@ -3,10 +3,12 @@ package dev.trustplane.builder;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.trustplane.testkit.ProcessRunner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,10 +129,36 @@ class ImageSpecParserTest {
     }
 
     @Test
+    void shouldCopyADirectorySourceFileByFileAndRefuseWhatLeadsOutOfTheContext() throws IOException {
+        Path secret = outsideSecret();
+        Path lib = Files.createDirectories(tmp.resolve("ctx/lib/nested"));
+        Files.writeString(lib.resolve("b.jar"), "b");
+        Files.writeString(tmp.resolve("ctx/lib/a.jar"), "a");
+        String yaml = "name: app\nrelease: bookworm\npackages: [libc6]\nfiles:\n  - source: lib\n    path: /opt/app/lib/\n";
+        ImageSpec spec = ImageSpecParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "spec.yaml", tmp.resolve("ctx"),
+                tmp.resolve("ctx"));
+        assertThat(spec.files()).extracting(ImageSpec.ExtraFile::path)
+                .containsExactly("/opt/app/lib/a.jar", "/opt/app/lib/nested/b.jar");
+        assertThat(spec.files().get(1).source()).isEqualTo(lib.resolve("b.jar").toRealPath());
+
+        Files.createSymbolicLink(lib.resolve("passwd"), secret);
+        assertThatThrownBy(() -> ImageSpecParser.parse(yaml.getBytes(StandardCharsets.UTF_8), "spec.yaml",
+                tmp.resolve("ctx"), tmp.resolve("ctx")))
+                .hasMessageContaining("files[0].source: 'nested/passwd' in " + tmp.resolve("ctx/lib").toRealPath()
+                        + " resolves to " + secret.toRealPath() + ", outside the build context");
+        assertRefusedAsOutside("..", tmp);
+    }
+
+    @Test
     void shouldRefuseAFilesSourceThatIsNotARegularFile() throws IOException {
+        Path fifo = Files.createDirectories(tmp.resolve("ctx")).resolve("fifo");
+        ProcessRunner.runOk(List.of("mkfifo", fifo.toString()));
+        assertThatThrownBy(() -> parseWithSource("fifo", tmp.resolve("ctx")))
+                .hasMessageEndingWith("files[0].source: 'fifo' is not a regular file");
         Files.createDirectories(tmp.resolve("ctx/sub"));
         assertThatThrownBy(() -> parseWithSource("sub", tmp.resolve("ctx")))
-                .hasMessageEndingWith("files[0].source: 'sub' is not a regular file");
+                .hasMessageEndingWith("files[0].source: directory '" + tmp.resolve("ctx/sub").toRealPath()
+                        + "' holds no files to copy");
     }
 
     @Test
