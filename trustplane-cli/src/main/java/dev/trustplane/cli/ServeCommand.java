@@ -11,12 +11,14 @@ import dev.trustplane.event.EventListener;
 import dev.trustplane.feedback.FeedbackLoop;
 import dev.trustplane.fleet.ClusterDrift;
 import dev.trustplane.fleet.KubernetesInventory;
+import dev.trustplane.fleet.KubernetesPolicies;
 import dev.trustplane.fleet.LeaderLease;
 import dev.trustplane.policy.ContextSource;
 import dev.trustplane.server.AdmissionServer;
 import dev.trustplane.store.Store;
 import java.net.URI;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -39,8 +41,15 @@ import picocli.CommandLine.Option;
 final class ServeCommand implements Callable<Integer> {
     private final CliContext ctx;
 
-    @Option(names = "--policies", required = true, paramLabel = "PATH", description = "policy file or directory")
+    @Option(names = "--policies", required = true, paramLabel = "PATH|k8s", description = "policy file or directory;"
+            + " or k8s: Kyverno ClusterPolicy, Policy and PolicyException objects and the ConfigMap "
+            + KubernetesPolicies.CONFIGMAP + " from the Kubernetes API, watched, their status written back (a"
+            + " directory named k8s: ./k8s)")
     Path policies;
+
+    @Option(names = "--no-policy-status", description = "with --policies k8s, do not write the policies' status"
+            + " (when Kyverno runs in the same cluster and writes it)")
+    boolean noPolicyStatus;
 
     @Option(names = "--tls-cert", required = true, paramLabel = "FILE",
             description = "serving certificate chain (PEM); re-read when it changes")
@@ -173,15 +182,24 @@ final class ServeCommand implements Callable<Integer> {
         // rules' context entries read the same API server (ConfigMaps, read-only GETs), answers kept 10 s
         ContextSource context = labels instanceof KubernetesNamespaces api ? api.contextSource(Duration.ofSeconds(10))
                 : ContextSource.NONE;
-        AdmissionController controller = AdmissionController.open(new AdmissionController.Config(policies,
-                policy.loader(ctx), timeout, Durations.parse(cacheTtl), Durations.parse(negativeTtl),
-                Durations.parse(tagTtl), cacheSize, Store.fromEnvironment(env), ticketWebhook, labels, context),
-                registry.client(ctx, renderer), listener);
-        controller.warnings().forEach(w -> renderer.log(Event.Level.WARN, w));
         Optional<KubernetesInventory> cluster = KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, null, ctx.env());
-        // the loops run on one replica: the holder of the installation's Lease when the API is there
-        LeaderLease lease = driftInterval == null && !loops.any() || cluster.isEmpty() ? null
+        KubernetesPolicies fromApi = !policies.toString().equals("k8s") ? null : new KubernetesPolicies(
+                cluster.orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--policies k8s reads the"
+                        + " policies from the Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in"
+                        + " the cluster")), LeaderLease.namespace(ctx.env()), Clock.systemUTC(), listener);
+        AdmissionController.Config config = new AdmissionController.Config(policies, policy.loader(ctx), timeout,
+                Durations.parse(cacheTtl), Durations.parse(negativeTtl), Durations.parse(tagTtl), cacheSize,
+                Store.fromEnvironment(env), ticketWebhook, labels, context);
+        AdmissionController controller = fromApi == null
+                ? AdmissionController.open(config, registry.client(ctx, renderer), listener)
+                : AdmissionController.open(config, fromApi.watch(), registry.client(ctx, renderer), listener);
+        controller.warnings().forEach(w -> renderer.log(Event.Level.WARN, w));
+        // the loops (and policy status writes) run on one replica: the holder of the installation's Lease
+        LeaderLease lease = driftInterval == null && !loops.any() && fromApi == null || cluster.isEmpty() ? null
                 : LeaderLease.forReplica(cluster.get(), ctx.env(), leaseDuration(), listener);
+        if (fromApi != null && (lease != null || noPolicyStatus)) {
+            fromApi.writeStatusWhen(noPolicyStatus ? () -> false : lease);
+        }
         ClusterDrift drift = driftInterval == null ? null : ClusterDrift.start(controller,
                 cluster.orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
                         + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster")),
@@ -207,7 +225,8 @@ final class ServeCommand implements Callable<Integer> {
         }));
         int n = controller.policies().size();
         renderer.log(Event.Level.INFO, "admission webhook on https://" + host + ":" + server.port() + " with "
-                + n + " polic" + (n == 1 ? "y" : "ies") + ", ledger in " + controller.config().store().location()
+                + n + " polic" + (n == 1 ? "y" : "ies") + (fromApi != null ? " from " + fromApi.describe() : "")
+                + ", ledger in " + controller.config().store().location()
                 + (lease != null ? "; loops run while " + lease.identity() + " holds Lease " + LeaderLease.NAME : "")
                 + (drift != null ? "; drift passes every " + driftInterval + " and at every trust change" : "")
                 + (catalog != null ? "; catalog " + loops.catalog + " polled every " + loops.interval : "")

@@ -9,6 +9,7 @@ import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.ContextSource;
 import dev.trustplane.policy.PolicyEngine;
 import dev.trustplane.policy.PolicyLoader;
+import dev.trustplane.policy.PolicySource;
 import dev.trustplane.policy.PolicyProblem;
 import dev.trustplane.policy.PolicyWatcher;
 import dev.trustplane.policy.RegistryImageVerifier;
@@ -73,10 +74,11 @@ public final class AdmissionController implements AutoCloseable {
     private volatile List<Policy> policies;
     private volatile ContextSource context;
 
-    private AdmissionController(Config config, RegistryClient registry, EventListener listener,
+    private AdmissionController(Config config, PolicySource source, RegistryClient registry, EventListener listener,
             Clock clock) {
         this.config = config;
-        PolicyLoader.Loaded loaded = config.loader().load(config.policies());
+        PolicyLoader.Loaded loaded = source.load(config.loader());
+        source.loaded(loaded);
         List<String> notes = new ArrayList<>();
         loaded.problems().stream().filter(p -> p.severity() == PolicyProblem.Severity.WARNING)
                 .forEach(p -> notes.add(p.toString()));
@@ -105,7 +107,7 @@ public final class AdmissionController implements AutoCloseable {
         this.context = loaded.contextSource(config.context());
         this.service = new AdmissionService(new PolicyEngine(policies, verifier, context, Clock.systemUTC()), ledger,
                 budget(config.webhookTimeout()), config.namespaceLabels(), clock);
-        this.watcher = new PolicyWatcher(config.policies(), config.loader(), policies, next -> {
+        this.watcher = new PolicyWatcher(source, config.loader(), policies, next -> {
             context = next.contextSource(config.context());
             PolicyEngine previous = service.replaceEngine(new PolicyEngine(next.policies(), verifier, context,
                     Clock.systemUTC()));
@@ -114,13 +116,18 @@ public final class AdmissionController implements AutoCloseable {
             synchronized (retired) {
                 retired.add(new Retired(previous, System.nanoTime() + config.webhookTimeout().multipliedBy(2).toNanos()));
             }
-            listener.info("policies reloaded from " + config.policies() + ": " + next.policies().size() + " in force");
         }, listener);
     }
 
     /** Loads the policies (every error at once, or a refusal) and builds the controller. */
     public static AdmissionController open(Config config, RegistryClient registry, EventListener listener) {
-        return new AdmissionController(config, registry, listener, Clock.systemUTC());
+        return open(config, PolicySource.files(config.policies()), registry, listener);
+    }
+
+    /** {@link #open(Config, RegistryClient, EventListener)} with the policies of {@code source} (Config's path unused). */
+    public static AdmissionController open(Config config, PolicySource source, RegistryClient registry,
+            EventListener listener) {
+        return new AdmissionController(config, source, registry, listener, Clock.systemUTC());
     }
 
     /** The time verification may take: 80 % of the webhook timeout, so an answer beats Kubernetes' deadline. */

@@ -77,7 +77,7 @@ public final class FleetWatch implements AutoCloseable {
             try {
                 podsVersion = api.watchPods(podsVersion, this::apply, socket -> this.socket = socket);
                 backoff = 500;
-            } catch (KubernetesInventory.WatchExpired e) {
+            } catch (KubernetesWatch.WatchExpired e) {
                 try {
                     resync();
                 } catch (TrustplaneException ex) {

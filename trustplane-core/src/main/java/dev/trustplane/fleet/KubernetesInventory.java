@@ -17,7 +17,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
-import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,9 +27,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 /**
@@ -180,133 +176,54 @@ public final class KubernetesInventory {
         List<JsonNode> objects = new ArrayList<>();
         for (String path : LISTS) {
             String kind = kindOf(path);
-            String next = null;
-            do {
-                JsonNode page = get(path + "?limit=500" + (next == null ? "" : "&continue="
-                        + URLEncoder.encode(next, StandardCharsets.UTF_8)));
-                for (JsonNode item : page.path("items")) {
-                    if (item.isObject()) {
-                        // list items carry no kind and apiVersion; the inventory needs them
-                        ((ObjectNode) item).put("kind", kind);
-                        objects.add(item);
-                    }
-                }
-                next = page.path("metadata").path("continue").asText("");
-                next = next.isEmpty() ? null : next;
-                if (kind.equals("Pod")) {
-                    podsVersion[0] = page.path("metadata").path("resourceVersion").asText("");
-                }
-            } while (next != null);
+            String[] version = new String[1];
+            for (JsonNode item : items(path, version)) {
+                // list items carry no kind and apiVersion; the inventory needs them
+                ((ObjectNode) item).put("kind", kind);
+                objects.add(item);
+            }
+            if (kind.equals("Pod")) {
+                podsVersion[0] = version[0];
+            }
         }
         return objects;
     }
 
     /**
-     * Watches pods from {@code resourceVersion} on over a WebSocket (the API server serves
-     * {@code watch=true} both as a chunked stream and over WebSockets), handing each event
-     * ({@code type}, {@code object}) to {@code events} until the server closes the watch or it
-     * fails; returns the last resourceVersion seen. Throws {@link WatchExpired} when the server no
-     * longer has that version (410: list again). {@code opened} receives the socket, so the caller
-     * can abort it.
+     * Every item of the collection at {@code path}, read in pages of 500; {@code version[0]}
+     * receives the list's resourceVersion (where a watch starts). A collection the API server does
+     * not serve (a CRD not installed) throws with {@link ErrorKind#NOT_FOUND}.
      */
+    public List<JsonNode> items(String path, String[] version) {
+        List<JsonNode> items = new ArrayList<>();
+        String next = null;
+        do {
+            JsonNode page = get(path + "?limit=500" + (next == null ? "" : "&continue="
+                    + URLEncoder.encode(next, StandardCharsets.UTF_8)));
+            for (JsonNode item : page.path("items")) {
+                if (item.isObject()) {
+                    items.add(item);
+                }
+            }
+            next = page.path("metadata").path("continue").asText("");
+            next = next.isEmpty() ? null : next;
+            version[0] = page.path("metadata").path("resourceVersion").asText("");
+        } while (next != null);
+        return items;
+    }
+
+    /** Watches pods from {@code resourceVersion} on: {@link KubernetesWatch#watch} of {@code /api/v1/pods}. */
     String watchPods(String resourceVersion, Consumer<JsonNode> events, Consumer<WebSocket> opened) {
-        String path = "/api/v1/pods?watch=true" + (resourceVersion == null || resourceVersion.isEmpty() ? ""
-                : "&resourceVersion=" + URLEncoder.encode(resourceVersion, StandardCharsets.UTF_8));
-        URI uri = URI.create(api.toString().replaceFirst("^http", "ws")).resolve(path);
-        String[] last = {resourceVersion};
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        WebSocket.Listener listener = new WebSocket.Listener() {
-            private final StringBuilder message = new StringBuilder();
-
-            @Override
-            public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean complete) {
-                message.append(data);
-                if (message.length() > MAX_PAGE_BYTES) {
-                    done.completeExceptionally(new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "a pod watch event is"
-                            + " larger than " + MAX_PAGE_BYTES + " bytes"));
-                    socket.abort();
-                    return null;
-                }
-                if (complete) {
-                    String text = message.toString();
-                    message.setLength(0);
-                    try {
-                        handle(text, events, last);
-                    } catch (RuntimeException e) {
-                        done.completeExceptionally(e);
-                        socket.abort();
-                        return null;
-                    }
-                }
-                socket.request(1);
-                return null;
-            }
-
-            @Override
-            public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
-                done.complete(null);
-                return null;
-            }
-
-            @Override
-            public void onError(WebSocket socket, Throwable error) {
-                done.completeExceptionally(error);
-            }
-        };
-        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
-        String bearer = tokenFile != null ? read(tokenFile, "the Kubernetes token file").strip() : token;
-        if (bearer != null) {
-            builder.header("Authorization", "Bearer " + bearer);
-        }
-        try {
-            opened.accept(builder.buildAsync(uri, listener).join());
-            done.join();
-        } catch (CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof WebSocketHandshakeException h && h.getResponse().statusCode() == 410) {
-                throw new WatchExpired();
-            }
-            if (cause instanceof WatchExpired || cause instanceof TrustplaneException) {
-                throw (RuntimeException) cause;
-            }
-            throw new TrustplaneException(ErrorKind.UNREACHABLE, "The pod watch on " + api + " failed: "
-                    + (cause instanceof WebSocketHandshakeException h ? "answered " + h.getResponse().statusCode()
-                    + (h.getResponse().statusCode() == 403 ? " (Trustplane needs watch on pods)" : "")
-                    : String.valueOf(cause)));
-        }
-        return last[0];
+        return KubernetesWatch.watch(this, "/api/v1/pods", resourceVersion, events, opened);
     }
 
-    private static void handle(String text, Consumer<JsonNode> events, String[] last) {
-        JsonNode event;
-        try {
-            event = JSON.readTree(text);
-        } catch (IOException e) {
-            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "The Kubernetes API sent an unreadable watch event: "
-                    + e.getMessage());
-        }
-        String type = event.path("type").asText("");
-        if (type.equals("ERROR")) {
-            if (event.path("object").path("code").asInt() == 410) {
-                throw new WatchExpired();
-            }
-            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "The pod watch failed: "
-                    + event.path("object").path("message").asText());
-        }
-        String version = event.path("object").path("metadata").path("resourceVersion").asText("");
-        if (!version.isEmpty()) {
-            last[0] = version;
-        }
-        if (!type.equals("BOOKMARK")) {
-            events.accept(event);
-        }
+    HttpClient http() {
+        return http;
     }
 
-    /** The API server no longer has the resourceVersion a watch asked for: list again. */
-    static final class WatchExpired extends RuntimeException {
-        WatchExpired() {
-            super("the watch's resourceVersion expired (410)", null, false, false);
-        }
+    /** The bearer token (re-read from its file each time: kubelet rotates it), or null. */
+    String bearer() {
+        return tokenFile != null ? read(tokenFile, "the Kubernetes token file").strip() : token;
     }
 
     private static String kindOf(String path) {
@@ -384,6 +301,15 @@ public final class KubernetesInventory {
      * changed it since (409).
      */
     public boolean replace(String collection, ObjectNode object) {
+        return replace(collection, object, "");
+    }
+
+    /** {@link #replace(String, ObjectNode)} of the object's {@code status} subresource. */
+    public boolean replaceStatus(String collection, ObjectNode object) {
+        return replace(collection, object, "/status");
+    }
+
+    private boolean replace(String collection, ObjectNode object, String subresource) {
         String path = collection.replace("{namespace}", URLEncoder.encode(object.path("metadata").path("namespace")
                 .asText(), StandardCharsets.UTF_8)) + "/" + URLEncoder.encode(object.path("metadata").path("name")
                 .asText(), StandardCharsets.UTF_8);
@@ -454,7 +380,8 @@ public final class KubernetesInventory {
             byte[] body = in.readNBytes(MAX_PAGE_BYTES + 1);
             if (response.statusCode() != 200) {
                 throw new TrustplaneException(response.statusCode() == 401 || response.statusCode() == 403
-                        ? ErrorKind.UNAUTHORIZED : ErrorKind.REMOTE_ERROR, "The Kubernetes API " + api + " answered "
+                        ? ErrorKind.UNAUTHORIZED : response.statusCode() == 404 ? ErrorKind.NOT_FOUND
+                        : ErrorKind.REMOTE_ERROR, "The Kubernetes API " + api + " answered "
                         + response.statusCode() + " to " + path + (response.statusCode() == 403 ? " (Trustplane needs"
                         + " list on pods, replicasets, deployments, statefulsets, daemonsets, jobs, cronjobs and"
                         + " namespaces)" : ""));

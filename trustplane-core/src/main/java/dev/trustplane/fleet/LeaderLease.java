@@ -78,7 +78,7 @@ public final class LeaderLease implements BooleanSupplier {
     }
 
     /** The pod's namespace (POD_NAMESPACE, or the service account's), else "trustplane". */
-    static String namespace(Map<String, String> env) {
+    public static String namespace(Map<String, String> env) {
         String ns = env.get("POD_NAMESPACE");
         if (ns != null && !ns.isBlank()) {
             return ns;

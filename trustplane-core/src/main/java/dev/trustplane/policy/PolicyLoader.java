@@ -104,42 +104,57 @@ public final class PolicyLoader {
         } else {
             files.add(path);
         }
-        List<Policy> policies = new ArrayList<>();
+        List<Text> texts = new ArrayList<>();
         List<PolicyProblem> problems = new ArrayList<>();
-        List<JsonNode> configMaps = new ArrayList<>();
-        List<PolicyException> exceptions = new ArrayList<>();
         for (Path f : files) {
-            byte[] bytes;
             try {
                 if (Files.size(f) > MAX_FILE_BYTES) {
                     problems.add(new PolicyProblem(PolicyProblem.Severity.ERROR, f.toString(), null, null, "the file has "
                             + Files.size(f) + " bytes, more than the " + MAX_FILE_BYTES + " a policy file may have"));
                     continue;
                 }
-                bytes = Files.readAllBytes(f);
+                texts.add(new Text(f.toString(), Files.readAllBytes(f)));
             } catch (IOException e) {
                 throw new TrustplaneException(ErrorKind.IO, "Could not read policy file " + f + ": " + e.getMessage());
             }
-            Loaded one = parse(bytes, f.toString());
-            policies.addAll(one.policies());
-            problems.addAll(one.problems());
-            configMaps.addAll(one.configMaps());
-            exceptions.addAll(one.exceptions());
         }
         if (files.isEmpty()) {
             problems.add(new PolicyProblem(PolicyProblem.Severity.ERROR, path.toString(), null, null,
                     "the directory holds no .yaml, .yml or .json policy file"));
+        }
+        return load(texts, problems);
+    }
+
+    /** One policy text and where it came from (a file, an object of the Kubernetes API). */
+    public record Text(String source, byte[] content) {
+    }
+
+    /**
+     * Parses every text, with {@code problems} found before (unreadable sources), and checks that
+     * no two policies of a kind share a name.
+     */
+    public Loaded load(List<Text> texts, List<PolicyProblem> problems) {
+        List<Policy> policies = new ArrayList<>();
+        List<PolicyProblem> all = new ArrayList<>(problems);
+        List<JsonNode> configMaps = new ArrayList<>();
+        List<PolicyException> exceptions = new ArrayList<>();
+        for (Text t : texts) {
+            Loaded one = parse(t.content(), t.source());
+            policies.addAll(one.policies());
+            all.addAll(one.problems());
+            configMaps.addAll(one.configMaps());
+            exceptions.addAll(one.exceptions());
         }
         Map<String, String> seen = new LinkedHashMap<>();
         for (Policy p : policies) {
             String key = p.kind() + "/" + p.displayName();
             String earlier = seen.putIfAbsent(key, p.source());
             if (earlier != null) {
-                problems.add(new PolicyProblem(PolicyProblem.Severity.ERROR, p.source(), p.displayName(), "metadata.name",
+                all.add(new PolicyProblem(PolicyProblem.Severity.ERROR, p.source(), p.displayName(), "metadata.name",
                         "a " + p.kind() + " with this name is also defined in " + earlier + "; names must be unique"));
             }
         }
-        return new Loaded(policies, problems, configMaps, exceptions);
+        return new Loaded(policies, all, configMaps, exceptions);
     }
 
     /**

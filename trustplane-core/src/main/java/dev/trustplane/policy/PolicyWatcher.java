@@ -1,17 +1,12 @@
 package dev.trustplane.policy;
 
 import dev.trustplane.event.EventListener;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Notices when the policy files change (a ConfigMap update, a GitOps sync) and loads them again.
@@ -21,22 +16,28 @@ import java.util.stream.Stream;
  * modification times; the caller schedules it.
  */
 public final class PolicyWatcher {
-    private final Path path;
+    private final PolicySource source;
     private final PolicyLoader loader;
     private final Consumer<PolicyLoader.Loaded> apply;
     private final EventListener listener;
-    private Map<String, String> seen;
+    private Object seen;
     private List<Policy> inForce;
 
     /** @param inForce the policies loaded at start, which a broken file's edit leaves in force */
     public PolicyWatcher(Path path, PolicyLoader loader, List<Policy> inForce, Consumer<PolicyLoader.Loaded> apply,
             EventListener listener) {
-        this.path = path;
+        this(PolicySource.files(path), loader, inForce, apply, listener);
+    }
+
+    /** @param inForce the policies loaded at start, which a broken source's edit leaves in force */
+    public PolicyWatcher(PolicySource source, PolicyLoader loader, List<Policy> inForce,
+            Consumer<PolicyLoader.Loaded> apply, EventListener listener) {
+        this.source = source;
         this.loader = loader;
         this.apply = apply;
         this.listener = listener;
         this.inForce = List.copyOf(inForce);
-        this.seen = snapshot();
+        this.seen = source.version();
     }
 
     /** The file a policy or problem came from, without its document number. */
@@ -46,16 +47,16 @@ public final class PolicyWatcher {
 
     /** Loads and applies the policies again when a file changed; returns whether new policies were applied. */
     public synchronized boolean check() {
-        Map<String, String> now = snapshot();
+        Object now = source.version();
         if (now.equals(seen)) {
             return false;
         }
         seen = now;
         PolicyLoader.Loaded loaded;
         try {
-            loaded = loader.load(path);
+            loaded = source.load(loader);
         } catch (RuntimeException e) {
-            listener.warn("policies in " + path + " changed but could not be read (" + e.getMessage()
+            listener.warn("policies in " + source.describe() + " changed but could not be read (" + e.getMessage()
                     + "); the policies in force stay");
             return false;
         }
@@ -68,35 +69,13 @@ public final class PolicyWatcher {
             loaded.policies().stream().filter(p -> !broken.contains(file(p.source()))).forEach(merged::add);
             inForce.stream().filter(p -> broken.contains(file(p.source()))).forEach(merged::add);
             listener.warn("policies in " + String.join(", ", broken) + " changed but have errors; what they held"
-                    + " before stays in force until they are fixed (`trustplane policy lint " + path + "`)");
+                    + " before stays in force until they are fixed (`trustplane policy lint` shows every problem)");
             loaded = new PolicyLoader.Loaded(merged, loaded.problems(), loaded.configMaps(), loaded.exceptions());
         }
+        source.loaded(loaded);
         inForce = loaded.policies();
         apply.accept(loaded);
-        listener.info("policies reloaded from " + path + ": " + loaded.policies().size() + " in force");
+        listener.info("policies reloaded from " + source.describe() + ": " + loaded.policies().size() + " in force");
         return true;
-    }
-
-    private Map<String, String> snapshot() {
-        Map<String, String> out = new TreeMap<>();
-        try {
-            if (Files.isDirectory(path)) {
-                try (Stream<Path> files = Files.list(path)) {
-                    for (Path f : files.toList()) {
-                        out.put(f.getFileName().toString(), stamp(f));
-                    }
-                }
-            } else {
-                out.put(path.toString(), stamp(path));
-            }
-        } catch (IOException e) {
-            out.put("?", e.toString());
-        }
-        return out;
-    }
-
-    /** Size and modification time; following symbolic links, as a mounted ConfigMap swaps its ..data link. */
-    private static String stamp(Path f) throws IOException {
-        return Files.size(f) + "@" + Files.getLastModifiedTime(f).toMillis() + "@" + f.toRealPath();
     }
 }
