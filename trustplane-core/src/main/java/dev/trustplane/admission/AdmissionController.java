@@ -65,6 +65,7 @@ public final class AdmissionController implements AutoCloseable {
 
     private final Config config;
     private final RegistryImageVerifier verifier;
+    private final SharedVerifications shared;
     private final RevocationStore revocations;
     private final AdmissionLedger ledger;
     private final AdmissionService service;
@@ -102,6 +103,12 @@ public final class AdmissionController implements AutoCloseable {
         this.revocations = new RevocationStore(config.store());
         this.verifier = new RegistryImageVerifier(registry, VerifierLimits.DEFAULT, config.cacheTtl(),
                 config.negativeCacheTtl(), config.tagTtl(), config.cacheSize(), revocations::current);
+        // replicas sharing PostgreSQL share their verifications too (ADR 021); one process alone needs no second level
+        this.shared = config.store().postgres() ? new SharedVerifications(config.store(), Clock.systemUTC(), listener)
+                : null;
+        if (shared != null) {
+            verifier.sharing(shared);
+        }
         this.ledger = new AdmissionLedger(config.store(), LEDGER_CAPACITY, Duration.ofMillis(50),
                 config.ticketWebhook() == null ? null : new TicketNotifier(config.ticketWebhook(), listener), listener);
         this.context = loaded.contextSource(config.context());
@@ -177,6 +184,16 @@ public final class AdmissionController implements AutoCloseable {
     }
 
     /** The verifier every request uses (its caches keyed to the trust state); a drift loop shares it. */
+    /** The replicas' shared verification cache, when the store is PostgreSQL; else null. */
+    public SharedVerifications sharedVerifications() {
+        return shared;
+    }
+
+    /** Verifications answered from the shared cache. */
+    public long sharedHits() {
+        return verifier.sharedHits();
+    }
+
     public ImageVerifier verifier() {
         return verifier;
     }
@@ -212,6 +229,9 @@ public final class AdmissionController implements AutoCloseable {
     /** Drains the ledger (no decision lost) and closes the engines. */
     @Override
     public void close() {
+        if (shared != null) {
+            shared.close();
+        }
         ledger.close();
         revocations.close();
         service.engine().close();

@@ -28,8 +28,10 @@ import dev.trustplane.verify.VerifierLimits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -58,6 +60,9 @@ public final class RegistryImageVerifier implements ImageVerifier {
     private final Duration ttl;
     private final Duration negativeTtl;
     private final int maxEntries;
+    /** The replicas' shared second-level cache, if any (shared with every credentials view). */
+    private final AtomicReference<SharedResults> shared;
+    private final AtomicLong sharedHits;
 
     /**
      * @param ttl         how long a verified result is reused
@@ -88,6 +93,8 @@ public final class RegistryImageVerifier implements ImageVerifier {
         this.rejudged = new AtomicLong();
         this.keyPrefix = "";
         this.views = new ConcurrentHashMap<>();
+        this.shared = new AtomicReference<>();
+        this.sharedHits = new AtomicLong();
     }
 
     private RegistryImageVerifier(RegistryImageVerifier parent, RegistryClient client, String keyPrefix) {
@@ -103,6 +110,22 @@ public final class RegistryImageVerifier implements ImageVerifier {
         this.rejudged = parent.rejudged;
         this.keyPrefix = keyPrefix;
         this.views = parent.views;
+        this.shared = parent.shared;
+        this.sharedHits = parent.sharedHits;
+    }
+
+    /**
+     * Asks {@code results} (the replicas' shared cache) before verifying on a miss of this
+     * verifier's own cache, and gives it every verified result computed here.
+     */
+    public RegistryImageVerifier sharing(SharedResults results) {
+        shared.set(results);
+        return this;
+    }
+
+    /** Verifications answered from the shared cache (another replica had done them). */
+    public long sharedHits() {
+        return sharedHits.get();
     }
 
     /**
@@ -191,8 +214,22 @@ public final class RegistryImageVerifier implements ImageVerifier {
             }
             return fresh.get();
         };
-        return reports.get(base + "|revocations:" + revoked.version(), load,
-                r -> r.anyVerified() && r.problems().isEmpty());
+        String key = base + "|revocations:" + revoked.version();
+        SharedResults second = shared.get();
+        Supplier<VerificationReport> twoLevel = second == null ? load : () -> {
+            Optional<VerificationReport> stored = second.get(key);
+            if (stored.isPresent()) {
+                sharedHits.incrementAndGet();
+                remember(base, stored.get(), System.nanoTime()); // re-judged here when revocations move
+                return stored.get();
+            }
+            VerificationReport r = load.get();
+            if (r.anyVerified() && r.problems().isEmpty()) {
+                second.put(key, r, ttl);
+            }
+            return r;
+        };
+        return reports.get(key, twoLevel, r -> r.anyVerified() && r.problems().isEmpty());
     }
 
     @Override

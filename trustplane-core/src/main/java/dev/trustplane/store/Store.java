@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Store {
     /** The migrations in order; a new one is appended, never edited. */
     static final List<String> MIGRATIONS = List.of("V1__admission_ledger.sql", "V2__revocations_and_findings.sql",
-            "V3__catalog.sql", "V4__feedback.sql", "V5__audits.sql", "V6__audit_image_cache.sql");
+            "V3__catalog.sql", "V4__feedback.sql", "V5__audits.sql", "V6__audit_image_cache.sql",
+            "V7__shared_verifications.sql");
     private static final long MIGRATION_LOCK = 0x7472757374L;
 
     /** Connections kept open for reuse, at most this many: opening one costs a file open or a TCP login each time. */

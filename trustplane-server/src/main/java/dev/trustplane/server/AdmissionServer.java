@@ -189,6 +189,12 @@ public final class AdmissionServer implements AutoCloseable {
                 controller.reportCache(), listener);
         s.controller = controller;
         s.cluster = cluster;
+        if (controller.sharedVerifications() != null) {
+            s.metrics.counter("trustplane_verification_shared_hits_total", "Verifications answered from the replicas'"
+                    + " shared cache in the store (another replica had done them)", controller::sharedHits);
+            s.metrics.counter("trustplane_verification_shared_written_total", "Verifications stored for the other"
+                    + " replicas", controller.sharedVerifications()::written);
+        }
         s.scheduler = Executors.newScheduledThreadPool(3, r -> Thread.ofPlatform()
                 .daemon(true).name("trustplane-scheduler").unstarted(r));
         long every = AdmissionController.policyCheckInterval().toMillis();

@@ -168,7 +168,7 @@ public final class AdmissionLoad {
                 sorted[total - 1] / 1e6, errors.get());
     }
 
-    private static void awaitReady(HttpClient https, int port, Process server) throws Exception {
+    static void awaitReady(HttpClient https, int port, Process server) throws Exception {
         long deadline = System.nanoTime() + 120_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!server.isAlive()) {
@@ -190,6 +190,16 @@ public final class AdmissionLoad {
 
     private static void run(HttpClient https, URI uri, String body, int rate, int seconds, String label, boolean print)
             throws Exception {
+        run(https, List.of(uri), body, rate, seconds, label, print);
+    }
+
+    /**
+     * Sends {@code rate} reviews a second for {@code seconds} (open loop), round-robin over
+     * {@code uris} as a Service spreads them; prints the latencies when {@code print}; returns p99 in
+     * nanoseconds.
+     */
+    static long run(HttpClient https, List<URI> uris, String body, int rate, int seconds, String label,
+            boolean print) throws Exception {
         int total = rate * seconds;
         long[] latency = new long[total];
         AtomicInteger errors = new AtomicInteger();
@@ -201,7 +211,7 @@ public final class AdmissionLoad {
             long due = start + i * interval;
             awaitDue(due);
             int n = i;
-            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+            HttpRequest request = HttpRequest.newBuilder(uris.get(i % uris.size())).header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(10))
                     .POST(HttpRequest.BodyPublishers.ofString(body.replace("UID", UUID.randomUUID().toString()))).build();
             inFlight.add(https.sendAsync(request, HttpResponse.BodyHandlers.ofString()).whenComplete((r, t) -> {
@@ -215,8 +225,10 @@ public final class AdmissionLoad {
         }
         CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).exceptionally(t -> null).join();
         long elapsed = System.nanoTime() - start;
+        long[] sorted = latency.clone();
+        Arrays.sort(sorted);
         if (!print) {
-            return;
+            return p99(sorted);
         }
         int window = rate * 5;
         StringBuilder windows = new StringBuilder();
@@ -225,13 +237,12 @@ public final class AdmissionLoad {
             Arrays.sort(part);
             windows.append(String.format(" %.1f", p99(part) / 1e6));
         }
-        long[] sorted = latency.clone();
-        Arrays.sort(sorted);
         System.out.printf("%-5s %4d req/s target, %6.1f achieved, %3d s: p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms"
                 + "  errors %d  denied %d  (%d requests)%n", label, rate, total / (elapsed / 1e9), seconds,
                 sorted[total / 2] / 1e6, p99(sorted) / 1e6, sorted[total - 1] / 1e6,
                 errors.get(), denied.get(), total);
         System.out.println("      p99 per 5 s window (ms):" + windows);
+        return p99(sorted);
     }
 
     /** Open loop: waits until a request is due, never longer; a late request is sent at once. */
@@ -242,11 +253,11 @@ public final class AdmissionLoad {
         }
     }
 
-    private static long p99(long[] sorted) {
+    static long p99(long[] sorted) {
         return sorted[(int) Math.ceil(sorted.length * 0.99) - 1];
     }
 
-    private static String review(List<String> images) {
+    static String review(List<String> images) {
         StringBuilder containers = new StringBuilder();
         for (int i = 0; i < images.size(); i++) {
             containers.append(i == 0 ? "" : ",").append("{\"name\":\"c").append(i).append("\",\"image\":\"")
@@ -260,14 +271,14 @@ public final class AdmissionLoad {
                 + "\"spec\":{\"containers\":[" + containers + "]}},\"dryRun\":false}}";
     }
 
-    private static ImageReference pushSigned(RegistryPeer registry, RegistryClient client, SigningKey key, Path work, int n) {
+    static ImageReference pushSigned(RegistryPeer registry, RegistryClient client, SigningKey key, Path work, int n) {
         ImageReference pinned = SampleImages.push(client, registry.host(), work, "bench/app" + n, n, 1024);
         new Signer(EvidenceStore.open(new Location.Registry(pinned), client), key, Clock.systemUTC())
                 .sign(client.head(pinned).orElseThrow(), Map.of(), Signer.Format.ALL);
         return pinned;
     }
 
-    private static HttpClient client(String caPem) {
+    static HttpClient client(String caPem) {
         return HttpClient.newBuilder().sslContext(WebhookCertificates.trusting(caPem, "the bench CA"))
                 .version(HttpClient.Version.HTTP_2).connectTimeout(Duration.ofSeconds(5)).build();
     }
