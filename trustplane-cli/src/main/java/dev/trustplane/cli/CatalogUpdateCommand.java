@@ -17,6 +17,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,6 +61,18 @@ final class CatalogUpdateCommand implements Callable<Integer> {
     @Option(names = "--storage", paramLabel = "FORMAT", defaultValue = "both", description = StorageOption.HELP)
     StorageOption storage;
 
+    @Option(names = "--image", paramLabel = "NAME", description = "only this catalog image (repeatable); the others"
+            + " are left as they are")
+    List<String> only = new ArrayList<>();
+
+    @Option(names = "--force", description = "rebuild and sign again even what is up to date (the images named with"
+            + " --image, else all), as a rebuild request does")
+    boolean force;
+
+    @Option(names = "--result-file", paramLabel = "FILE", description = "also write the outcome as compact JSON here,"
+            + " at most 4096 bytes (/dev/termination-log in a Kubernetes Job: how `serve --rebuild-jobs` reads it)")
+    Path resultFile;
+
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "table",
             description = "table or json (default: ${DEFAULT-VALUE})")
     CatalogCommand.Output output;
@@ -93,17 +108,24 @@ final class CatalogUpdateCommand implements Callable<Integer> {
         try {
             ImageBuilder builder = new ImageBuilder(ImageBuilder.defaultCache(ctx.env()), renderer, Clock.systemUTC(),
                     Runtime.getRuntime().availableProcessors());
-            plans = new CatalogPlanner(builder, db).plan(catalog);
+            plans = CatalogJson.only(new CatalogPlanner(builder, db).plan(catalog), only);
             updater = new CatalogUpdater(builder, ImageBuilder.defaultCache(ctx.env()),
                     () -> registry.client(ctx, renderer), registry.parallel, store, db, Clock.systemUTC(), renderer);
+            Set<String> forced = new HashSet<>();
+            if (force) {
+                plans.forEach(p -> forced.add(p.image().name()));
+            }
             outcomes = updater.update(catalog, plans, new CatalogUpdater.Options(destination,
-                    signer == null ? null : signer::signer, storage.formats(), new Main.Version().versionText()));
+                    signer == null ? null : signer::signer, storage.formats(), new Main.Version().versionText()), forced);
         } finally {
             renderer.finish();
         }
         Path out = advisories != null ? advisories : dir.resolve("advisories");
         int written = Advisories.write(out, Advisories.osv(store.fixes(), store.publications(), Instant.now()),
                 updater.vex());
+        if (resultFile != null) {
+            CatalogJson.writeResult(resultFile, outcomes);
+        }
         if (output == CatalogCommand.Output.JSON) {
             ctx.out().println(CatalogJson.text(CatalogJson.outcomes(outcomes)));
         } else {

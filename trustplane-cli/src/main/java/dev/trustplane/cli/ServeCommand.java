@@ -204,7 +204,8 @@ final class ServeCommand implements Callable<Integer> {
                 cluster.orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
                         + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster")),
                 Durations.parse(driftInterval), lease, listener);
-        CatalogLoop catalog = loops.catalogLoop(ctx, controller.config().store(), registry, lease, listener);
+        CatalogLoop catalog = loops.catalogLoop(ctx, controller.config().store(), registry, lease, cluster,
+                listener);
         FeedbackLoop feedback = loops.feedbackLoop(ctx, controller.config().store(), listener);
         if (feedback != null && lease != null) {
             feedback.onlyWhen(lease);

@@ -19,6 +19,13 @@ import dev.trustplane.sigstore.SigningKey;
 import dev.trustplane.store.Store;
 import dev.trustplane.vuln.VulnDb;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.nio.file.Files;
+import java.io.IOException;
+import dev.trustplane.io.Json;
+import dev.trustplane.fleet.RebuildJobs;
+import dev.trustplane.fleet.KubernetesInventory;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,6 +51,19 @@ final class ServeLoopOptions {
             + " (password from TRUSTPLANE_PASSWORD or COSIGN_PASSWORD); without it images are published unsigned")
     Path key;
 
+    @Option(names = "--rebuild-jobs", paramLabel = "FILE", description = "run --catalog's rebuilds as Kubernetes Jobs"
+            + " made from this batch/v1 Job template (the server image; see deploy/examples/rebuild-job.yaml) instead"
+            + " of in this process; needs the Kubernetes API")
+    Path rebuildJobs;
+
+    @Option(names = "--rebuild-catalog-dir", paramLabel = "DIR", description = "where the catalog is mounted in a"
+            + " rebuild Job's pod (default: the --catalog path)")
+    String rebuildCatalogDir;
+
+    @Option(names = "--rebuild-timeout", paramLabel = "DURATION", defaultValue = "1h",
+            description = "how long a rebuild Job may run before it counts as failed (default: ${DEFAULT-VALUE})")
+    String rebuildTimeout;
+
     @Option(names = "--origins", paramLabel = "FILE", description = "origins.yaml for the console's fleet audit"
             + " (/ui/fleet, /api/v1/audit; needs --drift-interval): who vouches for which images")
     Path origins;
@@ -58,9 +78,16 @@ final class ServeLoopOptions {
         return catalog != null || !sinks.isEmpty();
     }
 
-    /** The catalog loop, or null without --catalog; it runs only while {@code lease} is held, if any. */
+    /**
+     * The catalog loop, or null without --catalog; it runs only while {@code lease} is held, if any,
+     * and rebuilds through Jobs in {@code cluster} with --rebuild-jobs.
+     */
     CatalogLoop catalogLoop(CliContext ctx, Store store, RegistryOptions registry, LeaderLease lease,
-            EventListener listener) {
+            Optional<KubernetesInventory> cluster, EventListener listener) {
+        if (catalog == null && rebuildJobs != null) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--rebuild-jobs runs the rebuilds of --catalog DIR:"
+                    + " pass --catalog too");
+        }
         if (catalog == null) {
             if (output != null || key != null) {
                 throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--catalog-output and --catalog-key need"
@@ -74,11 +101,26 @@ final class ServeLoopOptions {
         }
         SigningKey signingKey = key == null ? null : KeyPasswords.privateKey(ctx, key);
         String prefix = output.endsWith("/") ? output.substring(0, output.length() - 1) : output;
-        return CatalogLoop.of(new CatalogLoop.Config(catalog, store, Directories.cache(ctx.env()),
+        CatalogLoop loop = CatalogLoop.of(new CatalogLoop.Config(catalog, store, Directories.cache(ctx.env()),
                 () -> registry.client(ctx, listener), registry.parallel, new CatalogUpdater.Options(prefix,
                 signingKey == null ? null : s -> new Signer(s, signingKey, Clock.systemUTC()), Signer.Format.ALL,
                 new Main.Version().versionText()), Durations.parse(interval), Directories.vulnDb(ctx.env()),
                 lease == null ? () -> true : lease), Clock.systemUTC(), listener);
+        if (rebuildJobs != null) {
+            KubernetesInventory api = cluster.orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT,
+                    "--rebuild-jobs creates Jobs through the Kubernetes API: pass --kube-api URL, or run in the cluster"));
+            JsonNode template;
+            try {
+                template = Json.yaml().readTree(Files.readAllBytes(rebuildJobs));
+            } catch (IOException e) {
+                throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--rebuild-jobs " + rebuildJobs + " could not be"
+                        + " read as a YAML Job: " + e.getMessage() + "; see deploy/examples/rebuild-job.yaml");
+            }
+            loop.rebuildingWith(new RebuildJobs(api, LeaderLease.namespace(ctx.env()), template,
+                    rebuildCatalogDir != null ? rebuildCatalogDir : catalog.toString(), Durations.parse(rebuildTimeout),
+                    Duration.ofSeconds(5), Clock.systemUTC(), listener));
+        }
+        return loop;
     }
 
     /** The console's live fleet audit over the informer's inventory, or null without a watched cluster. */

@@ -95,8 +95,18 @@ class CatalogCommandIT {
                     dir.resolve("data").toString(), "TRUSTPLANE_PASSWORD", "pw"), "", "catalog", "update",
                     catalog.toString(), "-o", registry.host() + "/hardened", "--sign", "--key",
                     dir.resolve("cat.key").toString(), "--vuln-db", privateCache.resolve("vulndb").toString(),
-                    "--format", "json");
+                    "--format", "json", "--image", "base-bookworm", "--result-file", dir.resolve("result.json").toString());
             assertThat(update.code()).as(update.err()).isZero();
+            // what a rebuild Job leaves as its termination message (serve --rebuild-jobs reads it back)
+            JsonNode result = JSON.readTree(Files.readString(dir.resolve("result.json")));
+            assertThat(result.at("/images/0/image").asText()).isEqualTo("base-bookworm");
+            assertThat(result.at("/images/0/result").asText()).isEqualTo("published");
+            assertThat(result.at("/images/0/variants/0/digest").asText()).startsWith("sha256:");
+            CliRun unknown = CliRun.run(Map.of("TRUSTPLANE_CACHE", CACHE.toString(), "TRUSTPLANE_DATA",
+                    dir.resolve("data").toString()), "", "catalog", "update", catalog.toString(), "-o", registry.host()
+                    + "/hardened", "--vuln-db", privateCache.resolve("vulndb").toString(), "--image", "nope");
+            assertThat(unknown.code()).isEqualTo(2);
+            assertThat(unknown.err()).contains("--image nope is not in the catalog");
             JsonNode published = JSON.readTree(update.out()).at("/images/0");
             assertThat(published.path("result").asText()).isEqualTo("published");
             assertThat(published.at("/variants/0/tags").toString()).contains("\"12\"", "\"latest\"", "\"12-");

@@ -64,6 +64,30 @@ class CliCommandTest {
     }
 
     @Test
+    void shouldSayWhatClusterModeServeNeedsWhenItIsMissing() throws Exception {
+        Path cert = Files.writeString(dir.resolve("c.pem"), "x");
+        Path template = Files.writeString(dir.resolve("job.yaml"), "kind: Job\n");
+        Map<String, String> env = Map.of("TRUSTPLANE_DATA", dir.resolve("data").toString(), "HOME", dir.toString());
+        CliRun k8s = CliRun.run(env, "", "serve", "--policies", "k8s", "--tls-cert", cert.toString(), "--tls-key",
+                cert.toString());
+        assertThat(k8s.code()).isEqualTo(2);
+        assertThat(k8s.err()).contains("--policies k8s reads the policies from the Kubernetes API: pass --kube-api");
+        Path policies = Files.createDirectories(dir.resolve("policies"));
+        Files.writeString(policies.resolve("p.yaml"), "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:"
+                + " {name: p}\nspec:\n  rules:\n    - name: r\n      match: {any: [{resources: {kinds: [Pod]}}]}\n"
+                + "      validate: {message: m, pattern: {metadata: {name: \"?*\"}}}\n");
+        CliRun jobs = CliRun.run(env, "", "serve", "--policies", policies.toString(), "--tls-cert", cert.toString(),
+                "--tls-key", cert.toString(), "--rebuild-jobs", template.toString());
+        assertThat(jobs.code()).isEqualTo(2);
+        assertThat(jobs.err()).contains("--rebuild-jobs runs the rebuilds of --catalog DIR: pass --catalog too");
+        CliRun lease = CliRun.run(env, "", "serve", "--policies", policies.toString(), "--tls-cert", cert.toString(),
+                "--tls-key", cert.toString(), "--lease-duration", "2s", "--kube-api", "http://127.0.0.1:9",
+                "--drift-interval", "1h");
+        assertThat(lease.code()).isEqualTo(2);
+        assertThat(lease.err()).contains("--lease-duration 2s is too short");
+    }
+
+    @Test
     void shouldRunTourOnEmbeddedDefault() {
         CliRun r = run("tour", "--dir", dir.resolve("tour").toString());
         assertThat(r.err()).isEmpty();

@@ -1,10 +1,18 @@
 package dev.trustplane.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.io.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -75,6 +83,83 @@ public final class CatalogJson {
             fixes(n.putArray("fixes"), o.fixes());
         }
         return root;
+    }
+
+    /** The plans of the images named in {@code names} (all when empty); a name not in the catalog is an error. */
+    public static List<ImagePlan> only(List<ImagePlan> plans, List<String> names) {
+        if (names.isEmpty()) {
+            return plans;
+        }
+        List<ImagePlan> out = new ArrayList<>();
+        for (String name : names) {
+            out.add(plans.stream().filter(p -> p.image().name().equals(name)).findFirst().orElseThrow(() ->
+                    new TrustplaneException(ErrorKind.INVALID_INPUT, "--image " + name + " is not in the catalog; its"
+                            + " images are " + plans.stream().map(p -> p.image().name()).toList())));
+        }
+        return out;
+    }
+
+    /** The largest result a Kubernetes container's termination message holds. */
+    public static final int MAX_RESULT_BYTES = 4096;
+
+    /**
+     * The outcomes as compact JSON ({@code images: [{image, result, repository, reason, variants:
+     * [{variant, digest}]}]}), shortened to {@link #MAX_RESULT_BYTES} (reasons first, then variants).
+     */
+    public static String result(List<CatalogUpdater.Outcome> outcomes) {
+        for (int detail = 2; detail >= 0; detail--) {
+            ObjectNode root = JSON.createObjectNode();
+            ArrayNode images = root.putArray("images");
+            for (CatalogUpdater.Outcome o : outcomes) {
+                ObjectNode n = images.addObject().put("image", o.image()).put("result", lower(o.result().name()))
+                        .put("repository", o.repository());
+                if (detail >= 2) {
+                    n.put("reason", o.reason());
+                }
+                if (detail >= 1) {
+                    ArrayNode variants = n.putArray("variants");
+                    o.variants().forEach(v -> variants.addObject().put("variant", v.variant()).put("digest", v.digest()));
+                }
+            }
+            String text = root.toString();
+            if (text.getBytes(StandardCharsets.UTF_8).length <= MAX_RESULT_BYTES || detail == 0) {
+                return text;
+            }
+        }
+        throw new IllegalStateException("unreachable");
+    }
+
+    /** Writes {@link #result} to {@code file}. */
+    public static void writeResult(Path file, List<CatalogUpdater.Outcome> outcomes) {
+        try {
+            Files.writeString(file, result(outcomes));
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.IO, "Could not write the result to " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The outcomes {@link #result} wrote (variants without tags or previous digests, no fixes). */
+    public static List<CatalogUpdater.Outcome> parseResult(String text) {
+        List<CatalogUpdater.Outcome> out = new ArrayList<>();
+        JsonNode root;
+        try {
+            root = JSON.readTree(text);
+        } catch (IOException e) {
+            throw new TrustplaneException(ErrorKind.REMOTE_ERROR, "The rebuild's result is not JSON: " + e.getMessage());
+        }
+        for (JsonNode n : root.path("images")) {
+            List<CatalogUpdater.Variant> variants = new ArrayList<>();
+            n.path("variants").forEach(v -> variants.add(new CatalogUpdater.Variant(v.path("variant").asText(),
+                    v.path("digest").asText(), null, List.of())));
+            CatalogUpdater.Outcome.Result result = switch (n.path("result").asText()) {
+                case "published" -> CatalogUpdater.Outcome.Result.PUBLISHED;
+                case "up_to_date" -> CatalogUpdater.Outcome.Result.UP_TO_DATE;
+                default -> CatalogUpdater.Outcome.Result.FAILED;
+            };
+            out.add(new CatalogUpdater.Outcome(n.path("image").asText(), result, n.path("repository").asText(),
+                    variants, List.of(), n.path("reason").asText("")));
+        }
+        return out;
     }
 
     public static ObjectNode poll(ArchiveWatcher.Poll poll) {

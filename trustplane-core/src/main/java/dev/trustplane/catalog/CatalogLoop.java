@@ -6,6 +6,8 @@ import dev.trustplane.event.EventListener;
 import dev.trustplane.oci.registry.RegistryClient;
 import dev.trustplane.store.Store;
 import dev.trustplane.vuln.VulnDb;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,6 +42,7 @@ public final class CatalogLoop {
     private final Clock clock;
     private final EventListener listener;
     private volatile Instant lastPoll;
+    private volatile Rebuilder rebuilder;
     private boolean planned;
     private final AtomicLong polls = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
@@ -91,6 +94,16 @@ public final class CatalogLoop {
         this.listener = listener;
     }
 
+    /**
+     * Rebuilds through {@code jobs} instead of in this process: the images a plan says to rebuild
+     * (or a request forces) each become one rebuild there; once one is published, the lockfile it
+     * recorded in the store is written beside its spec here, as an in-process update would.
+     */
+    public CatalogLoop rebuildingWith(Rebuilder jobs) {
+        this.rebuilder = jobs;
+        return this;
+    }
+
     /** One step; returns the outcomes of an update when one ran, else an empty list. */
     public synchronized List<CatalogUpdater.Outcome> tick() {
         if (!leading.getAsBoolean()) {
@@ -120,7 +133,9 @@ public final class CatalogLoop {
             CatalogUpdater updater = updaters.apply(vulns);
             Set<String> force = new HashSet<>();
             requests.forEach(r -> force.add(r.image()));
-            List<CatalogUpdater.Outcome> outcomes = updater.update(catalog, plans, options, force);
+            Rebuilder jobs = rebuilder;
+            List<CatalogUpdater.Outcome> outcomes = jobs == null ? updater.update(catalog, plans, options, force)
+                    : elsewhere(jobs, catalog, plans, force);
             planned = true;
             lastUpdateSeconds = clock.instant().getEpochSecond();
             Map<String, CatalogUpdater.Outcome> byImage = new HashMap<>();
@@ -134,12 +149,56 @@ public final class CatalogLoop {
                 store.handled(r.id(), o == null ? "not in the catalog any more" : describe(o), clock.instant());
             }
             Advisories.write(directory.resolve("advisories"), Advisories.osv(store.fixes(), store.publications(),
-                    clock.instant()), updater.vex());
+                    clock.instant()), jobs == null ? updater.vex() : Map.of());
             return outcomes;
         } catch (TrustplaneException e) {
             failures.incrementAndGet();
             listener.warn("catalog " + directory + ": " + e.getMessage());
             return List.of();
+        }
+    }
+
+    /** The plans' rebuilds through {@code jobs}; what needs none is answered here, as the updater would. */
+    private List<CatalogUpdater.Outcome> elsewhere(Rebuilder jobs, Catalog catalog, List<ImagePlan> plans,
+            Set<String> force) {
+        List<String> names = new ArrayList<>();
+        List<String> forced = new ArrayList<>();
+        Map<String, CatalogUpdater.Outcome> answered = new HashMap<>();
+        for (ImagePlan p : plans) {
+            String name = p.image().name();
+            String repository = options.prefix() + "/" + p.image().repository();
+            if (p.status() == ImagePlan.Status.FAILED) {
+                answered.put(name, new CatalogUpdater.Outcome(name, CatalogUpdater.Outcome.Result.FAILED, repository,
+                        List.of(), List.of(), p.problem()));
+            } else if (p.rebuild() || force.contains(name)) {
+                names.add(name);
+                if (force.contains(name)) {
+                    forced.add(name);
+                }
+            } else {
+                answered.put(name, new CatalogUpdater.Outcome(name, CatalogUpdater.Outcome.Result.UP_TO_DATE,
+                        repository, List.of(), List.of(), p.why()));
+            }
+        }
+        for (CatalogUpdater.Outcome o : names.isEmpty() ? List.<CatalogUpdater.Outcome>of()
+                : jobs.rebuild(names, forced, options.prefix())) {
+            answered.put(o.image(), o);
+            if (o.result() == CatalogUpdater.Outcome.Result.PUBLISHED) {
+                catalog.images().stream().filter(e -> e.name().equals(o.image())).findFirst().ifPresent(e ->
+                        store.latest(e.name(), "runtime").ifPresent(p -> writeLock(e, p)));
+            }
+        }
+        List<CatalogUpdater.Outcome> outcomes = new ArrayList<>();
+        plans.forEach(p -> outcomes.add(answered.get(p.image().name())));
+        return outcomes;
+    }
+
+    private void writeLock(Catalog.Entry e, CatalogStore.Publication p) {
+        try {
+            Files.writeString(e.lockFile(), p.lockfile());
+        } catch (IOException ex) {
+            listener.warn("catalog " + directory + ": " + e.name() + " was rebuilt but its lockfile could not be"
+                    + " written to " + e.lockFile() + " (" + ex.getMessage() + "); the next poll plans it again");
         }
     }
 

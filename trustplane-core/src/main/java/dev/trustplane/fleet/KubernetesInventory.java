@@ -198,7 +198,7 @@ public final class KubernetesInventory {
         List<JsonNode> items = new ArrayList<>();
         String next = null;
         do {
-            JsonNode page = get(path + "?limit=500" + (next == null ? "" : "&continue="
+            JsonNode page = get(path + (path.contains("?") ? "&" : "?") + "limit=500" + (next == null ? "" : "&continue="
                     + URLEncoder.encode(next, StandardCharsets.UTF_8)));
             for (JsonNode item : page.path("items")) {
                 if (item.isObject()) {

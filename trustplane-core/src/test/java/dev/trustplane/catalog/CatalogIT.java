@@ -361,4 +361,37 @@ class CatalogIT {
         assertThat(new FeedbackLoop(own, List.of(), Clock.systemUTC(), EventListener.NONE).tick().rebuildRequests())
                 .isZero();
     }
+
+    @Test
+    void shouldHandRebuildsToJobsAndTakeTheLockfileTheyRecordedFromTheStore() throws Exception {
+        String spec = "name: mini\nrelease: bookworm\nkeyring: " + keyring + "\npackages: [base-files]\n"
+                + "architectures: [amd64]\narchives:\n  - url: " + url + "\n    suites: [bookworm]\n"
+                + "variants: {dev: {enabled: false}}\n";
+        Path leader = Files.createDirectories(work.resolve("jobs-leader"));
+        Path pod = Files.createDirectories(work.resolve("jobs-pod")); // the Job's own copy of the catalog
+        Files.writeString(leader.resolve("mini-bookworm.yaml"), spec);
+        Files.writeString(pod.resolve("mini-bookworm.yaml"), spec);
+        Store shared = Store.embedded(work.resolve("jobs.db"));
+        RegistryClient client = RegistryClient.builder().insecure(Set.of(registry.host())).build();
+        CatalogUpdater.Options options = new CatalogUpdater.Options(registry.host() + "/jobs", null, Signer.Format.ALL,
+                "test");
+        List<List<String>> asked = new ArrayList<>();
+        // what a rebuild Job does: `catalog update` over its copy, recording the publication in the shared store
+        Rebuilder jobs = (images, force, prefix) -> {
+            asked.add(images);
+            return CatalogLoop.of(new CatalogLoop.Config(pod, shared, work.resolve("cache"), () -> client, 4, options,
+                    Duration.ofMinutes(5), vulnDir, () -> true), Clock.systemUTC(), EventListener.NONE).tick();
+        };
+        CatalogLoop loop = CatalogLoop.of(new CatalogLoop.Config(leader, shared, work.resolve("cache"), () -> client, 4,
+                options, Duration.ofMinutes(5), vulnDir, () -> true), Clock.systemUTC(), EventListener.NONE)
+                .rebuildingWith(jobs);
+
+        assertThat(loop.tick()).singleElement().satisfies(o ->
+                assertThat(o.result()).isEqualTo(CatalogUpdater.Outcome.Result.PUBLISHED));
+        assertThat(asked).containsExactly(List.of("mini-bookworm"));
+        assertThat(Files.readString(leader.resolve("mini-bookworm.lock.json")))
+                .as("the lockfile the Job recorded, written beside the leader's spec")
+                .isEqualTo(Files.readString(pod.resolve("mini-bookworm.lock.json")));
+        assertThat(new CatalogStore(shared).latest("mini-bookworm", "runtime")).isPresent();
+    }
 }
