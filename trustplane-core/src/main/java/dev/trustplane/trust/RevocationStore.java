@@ -29,6 +29,8 @@ public final class RevocationStore implements AutoCloseable {
     private Connection connection;
     private Revocations cached = Revocations.NONE;
     private long cachedVersion = -1;
+    private long readStartedNanos;
+    private long shared;
 
     /**
      * One revocation as listed: the entry, the key's PEM when it is a key, who recorded it, and
@@ -60,33 +62,52 @@ public final class RevocationStore implements AutoCloseable {
         return store;
     }
 
-    /** The signers revoked now, with the list's version. */
-    public synchronized Revocations current() {
+    /**
+     * The signers revoked now, with the list's version: read from the store after this call began.
+     * Callers that queue while one read runs share the next read's answer when it started after
+     * they arrived (a revocation committed before a call began is always seen), so N concurrent
+     * verifications cost a read or two, not N, and none sees a list older than its own start.
+     */
+    public Revocations current() {
         if (store == null) {
             return Revocations.NONE;
         }
-        try {
-            Connection c = connection();
-            long version;
-            try (PreparedStatement s = c.prepareStatement("SELECT version FROM trust_state WHERE name = 'revocations'");
-                    ResultSet r = s.executeQuery()) {
-                version = r.next() ? r.getLong(1) : 0;
+        long arrival = System.nanoTime();
+        synchronized (this) {
+            if (cachedVersion >= 0 && readStartedNanos - arrival > 0) {
+                shared++;
+                return cached;
             }
-            if (version != cachedVersion) {
-                List<Revocation> active = new ArrayList<>();
-                for (Listed l : list(c, false)) {
-                    active.add(l.revocation());
+            long started = System.nanoTime();
+            try {
+                Connection c = connection();
+                long version;
+                try (PreparedStatement s = c.prepareStatement("SELECT version FROM trust_state WHERE name = 'revocations'");
+                        ResultSet r = s.executeQuery()) {
+                    version = r.next() ? r.getLong(1) : 0;
                 }
-                cached = new Revocations(version, active);
-                cachedVersion = version;
+                if (version != cachedVersion) {
+                    List<Revocation> active = new ArrayList<>();
+                    for (Listed l : list(c, false)) {
+                        active.add(l.revocation());
+                    }
+                    cached = new Revocations(version, active);
+                    cachedVersion = version;
+                }
+                readStartedNanos = started;
+                return cached;
+            } catch (SQLException e) {
+                closeQuietly();
+                throw new TrustplaneException(ErrorKind.UNREACHABLE, "The revocation list in " + store.location()
+                        + " could not be read (" + e.getMessage() + "); a signature is not trusted while Trustplane"
+                        + " cannot tell whether its signer was revoked — check the store");
             }
-            return cached;
-        } catch (SQLException e) {
-            closeQuietly();
-            throw new TrustplaneException(ErrorKind.UNREACHABLE, "The revocation list in " + store.location()
-                    + " could not be read (" + e.getMessage() + "); a signature is not trusted while Trustplane cannot"
-                    + " tell whether its signer was revoked — check the store");
         }
+    }
+
+    /** Calls of {@link #current} answered by a read another call started after they began. */
+    public synchronized long sharedReads() {
+        return shared;
     }
 
     /** Revokes a public key; {@code since} null revokes every signature it made. */

@@ -19,6 +19,7 @@ import dev.trustplane.sigstore.SigningKey;
 import dev.trustplane.store.Store;
 import dev.trustplane.testkit.PostgresPeer;
 import dev.trustplane.testkit.RegistryPeer;
+import dev.trustplane.testkit.SamplePolicies;
 import dev.trustplane.trust.RevocationStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,20 +55,8 @@ class SharedVerificationsIT {
             new Signer(EvidenceStore.open(new Location.Registry(pinned), client), key, Clock.systemUTC())
                     .sign(client.head(pinned).orElseThrow(), Map.of(), Signer.Format.ALL);
             Path policies = Files.createDirectories(work.resolve("policies"));
-            Files.writeString(policies.resolve("p.yaml"), """
-                    apiVersion: kyverno.io/v1
-                    kind: ClusterPolicy
-                    metadata: {name: signed}
-                    spec:
-                      validationFailureAction: Enforce
-                      rules:
-                        - name: signature
-                          match: {any: [{resources: {kinds: [Pod]}}]}
-                          verifyImages:
-                            - imageReferences: ["REG/*"]
-                              attestors: [{entries: [{keys: {publicKeys: "KEY", rekor: {ignoreTlog: true}}}]}]
-                    """.replace("REG", registry.host()).replace("KEY", Keys.publicPem(key.publicKey()).strip()
-                    .replace("\n", "\\n")));
+            Files.writeString(policies.resolve("p.yaml"), SamplePolicies.signedBy(registry.host() + "/*",
+                    Keys.publicPem(key.publicKey())));
 
             try (AdmissionController a = replica(postgres, policies); AdmissionController b = replica(postgres, policies)) {
                 assertThat(a.sharedVerifications()).as("PostgreSQL: shared").isNotNull();

@@ -10,6 +10,7 @@ import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sign.Signer;
 import dev.trustplane.sigstore.SigningKey;
 import dev.trustplane.testkit.RegistryPeer;
+import dev.trustplane.testkit.SamplePolicies;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -59,19 +60,8 @@ public final class AdmissionLoad {
             }
             Path pub = Files.writeString(work.resolve("k.pub"), Keys.publicPem(key.publicKey()));
             Path policies = Files.createDirectories(work.resolve("policies"));
-            Files.writeString(policies.resolve("p.yaml"), """
-                    apiVersion: kyverno.io/v1
-                    kind: ClusterPolicy
-                    metadata: {name: signed}
-                    spec:
-                      validationFailureAction: Enforce
-                      rules:
-                        - name: signature
-                          match: {any: [{resources: {kinds: [Pod]}}]}
-                          verifyImages:
-                            - imageReferences: ["REG/*"]
-                              attestors: [{entries: [{keys: {publicKeys: "KEY", rekor: {ignoreTlog: true}}}]}]
-                    """.replace("REG", registry.host()).replace("KEY", Files.readString(pub).strip().replace("\n", "\\n")));
+            Files.writeString(policies.resolve("p.yaml"), SamplePolicies.signedBy(registry.host() + "/*",
+                    Files.readString(pub)));
             WebhookCertificates.Material certs = WebhookCertificates.generate(List.of("127.0.0.1"), Duration.ofDays(1));
             Files.writeString(work.resolve("tls.crt"), certs.certificate());
             Files.writeString(work.resolve("tls.key"), certs.key());

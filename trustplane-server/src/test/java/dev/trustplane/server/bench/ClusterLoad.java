@@ -6,6 +6,7 @@ import dev.trustplane.sigstore.Keys;
 import dev.trustplane.sigstore.SigningKey;
 import dev.trustplane.testkit.PostgresPeer;
 import dev.trustplane.testkit.RegistryPeer;
+import dev.trustplane.testkit.SamplePolicies;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -57,20 +58,8 @@ public final class ClusterLoad {
                 images.add(AdmissionLoad.pushSigned(registry, client, key, work, i).toString());
             }
             Path policies = Files.createDirectories(work.resolve("policies"));
-            Files.writeString(policies.resolve("p.yaml"), """
-                    apiVersion: kyverno.io/v1
-                    kind: ClusterPolicy
-                    metadata: {name: signed}
-                    spec:
-                      validationFailureAction: Enforce
-                      rules:
-                        - name: signature
-                          match: {any: [{resources: {kinds: [Pod]}}]}
-                          verifyImages:
-                            - imageReferences: ["REG/*"]
-                              attestors: [{entries: [{keys: {publicKeys: "KEY", rekor: {ignoreTlog: true}}}]}]
-                    """.replace("REG", registry.host()).replace("KEY", Keys.publicPem(key.publicKey()).strip()
-                    .replace("\n", "\\n")));
+            Files.writeString(policies.resolve("p.yaml"), SamplePolicies.signedBy(registry.host() + "/*",
+                    Keys.publicPem(key.publicKey())));
             WebhookCertificates.Material certs = WebhookCertificates.generate(List.of("127.0.0.1"), Duration.ofDays(1));
             Files.writeString(work.resolve("tls.crt"), certs.certificate());
             Files.writeString(work.resolve("tls.key"), certs.key());
