@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,7 +22,6 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -59,7 +59,7 @@ public final class AdmissionLedger implements AutoCloseable {
 
     private final Store store;
     /** Requests queued and not yet stored; bounded by {@link #space} in entries, not by the queue itself. */
-    private final BlockingQueue<Group> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<PendingRequest> queue = new LinkedBlockingQueue<>();
     private final AtomicInteger queuedEntries = new AtomicInteger();
     private final Semaphore space;
     private final int capacity;
@@ -84,6 +84,9 @@ public final class AdmissionLedger implements AutoCloseable {
         this.notifier = notifier;
         this.listener = listener;
         this.writer = Thread.ofPlatform().name("trustplane-ledger").daemon(false).start(this::drain);
+        if (!store.postgres()) {
+            Thread.ofPlatform().name("trustplane-ledger-checkpoint").daemon(true).start(this::checkpoint);
+        }
     }
 
     /** {@link #record(List, Duration)} waiting at most the ledger's {@code offerWait}. */
@@ -117,13 +120,13 @@ public final class AdmissionLedger implements AutoCloseable {
                     ? "a request's " + entries.size() + " decisions exceed the queue of " + capacity
                     : "the write queue stayed full for " + wait.toMillis() + " ms (" + queuedEntries.get() + " queued)");
         }
-        Group group = new Group(List.copyOf(entries));
+        PendingRequest group = new PendingRequest(List.copyOf(entries));
         queuedEntries.addAndGet(entries.size());
         queue.add(group);
         if (group.await(deadline - System.nanoTime())) {
             return group.stored;
         }
-        if (group.state.compareAndSet(Group.QUEUED, Group.WITHDRAWN)) {
+        if (group.state.compareAndSet(PendingRequest.QUEUED, PendingRequest.WITHDRAWN)) {
             queuedEntries.addAndGet(-entries.size());
             space.release(entries.size());
             return unrecorded(entries, "not committed within " + wait.toMillis() + " ms (" + queuedEntries.get()
@@ -139,35 +142,6 @@ public final class AdmissionLedger implements AutoCloseable {
         listener.warn("admission ledger: " + why + "; " + entries.size() + " decisions of request " + e.requestUid()
                 + " (" + e.namespace() + "/" + e.name() + ") were not recorded");
         return false;
-    }
-
-    /** One request's entries: queued, then taken by the writer or withdrawn by the waiting request. */
-    private static final class Group {
-        static final int QUEUED = 0;
-        static final int TAKEN = 1;
-        static final int WITHDRAWN = 2;
-        final List<LedgerEntry> entries;
-        final AtomicInteger state = new AtomicInteger(QUEUED);
-        final CountDownLatch done = new CountDownLatch(1);
-        volatile boolean stored;
-
-        Group(List<LedgerEntry> entries) {
-            this.entries = entries;
-        }
-
-        boolean await(long nanos) {
-            try {
-                return done.await(Math.max(0, nanos), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-
-        void settle(boolean ok) {
-            stored = ok;
-            done.countDown();
-        }
     }
 
     /**
@@ -198,13 +172,13 @@ public final class AdmissionLedger implements AutoCloseable {
     }
 
     private void drain() {
-        List<Group> groups = new ArrayList<>();
+        List<PendingRequest> groups = new ArrayList<>();
         List<LedgerEntry> batch = new ArrayList<>(BATCH);
         Connection c = null;
         while (true) {
             if (batch.isEmpty()) {
                 try {
-                    Group first = queue.poll(100, TimeUnit.MILLISECONDS);
+                    PendingRequest first = queue.poll(100, TimeUnit.MILLISECONDS);
                     if (first == null) {
                         lastProgressNanos = System.nanoTime();
                         if (closed.get() && queue.isEmpty()) {
@@ -213,13 +187,13 @@ public final class AdmissionLedger implements AutoCloseable {
                         continue;
                     }
                     take(first, groups, batch);
-                    Group next;
+                    PendingRequest next;
                     while (batch.size() < BATCH && (next = queue.poll()) != null) {
                         take(next, groups, batch);
                     }
                 } catch (InterruptedException e) {
                     if (closed.get()) {
-                        Group next;
+                        PendingRequest next;
                         while ((next = queue.poll()) != null) {
                             take(next, groups, batch);
                         }
@@ -233,6 +207,13 @@ public final class AdmissionLedger implements AutoCloseable {
             try {
                 if (c == null || c.isClosed()) {
                     c = store.connect();
+                    if (!store.postgres()) {
+                        // SQLite: the WAL checkpoint (an fsync of the database) would run inside a commit that
+                        // requests wait for; checkpoint() runs it beside them instead
+                        try (Statement s = c.createStatement()) {
+                            s.execute("PRAGMA wal_autocheckpoint=0");
+                        }
+                    }
                     c.setAutoCommit(false);
                 }
                 List<LedgerEntry> opened = store(c, batch);
@@ -269,6 +250,12 @@ public final class AdmissionLedger implements AutoCloseable {
         }
         if (c != null) {
             try {
+                if (!store.postgres()) {
+                    c.setAutoCommit(true);
+                    try (Statement s = c.createStatement()) {
+                        s.execute("PRAGMA wal_autocheckpoint=1000"); // the pooled connection goes back as it came
+                    }
+                }
                 c.close();
             } catch (SQLException ignored) {
                 // closing after the last commit
@@ -276,16 +263,32 @@ public final class AdmissionLedger implements AutoCloseable {
         }
     }
 
+    /** SQLite: moves the WAL into the database every second, beside the writer's commits (PASSIVE never blocks them). */
+    private void checkpoint() {
+        while (!closed.get() || writer.isAlive()) {
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            try (Connection k = store.connect(); Statement s = k.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            } catch (SQLException e) {
+                // the next second tries again; the WAL only grows meanwhile
+            }
+        }
+    }
+
     /** Adds {@code group}'s entries to the batch unless its request withdrew them first. */
-    private static void take(Group group, List<Group> groups, List<LedgerEntry> batch) {
-        if (group.state.compareAndSet(Group.QUEUED, Group.TAKEN)) {
+    private static void take(PendingRequest group, List<PendingRequest> groups, List<LedgerEntry> batch) {
+        if (group.state.compareAndSet(PendingRequest.QUEUED, PendingRequest.TAKEN)) {
             groups.add(group);
             batch.addAll(group.entries);
         }
     }
 
     /** The batch is stored ({@code ok}) or given up: its requests learn it and its room is free again. */
-    private void settle(List<Group> groups, List<LedgerEntry> batch, boolean ok) {
+    private void settle(List<PendingRequest> groups, List<LedgerEntry> batch, boolean ok) {
         queuedEntries.addAndGet(-batch.size());
         space.release(batch.size());
         groups.forEach(g -> g.settle(ok));
