@@ -55,7 +55,7 @@ class LeaderLeaseTest {
 
     @Test
     void shouldStopLeadingWhenTheApiServerRefusesAWriteAtAStaleResourceVersion() {
-        // The CRUD mock does not check resourceVersion, so the API server's 409 is scripted here.
+        // Another replica writing first is scripted (a 409 once) so that the race is deterministic.
         DriftLoopTest.Moving clock = new DriftLoopTest.Moving();
         LeaderLease a = new LeaderLease(api(), "race", "drift", "replica-a", Duration.ofSeconds(15), clock,
                 EventListener.NONE);
