@@ -1,24 +1,20 @@
 package dev.trustplane.cli;
 
 import dev.trustplane.admission.AdmissionController;
-import dev.trustplane.admission.KubernetesNamespaces;
 import dev.trustplane.catalog.CatalogLoop;
 import dev.trustplane.config.Durations;
-import dev.trustplane.error.ErrorKind;
-import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.feedback.FeedbackLoop;
 import dev.trustplane.fleet.ClusterDrift;
+import dev.trustplane.fleet.ClusterMode;
 import dev.trustplane.fleet.KubernetesInventory;
 import dev.trustplane.fleet.KubernetesPolicies;
 import dev.trustplane.fleet.LeaderLease;
-import dev.trustplane.policy.ContextSource;
 import dev.trustplane.server.AdmissionServer;
 import dev.trustplane.store.Store;
 import java.net.URI;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,10 +42,6 @@ final class ServeCommand implements Callable<Integer> {
             + KubernetesPolicies.CONFIGMAP + " from the Kubernetes API, watched, their status written back (a"
             + " directory named k8s: ./k8s)")
     Path policies;
-
-    @Option(names = "--no-policy-status", description = "with --policies k8s, do not write the policies' status"
-            + " (when Kyverno runs in the same cluster and writes it)")
-    boolean noPolicyStatus;
 
     @Option(names = "--tls-cert", required = true, paramLabel = "FILE",
             description = "serving certificate chain (PEM); re-read when it changes")
@@ -95,23 +87,6 @@ final class ServeCommand implements Callable<Integer> {
             description = "POST each newly opened rejection ticket here as JSON")
     URI ticketWebhook;
 
-    @Option(names = "--namespace-labels", paramLabel = "FILE",
-            description = "YAML map of namespace → labels, for rules with namespaceSelector, instead of asking the"
-                    + " Kubernetes API")
-    Path namespaceLabels;
-
-    @Option(names = "--kube-api", paramLabel = "URL",
-            description = "Kubernetes API server for namespace labels (namespaceSelector rules); default in a pod:"
-                    + " KUBERNETES_SERVICE_HOST with the service account. Without labels such rules answer"
-                    + " 'error: labels unknown', which Enforce denies")
-    URI kubeApi;
-
-    @Option(names = "--drift-interval", paramLabel = "DURATION",
-            description = "run drift passes over what runs in the cluster (--kube-api, or the cluster it runs in):"
-                    + " at once when a revocation or a policy reload changes trust, else every DURATION (e.g. 10m);"
-                    + " findings in the store, /metrics and wgpolicyk8s.io PolicyReports (one per namespace)")
-    String driftInterval;
-
     enum LogFormat { TEXT, JSON }
 
     @Option(names = "--log-format", defaultValue = "text", paramLabel = "FORMAT", description = "text, or json: one"
@@ -125,18 +100,6 @@ final class ServeCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE})")
     String shutdownDelay;
 
-    @Option(names = "--lease-duration", defaultValue = "10s", paramLabel = "DURATION",
-            description = "replicas elect the one that runs the loops through the coordination.k8s.io Lease "
-                    + LeaderLease.NAME + " (when the Kubernetes API is known): a dead leader's loops move within this"
-                    + " duration and a fifth of it (default: ${DEFAULT-VALUE})")
-    String leaseDuration;
-
-    @Option(names = "--kube-token-file", paramLabel = "FILE", description = "bearer token for --kube-api")
-    Path kubeToken;
-
-    @Option(names = "--kube-ca-file", paramLabel = "FILE", description = "CA bundle (PEM) of --kube-api")
-    Path kubeCa;
-
     @Mixin
     PolicyOptions policy;
 
@@ -144,19 +107,13 @@ final class ServeCommand implements Callable<Integer> {
     ServeLoopOptions loops = new ServeLoopOptions();
 
     @Mixin
+    ServeClusterOptions cluster = new ServeClusterOptions();
+
+    @Mixin
     RegistryOptions registry;
 
     ServeCommand(CliContext ctx) {
         this.ctx = ctx;
-    }
-
-    private Duration leaseDuration() {
-        Duration d = Durations.parse(leaseDuration);
-        if (d.compareTo(Duration.ofSeconds(5)) < 0) {
-            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--lease-duration " + leaseDuration + " is too short:"
-                    + " a leader renews every fifth of it over the API; use 5s or more (default 10s)");
-        }
-        return d;
     }
 
     @Override
@@ -177,42 +134,24 @@ final class ServeCommand implements Callable<Integer> {
         if (storeUrl != null) {
             env.put("TRUSTPLANE_STORE_URL", storeUrl);
         }
-        Function<String, Map<String, String>> labels = KubernetesNamespaces.source(namespaceLabels, kubeApi, kubeToken,
-                kubeCa, ctx.env(), renderer);
-        // rules' context entries read the same API server (ConfigMaps, read-only GETs), answers kept 10 s
-        ContextSource context = labels instanceof KubernetesNamespaces api ? api.contextSource(Duration.ofSeconds(10))
-                : ContextSource.NONE;
-        Optional<KubernetesInventory> cluster = KubernetesInventory.locate(kubeApi, kubeToken, kubeCa, null, ctx.env());
-        KubernetesPolicies fromApi = !policies.toString().equals("k8s") ? null : new KubernetesPolicies(
-                cluster.orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--policies k8s reads the"
-                        + " policies from the Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in"
-                        + " the cluster")), LeaderLease.namespace(ctx.env()), Clock.systemUTC(), listener);
-        AdmissionController.Config config = new AdmissionController.Config(policies, policy.loader(ctx), timeout,
-                Durations.parse(cacheTtl), Durations.parse(negativeTtl), Durations.parse(tagTtl), cacheSize,
-                Store.fromEnvironment(env), ticketWebhook, labels, context);
-        AdmissionController controller = fromApi == null
-                ? AdmissionController.open(config, registry.client(ctx, renderer), listener)
-                : AdmissionController.open(config, fromApi.watch(), registry.client(ctx, renderer), listener);
+        Function<String, Map<String, String>> labels = cluster.labels(ctx, renderer);
+        Optional<KubernetesInventory> api = cluster.api(ctx);
+        ClusterMode mode = ClusterMode.start(cluster.config(new AdmissionController.Config(policies, policy.loader(ctx),
+                timeout, Durations.parse(cacheTtl), Durations.parse(negativeTtl), Durations.parse(tagTtl), cacheSize,
+                Store.fromEnvironment(env), ticketWebhook, labels, ServeClusterOptions.context(labels)), api,
+                policies.toString().equals("k8s"), loops.any(), ctx.env()), registry.client(ctx, renderer), listener);
+        AdmissionController controller = mode.controller();
         controller.warnings().forEach(w -> renderer.log(Event.Level.WARN, w));
-        // the loops (and policy status writes) run on one replica: the holder of the installation's Lease
-        LeaderLease lease = driftInterval == null && !loops.any() && fromApi == null || cluster.isEmpty() ? null
-                : LeaderLease.forReplica(cluster.get(), ctx.env(), leaseDuration(), listener);
-        if (fromApi != null && (lease != null || noPolicyStatus)) {
-            fromApi.writeStatusWhen(noPolicyStatus ? () -> false : lease);
-        }
-        ClusterDrift drift = driftInterval == null ? null : ClusterDrift.start(controller,
-                cluster.orElseThrow(() -> new TrustplaneException(ErrorKind.INVALID_INPUT, "--drift-interval needs the"
-                        + " Kubernetes API: pass --kube-api URL (with --kube-token-file), or run in the cluster")),
-                Durations.parse(driftInterval), lease, listener);
-        CatalogLoop catalog = loops.catalogLoop(ctx, controller.config().store(), registry, lease, cluster,
+        LeaderLease lease = mode.lease();
+        ClusterDrift drift = mode.drift();
+        CatalogLoop catalog = loops.catalogLoop(ctx, controller.config().store(), registry, lease, api,
                 listener);
         FeedbackLoop feedback = loops.feedbackLoop(ctx, controller.config().store(), listener);
-        if (feedback != null && lease != null) {
-            feedback.onlyWhen(lease);
+        if (feedback != null) {
+            feedback.onlyWhen(mode.leader());
         }
         AdmissionServer server = AdmissionServer.serve(controller, lease, drift, new AdmissionServer.Options(host, port,
-                tlsCert,
-                tlsKey, new Main.Version().getVersion()[0], line -> {
+                tlsCert, tlsKey, new Main.Version().getVersion()[0], line -> {
                     synchronized (ctx) {
                         ctx.out().println(line);
                         ctx.out().flush();
@@ -226,10 +165,9 @@ final class ServeCommand implements Callable<Integer> {
         }));
         int n = controller.policies().size();
         renderer.log(Event.Level.INFO, "admission webhook on https://" + host + ":" + server.port() + " with "
-                + n + " polic" + (n == 1 ? "y" : "ies") + (fromApi != null ? " from " + fromApi.describe() : "")
-                + ", ledger in " + controller.config().store().location()
-                + (lease != null ? "; loops run while " + lease.identity() + " holds Lease " + LeaderLease.NAME : "")
-                + (drift != null ? "; drift passes every " + driftInterval + " and at every trust change" : "")
+                + n + " polic" + (n == 1 ? "y" : "ies") + mode.describePolicies() + ", ledger in "
+                + controller.config().store().location() + mode.describeLeader()
+                + (drift != null ? "; drift passes every " + cluster.driftInterval + " and at every trust change" : "")
                 + (catalog != null ? "; catalog " + loops.catalog + " polled every " + loops.interval : "")
                 + (feedback != null ? "; feedback to " + (loops.sinks.isEmpty() ? "rebuild requests only"
                 : String.join(", ", loops.sinks)) : ""));

@@ -371,7 +371,7 @@ public final class KubernetesInventory {
             response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new TrustplaneException(ErrorKind.UNREACHABLE, "The Kubernetes API " + api + " did not answer " + path
-                    + ": " + e.getMessage() + "; the drift pass did not run (nothing recorded was changed)");
+                    + ": " + e.getMessage() + "; nothing read from it was used (nothing recorded was changed)");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new TrustplaneException(ErrorKind.UNREACHABLE, "interrupted while listing " + path);
@@ -383,8 +383,7 @@ public final class KubernetesInventory {
                         ? ErrorKind.UNAUTHORIZED : response.statusCode() == 404 ? ErrorKind.NOT_FOUND
                         : ErrorKind.REMOTE_ERROR, "The Kubernetes API " + api + " answered "
                         + response.statusCode() + " to " + path + (response.statusCode() == 403 ? " (Trustplane needs"
-                        + " list on pods, replicasets, deployments, statefulsets, daemonsets, jobs, cronjobs and"
-                        + " namespaces)" : ""));
+                        + " list on it: deploy/base/rbac.yaml grants what each feature reads)" : ""));
             }
             if (body.length > MAX_PAGE_BYTES) {
                 throw new TrustplaneException(ErrorKind.LIMIT_EXCEEDED, "The Kubernetes API sent a page of " + path

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trustplane.admission.KubernetesNamespaces;
+import dev.trustplane.error.ErrorKind;
 import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.EventListener;
 import java.io.IOException;
@@ -88,6 +89,15 @@ public final class LeaderLease implements BooleanSupplier {
         } catch (IOException e) {
             return "trustplane";
         }
+    }
+
+    /** {@code duration} when a lease may last that long (5 s or more); {@code text} is how the user wrote it. */
+    public static Duration checkDuration(Duration duration, String text) {
+        if (duration.compareTo(Duration.ofSeconds(5)) < 0) {
+            throw new TrustplaneException(ErrorKind.INVALID_INPUT, "--lease-duration " + text + " is too short: a"
+                    + " leader renews every fifth of it over the API; use 5s or more (default 10s)");
+        }
+        return duration;
     }
 
     /** How often {@link #tryAcquireOrRenew()} should run: a fifth of the lease duration. */

@@ -47,7 +47,15 @@ public final class PolicyWatcher {
 
     /** Loads and applies the policies again when a file changed; returns whether new policies were applied. */
     public synchronized boolean check() {
-        Object now = source.version();
+        Object now;
+        try {
+            now = source.version();
+        } catch (RuntimeException e) {
+            // the API server is away: the policies in force stay, and the next check asks again
+            listener.warn("policies in " + source.describe() + " could not be checked (" + e.getMessage()
+                    + "); the policies in force stay");
+            return false;
+        }
         if (now.equals(seen)) {
             return false;
         }

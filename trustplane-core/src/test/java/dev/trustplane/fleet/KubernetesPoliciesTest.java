@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trustplane.event.EventListener;
 import dev.trustplane.policy.Policy;
 import dev.trustplane.policy.PolicyLoader;
+import dev.trustplane.policy.PolicyProblem;
 import dev.trustplane.policy.PolicyWatcher;
+import dev.trustplane.sigstore.TrustedRoot;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -14,6 +16,8 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -135,6 +139,25 @@ class KubernetesPoliciesTest {
                 Thread.sleep(100);
             }
             assertThat(inForce.get()).extracting(Policy::source).doesNotContain("ClusterPolicy/registries");
+        }
+    }
+
+    /** A policy Kyverno publishes (kyverno/policies verify-image, fixture with source and licence), applied as is. */
+    @Test
+    void shouldLoadAPublishedKyvernoPolicyAppliedToTheApiAsIs() throws Exception {
+        apply(CLUSTER_POLICY, Files.readString(Path.of(
+                "src/test/resources/policy/kyverno-corpus/policies/other/verify-image/verify-image.yaml")));
+        KubernetesInventory api = new KubernetesInventory(URI.create(client.getMasterUrl().toString()), null, null,
+                null, null);
+        try (KubernetesPolicies source = new KubernetesPolicies(api, "trustplane", Clock.systemUTC(),
+                EventListener.NONE)) {
+            byte[] root = TrustedRoot.publicGoodBytes(); // its Rekor entries are checked against public-good, as Kyverno does
+            PolicyLoader.Loaded loaded = source.load(new PolicyLoader(TrustedRoot.parse(root, "public-good"), root));
+            assertThat(loaded.problems()).noneMatch(p -> p.source().equals("ClusterPolicy/verify-image")
+                    && p.severity() == PolicyProblem.Severity.ERROR);
+            assertThat(loaded.policies()).extracting(Policy::source).contains("ClusterPolicy/verify-image");
+            source.loaded(loaded);
+            assertThat(status(CLUSTER_POLICY, null, "verify-image").path("ready").asBoolean()).isTrue();
         }
     }
 

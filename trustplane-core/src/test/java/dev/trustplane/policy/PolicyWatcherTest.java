@@ -2,6 +2,8 @@ package dev.trustplane.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.trustplane.error.ErrorKind;
+import dev.trustplane.error.TrustplaneException;
 import dev.trustplane.event.Event;
 import dev.trustplane.event.EventListener;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,5 +67,46 @@ class PolicyWatcherTest {
         assertThat(applied.get(1)).extracting(Policy::name).containsExactlyInAnyOrder("second", "other-2");
         assertThat(warnings).anySatisfy(w -> assertThat(w).contains("validat").contains("not a field"))
                 .anySatisfy(w -> assertThat(w).contains("p.yaml").contains("stays in force"));
+    }
+
+    @Test
+    void shouldKeepThePoliciesInForceAndCheckAgainWhenTheSourceCannotBeAsked() {
+        List<String> warnings = new ArrayList<>();
+        AtomicInteger asked = new AtomicInteger();
+        PolicySource flaky = new PolicySource() {
+            @Override
+            public String describe() {
+                return "the Kubernetes API";
+            }
+
+            @Override
+            public PolicyLoader.Loaded load(PolicyLoader loader) {
+                return new PolicyLoader.Loaded(List.of(), List.of());
+            }
+
+            @Override
+            public Object version() {
+                if (asked.incrementAndGet() == 2) {
+                    throw new TrustplaneException(ErrorKind.UNREACHABLE, "The Kubernetes API did not answer");
+                }
+                return asked.get() < 3 ? "v1" : "v2";
+            }
+        };
+        List<List<Policy>> applied = new ArrayList<>();
+        PolicyWatcher watcher = new PolicyWatcher(flaky, new PolicyLoader(null, null), List.of(),
+                l -> applied.add(l.policies()), new EventListener() {
+                    @Override
+                    public void on(Event event) {
+                    }
+
+                    @Override
+                    public void warn(String text) {
+                        warnings.add(text);
+                    }
+                });
+        assertThat(watcher.check()).as("the API is away: nothing thrown to the scheduler").isFalse();
+        assertThat(warnings).singleElement().asString().contains("could not be checked").contains("in force stay");
+        assertThat(watcher.check()).as("asked again at the next check, which sees the change").isTrue();
+        assertThat(applied).hasSize(1);
     }
 }

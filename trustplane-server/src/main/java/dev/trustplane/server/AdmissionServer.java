@@ -198,18 +198,19 @@ public final class AdmissionServer implements AutoCloseable {
         s.scheduler = Executors.newScheduledThreadPool(3, r -> Thread.ofPlatform()
                 .daemon(true).name("trustplane-scheduler").unstarted(r));
         long every = AdmissionController.policyCheckInterval().toMillis();
-        s.scheduler.scheduleWithFixedDelay(controller::checkPolicies, every, every,
+        s.scheduler.scheduleWithFixedDelay(s.guarded("policy check", controller::checkPolicies), every, every,
                 TimeUnit.MILLISECONDS);
         if (lease != null) {
             long renew = lease.renewEvery().toMillis();
-            s.scheduler.scheduleWithFixedDelay(lease::tryAcquireOrRenew, 0, renew, TimeUnit.MILLISECONDS);
+            s.scheduler.scheduleWithFixedDelay(s.guarded("leader lease", lease::tryAcquireOrRenew), 0, renew,
+                    TimeUnit.MILLISECONDS);
             s.metrics.gauge("trustplane_leader", "1 while this replica holds the installation's Lease and runs the"
                     + " loops (drift, catalog, feedback)", () -> lease.getAsBoolean() ? 1 : 0);
             s.metrics.counter("trustplane_leader_acquisitions_total", "Times this replica became leader",
                     lease::acquisitions);
         }
         if (drift != null) {
-            s.scheduler.scheduleWithFixedDelay(drift::tick, 1, 1, TimeUnit.SECONDS);
+            s.scheduler.scheduleWithFixedDelay(s.guarded("drift", drift::tick), 1, 1, TimeUnit.SECONDS);
             s.metrics.gauge("trustplane_drift_findings_open", "Open drift findings after the last pass, by kind", "kind",
                     () -> {
                         Map<String, Long> out = new TreeMap<>();
@@ -278,14 +279,23 @@ public final class AdmissionServer implements AutoCloseable {
     private ScheduledExecutorService schedule(String name, Runnable tick, Duration every) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform()
                 .daemon(true).name(name).unstarted(r));
-        executor.scheduleWithFixedDelay(() -> {
+        executor.scheduleWithFixedDelay(guarded(name, tick), 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return executor;
+    }
+
+    /**
+     * {@code tick} reporting what it throws instead of throwing it: a scheduled task that throws is
+     * never run again, so one unexpected failure would stop policy reloads, Lease renewals or a loop
+     * for good.
+     */
+    private Runnable guarded(String name, Runnable tick) {
+        return () -> {
             try {
                 tick.run();
             } catch (RuntimeException e) {
-                listener.warn(name + ": " + e.getMessage());
+                listener.warn(name + ": " + e.getMessage() + "; tried again at its next turn");
             }
-        }, 0, every.toMillis(), TimeUnit.MILLISECONDS);
-        return executor;
+        };
     }
 
     /** {@code source} at most once per {@code ttl}; one caller computes while the others wait for its answer. */
